@@ -1,0 +1,42 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "Baton",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "baton", targets: ["baton"])
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+    ],
+    targets: [
+        // System libraries: a modulemap and a shim header each, nothing else.
+        .systemLibrary(name: "CYAML", pkgConfig: "yaml-0.1", providers: [.apt(["libyaml-dev"])]),
+        .systemLibrary(name: "CGit2", pkgConfig: "libgit2", providers: [.apt(["libgit2-dev"])]),
+        .systemLibrary(name: "CSSH2", pkgConfig: "libssh2", providers: [.apt(["libssh2-1-dev"])]),
+
+        // Load: the manifest model and the YAML reader (the only Swift that sees libyaml pointers).
+        .target(name: "Manifests", dependencies: ["CYAML"]),
+        // Validate: rules over the loaded resources.
+        .target(name: "Validation", dependencies: ["Manifests"]),
+        // Source (libgit2) and the SSH transport (libssh2): the only Swift that sees their pointers.
+        .target(name: "GitStore", dependencies: ["CGit2"]),
+        .target(name: "SSHTransport", dependencies: ["CSSH2"]),
+
+        .executableTarget(
+            name: "baton",
+            dependencies: [
+                "Manifests", "Validation", "GitStore", "SSHTransport",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+
+        .testTarget(name: "ManifestsTests", dependencies: ["Manifests"]),
+        .testTarget(name: "ValidationTests", dependencies: ["Validation", "Manifests"]),
+        .testTarget(name: "BatonCLITests", dependencies: ["Manifests"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

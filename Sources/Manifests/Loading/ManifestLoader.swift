@@ -1,0 +1,128 @@
+import Dispatch
+import Foundation
+
+/// Loads every manifest of a source into a `ManifestSet`, reading and parsing files on all cores.
+public enum ManifestLoader {
+    public struct Result: Sendable {
+        public var manifests: ManifestSet
+        public var diagnostics: [Diagnostic]
+        public var files: Int
+        public var documents: Int
+    }
+
+    /// Larger files are refused before parsing: no manifest is this big, and the tree would be.
+    public static let maxFileSize = 16 << 20
+
+    /// Throws only when the source itself cannot be listed; a file that cannot be read is a diagnostic.
+    public static func load(_ source: some ManifestSource) throws -> Result {
+        let paths = try source.manifestPaths()
+        let slots = Slots<FileResult>(count: paths.count)
+        // Chunks keep scheduling cheap for tens of thousands of small files.
+        let chunk = 64
+        let chunks = (paths.count + chunk - 1) / chunk
+        DispatchQueue.concurrentPerform(iterations: chunks) { c in
+            for i in (c * chunk)..<min(paths.count, (c + 1) * chunk) {
+                let path = paths[i]
+                let result: FileResult
+                do {
+                    result = decode(file: path, bytes: try source.read(path))
+                } catch {
+                    let location = SourceLocation(file: path, mark: .start)
+                    result = FileResult(
+                        set: ManifestSet(), documents: 0,
+                        diagnostics: [
+                            .error(
+                                at: location, rule: "io.read", "\(error)",
+                                hint: "check the file's permissions, or list it in .batonignore")
+                        ])
+                }
+                slots.set(i, result)
+            }
+        }
+        var set = ManifestSet()
+        var diagnostics: [Diagnostic] = []
+        var documents = 0
+        for result in slots.values() {
+            set.append(contentsOf: result.set)
+            diagnostics += result.diagnostics
+            documents += result.documents
+        }
+        diagnostics += duplicates(in: set)
+        return Result(manifests: set, diagnostics: diagnostics, files: paths.count, documents: documents)
+    }
+
+    struct FileResult: Sendable {
+        var set: ManifestSet
+        var documents: Int
+        var diagnostics: [Diagnostic]
+    }
+
+    /// One file's documents, decoded; pure, so a cache keyed by content can reuse it.
+    static func decode(file: String, bytes: [UInt8]) -> FileResult {
+        var set = ManifestSet()
+        guard bytes.count <= maxFileSize else {
+            let diagnostic = Diagnostic.error(
+                at: SourceLocation(file: file, mark: .start), rule: "yaml.too-large",
+                "the file is \(bytes.count >> 20) MiB; manifests are limited to \(maxFileSize >> 20) MiB",
+                hint: "split it into several files, or list it in .batonignore if it is not a manifest")
+            return FileResult(set: set, documents: 0, diagnostics: [diagnostic])
+        }
+        let parsed = YAMLReader.read(bytes)
+        var diagnostics = parsed.problems.map {
+            Diagnostic.error(at: SourceLocation(file: file, mark: $0.mark), rule: $0.rule, $0.message, hint: $0.hint)
+        }
+        for document in parsed.documents {
+            diagnostics += DocumentDecoder.decode(document, file: file, into: &set)
+        }
+        return FileResult(set: set, documents: parsed.documents.count, diagnostics: diagnostics)
+    }
+
+    /// `kind` + `name` is unique across the repository.
+    static func duplicates(in set: ManifestSet) -> [Diagnostic] {
+        var diagnostics: [Diagnostic] = []
+        func check<S>(_ items: [Manifest<S>], _ kind: Kind) {
+            var first: [String: Origin] = [:]
+            for item in items {
+                if let earlier = first[item.name] {
+                    let at = earlier.location("metadata.name")
+                    diagnostics.append(
+                        .error(
+                            at: item.origin.location("metadata.name"), rule: "resource.duplicate",
+                            "\(kind.rawValue) '\(item.name)' is already declared at \(at.file):\(at.line)",
+                            hint: "remove one of the two, or give this one another name"))
+                } else {
+                    first[item.name] = item.origin
+                }
+            }
+        }
+        check(set.servers, .server)
+        check(set.accounts, .account)
+        check(set.systemUsers, .systemUser)
+        check(set.domains, .domain)
+        check(set.webApps, .webApp)
+        check(set.monitoredSites, .monitoredSite)
+        return diagnostics
+    }
+}
+
+/// Fixed slots that concurrent workers fill, each writing only its own index.
+final class Slots<T: Sendable>: @unchecked Sendable {
+    private var storage: [T?]
+    private let lock = NSLock()
+
+    init(count: Int) {
+        storage = Array(repeating: nil, count: count)
+    }
+
+    func set(_ index: Int, _ value: T) {
+        lock.lock()
+        storage[index] = value
+        lock.unlock()
+    }
+
+    func values() -> [T] {
+        lock.lock()
+        defer { lock.unlock() }
+        return storage.compactMap { $0 }
+    }
+}

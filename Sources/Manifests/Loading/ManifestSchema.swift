@@ -1,0 +1,53 @@
+/// The field names each kind accepts, by object path. The decoder reads exactly these keys (anything else is
+/// an unknown key), and a test checks that `schemas/*.schema.json` declares the same names.
+public enum ManifestSchema {
+    public static let envelope = ["apiVersion", "kind", "metadata", "spec"]
+    public static let metadata = ["name", "labels"]
+
+    /// Object paths (`spec`, `spec.soa`, `spec.records[]`) to the keys allowed there.
+    public static func objects(of kind: Kind) -> [String: [String]] {
+        switch kind {
+        case .server:
+            return [
+                "spec": ["address", "hostname", "port", "user", "hostKey", "roles", "paths"],
+                "spec.paths": ["zones", "namedConf", "nginxSites", "phpFpmPools", "homes", "archive"],
+            ]
+        case .account:
+            return [
+                "spec": ["contact", "active", "placement", "limits"],
+                "spec.placement": ["web", "dns"],
+                "spec.limits": ["domains", "webApps", "systemUsers", "diskQuota"],
+            ]
+        case .systemUser:
+            return [
+                "spec": [
+                    "account", "main", "home", "shell", "groups", "authorizedKeys", "passwordHash", "active", "purge",
+                ]
+            ]
+        case .domain:
+            return [
+                "spec": ["account", "ttl", "soa", "records"],
+                "spec.soa": ["rname", "refresh", "retry", "expire", "minimum"],
+                "spec.records[]": ["name", "type", "ttl", "value"],
+            ]
+        case .webApp:
+            return [
+                "spec": ["account", "type", "user", "path", "publicRoot", "php", "domains", "tls"],
+                "spec.php": ["version", "processes", "timeout", "ini"],
+                "spec.tls": ["certificate", "key"],
+            ]
+        case .monitoredSite:
+            return [
+                "spec": ["account", "url", "interval", "timeout", "expect", "tls", "thresholds", "alerts"],
+                "spec.expect": ["status", "bodyContains", "maxLatency"],
+                "spec.tls": ["warnBefore"],
+                "spec.thresholds": ["failure", "success"],
+                "spec.alerts[]": ["webhook", "sendOnResolved"],
+            ]
+        }
+    }
+
+    static func keys(_ kind: Kind, _ path: String) -> [String] {
+        objects(of: kind)[path] ?? []
+    }
+}

@@ -1,0 +1,28 @@
+public struct AccountSpec: Sendable, Hashable {
+    public struct Placement: Sendable, Hashable {
+        public var web: String?
+        /// The first server is the DNS primary, the others are secondaries.
+        public var dns: [String] = []
+
+        public init() {}
+    }
+
+    public struct Limits: Sendable, Hashable {
+        public var domains: Int?
+        public var webApps: Int?
+        public var systemUsers: Int?
+        /// Bytes; written `500M`, `10G`.
+        public var diskQuota: Int64?
+
+        public init() {}
+    }
+
+    public var contact: String
+    public var active = true
+    public var placement = Placement()
+    public var limits = Limits()
+
+    public init(contact: String) {
+        self.contact = contact
+    }
+}

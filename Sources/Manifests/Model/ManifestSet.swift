@@ -1,0 +1,35 @@
+/// Every resource loaded from one repository (or revision), by kind, in file order.
+public struct ManifestSet: Sendable, Hashable {
+    public var servers: [Server] = []
+    public var accounts: [Account] = []
+    public var systemUsers: [SystemUser] = []
+    public var domains: [Domain] = []
+    public var webApps: [WebApp] = []
+    public var monitoredSites: [MonitoredSite] = []
+
+    public init() {}
+
+    public var count: Int {
+        servers.count + accounts.count + systemUsers.count + domains.count + webApps.count + monitoredSites.count
+    }
+
+    public func count(of kind: Kind) -> Int {
+        switch kind {
+        case .server: servers.count
+        case .account: accounts.count
+        case .systemUser: systemUsers.count
+        case .domain: domains.count
+        case .webApp: webApps.count
+        case .monitoredSite: monitoredSites.count
+        }
+    }
+
+    public mutating func append(contentsOf other: ManifestSet) {
+        servers += other.servers
+        accounts += other.accounts
+        systemUsers += other.systemUsers
+        domains += other.domains
+        webApps += other.webApps
+        monitoredSites += other.monitoredSites
+    }
+}

@@ -1,0 +1,276 @@
+import CYAML
+
+/// Reads YAML text with libyaml's event API into `YAMLNode` trees.
+///
+/// The only Swift in Baton that touches libyaml's pointers. Anchors, aliases and merge keys are
+/// resolved here; duplicate keys, undefined aliases, alias bombs and runaway nesting become
+/// problems with a position instead of crashes.
+public enum YAMLReader {
+    public struct Limits: Sendable {
+        /// Deeper nesting is refused: the tree and its users recurse, and a manifest never needs it.
+        public var maxDepth = 200
+        /// Nodes one document may expand to through aliases ("billion laughs").
+        public var maxExpandedNodes = 1_000_000
+
+        public init() {}
+    }
+
+    public struct Result: Sendable {
+        public var documents: [YAMLDocument]
+        public var problems: [YAMLProblem]
+    }
+
+    public static func read(_ bytes: [UInt8], limits: Limits = Limits()) -> Result {
+        let parser = UnsafeMutablePointer<yaml_parser_t>.allocate(capacity: 1)
+        let event = UnsafeMutablePointer<yaml_event_t>.allocate(capacity: 1)
+        defer {
+            parser.deallocate()
+            event.deallocate()
+        }
+        guard yaml_parser_initialize(parser) == 1 else {
+            return Result(
+                documents: [],
+                problems: [
+                    YAMLProblem(
+                        mark: .start, rule: "yaml.syntax", message: "the YAML parser could not start (out of memory)",
+                        hint: "retry with more memory")
+                ])
+        }
+        defer { yaml_parser_delete(parser) }
+        var builder = TreeBuilder(limits: limits)
+        bytes.withUnsafeBufferPointer { buffer in
+            // libyaml keeps a pointer to the input; `buffer` lives for the whole loop.
+            yaml_parser_set_input_string(parser, buffer.baseAddress ?? UnsafePointer(bitPattern: 1), buffer.count)
+            while true {
+                guard yaml_parser_parse(parser, event) == 1 else {
+                    builder.fail(syntaxProblem(parser.pointee, bytes: buffer))
+                    return
+                }
+                defer { yaml_event_delete(event) }
+                if !builder.accept(event.pointee) { return }
+            }
+        }
+        return Result(documents: builder.documents, problems: builder.problems)
+    }
+
+    private static func syntaxProblem(_ p: yaml_parser_t, bytes: UnsafeBufferPointer<UInt8>) -> YAMLProblem {
+        let problem = p.problem.map { String(cString: $0) } ?? "unknown error"
+        var message = problem
+        if let context = p.context.map({ String(cString: $0) }) {
+            message = "\(problem) \(context) at line \(p.context_mark.line + 1), column \(p.context_mark.column + 1)"
+        }
+        var mark = Mark(line: Int(p.problem_mark.line) + 1, column: Int(p.problem_mark.column) + 1)
+        var hint = "fix the YAML syntax at this position; check indentation, quoting and the `key: value` form"
+        if p.error == YAML_READER_ERROR {
+            // Encoding errors carry a byte offset, not a mark.
+            mark = markOf(offset: p.problem_offset, in: bytes)
+            message = "\(problem) (byte 0x\(String(Int(bitPattern: UInt(bitPattern: Int(p.problem_value))) & 0xff, radix: 16)))"
+            hint = "manifests must be UTF-8 text without control characters; is this a binary file?"
+        } else if p.error == YAML_MEMORY_ERROR {
+            hint = "the file is too large to parse"
+        }
+        return YAMLProblem(mark: mark, rule: "yaml.syntax", message: message, hint: hint)
+    }
+
+    private static func markOf(offset: Int, in bytes: UnsafeBufferPointer<UInt8>) -> Mark {
+        var line = 1
+        var column = 1
+        for byte in bytes.prefix(min(offset, bytes.count)) {
+            if byte == 0x0A {
+                line += 1
+                column = 1
+            } else if byte & 0xC0 != 0x80 {
+                column += 1
+            }
+        }
+        return Mark(line: line, column: column)
+    }
+}
+
+/// Builds trees from events with an explicit stack, so deep input cannot overflow the call stack.
+private struct TreeBuilder {
+    private enum Frame {
+        case mapping(mark: Mark, anchor: String?, pairs: [YAMLNode.Pair], pendingKey: YAMLNode?, weight: Int)
+        case sequence(mark: Mark, anchor: String?, items: [YAMLNode], weight: Int)
+    }
+
+    let limits: YAMLReader.Limits
+    private(set) var documents: [YAMLDocument] = []
+    private(set) var problems: [YAMLProblem] = []
+    private var stack: [Frame] = []
+    private var anchors: [String: (node: YAMLNode, weight: Int)] = [:]
+    private var documentMark = Mark.start
+    private var documentRoot: YAMLNode?
+    private var documentWeight = 0
+    private var documentBroken = false
+
+    init(limits: YAMLReader.Limits) {
+        self.limits = limits
+    }
+
+    mutating func fail(_ problem: YAMLProblem) {
+        problems.append(problem)
+    }
+
+    /// Returns false when reading must stop.
+    mutating func accept(_ event: yaml_event_t) -> Bool {
+        let mark = Mark(line: Int(event.start_mark.line) + 1, column: Int(event.start_mark.column) + 1)
+        switch event.type {
+        case YAML_STREAM_END_EVENT:
+            return false
+        case YAML_DOCUMENT_START_EVENT:
+            documentMark = mark
+            documentRoot = nil
+            documentWeight = 0
+            documentBroken = false
+            anchors.removeAll(keepingCapacity: true)
+        case YAML_DOCUMENT_END_EVENT:
+            if let root = documentRoot, !documentBroken {
+                documents.append(YAMLDocument(mark: documentMark, root: root))
+            }
+        case YAML_SCALAR_EVENT:
+            let s = event.data.scalar
+            let text = String(decoding: UnsafeBufferPointer(start: s.value, count: s.length), as: UTF8.self)
+            let style: YAMLNode.Style
+            switch s.style {
+            case YAML_SINGLE_QUOTED_SCALAR_STYLE: style = .singleQuoted
+            case YAML_DOUBLE_QUOTED_SCALAR_STYLE: style = .doubleQuoted
+            case YAML_LITERAL_SCALAR_STYLE: style = .literal
+            case YAML_FOLDED_SCALAR_STYLE: style = .folded
+            default: style = .plain
+            }
+            let tag = s.tag.map { String(cString: $0) }
+            let node = YAMLNode(mark: mark, content: .scalar(.init(text: text, style: style, tag: tag)))
+            return complete(node, weight: 1, anchor: s.anchor.map { String(cString: $0) })
+        case YAML_ALIAS_EVENT:
+            let name = event.data.alias.anchor.map { String(cString: $0) } ?? ""
+            guard let target = anchors[name] else {
+                problems.append(
+                    YAMLProblem(
+                        mark: mark, rule: "yaml.alias", message: "alias *\(name) refers to no anchor",
+                        hint: "define `&\(name)` earlier in the same document, or fix the alias name"))
+                let null = YAMLNode(mark: mark, content: .scalar(.init(text: "", style: .plain, tag: nil)))
+                return complete(null, weight: 1, anchor: nil)
+            }
+            // The alias reports the position where it is used, not where the anchor was defined.
+            var node = target.node
+            node.mark = mark
+            return complete(node, weight: target.weight, anchor: nil)
+        case YAML_MAPPING_START_EVENT:
+            let anchor = event.data.mapping_start.anchor.map { String(cString: $0) }
+            stack.append(.mapping(mark: mark, anchor: anchor, pairs: [], pendingKey: nil, weight: 1))
+            return checkDepth(mark)
+        case YAML_SEQUENCE_START_EVENT:
+            let anchor = event.data.sequence_start.anchor.map { String(cString: $0) }
+            stack.append(.sequence(mark: mark, anchor: anchor, items: [], weight: 1))
+            return checkDepth(mark)
+        case YAML_MAPPING_END_EVENT:
+            guard case .mapping(let start, let anchor, let pairs, _, let weight) = stack.popLast() else { return false }
+            let merged = resolveMerges(pairs)
+            return complete(YAMLNode(mark: start, content: .mapping(merged)), weight: weight, anchor: anchor)
+        case YAML_SEQUENCE_END_EVENT:
+            guard case .sequence(let start, let anchor, let items, let weight) = stack.popLast() else { return false }
+            return complete(YAMLNode(mark: start, content: .sequence(items)), weight: weight, anchor: anchor)
+        default:
+            break
+        }
+        return true
+    }
+
+    private mutating func checkDepth(_ mark: Mark) -> Bool {
+        guard stack.count > limits.maxDepth else { return true }
+        problems.append(
+            YAMLProblem(
+                mark: mark, rule: "yaml.too-deep",
+                message: "the document nests more than \(limits.maxDepth) levels deep",
+                hint: "manifests need only a few levels; is this file generated by mistake?"))
+        return false
+    }
+
+    private mutating func complete(_ node: YAMLNode, weight: Int, anchor: String?) -> Bool {
+        if let anchor { anchors[anchor] = (node, weight) }
+        documentWeight += weight
+        if documentWeight > limits.maxExpandedNodes {
+            problems.append(
+                YAMLProblem(
+                    mark: node.mark, rule: "yaml.alias",
+                    message: "the document expands to more than \(limits.maxExpandedNodes) nodes through aliases",
+                    hint: "aliases that repeat aliases grow exponentially; write the values out instead"))
+            return false
+        }
+        guard var top = stack.popLast() else {
+            documentRoot = node
+            return true
+        }
+        switch top {
+        case .mapping(let mark, let anchorName, var pairs, let pendingKey, let total):
+            if let key = pendingKey {
+                if let duplicate = duplicateOf(key, in: pairs) {
+                    problems.append(
+                        YAMLProblem(
+                            mark: key.mark, rule: "yaml.duplicate-key",
+                            message:
+                                "duplicate key '\(key.scalar?.text ?? "?")' (first defined at line \(duplicate.line))",
+                            hint: "remove one of the two entries; YAML keeps only one of them"))
+                } else {
+                    pairs.append(YAMLNode.Pair(key: key, value: node))
+                }
+                top = .mapping(mark: mark, anchor: anchorName, pairs: pairs, pendingKey: nil, weight: total + weight)
+            } else {
+                if node.scalar == nil {
+                    problems.append(
+                        YAMLProblem(
+                            mark: node.mark, rule: "yaml.complex-key", message: "a mapping key must be a plain value",
+                            hint: "write keys as plain words, e.g. `name:`"))
+                    documentBroken = true
+                }
+                top = .mapping(mark: mark, anchor: anchorName, pairs: pairs, pendingKey: node, weight: total + weight)
+            }
+        case .sequence(let mark, let anchorName, var items, let total):
+            items.append(node)
+            top = .sequence(mark: mark, anchor: anchorName, items: items, weight: total + weight)
+        }
+        stack.append(top)
+        return true
+    }
+
+    private func duplicateOf(_ key: YAMLNode, in pairs: [YAMLNode.Pair]) -> Mark? {
+        guard let text = key.scalar?.text else { return nil }
+        return pairs.first { $0.key.scalar?.text == text }?.key.mark
+    }
+
+    /// `<<: *base` and `<<: [*a, *b]`: keys written in the mapping win, then earlier merged maps.
+    private mutating func resolveMerges(_ pairs: [YAMLNode.Pair]) -> [YAMLNode.Pair] {
+        guard pairs.contains(where: Self.isMergeKey) else { return pairs }
+        var explicit = pairs.filter { !Self.isMergeKey($0) }
+        var sources: [YAMLNode] = []
+        for pair in pairs where Self.isMergeKey(pair) {
+            switch pair.value.content {
+            case .mapping: sources.append(pair.value)
+            case .sequence(let items) where items.allSatisfy({ if case .mapping = $0.content { true } else { false } }):
+                sources.append(contentsOf: items)
+            default:
+                problems.append(
+                    YAMLProblem(
+                        mark: pair.value.mark, rule: "yaml.merge-key",
+                        message: "a merge key `<<` takes a mapping or a list of mappings, found \(pair.value.shapeName)",
+                        hint: "write `<<: *anchor` where `&anchor` names a mapping"))
+            }
+        }
+        var seen = Set(explicit.compactMap { $0.key.scalar?.text })
+        for source in sources {
+            guard case .mapping(let merged) = source.content else { continue }
+            for pair in merged {
+                guard let text = pair.key.scalar?.text, !seen.contains(text) else { continue }
+                seen.insert(text)
+                explicit.append(pair)
+            }
+        }
+        return explicit
+    }
+
+    private static func isMergeKey(_ pair: YAMLNode.Pair) -> Bool {
+        guard let key = pair.key.scalar else { return false }
+        return key.text == "<<" && key.style == .plain
+    }
+}

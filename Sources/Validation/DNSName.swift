@@ -1,0 +1,119 @@
+/// Checks of domain names as DNS and IDNA allow them. Each check returns a problem phrase, or nil.
+public enum DNSName {
+    public static let maxLength = 253
+
+    /// Letters, digits and inner hyphens, 1 to 63 bytes (either case: owner names may be upper case).
+    public static func isLDHLabel(_ label: Substring) -> Bool {
+        let b = Array(label.utf8)
+        guard (1...63).contains(b.count), b.first != UInt8(ascii: "-"), b.last != UInt8(ascii: "-") else {
+            return false
+        }
+        return b.allSatisfy { isAlnum($0) || $0 == UInt8(ascii: "-") }
+    }
+
+    static func isAlnum(_ c: UInt8) -> Bool {
+        (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122)
+    }
+
+    /// A zone name as written in `metadata.name`: lower case, no trailing dot, at least two labels,
+    /// IDN labels in punycode, no wildcard.
+    public static func zoneProblem(_ name: String) -> String? {
+        if name.hasSuffix(".") { return "it ends with a dot; write zone names without the trailing dot" }
+        if name.contains("*") { return "a zone name cannot hold a wildcard; wildcards are records (`name: '*'`)" }
+        if let problem = hostProblem(name, allowUnderscore: false) { return problem }
+        if name != name.lowercased() { return "it has upper-case letters; write domain names in lower case" }
+        let labels = name.split(separator: ".")
+        if labels.count < 2 { return "it has a single label; a domain needs at least a name and a TLD" }
+        if labels.last!.allSatisfy({ $0.isNumber }) { return "its top-level label is numeric" }
+        return nil
+    }
+
+    /// A host name (no trailing dot): labels LDH (underscores where allowed), IDN only as punycode.
+    public static func hostProblem(_ name: String, allowUnderscore: Bool) -> String? {
+        if name.isEmpty { return "it is empty" }
+        if name.utf8.count > maxLength { return "it is \(name.utf8.count) bytes long; names are at most \(maxLength)" }
+        if !name.allSatisfy(\.isASCII) {
+            return "it has non-ASCII characters; write internationalised names in punycode (xn--...)"
+        }
+        for label in name.split(separator: ".", omittingEmptySubsequences: false) {
+            if let problem = labelProblem(label, allowUnderscore: allowUnderscore) { return problem }
+        }
+        return nil
+    }
+
+    static func labelProblem(_ label: Substring, allowUnderscore: Bool) -> String? {
+        if label.isEmpty { return "it has an empty label (two dots in a row, or a leading dot)" }
+        if label.utf8.count > 63 { return "label '\(label.prefix(20))...' is \(label.utf8.count) bytes; labels are at most 63" }
+        let underscoreFree = allowUnderscore ? label.filter { $0 != "_" } : label
+        if allowUnderscore, label.hasPrefix("_"), underscoreFree.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") }) {
+            return nil
+        }
+        guard isLDHLabel(label) else {
+            return "label '\(label)' may hold only letters, digits and inner hyphens"
+        }
+        let lower = label.lowercased()
+        if lower.count >= 4, Array(lower)[2] == "-", Array(lower)[3] == "-" {
+            guard lower.hasPrefix("xn--") else {
+                return "label '\(label)' has '--' in third and fourth position, which IDNA reserves"
+            }
+            guard Punycode.decode(String(lower.dropFirst(4))) != nil else {
+                return "label '\(label)' is not valid punycode"
+            }
+        }
+        return nil
+    }
+}
+
+/// RFC 3492 decoding, enough to prove that an `xn--` label decodes.
+enum Punycode {
+    static func decode(_ input: String) -> String? {
+        let base = 36, tmin = 1, tmax = 26, skew = 38, damp = 700
+        var n = 128, i = 0, bias = 72
+        var output: [Unicode.Scalar] = []
+        var rest = Substring(input)
+        if let dash = input.lastIndex(of: "-") {
+            output = input[..<dash].unicodeScalars.map { $0 }
+            guard output.allSatisfy({ $0.isASCII }) else { return nil }
+            rest = input[input.index(after: dash)...]
+        }
+        var digits = rest.unicodeScalars.makeIterator()
+        while true {
+            let oldI = i
+            var w = 1
+            var k = base
+            var sawDigit = false
+            while true {
+                guard let c = digits.next() else {
+                    if sawDigit { return nil }
+                    return output.isEmpty && input.isEmpty ? nil : String(String.UnicodeScalarView(output))
+                }
+                sawDigit = true
+                let digit: Int
+                switch c.value {
+                case 97...122: digit = Int(c.value) - 97
+                case 48...57: digit = Int(c.value) - 22
+                default: return nil
+                }
+                i += digit * w
+                guard i < 1 << 26 else { return nil }
+                let t = k <= bias ? tmin : (k >= bias + tmax ? tmax : k - bias)
+                if digit < t { break }
+                w *= base - t
+                k += base
+            }
+            var delta = oldI == 0 ? (i - oldI) / damp : (i - oldI) / 2
+            delta += delta / (output.count + 1)
+            var kk = 0
+            while delta > ((base - tmin) * tmax) / 2 {
+                delta /= base - tmin
+                kk += base
+            }
+            bias = kk + (((base - tmin + 1) * delta) / (delta + skew))
+            n += i / (output.count + 1)
+            i %= output.count + 1
+            guard let scalar = Unicode.Scalar(n), n >= 128 else { return nil }
+            output.insert(scalar, at: i)
+            i += 1
+        }
+    }
+}

@@ -1,0 +1,69 @@
+import Manifests
+
+enum DomainRules {
+    /// BIND's limit: TTLs above 2^31-1 are clamped to 0 with a warning.
+    static let maxTTL: Int64 = 2_147_483_647
+
+    static func check(_ index: RepositoryIndex, _ f: inout Findings) {
+        var owners: [String: [(type: RecordType, record: DNSRecord, origin: Origin)]] = [:]
+        for domain in index.set.domains {
+            let o = domain.origin
+            if let problem = DNSName.zoneProblem(domain.name) {
+                f.error(
+                    o, "metadata.name", "name.domain", "domain name '\(domain.name)' is not valid: \(problem)",
+                    hint: "write the zone's FQDN in lower case without a trailing dot, IDN labels as xn--...")
+                continue
+            }
+            for (path, ttl) in [
+                ("spec.ttl", domain.spec.ttl), ("spec.soa.refresh", domain.spec.soa.refresh),
+                ("spec.soa.retry", domain.spec.soa.retry), ("spec.soa.expire", domain.spec.soa.expire),
+                ("spec.soa.minimum", domain.spec.soa.minimum),
+            ] where ttl.seconds > maxTTL {
+                f.error(
+                    o, path, "record.ttl", "\(ttl) is more than the DNS maximum of 2147483647 seconds (68 years)",
+                    hint: "use a shorter duration; 1h to 1d is usual")
+            }
+            if let rname = domain.spec.soa.rname, !AccountRules.isEmail(rname) {
+                f.error(
+                    o, "spec.soa.rname", "domain.rname", "SOA rname '\(rname)' is not an email address",
+                    hint: "write the zone contact as an address, e.g. hostmaster@\(domain.name)")
+            }
+            let hasApexNS = domain.spec.records.contains { $0.type == .NS && $0.name == "@" }
+            if !hasApexNS, index.parentDomain(of: domain)?.spec.account != domain.spec.account,
+                let account = index.accounts[domain.spec.account], account.spec.placement.dns.isEmpty
+            {
+                f.error(
+                    o, "metadata.name", "domain.ns-missing",
+                    "domain '\(domain.name)' has no NS records and account '\(account.name)' has no DNS placement",
+                    hint: "add `placement: {dns: [ns1]}` to the account, or NS records at `@`")
+            }
+            for record in domain.spec.records {
+                RecordRules.check(record, in: domain, &f)
+                if let fqdn = RecordRules.fqdn(record.name, zone: domain.name) {
+                    owners[fqdn, default: []].append((record.type, record, o))
+                }
+            }
+        }
+        checkCNAMEExclusivity(owners, &f)
+    }
+
+    /// A name with a CNAME has no other data (RFC 1034 3.6.2), across all zones of the repository.
+    static func checkCNAMEExclusivity(
+        _ owners: [String: [(type: RecordType, record: DNSRecord, origin: Origin)]], _ f: inout Findings
+    ) {
+        for (fqdn, records) in owners where records.contains(where: { $0.type == .CNAME }) && records.count > 1 {
+            let ordered = records.sorted { $0.origin.location(of: $0.record, \.item) < $1.origin.location(of: $1.record, \.item) }
+            let first = ordered[0]
+            let firstAt = first.origin.location(of: first.record, \.name)
+            for other in ordered.dropFirst() {
+                let message =
+                    other.type == .CNAME && first.type == .CNAME
+                    ? "'\(fqdn)' has a second CNAME (first at line \(firstAt.line))"
+                    : "'\(fqdn)' has a CNAME and other data (\(first.type.rawValue) at line \(firstAt.line), \(other.type.rawValue) here)"
+                f.error(
+                    at: other.origin.location(of: other.record, \.name), "record.cname-exclusive", message,
+                    hint: "a name with a CNAME can have no other record; point the other records at the CNAME's target or drop the CNAME")
+            }
+        }
+    }
+}

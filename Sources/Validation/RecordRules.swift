@@ -1,0 +1,168 @@
+import Foundation
+import Manifests
+
+/// Per-type checks of a record's value, as a zone file would read it.
+enum RecordRules {
+    static func check(_ record: DNSRecord, in domain: Domain, _ f: inout Findings) {
+        let o = domain.origin
+        if let problem = nameProblem(record, zone: domain.name) {
+            f.error(
+                at: o.location(of: record, \.name), "record.name", "record name '\(record.name)' \(problem)",
+                hint: "write the name relative to the zone: `@` for the apex, `www`, `*.dev`, `_dmarc`")
+            return
+        }
+        if let ttl = record.ttl, ttl.seconds > DomainRules.maxTTL {
+            f.error(
+                at: o.location(of: record, \.ttl), "record.ttl",
+                "TTL \(ttl) is more than the DNS maximum of 2147483647 seconds",
+                hint: "use a shorter TTL; 5m to 1d is usual")
+        }
+        if let problem = valueProblem(record) {
+            f.error(
+                at: o.location(of: record, \.value), "record.\(record.type.rawValue.lowercased())",
+                "\(record.type.rawValue) value '\(record.value.prefix(80))' \(problem.message)", hint: problem.hint)
+        }
+        if record.type == .CNAME, record.name == "@" {
+            f.error(
+                at: o.location(of: record, \.name), "record.cname",
+                "a CNAME cannot be at the zone apex, which holds the SOA and NS records",
+                hint: "use A/AAAA records at `@`, or put the CNAME on `www`")
+        }
+        if record.type == .SRV, !isServiceOwner(record.name) {
+            f.error(
+                at: o.location(of: record, \.name), "record.srv",
+                "SRV owner '\(record.name)' is not of the form _service._proto",
+                hint: "name SRV records like `_sip._tcp` or `_imaps._tcp.mail`")
+        }
+    }
+
+    static func fqdn(_ name: String, zone: String) -> String? {
+        if name == "@" { return zone }
+        if name.hasSuffix(".") { return nil }
+        return "\(name.lowercased()).\(zone)"
+    }
+
+    static func nameProblem(_ record: DNSRecord, zone: String) -> String? {
+        let name = record.name
+        if name == "@" { return nil }
+        if name.hasSuffix(".") { return "is absolute; names are relative to the zone" }
+        if name.contains("@") { return "may not contain `@` except as the whole name" }
+        var labels = name.split(separator: ".", omittingEmptySubsequences: false)
+        if labels.first == "*" { labels.removeFirst() }
+        if labels.contains("*") { return "has a wildcard that is not the leftmost label" }
+        for label in labels {
+            if let problem = DNSName.labelProblem(label, allowUnderscore: true) { return problem.replacingOccurrences(of: "it has", with: "has") }
+        }
+        if name.utf8.count + 1 + zone.utf8.count > DNSName.maxLength { return "makes a name longer than 253 bytes" }
+        return nil
+    }
+
+    static func isServiceOwner(_ name: String) -> Bool {
+        let labels = name.split(separator: ".")
+        return labels.count >= 2 && labels[0].hasPrefix("_") && labels[1].hasPrefix("_")
+    }
+
+    struct Problem {
+        var message: String
+        var hint: String
+    }
+
+    static func valueProblem(_ record: DNSRecord) -> Problem? {
+        let value = record.value
+        if value.contains(where: { $0 == "\n" || $0 == "\r" }) {
+            return Problem(message: "contains a line break", hint: "write the value on one line")
+        }
+        let fields = value.split(separator: " ", omittingEmptySubsequences: true).map(String.init)
+        switch record.type {
+        case .A:
+            return IPAddress.isIPv4(value)
+                ? nil : Problem(message: "is not an IPv4 address", hint: "write four numbers 0-255, e.g. 192.0.2.10")
+        case .AAAA:
+            return IPAddress.isIPv6(value)
+                ? nil : Problem(message: "is not an IPv6 address", hint: "write an address such as 2001:db8::10")
+        case .CNAME, .PTR:
+            return targetProblem(value, allowUnderscore: true, allowRoot: false)
+        case .NS:
+            if IPAddress.looksLikeIPv4(value) || IPAddress.isIPv6(value) {
+                return Problem(
+                    message: "is an address; NS records name a host",
+                    hint: "write the name server's host name, and give it an A record")
+            }
+            return targetProblem(value, allowUnderscore: false, allowRoot: false)
+        case .MX:
+            guard fields.count == 2, let preference = UInt16(fields[0]) else {
+                return Problem(message: "is not `PREFERENCE HOST`", hint: "write e.g. `10 mail` or `10 mx.example.net.`")
+            }
+            _ = preference
+            if IPAddress.looksLikeIPv4(fields[1]) || IPAddress.isIPv6(fields[1]) {
+                return Problem(message: "points at an address; MX records name a host", hint: "write e.g. `10 mail` and give `mail` an A record")
+            }
+            return targetProblem(fields[1], allowUnderscore: false, allowRoot: true)
+        case .SRV:
+            guard fields.count == 4, UInt16(fields[0]) != nil, UInt16(fields[1]) != nil, UInt16(fields[2]) != nil else {
+                return Problem(
+                    message: "is not `PRIORITY WEIGHT PORT TARGET` (three numbers 0-65535 and a host)",
+                    hint: "write e.g. `10 5 5060 sip`")
+            }
+            return targetProblem(fields[3], allowUnderscore: false, allowRoot: true)
+        case .CAA:
+            return caaProblem(value)
+        case .TXT:
+            if value.unicodeScalars.contains(where: { $0.value < 0x20 && $0 != "\t" || $0.value == 0x7F }) {
+                return Problem(message: "contains a control character", hint: "remove control characters from the text")
+            }
+            if value.utf8.count > 4000 {
+                return Problem(message: "is \(value.utf8.count) bytes long; at most 4000", hint: "shorten the text")
+            }
+            return nil
+        }
+    }
+
+    static func targetProblem(_ target: String, allowUnderscore: Bool, allowRoot: Bool) -> Problem? {
+        if target == "." {
+            return allowRoot ? nil : Problem(message: "is the root, which is not a host", hint: "name a host")
+        }
+        if target == "@" { return nil }
+        let name = target.hasSuffix(".") ? String(target.dropLast()) : target
+        if let problem = DNSName.hostProblem(name, allowUnderscore: allowUnderscore) {
+            return Problem(
+                message: "is not a valid host name: \(problem)",
+                hint: "write a name relative to the zone (`mail`) or absolute with a trailing dot (`mx.example.net.`)")
+        }
+        return nil
+    }
+
+    /// `FLAGS TAG "VALUE"` (RFC 8659).
+    static func caaProblem(_ value: String) -> Problem? {
+        let hint = "write e.g. `0 issue \"letsencrypt.org\"` or `0 iodef \"mailto:security@example.com\"`"
+        let parts = value.split(separator: " ", maxSplits: 2, omittingEmptySubsequences: true)
+        guard parts.count == 3, let flags = UInt8(parts[0]) else {
+            return Problem(message: "is not `FLAGS TAG \"VALUE\"`", hint: hint)
+        }
+        _ = flags
+        let tag = String(parts[1])
+        guard !tag.isEmpty, tag.count <= 15, tag.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber) }) else {
+            return Problem(message: "has an invalid tag '\(tag)'", hint: hint)
+        }
+        var text = String(parts[2])
+        guard text.count >= 2, text.hasPrefix("\""), text.hasSuffix("\"") else {
+            return Problem(message: "has a value that is not in double quotes", hint: hint)
+        }
+        text = String(text.dropFirst().dropLast())
+        switch tag.lowercased() {
+        case "issue", "issuewild":
+            let issuer = text.split(separator: ";", maxSplits: 1, omittingEmptySubsequences: false)[0]
+                .trimmingCharacters(in: .whitespaces)
+            if !issuer.isEmpty, DNSName.hostProblem(issuer, allowUnderscore: false) != nil {
+                return Problem(message: "names an issuer '\(issuer)' that is not a domain name", hint: hint)
+            }
+        case "iodef":
+            if !(text.hasPrefix("mailto:") || text.hasPrefix("https://") || text.hasPrefix("http://")) {
+                return Problem(message: "has an iodef value that is not a mailto: or http(s): URL", hint: hint)
+            }
+        default:
+            break
+        }
+        return nil
+    }
+}

@@ -1,0 +1,81 @@
+import Manifests
+
+/// Every resource belongs to one account, and nothing of one account names another's.
+enum TenancyRules {
+    static func check(_ index: RepositoryIndex, _ f: inout Findings) {
+        let accountNames = index.accounts.keys.sorted()
+        func owned(_ kind: Kind, _ name: String, _ account: String, _ o: Origin) {
+            if index.accounts[account] == nil {
+                f.error(
+                    o, "spec.account", "ref.account",
+                    "\(kind.rawValue) '\(name)' names account '\(account)', which is not declared; "
+                        + Suggestion.phrase(for: account, in: accountNames),
+                    hint: "declare the Account (accounts/\(account)/account.yaml) or fix the name")
+            }
+            folder(kind, name, account: account, o)
+        }
+        func folder(_ kind: Kind, _ name: String, account: String?, _ o: Origin) {
+            let parts = o.file.split(separator: "/")
+            guard parts.count >= 3, parts[0] == "accounts" else { return }
+            let tenant = String(parts[1])
+            if account != tenant {
+                f.error(
+                    o, account == nil ? "kind" : (kind == .account ? "metadata.name" : "spec.account"), "tenancy.folder",
+                    account == nil
+                        ? "a \(kind.rawValue) does not belong in the folder of account '\(tenant)'"
+                        : "\(kind.rawValue) '\(name)' belongs to account '\(account!)' but lies in accounts/\(tenant)/",
+                    hint: account == nil
+                        ? "move it to servers/" : "a tenant's folder declares only its own resources; move the file to accounts/\(account!)/")
+            }
+        }
+        for server in index.set.servers { folder(.server, server.name, account: nil, server.origin) }
+        for account in index.set.accounts { folder(.account, account.name, account: account.name, account.origin) }
+        for user in index.set.systemUsers { owned(.systemUser, user.name, user.spec.account, user.origin) }
+        for domain in index.set.domains {
+            owned(.domain, domain.name, domain.spec.account, domain.origin)
+            if let parent = index.parentDomain(of: domain), parent.spec.account != domain.spec.account {
+                f.error(
+                    domain.origin, "spec.account", "tenancy.subdomain-split",
+                    "'\(domain.name)' lies inside '\(parent.name)' of account '\(parent.spec.account)'",
+                    hint: "a domain and its subdomains belong to one account; move it to account '\(parent.spec.account)'")
+            }
+        }
+        for site in index.set.monitoredSites { owned(.monitoredSite, site.name, site.spec.account, site.origin) }
+
+        var servedBy: [String: (app: String, at: SourceLocation)] = [:]
+        for app in index.set.webApps {
+            owned(.webApp, app.name, app.spec.account, app.origin)
+            for (i, fqdn) in app.spec.domains.enumerated() {
+                let path = "spec.domains.\(i)"
+                let name = fqdn.hasPrefix("*.") ? String(fqdn.dropFirst(2)) : fqdn
+                if let problem = DNSName.hostProblem(name, allowUnderscore: false) ?? (fqdn != fqdn.lowercased() ? "it has upper-case letters" : nil) {
+                    f.error(
+                        app.origin, path, "name.domain", "'\(fqdn)' is not a valid domain name: \(problem)",
+                        hint: "write the FQDN in lower case without a trailing dot, e.g. www.example.com")
+                    continue
+                }
+                if let domain = index.domain(containing: name) {
+                    if domain.spec.account != app.spec.account {
+                        f.error(
+                            app.origin, path, "tenancy.cross-account",
+                            "'\(fqdn)' belongs to domain '\(domain.name)' of account '\(domain.spec.account)'",
+                            hint: "an app serves only names of its own account's domains")
+                    }
+                } else {
+                    f.error(
+                        app.origin, path, "ref.domain", "'\(fqdn)' is in no Domain of the repository",
+                        hint: "declare a Domain for it in account '\(app.spec.account)', or fix the name")
+                }
+                let at = app.origin.location(path)
+                if let first = servedBy[fqdn] {
+                    f.error(
+                        at: at, "tenancy.fqdn-conflict",
+                        "'\(fqdn)' is already served by web app '\(first.app)' (\(first.at.file):\(first.at.line))",
+                        hint: "a name can be served by one web app only; remove it from one of them")
+                } else {
+                    servedBy[fqdn] = (app.name, at)
+                }
+            }
+        }
+    }
+}

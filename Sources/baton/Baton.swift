@@ -1,0 +1,21 @@
+import ArgumentParser
+
+@main
+struct Baton: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "baton",
+        abstract: "Keeps web-hosting servers in the state that a git repository of YAML manifests describes.",
+        version: BuildInfo.version,
+        subcommands: [Validate.self, Show.self, Version.self]
+    )
+}
+
+enum BuildInfo {
+    static let version = "0.1.0"
+}
+
+/// Exit codes shared by every command: see the README's table.
+enum ExitStatus {
+    static let invalid = ExitCode(1)
+    static let couldNotRun = ExitCode(3)
+}

@@ -1,0 +1,5 @@
+import GitStore
+import SSHTransport
+
+typealias GitLibraryInfo = GitLibrary
+typealias SSHLibraryInfo = SSHLibrary

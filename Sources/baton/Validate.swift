@@ -1,0 +1,56 @@
+import ArgumentParser
+import Foundation
+import Logging
+import Manifests
+import Validation
+
+struct Validate: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Load and validate the manifests under PATH.",
+        discussion: "Exit status: 0 valid, 1 invalid, 3 Baton could not run (unreadable path and the like)."
+    )
+
+    @Argument(help: "The repository's root folder.")
+    var path: String = "."
+
+    @Option(help: "Output format: text, json, or github (workflow annotations).")
+    var format: DiagnosticFormat = .text
+
+    @Flag(name: .shortAndLong, help: "Also print a summary of the loaded resources.")
+    var verbose = false
+
+    func run() throws {
+        let logger = Logger(label: "baton.validate")
+        let started = Date()
+        let source: DirectorySource
+        let result: ManifestLoader.Result
+        let diagnostics: [Diagnostic]
+        do {
+            source = try DirectorySource(root: path)
+            (result, diagnostics) = try Validator.run(source)
+        } catch {
+            Terminal.error("baton: \(error)")
+            throw ExitStatus.couldNotRun
+        }
+        logger.debug("validated \(result.files) files in \(Date().timeIntervalSince(started))s")
+        let report = DiagnosticReport(diagnostics: diagnostics, color: Terminal.useColor)
+        switch format {
+        case .text:
+            print(report.text(), terminator: "")
+            let errors = diagnostics.filter { $0.severity == .error }.count
+            let warnings = diagnostics.count - errors
+            let summary = ResourceSummary(result.manifests)
+            if errors == 0 {
+                print("\(path): valid: \(summary.line) in \(result.files) files" + (warnings > 0 ? ", \(warnings) warning(s)" : ""))
+            } else {
+                print("\(path): \(errors) error(s), \(warnings) warning(s) in \(result.files) files")
+            }
+            if verbose { print(summary.table) }
+        case .json:
+            print(report.json())
+        case .github:
+            print(report.github(), terminator: "")
+        }
+        if diagnostics.contains(where: { $0.severity == .error }) { throw ExitStatus.invalid }
+    }
+}
