@@ -4,9 +4,10 @@ enum DomainRules {
     /// BIND's limit: TTLs above 2^31-1 are clamped to 0 with a warning.
     static let maxTTL: Int64 = 2_147_483_647
 
-    static func check(_ index: RepositoryIndex, _ f: inout Findings) {
-        var owners: [String: [(type: RecordType, record: DNSRecord, origin: Origin)]] = [:]
-        for domain in index.set.domains {
+    static func check(_ index: RepositoryIndex, shard: Int, of shards: Int, _ f: inout Findings) {
+        let domains = index.set.domains
+        for i in stride(from: shard, to: domains.count, by: shards) {
+            let domain = domains[i]
             let o = domain.origin
             if let problem = DNSName.zoneProblem(domain.name) {
                 f.error(
@@ -39,18 +40,28 @@ enum DomainRules {
             }
             for record in domain.spec.records {
                 RecordRules.check(record, in: domain, &f)
-                if let fqdn = RecordRules.fqdn(record.name, zone: domain.name) {
-                    owners[fqdn, default: []].append((record.type, record, o))
-                }
             }
         }
-        checkCNAMEExclusivity(owners, &f)
     }
 
     /// A name with a CNAME has no other data (RFC 1034 3.6.2), across all zones of the repository.
-    static func checkCNAMEExclusivity(
-        _ owners: [String: [(type: RecordType, record: DNSRecord, origin: Origin)]], _ f: inout Findings
-    ) {
+    static func checkCNAMEExclusivity(_ index: RepositoryIndex, _ f: inout Findings) {
+        // Only names that have a CNAME somewhere need grouping.
+        var cnames = Set<String>()
+        for domain in index.set.domains where DNSName.zoneProblem(domain.name) == nil {
+            for record in domain.spec.records where record.type == .CNAME {
+                if let fqdn = RecordRules.fqdn(record.name, zone: domain.name) { cnames.insert(fqdn) }
+            }
+        }
+        guard !cnames.isEmpty else { return }
+        var owners: [String: [(type: RecordType, record: DNSRecord, origin: Origin)]] = [:]
+        for domain in index.set.domains where DNSName.zoneProblem(domain.name) == nil {
+            for record in domain.spec.records {
+                if let fqdn = RecordRules.fqdn(record.name, zone: domain.name), cnames.contains(fqdn) {
+                    owners[fqdn, default: []].append((record.type, record, domain.origin))
+                }
+            }
+        }
         for (fqdn, records) in owners where records.contains(where: { $0.type == .CNAME }) && records.count > 1 {
             let ordered = records.sorted { $0.origin.location(of: $0.record, \.item) < $1.origin.location(of: $1.record, \.item) }
             let first = ordered[0]

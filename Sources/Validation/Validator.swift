@@ -1,19 +1,30 @@
+import Dispatch
 import Manifests
 
 /// Runs every rule over a loaded repository. Pure: no disk, no network.
 public enum Validator {
     public static func validate(_ set: ManifestSet) -> [Diagnostic] {
         let index = RepositoryIndex(set)
-        var findings = Findings()
-        ServerRules.check(index, &findings)
-        AccountRules.check(index, &findings)
-        UserRules.check(index, &findings)
-        DomainRules.check(index, &findings)
-        WebAppRules.check(index, &findings)
-        MonitorRules.check(index, &findings)
-        TenancyRules.check(index, &findings)
-        LimitRules.check(index, &findings)
-        return findings.diagnostics
+        // Rule groups read the index and write only their own findings, so they run on all cores;
+        // the per-domain checks, the largest share, are split in shards.
+        let shards = 8
+        var groups: [@Sendable (inout Findings) -> Void] = [
+            { ServerRules.check(index, &$0) }, { AccountRules.check(index, &$0) },
+            { UserRules.check(index, &$0) }, { WebAppRules.check(index, &$0) },
+            { MonitorRules.check(index, &$0) }, { TenancyRules.check(index, &$0) },
+            { LimitRules.check(index, &$0) }, { DomainRules.checkCNAMEExclusivity(index, &$0) },
+        ]
+        for shard in 0..<shards {
+            groups.append { DomainRules.check(index, shard: shard, of: shards, &$0) }
+        }
+        let tasks = groups
+        let results = Slots<[Diagnostic]>(count: tasks.count)
+        DispatchQueue.concurrentPerform(iterations: tasks.count) { i in
+            var findings = Findings()
+            tasks[i](&findings)
+            results.set(i, findings.diagnostics)
+        }
+        return results.values().flatMap { $0 }
     }
 
     /// Loads and validates in one go: the diagnostics of both, in report order.

@@ -20,14 +20,20 @@ struct Validate: ParsableCommand {
     var verbose = false
 
     func run() throws {
-        let logger = Logger(label: "baton.validate")
+        var logger = Logger(label: "baton.validate")
+        if ProcessInfo.processInfo.environment["BATON_DEBUG"] != nil { logger.logLevel = .debug }
         let started = Date()
         let source: DirectorySource
         let result: ManifestLoader.Result
         let diagnostics: [Diagnostic]
         do {
             source = try DirectorySource(root: path)
-            (result, diagnostics) = try Validator.run(source)
+            let loaded = try ManifestLoader.load(source)
+            let loadedAt = Date()
+            let findings = Validator.validate(loaded.manifests)
+            logger.debug("loaded in \(loadedAt.timeIntervalSince(started))s, rules in \(Date().timeIntervalSince(loadedAt))s")
+            result = loaded
+            diagnostics = (loaded.diagnostics + findings).sorted(by: Diagnostic.reportOrder)
         } catch {
             Terminal.error("baton: \(error)")
             throw ExitStatus.couldNotRun

@@ -25,32 +25,55 @@ public struct DirectorySource: ManifestSource {
     }
 
     private func walk(_ relative: String, into paths: inout [String]) throws {
-        let absolute = relative.isEmpty ? root : (root as NSString).appendingPathComponent(relative)
-        let names: [String]
-        do {
-            names = try FileManager.default.contentsOfDirectory(atPath: absolute)
-        } catch {
-            throw SourceError("\(absolute): cannot list the folder (\(error.localizedDescription))")
+        let absolute = relative.isEmpty ? root : root + "/" + relative
+        guard let dir = opendir(absolute) else {
+            throw SourceError("\(absolute): cannot list the folder (\(String(cString: strerror(errno))))")
         }
-        for name in names where !name.hasPrefix(".") {
+        defer { closedir(dir) }
+        var folders: [String] = []
+        while let entry = readdir(dir) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                String(cString: raw.bindMemory(to: CChar.self).baseAddress!)
+            }
+            guard !name.hasPrefix(".") else { continue }
             let path = relative.isEmpty ? name : relative + "/" + name
-            var isDirectory: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: root + "/" + path, isDirectory: &isDirectory) else { continue }
-            if isDirectory.boolValue {
-                if !ignore.matches(path, isDirectory: true) { try walk(path, into: &paths) }
-            } else if ManifestPath.isManifest(name), !ignore.matches(path, isDirectory: false) {
+            var type = entry.pointee.d_type
+            if type == UInt8(DT_UNKNOWN) || type == UInt8(DT_LNK) {
+                // Links are followed, as `cat` would; d_type does not say where they point.
+                var info = stat()
+                guard stat(root + "/" + path, &info) == 0 else { continue }
+                type = (info.st_mode & S_IFMT) == S_IFDIR ? UInt8(DT_DIR) : UInt8(DT_REG)
+            }
+            if type == UInt8(DT_DIR) {
+                if !ignore.matches(path, isDirectory: true) { folders.append(path) }
+            } else if type == UInt8(DT_REG), ManifestPath.isManifest(name), !ignore.matches(path, isDirectory: false) {
                 paths.append(path)
             }
         }
+        for folder in folders { try walk(folder, into: &paths) }
     }
 
     public func read(_ path: String) throws -> [UInt8] {
-        let url = URL(fileURLWithPath: root).appendingPathComponent(path)
-        do {
-            return [UInt8](try Data(contentsOf: url))
-        } catch {
-            throw SourceError("cannot read the file (\(error.localizedDescription))")
+        let fd = open(root + "/" + path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw SourceError("cannot read the file: \(String(cString: strerror(errno)))") }
+        defer { close(fd) }
+        var info = stat()
+        guard fstat(fd, &info) == 0 else { throw SourceError("cannot read the file: \(String(cString: strerror(errno)))") }
+        if (info.st_mode & S_IFMT) == S_IFDIR { throw SourceError("cannot read the file: it is a folder") }
+        var bytes = [UInt8](repeating: 0, count: max(0, Int(info.st_size)))
+        var filled = 0
+        while true {
+            if filled == bytes.count { bytes.append(contentsOf: repeatElement(0, count: 4096)) }
+            let n = bytes.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress! + filled, $0.count - filled) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw SourceError("cannot read the file: \(String(cString: strerror(errno)))")
+            }
+            if n == 0 { break }
+            filled += n
         }
+        bytes.removeLast(bytes.count - filled)
+        return bytes
     }
 }
 

@@ -11,10 +11,11 @@ extension DomainSpec {
             spec.soa.minimum = soa.duration("minimum", default: spec.soa.minimum)
         }
         let keys = ManifestSchema.keys(.domain, "spec.records[]")
-        for (index, item) in r.list("records").enumerated() {
+        for (index, item) in r.list("records", recordPositions: false).enumerated() {
             guard
                 let fields = FieldReader(
-                    item, path: "spec.records.\(index)", keys: keys, context: r.context, what: "record \(index + 1)")
+                    item, path: "spec.records.\(index)", keys: keys, context: r.context, what: "record \(index + 1)",
+                    recordPositions: false)
             else { continue }
             let name = fields.string("name", required: true)
             let type = fields.choice("type", required: true, as: RecordType.self)
@@ -27,8 +28,6 @@ extension DomainSpec {
                 value: fields.node("value")?.mark ?? item.mark)
             spec.records.append(DNSRecord(name: name, type: type, ttl: ttl, value: value, marks: marks))
         }
-        // Records carry their own marks; dropping the per-field copies keeps large zones lean.
-        r.context.fields = r.context.fields.filter { !$0.key.hasPrefix("spec.records.") }
         return spec
     }
 }

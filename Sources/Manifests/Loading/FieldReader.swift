@@ -4,7 +4,8 @@ struct FieldReader {
     let context: DecodeContext
     let path: String
     let mark: Mark
-    private var values: [String: YAMLNode] = [:]
+    /// Mappings are small: a list beats hashing every key.
+    private var values: [(key: String, node: YAMLNode)] = []
 
     /// Keys that must be refused with their own rule rather than reported as unknown.
     struct Refusal {
@@ -16,7 +17,7 @@ struct FieldReader {
     /// Nil (after a diagnostic) when `node` is not a mapping; a null node reads as an empty mapping.
     init?(
         _ node: YAMLNode, path: String, keys: [String], context: DecodeContext, what: String,
-        refused: [String: Refusal] = [:]
+        refused: [String: Refusal] = [:], recordPositions: Bool = true
     ) {
         self.context = context
         self.path = path
@@ -26,8 +27,8 @@ struct FieldReader {
             for pair in pairs {
                 let key = pair.key.scalar?.text ?? ""
                 if keys.contains(key) {
-                    values[key] = pair.value
-                    context.fields[path.isEmpty ? key : "\(path).\(key)"] = pair.value.mark
+                    values.append((key, pair.value))
+                    if recordPositions { context.fields[path.isEmpty ? key : "\(path).\(key)"] = pair.value.mark }
                 } else if let refusal = refused[key] {
                     context.error(pair.key.mark, refusal.rule, refusal.message, hint: refusal.hint)
                 } else {
@@ -51,10 +52,11 @@ struct FieldReader {
 
     /// The value of `key`, or nil when it is absent or null (a required one reports it).
     func node(_ key: String, required: Bool = false) -> YAMLNode? {
-        if let value = values[key], !value.isNull { return value }
+        let value = values.first { $0.key == key }?.node
+        if let value, !value.isNull { return value }
         if required {
             context.error(
-                values[key]?.mark ?? mark, "schema.required", "missing required field '\(location(of: key))'",
+                value?.mark ?? mark, "schema.required", "missing required field '\(location(of: key))'",
                 hint: "add `\(key):` with a value")
         }
         return nil
@@ -151,7 +153,7 @@ struct FieldReader {
     }
 
     /// The items of a list (a single scalar is not promoted: lists are written as lists).
-    func list(_ key: String) -> [YAMLNode] {
+    func list(_ key: String, recordPositions: Bool = true) -> [YAMLNode] {
         guard let node = node(key) else { return [] }
         guard case .sequence(let items) = node.content else {
             context.error(
@@ -159,7 +161,9 @@ struct FieldReader {
                 hint: "write one `- item` per line, or `[a, b]`")
             return []
         }
-        for (index, item) in items.enumerated() { context.fields["\(location(of: key)).\(index)"] = item.mark }
+        if recordPositions {
+            for (index, item) in items.enumerated() { context.fields["\(location(of: key)).\(index)"] = item.mark }
+        }
         return items
     }
 

@@ -106,21 +106,21 @@ public enum ManifestLoader {
 }
 
 /// Fixed slots that concurrent workers fill, each writing only its own index.
-final class Slots<T: Sendable>: @unchecked Sendable {
+public final class Slots<T: Sendable>: @unchecked Sendable {
     private var storage: [T?]
     private let lock = NSLock()
 
-    init(count: Int) {
+    public init(count: Int) {
         storage = Array(repeating: nil, count: count)
     }
 
-    func set(_ index: Int, _ value: T) {
+    public func set(_ index: Int, _ value: T) {
         lock.lock()
         storage[index] = value
         lock.unlock()
     }
 
-    func values() -> [T] {
+    public func values() -> [T] {
         lock.lock()
         defer { lock.unlock() }
         return storage.compactMap { $0 }
