@@ -1,0 +1,93 @@
+import Manifests
+import XCTest
+
+final class YAMLReaderTests: XCTestCase {
+    func read(_ text: String) -> YAMLReader.Result { YAMLReader.read(Array(text.utf8)) }
+
+    func testScalarsKeepTheTextAsWritten() throws {
+        let result = read("mode: 0755\nflag: yes\nwhen: 2024-01-01\nversion: 8.10\nq: 'on'\n")
+        XCTAssertEqual(result.problems, [])
+        guard case .mapping(let pairs) = try XCTUnwrap(result.documents.first).root.content else {
+            return XCTFail("not a mapping")
+        }
+        XCTAssertEqual(pairs.map { $0.value.scalar?.text }, ["0755", "yes", "2024-01-01", "8.10", "on"])
+        XCTAssertEqual(pairs.last?.value.scalar?.style, .singleQuoted)
+    }
+
+    func testPositionsAreOneBased() throws {
+        let result = read("a: 1\nb:\n  c: x\n")
+        guard case .mapping(let pairs) = try XCTUnwrap(result.documents.first).root.content,
+            case .mapping(let inner) = pairs[1].value.content
+        else { return XCTFail("shape") }
+        XCTAssertEqual(pairs[0].key.mark, Mark(line: 1, column: 1))
+        XCTAssertEqual(inner[0].value.mark, Mark(line: 3, column: 6))
+    }
+
+    func testAliasReportsWhereItIsUsed() throws {
+        let result = read("a: &x hello\nb: *x\n")
+        guard case .mapping(let pairs) = try XCTUnwrap(result.documents.first).root.content else {
+            return XCTFail("shape")
+        }
+        XCTAssertEqual(pairs[1].value.scalar?.text, "hello")
+        XCTAssertEqual(pairs[1].value.mark, Mark(line: 2, column: 4))
+    }
+
+    func testMergeKeysMergeAndExplicitKeysWin() throws {
+        let result = read("base: &b {x: 1, y: 2}\nm:\n  <<: *b\n  y: 3\n")
+        XCTAssertEqual(result.problems, [])
+        guard case .mapping(let pairs) = try XCTUnwrap(result.documents.first).root.content,
+            case .mapping(let merged) = pairs[1].value.content
+        else { return XCTFail("shape") }
+        let values = Dictionary(uniqueKeysWithValues: merged.map { ($0.key.scalar!.text, $0.value.scalar!.text) })
+        XCTAssertEqual(values, ["x": "1", "y": "3"])
+    }
+
+    func testDuplicateKeyNamesBothLines() {
+        let result = read("a: 1\nb: 2\na: 3\n")
+        XCTAssertEqual(result.problems.map(\.rule), ["yaml.duplicate-key"])
+        XCTAssertEqual(result.problems.first?.mark.line, 3)
+        XCTAssertTrue(result.problems.first?.message.contains("line 1") ?? false)
+    }
+
+    func testSyntaxErrorHasAPositionAndKeepsEarlierDocuments() {
+        let result = read("a: 1\n---\nb: [1, 2\nc: 3\n")
+        XCTAssertEqual(result.documents.count, 1)
+        XCTAssertEqual(result.problems.map(\.rule), ["yaml.syntax"])
+        XCTAssertGreaterThanOrEqual(result.problems.first?.mark.line ?? 0, 3)
+    }
+
+    func testInvalidUTF8IsAnEncodingProblemAtItsLine() {
+        let result = YAMLReader.read(Array("a: 1\nb: ".utf8) + [0xFF, 0xFE, 0x0A])
+        XCTAssertEqual(result.problems.map(\.rule), ["yaml.syntax"])
+        XCTAssertEqual(result.problems.first?.mark.line, 2)
+        XCTAssertTrue(result.problems.first?.hint.contains("UTF-8") ?? false)
+    }
+
+    func testAliasBombStopsWithAProblem() {
+        var text = "a: &a [x, x, x, x, x, x, x, x, x, x]\n"
+        var previous = "a"
+        for name in ["b", "c", "d", "e", "f", "g", "h", "i"] {
+            text += "\(name): &\(name) [" + Array(repeating: "*\(previous)", count: 10).joined(separator: ", ") + "]\n"
+            previous = name
+        }
+        let result = read(text)
+        XCTAssertEqual(result.problems.map(\.rule), ["yaml.alias"])
+        XCTAssertEqual(result.documents.count, 0)
+    }
+
+    func testDeepNestingIsRefused() {
+        let result = read(String(repeating: "[", count: 10_000))
+        XCTAssertEqual(result.problems.first?.rule, "yaml.too-deep")
+    }
+
+    func testEmptyInputHasNoDocumentsAndNoProblems() {
+        XCTAssertEqual(read("").documents.count, 0)
+        XCTAssertEqual(read("").problems, [])
+        XCTAssertEqual(read("# only a comment\n").problems, [])
+    }
+
+    func testUndefinedAlias() {
+        let result = read("a: *nothing\n")
+        XCTAssertEqual(result.problems.map(\.rule), ["yaml.alias"])
+    }
+}
