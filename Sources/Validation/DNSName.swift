@@ -4,7 +4,7 @@ public enum DNSName {
 
     /// Letters, digits and inner hyphens, 1 to 63 bytes (either case: owner names may be upper case).
     public static func isLDHLabel(_ label: Substring) -> Bool {
-        let b = Array(label.utf8)
+        let b = label.utf8
         guard (1...63).contains(b.count), b.first != UInt8(ascii: "-"), b.last != UInt8(ascii: "-") else {
             return false
         }
@@ -32,7 +32,7 @@ public enum DNSName {
     public static func hostProblem(_ name: String, allowUnderscore: Bool) -> String? {
         if name.isEmpty { return "it is empty" }
         if name.utf8.count > maxLength { return "it is \(name.utf8.count) bytes long; names are at most \(maxLength)" }
-        if !name.allSatisfy(\.isASCII) {
+        if name.utf8.contains(where: { $0 >= 0x80 }) {
             return "it has non-ASCII characters; write internationalised names in punycode (xn--...)"
         }
         for label in name.split(separator: ".", omittingEmptySubsequences: false) {
@@ -42,22 +42,29 @@ public enum DNSName {
     }
 
     static func labelProblem(_ label: Substring, allowUnderscore: Bool) -> String? {
-        if label.isEmpty { return "it has an empty label (two dots in a row, or a leading dot)" }
-        if label.utf8.count > 63 { return "label '\(label.prefix(20))...' is \(label.utf8.count) bytes; labels are at most 63" }
-        let underscoreFree = allowUnderscore ? label.filter { $0 != "_" } : label
-        if allowUnderscore, label.hasPrefix("_"), underscoreFree.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") }) {
+        let bytes = label.utf8
+        if bytes.isEmpty { return "it has an empty label (two dots in a row, or a leading dot)" }
+        if bytes.count > 63 { return "label '\(label.prefix(20))...' is \(bytes.count) bytes; labels are at most 63" }
+        // Service labels (`_dmarc`, `_sip`, `_domainkey`) where the record type allows them.
+        if allowUnderscore, bytes.first == UInt8(ascii: "_"),
+            bytes.allSatisfy({ isAlnum($0) || $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: "_") })
+        {
             return nil
         }
         guard isLDHLabel(label) else {
             return "label '\(label)' may hold only letters, digits and inner hyphens"
         }
-        let lower = label.lowercased()
-        if lower.count >= 4, Array(lower)[2] == "-", Array(lower)[3] == "-" {
-            guard lower.hasPrefix("xn--") else {
-                return "label '\(label)' has '--' in third and fourth position, which IDNA reserves"
-            }
-            guard Punycode.decode(String(lower.dropFirst(4))) != nil else {
-                return "label '\(label)' is not valid punycode"
+        if bytes.count >= 4 {
+            let third = bytes[bytes.index(bytes.startIndex, offsetBy: 2)]
+            let fourth = bytes[bytes.index(bytes.startIndex, offsetBy: 3)]
+            if third == UInt8(ascii: "-"), fourth == UInt8(ascii: "-") {
+                let lower = label.lowercased()
+                guard lower.hasPrefix("xn--") else {
+                    return "label '\(label)' has '--' in third and fourth position, which IDNA reserves"
+                }
+                guard Punycode.decode(String(lower.dropFirst(4))) != nil else {
+                    return "label '\(label)' is not valid punycode"
+                }
             }
         }
         return nil

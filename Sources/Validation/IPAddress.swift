@@ -4,14 +4,26 @@ import Foundation
 public enum IPAddress {
     /// Strict dotted quad: four decimal parts 0-255, no leading zeros (BIND and inet_aton disagree on those).
     public static func isIPv4(_ s: String) -> Bool {
-        let parts = s.split(separator: ".", omittingEmptySubsequences: false)
-        guard parts.count == 4 else { return false }
-        return parts.allSatisfy { part in
-            guard (1...3).contains(part.count), part.allSatisfy({ $0.isASCII && $0.isNumber }),
-                !(part.count > 1 && part.hasPrefix("0")), let n = Int(part)
-            else { return false }
-            return n <= 255
+        var parts = 0
+        var value = 0
+        var digits = 0
+        var leadingZero = false
+        for c in s.utf8 {
+            if c == UInt8(ascii: ".") {
+                guard digits > 0 else { return false }
+                parts += 1
+                value = 0
+                digits = 0
+                leadingZero = false
+                continue
+            }
+            guard c >= 48, c <= 57, digits < 3, !leadingZero else { return false }
+            if digits == 0 { leadingZero = c == 48 } else { leadingZero = false }
+            value = value * 10 + Int(c - 48)
+            digits += 1
+            guard value <= 255 else { return false }
         }
+        return parts == 3 && digits > 0
     }
 
     public static func isIPv6(_ s: String) -> Bool {
