@@ -8,7 +8,9 @@ enum AccountRules {
                 f.error(
                     o, "metadata.name", "name.account",
                     "account name '\(account.name)' does not match ^[a-z_][a-z0-9_-]{0,31}$",
-                    hint: "account names are also the main user's name: lower-case letters, digits, `_` and `-`, at most 32")
+                    hint:
+                        "account names are also the main user's name: lower-case letters, digits, `_` and `-`, at most 32"
+                )
             } else if Names.isReservedUser(account.name) {
                 f.error(
                     o, "metadata.name", "user.reserved", "'\(account.name)' is a system name and cannot be an account",

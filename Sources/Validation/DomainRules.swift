@@ -63,7 +63,9 @@ enum DomainRules {
             }
         }
         for (fqdn, records) in owners where records.contains(where: { $0.type == .CNAME }) && records.count > 1 {
-            let ordered = records.sorted { $0.origin.location(of: $0.record, \.item) < $1.origin.location(of: $1.record, \.item) }
+            let ordered = records.sorted {
+                $0.origin.location(of: $0.record, \.item) < $1.origin.location(of: $1.record, \.item)
+            }
             let first = ordered[0]
             let firstAt = first.origin.location(of: first.record, \.name)
             for other in ordered.dropFirst() {
@@ -73,7 +75,9 @@ enum DomainRules {
                     : "'\(fqdn)' has a CNAME and other data (\(first.type.rawValue) at line \(firstAt.line), \(other.type.rawValue) here)"
                 f.error(
                     at: other.origin.location(of: other.record, \.name), "record.cname-exclusive", message,
-                    hint: "a name with a CNAME can have no other record; point the other records at the CNAME's target or drop the CNAME")
+                    hint:
+                        "a name with a CNAME can have no other record; point the other records at the CNAME's target or drop the CNAME"
+                )
             }
         }
     }

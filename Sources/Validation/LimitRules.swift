@@ -17,7 +17,9 @@ enum LimitRules {
             if let max = limits.systemUsers {
                 // The main user exists even without a manifest, and counts.
                 let secondary = (users[account.name] ?? []).filter { $0.name != account.name }
-                report(secondary, max - 1, account, "system users (including the main user)", "limits.system-users", &f, offset: 1)
+                report(
+                    secondary, max - 1, account, "system users (including the main user)", "limits.system-users", &f,
+                    offset: 1)
             }
         }
     }

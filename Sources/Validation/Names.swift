@@ -4,14 +4,18 @@ public enum Names {
     public static func isUserName(_ s: String) -> Bool {
         let b = Array(s.utf8)
         guard (1...32).contains(b.count), b[0] == UInt8(ascii: "_") || isLower(b[0]) else { return false }
-        return b.dropFirst().allSatisfy { isLower($0) || isDigit($0) || $0 == UInt8(ascii: "_") || $0 == UInt8(ascii: "-") }
+        return b.dropFirst().allSatisfy {
+            isLower($0) || isDigit($0) || $0 == UInt8(ascii: "_") || $0 == UInt8(ascii: "-")
+        }
     }
 
     /// `^[a-z0-9][a-z0-9_-]{0,31}$`.
     public static func isWebAppName(_ s: String) -> Bool {
         let b = Array(s.utf8)
         guard (1...32).contains(b.count), isLower(b[0]) || isDigit(b[0]) else { return false }
-        return b.dropFirst().allSatisfy { isLower($0) || isDigit($0) || $0 == UInt8(ascii: "_") || $0 == UInt8(ascii: "-") }
+        return b.dropFirst().allSatisfy {
+            isLower($0) || isDigit($0) || $0 == UInt8(ascii: "_") || $0 == UInt8(ascii: "-")
+        }
     }
 
     /// A DNS label in lower case: `^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$`.

@@ -35,15 +35,21 @@ public enum PHPIni {
         Setting(key: "date.timezone", pattern: "Area/City or UTC", example: "Europe/Berlin") { v in
             let parts = v.split(separator: "/", omittingEmptySubsequences: false)
             return (1...3).contains(parts.count)
-                && parts.allSatisfy { p in !p.isEmpty && p.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || "_+-".contains($0)) } }
+                && parts.allSatisfy { p in
+                    !p.isEmpty && p.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || "_+-".contains($0)) }
+                }
         },
-        Setting(key: "session.gc_maxlifetime", pattern: "1-31536000", example: "1440", matches: integer(1...31_536_000)),
+        Setting(
+            key: "session.gc_maxlifetime", pattern: "1-31536000", example: "1440", matches: integer(1...31_536_000)),
         Setting(key: "short_open_tag", pattern: "On or Off", example: "Off", matches: onOff),
         Setting(key: "allow_url_fopen", pattern: "On or Off", example: "Off", matches: onOff),
         Setting(key: "default_charset", pattern: "charset name", example: "UTF-8") { v in
-            (1...40).contains(v.count) && v.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || "_-.:".contains($0)) }
+            (1...40).contains(v.count)
+                && v.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || "_-.:".contains($0)) }
         },
-        Setting(key: "output_buffering", pattern: "On, Off or bytes", example: "4096") { onOff($0) || Int($0).map { $0 >= 0 } == true },
+        Setting(key: "output_buffering", pattern: "On, Off or bytes", example: "4096") {
+            onOff($0) || Int($0).map { $0 >= 0 } == true
+        },
         Setting(key: "opcache.enable", pattern: "On, Off, 1 or 0", example: "1", matches: onOff),
         Setting(key: "opcache.memory_consumption", pattern: "8-4096 (MB)", example: "128", matches: integer(8...4096)),
         Setting(key: "file_uploads", pattern: "On or Off", example: "On", matches: onOff),

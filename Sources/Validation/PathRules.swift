@@ -15,7 +15,9 @@ public enum PathRules {
         "/", "/etc", "/root", "/home", "/usr", "/var", "/bin", "/sbin", "/lib", "/lib64", "/boot", "/dev", "/proc",
         "/sys", "/run", "/tmp", "/opt", "/srv", "/mnt", "/media", "/var/www", "/var/lib", "/var/log", "/usr/local",
     ]
-    static let forbiddenPrefixes = ["/etc/", "/root/", "/proc/", "/sys/", "/dev/", "/boot/", "/run/", "/usr/", "/bin/", "/sbin/", "/lib/"]
+    static let forbiddenPrefixes = [
+        "/etc/", "/root/", "/proc/", "/sys/", "/dev/", "/boot/", "/run/", "/usr/", "/bin/", "/sbin/", "/lib/",
+    ]
     static let forbiddenComponents: Set<String> = [".ssh", ".gnupg", ".config", ".baton"]
 
     /// The first problem of an absolute path, in the order a user would fix them.
@@ -25,7 +27,9 @@ public enum PathRules {
                 check: "too-long", message: "the path is \(path.utf8.count) bytes long; at most \(maxLength)",
                 hint: "use a shorter path")
         }
-        if let bad = path.unicodeScalars.first(where: { $0.properties.generalCategory == .control || $0.properties.isWhitespace }) {
+        if let bad = path.unicodeScalars.first(where: {
+            $0.properties.generalCategory == .control || $0.properties.isWhitespace
+        }) {
             return Problem(
                 check: "control-char",
                 message: "the path holds \(describe(bad)), which shell scripts and config files mishandle",
@@ -52,14 +56,16 @@ public enum PathRules {
         }
         if let dash = components.first(where: { $0.hasPrefix("-") }) {
             return Problem(
-                check: "dash", message: "the path component '\(dash)' starts with `-`, which commands read as an option",
+                check: "dash",
+                message: "the path component '\(dash)' starts with `-`, which commands read as an option",
                 hint: "rename the folder so that it does not start with `-`")
         }
         if forbidden.contains(path) || forbiddenPrefixes.contains(where: { path.hasPrefix($0) })
             || components.contains(where: { forbiddenComponents.contains(String($0)) })
         {
             return Problem(
-                check: "forbidden", message: "'\(path)' is a system or secret location and can never be a home or web root",
+                check: "forbidden",
+                message: "'\(path)' is a system or secret location and can never be a home or web root",
                 hint: "use a folder below the account's home, e.g. /home/<account>/<folder>")
         }
         return nil

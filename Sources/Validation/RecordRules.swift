@@ -51,7 +51,9 @@ enum RecordRules {
         if labels.first == "*" { labels.removeFirst() }
         if labels.contains("*") { return "has a wildcard that is not the leftmost label" }
         for label in labels {
-            if let problem = DNSName.labelProblem(label, allowUnderscore: true) { return problem.replacingOccurrences(of: "it has", with: "has") }
+            if let problem = DNSName.labelProblem(label, allowUnderscore: true) {
+                return problem.replacingOccurrences(of: "it has", with: "has")
+            }
         }
         if name.utf8.count + 1 + zone.utf8.count > DNSName.maxLength { return "makes a name longer than 253 bytes" }
         return nil
@@ -91,11 +93,14 @@ enum RecordRules {
             return targetProblem(value, allowUnderscore: false, allowRoot: false)
         case .MX:
             guard fields.count == 2, let preference = UInt16(fields[0]) else {
-                return Problem(message: "is not `PREFERENCE HOST`", hint: "write e.g. `10 mail` or `10 mx.example.net.`")
+                return Problem(
+                    message: "is not `PREFERENCE HOST`", hint: "write e.g. `10 mail` or `10 mx.example.net.`")
             }
             _ = preference
             if IPAddress.looksLikeIPv4(fields[1]) || IPAddress.isIPv6(fields[1]) {
-                return Problem(message: "points at an address; MX records name a host", hint: "write e.g. `10 mail` and give `mail` an A record")
+                return Problem(
+                    message: "points at an address; MX records name a host",
+                    hint: "write e.g. `10 mail` and give `mail` an A record")
             }
             return targetProblem(fields[1], allowUnderscore: false, allowRoot: true)
         case .SRV:

@@ -25,11 +25,15 @@ enum ServerRules {
             if let problem = hostKeyProblem(server.spec.hostKey) {
                 f.error(
                     o, "spec.hostKey", "server.host-key", "the host key is not usable: \(problem)",
-                    hint: "paste one line of `ssh-keyscan -t ed25519 HOST` without the host name, e.g. `ssh-ed25519 AAAA...`")
+                    hint:
+                        "paste one line of `ssh-keyscan -t ed25519 HOST` without the host name, e.g. `ssh-ed25519 AAAA...`"
+                )
             }
             let servesDNS = server.spec.roles.contains(.dnsPrimary) || server.spec.roles.contains(.dnsSecondary)
             if let hostname = server.spec.hostname {
-                if let problem = DNSName.hostProblem(hostname, allowUnderscore: false) ?? (hostname.contains(".") ? nil : "it is not fully qualified") {
+                if let problem = DNSName.hostProblem(hostname, allowUnderscore: false)
+                    ?? (hostname.contains(".") ? nil : "it is not fully qualified")
+                {
                     f.error(
                         o, "spec.hostname", "server.hostname", "hostname '\(hostname)' is not a valid FQDN: \(problem)",
                         hint: "write the server's public name, e.g. ns1.example.net, without a trailing dot")
@@ -44,7 +48,9 @@ enum ServerRules {
                 ("zones", paths.zones), ("namedConf", paths.namedConf), ("nginxSites", paths.nginxSites),
                 ("phpFpmPools", paths.phpFpmPools), ("homes", paths.homes), ("archive", paths.archive),
             ] {
-                guard let value, let problem = PathRules.absoluteProblem(value), problem.check != "forbidden" else { continue }
+                guard let value, let problem = PathRules.absoluteProblem(value), problem.check != "forbidden" else {
+                    continue
+                }
                 f.error(o, "spec.paths.\(key)", "server.paths", problem.message, hint: problem.hint)
             }
         }
@@ -58,7 +64,9 @@ enum ServerRules {
         guard keyTypes.contains(type) else {
             return "unsupported key type '\(type)' (use \(keyTypes.joined(separator: ", ")))"
         }
-        guard let blob = Data(base64Encoded: String(parts[1])), blob.count > 4 else { return "the key is not valid base64" }
+        guard let blob = Data(base64Encoded: String(parts[1])), blob.count > 4 else {
+            return "the key is not valid base64"
+        }
         let length = blob.prefix(4).reduce(0) { $0 << 8 | Int($1) }
         guard blob.count >= 4 + length, String(decoding: blob.dropFirst(4).prefix(length), as: UTF8.self) == type else {
             return "the key data does not hold a \(type) key"

@@ -20,12 +20,14 @@ enum TenancyRules {
             let tenant = String(parts[1])
             if account != tenant {
                 f.error(
-                    o, account == nil ? "kind" : (kind == .account ? "metadata.name" : "spec.account"), "tenancy.folder",
+                    o, account == nil ? "kind" : (kind == .account ? "metadata.name" : "spec.account"),
+                    "tenancy.folder",
                     account == nil
                         ? "a \(kind.rawValue) does not belong in the folder of account '\(tenant)'"
                         : "\(kind.rawValue) '\(name)' belongs to account '\(account!)' but lies in accounts/\(tenant)/",
                     hint: account == nil
-                        ? "move it to servers/" : "a tenant's folder declares only its own resources; move the file to accounts/\(account!)/")
+                        ? "move it to servers/"
+                        : "a tenant's folder declares only its own resources; move the file to accounts/\(account!)/")
             }
         }
         for server in index.set.servers { folder(.server, server.name, account: nil, server.origin) }
@@ -37,7 +39,9 @@ enum TenancyRules {
                 f.error(
                     domain.origin, "spec.account", "tenancy.subdomain-split",
                     "'\(domain.name)' lies inside '\(parent.name)' of account '\(parent.spec.account)'",
-                    hint: "a domain and its subdomains belong to one account; move it to account '\(parent.spec.account)'")
+                    hint:
+                        "a domain and its subdomains belong to one account; move it to account '\(parent.spec.account)'"
+                )
             }
         }
         for site in index.set.monitoredSites { owned(.monitoredSite, site.name, site.spec.account, site.origin) }
@@ -48,7 +52,9 @@ enum TenancyRules {
             for (i, fqdn) in app.spec.domains.enumerated() {
                 let path = "spec.domains.\(i)"
                 let name = fqdn.hasPrefix("*.") ? String(fqdn.dropFirst(2)) : fqdn
-                if let problem = DNSName.hostProblem(name, allowUnderscore: false) ?? (fqdn != fqdn.lowercased() ? "it has upper-case letters" : nil) {
+                if let problem = DNSName.hostProblem(name, allowUnderscore: false)
+                    ?? (fqdn != fqdn.lowercased() ? "it has upper-case letters" : nil)
+                {
                     f.error(
                         app.origin, path, "name.domain", "'\(fqdn)' is not a valid domain name: \(problem)",
                         hint: "write the FQDN in lower case without a trailing dot, e.g. www.example.com")

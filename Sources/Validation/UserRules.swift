@@ -31,7 +31,8 @@ enum UserRules {
                     : "'\(user.name)' is the main user of account '\(spec.account)' and must say `main: true`"
                 f.error(
                     o, spec.main ? "spec.main" : "metadata.name", "user.main-name", message,
-                    hint: spec.main ? "rename the user to '\(spec.account)' or remove `main: true`" : "add `main: true`")
+                    hint: spec.main ? "rename the user to '\(spec.account)' or remove `main: true`" : "add `main: true`"
+                )
             }
             checkHome(user, index, &f)
             if !SystemUserSpec.shells.contains(spec.shell) {
@@ -93,20 +94,26 @@ enum UserRules {
             f.error(
                 o, "spec.passwordHash", "secret.plaintext-password",
                 "passwordHash does not look like a crypt string; plaintext passwords are not accepted",
-                hint: "store only a hash, e.g. from `mkpasswd -m yescrypt` or `openssl passwd -6`, and rotate this password")
+                hint:
+                    "store only a hash, e.g. from `mkpasswd -m yescrypt` or `openssl passwd -6`, and rotate this password"
+            )
             return
         }
         if !isCrypt(text) {
             f.error(
                 o, "spec.passwordHash", "secret.password-hash", "passwordHash is not a well-formed crypt string",
-                hint: "use a SHA-512 ($6$), SHA-256 ($5$), yescrypt ($y$) or bcrypt ($2b$) hash, e.g. from `mkpasswd -m sha-512`")
+                hint:
+                    "use a SHA-512 ($6$), SHA-256 ($5$), yescrypt ($y$) or bcrypt ($2b$) hash, e.g. from `mkpasswd -m sha-512`"
+            )
         }
     }
 
     static func isCrypt(_ s: Substring) -> Bool {
         let fields = s.split(separator: "$", omittingEmptySubsequences: false)
         guard fields.count >= 4, fields[0].isEmpty else { return false }
-        let b64 = { (x: Substring) in !x.isEmpty && x.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "." || $0 == "/") } }
+        let b64 = { (x: Substring) in
+            !x.isEmpty && x.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "." || $0 == "/") }
+        }
         switch fields[1] {
         case "5", "6":
             var rest = fields.dropFirst(2)
@@ -131,10 +138,13 @@ enum UserRules {
     static func authorizedKeyProblem(_ line: String) -> String? {
         if line.contains(where: { $0 == "\n" || $0 == "\r" }) { return "spans several lines; give one key per item" }
         let parts = line.split(separator: " ")
-        guard let typeIndex = parts.firstIndex(where: { ServerRules.keyTypes.contains(String($0)) || $0.hasPrefix("sk-") })
+        guard
+            let typeIndex = parts.firstIndex(where: { ServerRules.keyTypes.contains(String($0)) || $0.hasPrefix("sk-") }
+            )
         else { return "has no known key type (ssh-ed25519, ecdsa-sha2-nistp256, ...)" }
         guard typeIndex + 1 < parts.count else { return "has a type but no key data" }
-        return ServerRules.hostKeyProblem(parts[typeIndex...].joined(separator: " ")) == nil || parts[typeIndex].hasPrefix("sk-")
+        return ServerRules.hostKeyProblem(parts[typeIndex...].joined(separator: " ")) == nil
+            || parts[typeIndex].hasPrefix("sk-")
             ? nil : "has key data that is not a valid \(parts[typeIndex]) key"
     }
 }

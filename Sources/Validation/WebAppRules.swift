@@ -7,7 +7,8 @@ enum WebAppRules {
             let spec = app.spec
             if !Names.isWebAppName(app.name) {
                 f.error(
-                    o, "metadata.name", "name.webapp", "web app name '\(app.name)' does not match ^[a-z0-9][a-z0-9_-]{0,31}$",
+                    o, "metadata.name", "name.webapp",
+                    "web app name '\(app.name)' does not match ^[a-z0-9][a-z0-9_-]{0,31}$",
                     hint: "use lower-case letters, digits, `_` and `-`, at most 32 characters")
             }
             if let account = index.accounts[spec.account], account.spec.placement.web == nil {
@@ -27,8 +28,11 @@ enum WebAppRules {
                 }
             } else if spec.user != nil {
                 f.error(
-                    o, "spec.user", "ref.user", "no SystemUser named '\(userName)'; "
-                        + Suggestion.phrase(for: userName, in: index.set.systemUsers.filter { $0.spec.account == spec.account }.map(\.name)),
+                    o, "spec.user", "ref.user",
+                    "no SystemUser named '\(userName)'; "
+                        + Suggestion.phrase(
+                            for: userName,
+                            in: index.set.systemUsers.filter { $0.spec.account == spec.account }.map(\.name)),
                     hint: "declare the user, or remove `user:` to run the app as the account's main user")
             }
             if let path = spec.path {
@@ -36,14 +40,18 @@ enum WebAppRules {
                     f.error(o, "spec.path", "webapp.path", problem.message, hint: problem.hint)
                 } else if let home, !PathRules.isInside(path, home) || path == home {
                     f.error(
-                        o, "spec.path", "webapp.path", "'\(path)' is not below the home of user '\(userName)' (\(home))",
-                        hint: "remove `path:` for the default \(home)/webapps/\(app.name), or choose a folder below \(home)")
+                        o, "spec.path", "webapp.path",
+                        "'\(path)' is not below the home of user '\(userName)' (\(home))",
+                        hint:
+                            "remove `path:` for the default \(home)/webapps/\(app.name), or choose a folder below \(home)"
+                    )
                 }
             }
             if let root = spec.publicRoot, let problem = PathRules.relativeProblem(root) {
                 f.error(
                     o, "spec.publicRoot", "webapp.public-root", "publicRoot: \(problem.message)",
-                    hint: problem.check == "dot-component" ? "the public root must stay inside the app's path; remove `..`" : problem.hint)
+                    hint: problem.check == "dot-component"
+                        ? "the public root must stay inside the app's path; remove `..`" : problem.hint)
             }
             checkPHP(app, &f)
             if let tls = spec.tls {
@@ -74,7 +82,8 @@ enum WebAppRules {
             let path = "spec.php.ini.\(setting.key)"
             guard let allowed = PHPIni.byKey[setting.key] else {
                 f.error(
-                    o, path, "php.ini-key", "php.ini key '\(setting.key)' is not on the allow-list; "
+                    o, path, "php.ini-key",
+                    "php.ini key '\(setting.key)' is not on the allow-list; "
                         + Suggestion.phrase(for: setting.key, in: PHPIni.allowList.map(\.key)),
                     hint: "allowed keys are listed in docs/php-ini.md")
                 continue

@@ -10,7 +10,10 @@ struct DiagnosticReport {
     func text() -> String {
         var out = ""
         for d in diagnostics {
-            let severity = color ? (d.severity == .error ? "\u{1B}[1;31merror\u{1B}[0m" : "\u{1B}[1;33mwarning\u{1B}[0m") : d.severity.rawValue
+            let severity =
+                color
+                ? (d.severity == .error ? "\u{1B}[1;31merror\u{1B}[0m" : "\u{1B}[1;33mwarning\u{1B}[0m")
+                : d.severity.rawValue
             out += "\(d.location.file):\(d.location.line):\(d.location.column): \(severity): \(d.message) [\(d.rule)]\n"
             out += "    hint: \(d.hint)\n"
         }
@@ -24,7 +27,8 @@ struct DiagnosticReport {
                 "severity": d.severity.rawValue, "rule": d.rule, "message": d.message, "hint": d.hint,
             ]
         }
-        let data = try! JSONSerialization.data(withJSONObject: objects, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
+        let data = try! JSONSerialization.data(
+            withJSONObject: objects, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
         return String(decoding: data, as: UTF8.self)
     }
 

@@ -32,8 +32,10 @@ struct ResourceSummary {
         add(set.monitoredSites, .monitoredSite) { $0.spec.account }
         let widths = (0..<4).map { column in rows.map { $0[column].count }.max() ?? 0 }
         return rows.map { row in
-            row.enumerated().map { i, cell in i == 3 ? cell : cell.padding(toLength: widths[i] + 2, withPad: " ", startingAt: 0) }
-                .joined()
+            row.enumerated().map { i, cell in
+                i == 3 ? cell : cell.padding(toLength: widths[i] + 2, withPad: " ", startingAt: 0)
+            }
+            .joined()
         }.joined(separator: "\n")
     }
 }

@@ -31,7 +31,8 @@ struct Validate: ParsableCommand {
             let loaded = try ManifestLoader.load(source)
             let loadedAt = Date()
             let findings = Validator.validate(loaded.manifests)
-            logger.debug("loaded in \(loadedAt.timeIntervalSince(started))s, rules in \(Date().timeIntervalSince(loadedAt))s")
+            logger.debug(
+                "loaded in \(loadedAt.timeIntervalSince(started))s, rules in \(Date().timeIntervalSince(loadedAt))s")
             result = loaded
             diagnostics = (loaded.diagnostics + findings).sorted(by: Diagnostic.reportOrder)
         } catch {
@@ -47,7 +48,9 @@ struct Validate: ParsableCommand {
             let warnings = diagnostics.count - errors
             let summary = ResourceSummary(result.manifests)
             if errors == 0 {
-                print("\(path): valid: \(summary.line) in \(result.files) files" + (warnings > 0 ? ", \(warnings) warning(s)" : ""))
+                print(
+                    "\(path): valid: \(summary.line) in \(result.files) files"
+                        + (warnings > 0 ? ", \(warnings) warning(s)" : ""))
             } else {
                 print("\(path): \(errors) error(s), \(warnings) warning(s) in \(result.files) files")
             }

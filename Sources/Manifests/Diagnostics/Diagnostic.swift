@@ -26,8 +26,7 @@ public struct Diagnostic: Sendable, Hashable {
         self.hint = hint
     }
 
-    public static func error(at location: SourceLocation, rule: String, _ message: String, hint: String) -> Diagnostic
-    {
+    public static func error(at location: SourceLocation, rule: String, _ message: String, hint: String) -> Diagnostic {
         Diagnostic(.error, at: location, rule: rule, message: message, hint: hint)
     }
 

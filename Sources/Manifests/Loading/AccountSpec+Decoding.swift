@@ -12,7 +12,9 @@ extension AccountSpec {
             spec.limits.domains = limits.int("domains", in: range)
             spec.limits.webApps = limits.int("webApps", in: range)
             spec.limits.systemUsers = limits.int("systemUsers", in: range)
-            if let node = limits.node("diskQuota"), let text = FieldReader.text(node, field: "spec.limits.diskQuota", context: r.context) {
+            if let node = limits.node("diskQuota"),
+                let text = FieldReader.text(node, field: "spec.limits.diskQuota", context: r.context)
+            {
                 spec.limits.diskQuota = ByteSize.parse(text)
                 if spec.limits.diskQuota == nil {
                     r.context.error(

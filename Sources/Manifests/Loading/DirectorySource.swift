@@ -58,7 +58,9 @@ public struct DirectorySource: ManifestSource {
         guard fd >= 0 else { throw SourceError("cannot read the file: \(String(cString: strerror(errno)))") }
         defer { close(fd) }
         var info = stat()
-        guard fstat(fd, &info) == 0 else { throw SourceError("cannot read the file: \(String(cString: strerror(errno)))") }
+        guard fstat(fd, &info) == 0 else {
+            throw SourceError("cannot read the file: \(String(cString: strerror(errno)))")
+        }
         if (info.st_mode & S_IFMT) == S_IFDIR { throw SourceError("cannot read the file: it is a folder") }
         var bytes = [UInt8](repeating: 0, count: max(0, Int(info.st_size)))
         var filled = 0

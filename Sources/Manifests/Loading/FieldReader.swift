@@ -105,7 +105,9 @@ struct FieldReader {
         else {
             context.error(
                 node.mark, "schema.type", "'\(field)' must be a whole number, found \(describe(node))",
-                hint: "write a decimal number without quotes or a leading zero, between \(range.lowerBound) and \(range.upperBound)")
+                hint:
+                    "write a decimal number without quotes or a leading zero, between \(range.lowerBound) and \(range.upperBound)"
+            )
             return nil
         }
         guard range.contains(n) else {

@@ -42,7 +42,8 @@ extension MonitoredSiteSpec {
         if let text = node.scalar?.text {
             let parts = text.split(separator: "-", omittingEmptySubsequences: false)
             let bounds = parts.compactMap { Int($0) }
-            if parts.count == bounds.count, (1...2).contains(bounds.count), bounds.allSatisfy({ (100...599).contains($0) }),
+            if parts.count == bounds.count, (1...2).contains(bounds.count),
+                bounds.allSatisfy({ (100...599).contains($0) }),
                 bounds.first! <= bounds.last!
             {
                 return StatusRange(lower: bounds.first!, upper: bounds.last!)

@@ -64,7 +64,8 @@ public enum YAMLReader {
         if p.error == YAML_READER_ERROR {
             // Encoding errors carry a byte offset, not a mark.
             mark = markOf(offset: p.problem_offset, in: bytes)
-            message = "\(problem) (byte 0x\(String(Int(bitPattern: UInt(bitPattern: Int(p.problem_value))) & 0xff, radix: 16)))"
+            message =
+                "\(problem) (byte 0x\(String(Int(bitPattern: UInt(bitPattern: Int(p.problem_value))) & 0xff, radix: 16)))"
             hint = "manifests must be UTF-8 text without control characters; is this a binary file?"
         } else if p.error == YAML_MEMORY_ERROR {
             hint = "the file is too large to parse"
@@ -253,7 +254,8 @@ private struct TreeBuilder {
                 problems.append(
                     YAMLProblem(
                         mark: pair.value.mark, rule: "yaml.merge-key",
-                        message: "a merge key `<<` takes a mapping or a list of mappings, found \(pair.value.shapeName)",
+                        message:
+                            "a merge key `<<` takes a mapping or a list of mappings, found \(pair.value.shapeName)",
                         hint: "write `<<: *anchor` where `&anchor` names a mapping"))
             }
         }
