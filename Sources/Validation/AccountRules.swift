@@ -37,7 +37,7 @@ enum AccountRules {
         guard let server = index.servers[name] else {
             let known = index.servers.keys.sorted()
             f.error(
-                o, path, "ref.server", "no Server named '\(name)'; \(Suggestion.phrase(for: name, in: known))",
+                o, path, "ref.server", "no Server named '\(name)'\(Suggestion.phrase(for: name, in: known))",
                 hint: "declare it under servers/, or use one of: \(known.joined(separator: ", "))")
             return
         }

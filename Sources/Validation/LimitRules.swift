@@ -30,10 +30,11 @@ enum LimitRules {
     ) {
         guard items.count > max else { return }
         let ordered = items.sorted { $0.origin.location("metadata.name") < $1.origin.location("metadata.name") }
-        for item in ordered.dropFirst(Swift.max(0, max)) {
+        for (position, item) in ordered.enumerated().dropFirst(Swift.max(0, max)) {
             f.error(
                 item.origin, "metadata.name", rule,
-                "account '\(account.name)' allows \(max + offset) \(what); '\(item.name)' is number \(items.count + offset) of \(items.count + offset)",
+                "account '\(account.name)' allows \(max + offset) \(what); '\(item.name)' is number "
+                    + "\(position + 1 + offset) of \(items.count + offset)",
                 hint: "raise `limits` in \(account.origin.file), or remove resources")
         }
     }

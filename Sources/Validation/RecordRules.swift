@@ -20,7 +20,7 @@ enum RecordRules {
         if let problem = valueProblem(record) {
             f.error(
                 at: o.location(of: record, \.value), "record.\(record.type.rawValue.lowercased())",
-                "\(record.type.rawValue) value '\(record.value.prefix(80))' \(problem.message)", hint: problem.hint)
+                "\(record.type.rawValue) value '\(printable(record.value))' \(problem.message)", hint: problem.hint)
         }
         if record.type == .CNAME, record.name == "@" {
             f.error(
@@ -34,6 +34,14 @@ enum RecordRules {
                 "SRV owner '\(record.name)' is not of the form _service._proto",
                 hint: "name SRV records like `_sip._tcp` or `_imaps._tcp.mail`")
         }
+    }
+
+    /// The value as a message may quote it: at most 80 characters, control characters escaped for the terminal.
+    static func printable(_ value: String) -> String {
+        String(value.prefix(80)).unicodeScalars.map {
+            $0.value < 0x20 || $0.value == 0x7F ? $0.escaped(asASCII: true) : String($0)
+        }
+        .joined()
     }
 
     static func fqdn(_ name: String, zone: String) -> String? {

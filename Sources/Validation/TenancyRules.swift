@@ -8,7 +8,7 @@ enum TenancyRules {
             if index.accounts[account] == nil {
                 f.error(
                     o, "spec.account", "ref.account",
-                    "\(kind.rawValue) '\(name)' names account '\(account)', which is not declared; "
+                    "\(kind.rawValue) '\(name)' names account '\(account)', which is not declared"
                         + Suggestion.phrase(for: account, in: accountNames),
                     hint: "declare the Account (accounts/\(account)/account.yaml) or fix the name")
             }

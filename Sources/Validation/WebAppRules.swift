@@ -29,7 +29,7 @@ enum WebAppRules {
             } else if spec.user != nil {
                 f.error(
                     o, "spec.user", "ref.user",
-                    "no SystemUser named '\(userName)'; "
+                    "no SystemUser named '\(userName)'"
                         + Suggestion.phrase(
                             for: userName,
                             in: index.set.systemUsers.filter { $0.spec.account == spec.account }.map(\.name)),
@@ -83,7 +83,7 @@ enum WebAppRules {
             guard let allowed = PHPIni.byKey[setting.key] else {
                 f.error(
                     o, path, "php.ini-key",
-                    "php.ini key '\(setting.key)' is not on the allow-list; "
+                    "php.ini key '\(setting.key)' is not on the allow-list"
                         + Suggestion.phrase(for: setting.key, in: PHPIni.allowList.map(\.key)),
                     hint: "allowed keys are listed in docs/php-ini.md")
                 continue

@@ -25,7 +25,8 @@ final class SchemaAgreementTests: XCTestCase {
         for part in path.split(separator: ".") {
             let isList = part.hasSuffix("[]")
             let key = isList ? String(part.dropLast(2)) : String(part)
-            let properties = try XCTUnwrap(try resolve(node)["properties"] as? [String: Any], "no properties above \(key)")
+            let properties = try XCTUnwrap(
+                try resolve(node)["properties"] as? [String: Any], "no properties above \(key)")
             node = try resolve(XCTUnwrap(properties[key] as? [String: Any], "schema has no '\(key)' in \(path)"))
             if isList { node = try resolve(XCTUnwrap(node["items"] as? [String: Any], "\(key) has no items")) }
         }
@@ -49,7 +50,8 @@ final class SchemaAgreementTests: XCTestCase {
         for kind in Kind.allCases {
             let s = try schema(kind)
             XCTAssertEqual(keys(of: s), Set(ManifestSchema.envelope), "\(kind.rawValue): envelope")
-            XCTAssertEqual(keys(of: try object(at: "metadata", in: s)), Set(ManifestSchema.metadata), "\(kind.rawValue): metadata")
+            XCTAssertEqual(
+                keys(of: try object(at: "metadata", in: s)), Set(ManifestSchema.metadata), "\(kind.rawValue): metadata")
             for (path, fields) in ManifestSchema.objects(of: kind) {
                 let schemaKeys = keys(of: try object(at: path, in: s))
                 XCTAssertEqual(schemaKeys, Set(fields), "\(kind.rawValue): \(path)")
@@ -65,10 +67,12 @@ final class SchemaAgreementTests: XCTestCase {
             for (key, value) in (spec["properties"] as? [String: Any]) ?? [:] {
                 guard let child = value as? [String: Any] else { continue }
                 if child["properties"] != nil {
-                    XCTAssertNotNil(known["spec.\(key)"], "\(kind.rawValue): schema object spec.\(key) unknown to the decoder")
+                    XCTAssertNotNil(
+                        known["spec.\(key)"], "\(kind.rawValue): schema object spec.\(key) unknown to the decoder")
                 }
                 if let items = child["items"] as? [String: Any], items["properties"] != nil {
-                    XCTAssertNotNil(known["spec.\(key)[]"], "\(kind.rawValue): schema list spec.\(key) unknown to the decoder")
+                    XCTAssertNotNil(
+                        known["spec.\(key)[]"], "\(kind.rawValue): schema list spec.\(key) unknown to the decoder")
                 }
             }
         }

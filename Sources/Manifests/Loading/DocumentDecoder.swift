@@ -23,11 +23,6 @@ enum DocumentDecoder {
         guard let kind = envelope.choice("kind", required: true, as: Kind.self) else {
             return envelopeContext.diagnostics
         }
-        let context = DecodeContext(file: file, kind: kind)
-        context.fields = envelopeContext.fields
-        context.diagnostics = envelopeContext.diagnostics
-        context.fields["kind"] = envelope.node("kind")?.mark
-
         var name: String?
         var labels: [String: String] = [:]
         if let metadata = envelope.object("metadata", keys: ManifestSchema.metadata) {
@@ -37,6 +32,12 @@ enum DocumentDecoder {
             _ = envelope.node("metadata", required: true)
         }
         let specNode = envelope.node("spec", required: true)
+        // Taken over only now: the envelope reader writes metadata's diagnostics and field positions
+        // (metadata.name, labels) into envelopeContext, and they must not be lost.
+        let context = DecodeContext(file: file, kind: kind)
+        context.fields = envelopeContext.fields
+        context.diagnostics = envelopeContext.diagnostics
+        context.fields["kind"] = envelope.node("kind")?.mark
         guard let name, let specNode,
             let spec = FieldReader(
                 specNode, path: "spec", keys: ManifestSchema.keys(kind, "spec"), context: context,

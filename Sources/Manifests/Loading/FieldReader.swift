@@ -34,7 +34,7 @@ struct FieldReader {
                 } else {
                     let suggestion = Suggestion.phrase(for: key, in: keys)
                     context.error(
-                        pair.key.mark, "schema.unknown-key", "unknown key '\(key)' in \(what); \(suggestion)",
+                        pair.key.mark, "schema.unknown-key", "unknown key '\(key)' in \(what)\(suggestion)",
                         hint: "allowed keys here: \(keys.joined(separator: ", "))")
                 }
             }
@@ -148,7 +148,7 @@ struct FieldReader {
         if let value = T(rawValue: text) { return value }
         context.error(
             node.mark, "schema.enum",
-            "'\(field)' is '\(text)', which is not one of \(allowed.joined(separator: ", ")); "
+            "'\(field)' is '\(text)', which is not one of \(allowed.joined(separator: ", "))"
                 + Suggestion.phrase(for: text, in: allowed),
             hint: "use one of: \(allowed.joined(separator: ", "))")
         return nil

@@ -30,7 +30,7 @@ public enum Suggestion {
     }
 
     public static func phrase(for word: String, in candidates: [String]) -> String {
-        if let match = closest(to: word, in: candidates) { return "did you mean '\(match)'? " }
+        if let match = closest(to: word, in: candidates) { return " (did you mean '\(match)'?)" }
         return ""
     }
 }

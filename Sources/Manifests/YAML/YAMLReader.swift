@@ -91,7 +91,8 @@ public enum YAMLReader {
 /// Builds trees from events with an explicit stack, so deep input cannot overflow the call stack.
 private struct TreeBuilder {
     private enum Frame {
-        case mapping(mark: Mark, anchor: String?, pairs: [YAMLNode.Pair], pendingKey: YAMLNode?, weight: Int)
+        case mapping(
+            mark: Mark, anchor: String?, pairs: [YAMLNode.Pair], pendingKey: YAMLNode?, weight: Int, keys: Set<String>?)
         case sequence(mark: Mark, anchor: String?, items: [YAMLNode], weight: Int)
     }
 
@@ -159,19 +160,23 @@ private struct TreeBuilder {
             return complete(node, weight: target.weight, anchor: nil)
         case YAML_MAPPING_START_EVENT:
             let anchor = event.data.mapping_start.anchor.map { String(cString: $0) }
-            stack.append(.mapping(mark: mark, anchor: anchor, pairs: [], pendingKey: nil, weight: 1))
+            stack.append(.mapping(mark: mark, anchor: anchor, pairs: [], pendingKey: nil, weight: 1, keys: nil))
             return checkDepth(mark)
         case YAML_SEQUENCE_START_EVENT:
             let anchor = event.data.sequence_start.anchor.map { String(cString: $0) }
             stack.append(.sequence(mark: mark, anchor: anchor, items: [], weight: 1))
             return checkDepth(mark)
         case YAML_MAPPING_END_EVENT:
-            guard case .mapping(let start, let anchor, let pairs, _, let weight) = stack.popLast() else { return false }
+            guard case .mapping(let start, let anchor, let pairs, _, let weight, _) = stack.popLast() else {
+                return false
+            }
             let merged = resolveMerges(pairs)
-            return complete(YAMLNode(mark: start, content: .mapping(merged)), weight: weight, anchor: anchor)
+            return complete(
+                YAMLNode(mark: start, content: .mapping(merged)), weight: weight, anchor: anchor, counted: 1)
         case YAML_SEQUENCE_END_EVENT:
             guard case .sequence(let start, let anchor, let items, let weight) = stack.popLast() else { return false }
-            return complete(YAMLNode(mark: start, content: .sequence(items)), weight: weight, anchor: anchor)
+            return complete(
+                YAMLNode(mark: start, content: .sequence(items)), weight: weight, anchor: anchor, counted: 1)
         default:
             break
         }
@@ -188,9 +193,11 @@ private struct TreeBuilder {
         return false
     }
 
-    private mutating func complete(_ node: YAMLNode, weight: Int, anchor: String?) -> Bool {
+    /// `weight` is the node's size with aliases expanded (what an alias of it adds); `counted` is what it adds
+    /// to the document now: a container's children were counted as they completed, so it adds only itself.
+    private mutating func complete(_ node: YAMLNode, weight: Int, anchor: String?, counted: Int? = nil) -> Bool {
         if let anchor { anchors[anchor] = (node, weight) }
-        documentWeight += weight
+        documentWeight += counted ?? weight
         if documentWeight > limits.maxExpandedNodes {
             problems.append(
                 YAMLProblem(
@@ -199,14 +206,16 @@ private struct TreeBuilder {
                     hint: "aliases that repeat aliases grow exponentially; write the values out instead"))
             return false
         }
-        guard var top = stack.popLast() else {
+        guard let top = stack.popLast() else {
             documentRoot = node
             return true
         }
-        switch top {
-        case .mapping(let mark, let anchorName, var pairs, let pendingKey, let total):
+        // Each case rebinds the frame's array and pushes a new frame, so the array stays uniquely
+        // referenced and appends do not copy it (a copy per item would make long lists quadratic).
+        switch consume top {
+        case .mapping(let mark, let anchorName, var pairs, let pendingKey, let total, var keys):
             if let key = pendingKey {
-                if let duplicate = duplicateOf(key, in: pairs) {
+                if let duplicate = duplicateOf(key, in: pairs, keys: &keys) {
                     problems.append(
                         YAMLProblem(
                             mark: key.mark, rule: "yaml.duplicate-key",
@@ -216,7 +225,10 @@ private struct TreeBuilder {
                 } else {
                     pairs.append(YAMLNode.Pair(key: key, value: node))
                 }
-                top = .mapping(mark: mark, anchor: anchorName, pairs: pairs, pendingKey: nil, weight: total + weight)
+                stack.append(
+                    .mapping(
+                        mark: mark, anchor: anchorName, pairs: pairs, pendingKey: nil, weight: total + weight,
+                        keys: keys))
             } else {
                 if node.scalar == nil {
                     problems.append(
@@ -225,18 +237,30 @@ private struct TreeBuilder {
                             hint: "write keys as plain words, e.g. `name:`"))
                     documentBroken = true
                 }
-                top = .mapping(mark: mark, anchor: anchorName, pairs: pairs, pendingKey: node, weight: total + weight)
+                stack.append(
+                    .mapping(
+                        mark: mark, anchor: anchorName, pairs: pairs, pendingKey: node, weight: total + weight,
+                        keys: keys))
             }
         case .sequence(let mark, let anchorName, var items, let total):
             items.append(node)
-            top = .sequence(mark: mark, anchor: anchorName, items: items, weight: total + weight)
+            stack.append(.sequence(mark: mark, anchor: anchorName, items: items, weight: total + weight))
         }
-        stack.append(top)
         return true
     }
 
-    private func duplicateOf(_ key: YAMLNode, in pairs: [YAMLNode.Pair]) -> Mark? {
+    /// Linear for the small mappings manifests are made of; a key index once a mapping grows large.
+    private func duplicateOf(_ key: YAMLNode, in pairs: [YAMLNode.Pair], keys: inout Set<String>?) -> Mark? {
         guard let text = key.scalar?.text else { return nil }
+        if keys == nil, pairs.count >= 16 {
+            keys = Set(pairs.compactMap { $0.key.scalar?.text })
+        }
+        if var index = keys {
+            keys = nil
+            defer { keys = index }
+            guard !index.insert(text).inserted else { return nil }
+            return pairs.first { $0.key.scalar?.text == text }?.key.mark
+        }
         return pairs.first { $0.key.scalar?.text == text }?.key.mark
     }
 
