@@ -53,6 +53,6 @@ enum AccountRules {
         guard parts.count == 2, !parts[0].isEmpty, !s.contains(where: { $0.isWhitespace || $0.isNewline }) else {
             return false
         }
-        return parts[1].contains(".") && DNSName.hostProblem(String(parts[1]), allowUnderscore: false) == nil
+        return parts[1].hasByte(".") && DNSName.hostProblem(String(parts[1]), allowUnderscore: false) == nil
     }
 }

@@ -19,9 +19,9 @@ public enum DNSName {
     /// IDN labels in punycode, no wildcard.
     public static func zoneProblem(_ name: String) -> String? {
         if name.hasSuffix(".") { return "it ends with a dot; write zone names without the trailing dot" }
-        if name.contains("*") { return "a zone name cannot hold a wildcard; wildcards are records (`name: '*'`)" }
+        if name.hasByte("*") { return "a zone name cannot hold a wildcard; wildcards are records (`name: '*'`)" }
         if let problem = hostProblem(name, allowUnderscore: false) { return problem }
-        if name != name.lowercased() { return "it has upper-case letters; write domain names in lower case" }
+        if name.hasUppercaseASCII { return "it has upper-case letters; write domain names in lower case" }
         let labels = name.split(separator: ".")
         if labels.count < 2 { return "it has a single label; a domain needs at least a name and a TLD" }
         if labels.last!.allSatisfy({ $0.isNumber }) { return "its top-level label is numeric" }

@@ -27,13 +27,13 @@ public enum IPAddress {
     }
 
     public static func isIPv6(_ s: String) -> Bool {
-        guard s.contains(":"), s.allSatisfy({ $0.isHexDigit || $0 == ":" || $0 == "." }) else { return false }
+        guard s.hasByte(":"), s.allSatisfy({ $0.isHexDigit || $0 == ":" || $0 == "." }) else { return false }
         var buffer = in6_addr()
         return inet_pton(AF_INET6, s, &buffer) == 1
     }
 
     /// Looks like an address someone meant (digits and dots), even when not a valid one.
     public static func looksLikeIPv4(_ s: String) -> Bool {
-        !s.isEmpty && s.allSatisfy { $0.isASCII && ($0.isNumber || $0 == ".") } && s.contains(".")
+        !s.isEmpty && s.allSatisfy { $0.isASCII && ($0.isNumber || $0 == ".") } && s.hasByte(".")
     }
 }

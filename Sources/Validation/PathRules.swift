@@ -27,9 +27,11 @@ public enum PathRules {
                 check: "too-long", message: "the path is \(path.utf8.count) bytes long; at most \(maxLength)",
                 hint: "use a shorter path")
         }
-        if let bad = path.unicodeScalars.first(where: {
-            $0.properties.generalCategory == .control || $0.properties.isWhitespace
-        }) {
+        if path.utf8.contains(where: { $0 <= 0x20 || $0 >= 0x7F }),
+            let bad = path.unicodeScalars.first(where: {
+                $0.properties.generalCategory == .control || $0.properties.isWhitespace
+            })
+        {
             return Problem(
                 check: "control-char",
                 message: "the path holds \(describe(bad)), which shell scripts and config files mishandle",
@@ -39,7 +41,7 @@ public enum PathRules {
             return Problem(
                 check: "absolute", message: "the path '\(path)' is not absolute", hint: "write the full path from `/`")
         }
-        if path.contains("//") {
+        if path.hasBytePair("/") {
             return Problem(
                 check: "double-slash", message: "the path '\(path)' has an empty component (`//`)",
                 hint: "write single slashes between components")

@@ -54,7 +54,7 @@ enum RecordRules {
         let name = record.name
         if name == "@" { return nil }
         if name.hasSuffix(".") { return "is absolute; names are relative to the zone" }
-        if name.contains("@") { return "may not contain `@` except as the whole name" }
+        if name.hasByte("@") { return "may not contain `@` except as the whole name" }
         var labels = name.split(separator: ".", omittingEmptySubsequences: false)
         if labels.first == "*" { labels.removeFirst() }
         if labels.contains("*") { return "has a wildcard that is not the leftmost label" }
@@ -82,7 +82,7 @@ enum RecordRules {
         if value.contains(where: { $0 == "\n" || $0 == "\r" }) {
             return Problem(message: "contains a line break", hint: "write the value on one line")
         }
-        let fields = value.split(separator: " ", omittingEmptySubsequences: true).map(String.init)
+        let fields = { value.split(separator: " ", omittingEmptySubsequences: true).map(String.init) }
         switch record.type {
         case .A:
             return IPAddress.isIPv4(value)
@@ -100,6 +100,7 @@ enum RecordRules {
             }
             return targetProblem(value, allowUnderscore: false, allowRoot: false)
         case .MX:
+            let fields = fields()
             guard fields.count == 2, let preference = UInt16(fields[0]) else {
                 return Problem(
                     message: "is not `PREFERENCE HOST`", hint: "write e.g. `10 mail` or `10 mx.example.net.`")
@@ -112,6 +113,7 @@ enum RecordRules {
             }
             return targetProblem(fields[1], allowUnderscore: false, allowRoot: true)
         case .SRV:
+            let fields = fields()
             guard fields.count == 4, UInt16(fields[0]) != nil, UInt16(fields[1]) != nil, UInt16(fields[2]) != nil else {
                 return Problem(
                     message: "is not `PRIORITY WEIGHT PORT TARGET` (three numbers 0-65535 and a host)",

@@ -32,7 +32,7 @@ enum ServerRules {
             let servesDNS = server.spec.roles.contains(.dnsPrimary) || server.spec.roles.contains(.dnsSecondary)
             if let hostname = server.spec.hostname {
                 if let problem = DNSName.hostProblem(hostname, allowUnderscore: false)
-                    ?? (hostname.contains(".") ? nil : "it is not fully qualified")
+                    ?? (hostname.hasByte(".") ? nil : "it is not fully qualified")
                 {
                     f.error(
                         o, "spec.hostname", "server.hostname", "hostname '\(hostname)' is not a valid FQDN: \(problem)",

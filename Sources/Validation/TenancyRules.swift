@@ -15,8 +15,9 @@ enum TenancyRules {
             folder(kind, name, account: account, o)
         }
         func folder(_ kind: Kind, _ name: String, account: String?, _ o: Origin) {
+            guard o.file.hasPrefix("accounts/") else { return }
             let parts = o.file.split(separator: "/")
-            guard parts.count >= 3, parts[0] == "accounts" else { return }
+            guard parts.count >= 3 else { return }
             let tenant = String(parts[1])
             if account != tenant {
                 f.error(

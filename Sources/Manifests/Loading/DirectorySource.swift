@@ -1,3 +1,4 @@
+import Dispatch
 import Foundation
 
 /// The manifests of a working tree: every `*.yaml`/`*.yml` below the root, hidden folders and files
@@ -18,19 +19,42 @@ public struct DirectorySource: ManifestSource {
         ignore = IgnoreList((try? String(contentsOfFile: ignoreFile, encoding: .utf8)) ?? "")
     }
 
+    /// Walks the tree a level at a time, listing the folders of each level on all cores: a hosting
+    /// repository is wide (`accounts/` holds a folder per tenant) rather than deep.
     public func manifestPaths() throws -> [String] {
         var paths: [String] = []
-        try walk("", into: &paths)
+        var level = [""]
+        while !level.isEmpty {
+            let folders = level
+            let listed = Slots<Result<(files: [String], folders: [String]), SourceError>>(count: folders.count)
+            DispatchQueue.concurrentPerform(iterations: folders.count) { i in
+                var files: [String] = []
+                var subfolders: [String] = []
+                do {
+                    try list(folders[i], files: &files, folders: &subfolders)
+                    listed.set(i, .success((files, subfolders)))
+                } catch let error as SourceError {
+                    listed.set(i, .failure(error))
+                } catch {
+                    listed.set(i, .failure(SourceError("\(error)")))
+                }
+            }
+            level = []
+            for result in listed.values() {
+                let (files, folders) = try result.get()
+                paths += files
+                level += folders
+            }
+        }
         return paths.sorted()
     }
 
-    private func walk(_ relative: String, into paths: inout [String]) throws {
+    private func list(_ relative: String, files paths: inout [String], folders: inout [String]) throws {
         let absolute = relative.isEmpty ? root : root + "/" + relative
         guard let dir = opendir(absolute) else {
             throw SourceError("\(absolute): cannot list the folder (\(String(cString: strerror(errno))))")
         }
         defer { closedir(dir) }
-        var folders: [String] = []
         while let entry = readdir(dir) {
             let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
                 String(cString: raw.bindMemory(to: CChar.self).baseAddress!)
@@ -50,7 +74,6 @@ public struct DirectorySource: ManifestSource {
                 paths.append(path)
             }
         }
-        for folder in folders { try walk(folder, into: &paths) }
     }
 
     public func read(_ path: String) throws -> [UInt8] {
