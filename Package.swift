@@ -19,8 +19,10 @@ let package = Package(
 
         // Load: the manifest model and the YAML reader (the only Swift that sees libyaml pointers).
         .target(name: "Manifests", dependencies: ["CYAML"]),
+        // DNS zones: rendering, the master-file parser and built-in checker, named-checkzone.
+        .target(name: "Zones", dependencies: ["Manifests"]),
         // Validate: rules over the loaded resources.
-        .target(name: "Validation", dependencies: ["Manifests"]),
+        .target(name: "Validation", dependencies: ["Manifests", "Zones"]),
         // Source (libgit2) and the SSH transport (libssh2): the only Swift that sees their pointers.
         .target(name: "GitStore", dependencies: ["CGit2"]),
         .target(name: "SSHTransport", dependencies: ["CSSH2"]),
@@ -28,7 +30,7 @@ let package = Package(
         .executableTarget(
             name: "baton",
             dependencies: [
-                "Manifests", "Validation", "GitStore", "SSHTransport",
+                "Manifests", "Validation", "Zones", "GitStore", "SSHTransport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -36,6 +38,7 @@ let package = Package(
 
         .testTarget(name: "ManifestsTests", dependencies: ["Manifests"]),
         .testTarget(name: "ValidationTests", dependencies: ["Validation", "Manifests"]),
+        .testTarget(name: "ZonesTests", dependencies: ["Zones", "Manifests"]),
         .testTarget(name: "BatonCLITests", dependencies: ["Manifests"]),
     ],
     swiftLanguageModes: [.v6]

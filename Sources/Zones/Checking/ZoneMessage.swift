@@ -1,0 +1,40 @@
+/// One message about a zone file, from either checker, in terms both share.
+public struct ZoneMessage: Sendable, Hashable {
+    public enum Severity: String, Sendable, Hashable {
+        case error, warning
+    }
+
+    public var severity: Severity
+    /// The zone file (or included file) and line, when the message has them; zone-level checks have none.
+    public var file: String?
+    public var line: Int?
+    /// The owner name (absolute, no trailing dot) and type the message is about, when known:
+    /// used to find the record of a message that has no line.
+    public var owner: String?
+    public var type: String?
+    /// The checker's own words (BIND's, for named-checkzone).
+    public var text: String
+
+    public init(
+        _ severity: Severity, file: String? = nil, line: Int? = nil, owner: String? = nil, type: String? = nil,
+        text: String
+    ) {
+        self.severity = severity
+        self.file = file
+        self.line = line
+        self.owner = owner
+        self.type = type
+        self.text = text
+    }
+}
+
+/// What checking one zone found: whether it would load, and every message.
+public struct ZoneCheckReport: Sendable, Hashable {
+    public var loaded: Bool
+    public var messages: [ZoneMessage]
+
+    public init(loaded: Bool, messages: [ZoneMessage]) {
+        self.loaded = loaded
+        self.messages = messages
+    }
+}
