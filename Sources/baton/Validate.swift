@@ -19,6 +19,15 @@ struct Validate: ParsableCommand {
     @Flag(name: .shortAndLong, help: "Also print a summary of the loaded resources.")
     var verbose = false
 
+    @Option(
+        help: ArgumentHelp(
+            "Which checker checks the rendered zones: builtin, named-checkzone, both or none.",
+            discussion: "Default: both when named-checkzone (bind9-utils) is installed, else builtin."))
+    var zoneChecker: ZoneCheckerChoice?
+
+    @Flag(help: "Check every zone again instead of reusing results cached under PATH/.baton/cache.")
+    var noCache = false
+
     func run() throws {
         var logger = Logger(label: "baton.validate")
         if ProcessInfo.processInfo.environment["BATON_DEBUG"] != nil { logger.logLevel = .debug }
@@ -31,10 +40,15 @@ struct Validate: ParsableCommand {
             let loaded = try ManifestLoader.load(source)
             let loadedAt = Date()
             let findings = Validator.validate(loaded.manifests)
+            let rulesAt = Date()
+            let zoneChecks = try ZoneCheckerChoice.stage(
+                zoneChecker, repository: path, cache: !noCache, notice: { Terminal.error($0) })
+            let zoneFindings = zoneChecks?.run(loaded.manifests) ?? []
             logger.debug(
-                "loaded in \(loadedAt.timeIntervalSince(started))s, rules in \(Date().timeIntervalSince(loadedAt))s")
+                "loaded in \(loadedAt.timeIntervalSince(started))s, rules in \(rulesAt.timeIntervalSince(loadedAt))s, zones in \(Date().timeIntervalSince(rulesAt))s"
+            )
             result = loaded
-            diagnostics = (loaded.diagnostics + findings).sorted(by: Diagnostic.reportOrder)
+            diagnostics = (loaded.diagnostics + findings + zoneFindings).sorted(by: Diagnostic.reportOrder)
         } catch {
             Terminal.error("baton: \(error)")
             throw ExitStatus.couldNotRun

@@ -70,7 +70,7 @@ public struct DirectorySource: ManifestSource {
             }
             if type == UInt8(DT_DIR) {
                 if !ignore.matches(path, isDirectory: true) { folders.append(path) }
-            } else if type == UInt8(DT_REG), ManifestPath.isManifest(name), !ignore.matches(path, isDirectory: false) {
+            } else if type == UInt8(DT_REG), ManifestPath.isManifest(path), !ignore.matches(path, isDirectory: false) {
                 paths.append(path)
             }
         }

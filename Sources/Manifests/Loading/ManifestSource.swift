@@ -30,7 +30,8 @@ public struct InMemorySource: ManifestSource {
 }
 
 public enum ManifestPath {
+    /// `baton.yaml` at the root configures Baton and is no manifest.
     public static func isManifest(_ path: String) -> Bool {
-        path.hasSuffix(".yaml") || path.hasSuffix(".yml")
+        (path.hasSuffix(".yaml") || path.hasSuffix(".yml")) && path != RepositoryConfig.fileName
     }
 }

@@ -1,6 +1,6 @@
 /// One message about a zone file, from either checker, in terms both share.
-public struct ZoneMessage: Sendable, Hashable {
-    public enum Severity: String, Sendable, Hashable {
+public struct ZoneMessage: Sendable, Hashable, Codable {
+    public enum Severity: String, Sendable, Hashable, Codable {
         case error, warning
     }
 
@@ -12,24 +12,27 @@ public struct ZoneMessage: Sendable, Hashable {
     /// used to find the record of a message that has no line.
     public var owner: String?
     public var type: String?
+    /// The name a record points at (an NS, MX or SRV target), for zone-level messages that name only that.
+    public var target: String?
     /// The checker's own words (BIND's, for named-checkzone).
     public var text: String
 
     public init(
         _ severity: Severity, file: String? = nil, line: Int? = nil, owner: String? = nil, type: String? = nil,
-        text: String
+        target: String? = nil, text: String
     ) {
         self.severity = severity
         self.file = file
         self.line = line
         self.owner = owner
         self.type = type
+        self.target = target
         self.text = text
     }
 }
 
 /// What checking one zone found: whether it would load, and every message.
-public struct ZoneCheckReport: Sendable, Hashable {
+public struct ZoneCheckReport: Sendable, Hashable, Codable {
     public var loaded: Bool
     public var messages: [ZoneMessage]
 

@@ -1,0 +1,62 @@
+import Foundation
+
+/// BIND's `named-checkzone`, the validator of record: run on a rendered zone passed on standard input.
+public struct NamedCheckzone: Sendable {
+    public var executable: String
+
+    public init(executable: String) {
+        self.executable = executable
+    }
+
+    /// The first `named-checkzone` on PATH, then the Debian locations; nil when bind9-utils is absent.
+    public static func find(environment: [String: String] = ProcessInfo.processInfo.environment) -> NamedCheckzone? {
+        let path = (environment["PATH"] ?? "").split(separator: ":").map(String.init)
+        for dir in path + ["/usr/bin", "/usr/sbin"] {
+            let candidate = dir + "/named-checkzone"
+            if FileManager.default.isExecutableFile(atPath: candidate) { return NamedCheckzone(executable: candidate) }
+        }
+        return nil
+    }
+
+    /// Checks zone text; messages name `fileName` where BIND said `/dev/stdin`.
+    public func check(text: String, origin: String, options: ZoneCheckOptions, fileName: String) throws -> ZoneCheckReport {
+        let output = try run(options.namedCheckzoneArguments + [origin, "/dev/stdin"], input: text)
+        var report = NamedCheckzoneOutput.parse(output.text, exitCode: output.status, zone: origin)
+        for i in report.messages.indices where report.messages[i].file == "/dev/stdin" {
+            report.messages[i].file = fileName
+        }
+        return report
+    }
+
+    /// Checks a zone file; `$INCLUDE` paths resolve against the current folder, as BIND's do.
+    public func check(path: String, origin: String, options: ZoneCheckOptions) throws -> ZoneCheckReport {
+        let output = try run(options.namedCheckzoneArguments + [origin, path], input: nil)
+        return NamedCheckzoneOutput.parse(output.text, exitCode: output.status, zone: origin)
+    }
+
+    func run(_ arguments: [String], input: String?) throws -> (status: Int32, text: String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        let stdout = Pipe()
+        process.standardOutput = stdout
+        process.standardError = stdout
+        let stdin = Pipe()
+        process.standardInput = input == nil ? FileHandle.nullDevice : stdin
+        try process.run()
+        if let input {
+            // Written on its own thread: a zone larger than the pipe buffer would otherwise deadlock
+            // against named-checkzone writing its output.
+            let writer = stdin.fileHandleForWriting
+            let data = Data(input.utf8)
+            let thread = Thread {
+                writer.write(data)
+                try? writer.close()
+            }
+            thread.start()
+        }
+        let data = stdout.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+    }
+}

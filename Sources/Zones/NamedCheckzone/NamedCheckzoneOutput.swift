@@ -1,0 +1,102 @@
+/// Reads `named-checkzone` 9.18's output (all on stdout) into messages. The four shapes:
+/// `dns_rdata_fromtext: FILE:LINE: near 'X': ...`, `dns_master_load: FILE:LINE: [OWNER: ]...`,
+/// `FILE:LINE: ...`, and `zone NAME/IN: ...` lines that carry no line, only names.
+public enum NamedCheckzoneOutput {
+    /// Texts that stay warnings even when the zone failed for another reason.
+    static let warningTexts = [
+        "warning", "ignoring out-of-zone data", "using RFC1035 TTL semantics", "record with inherited owner",
+        "non-terminal wildcard", "signature has expired", "deprecated", "has semantically identical records",
+    ]
+
+    public static func parse(_ output: String, exitCode: Int32, zone: String) -> ZoneCheckReport {
+        let loaded = exitCode == 0
+        var messages: [ZoneMessage] = []
+        var loadFailure: ZoneMessage?
+        for raw in output.split(whereSeparator: \.isNewline) {
+            let line = String(raw)
+            if line == "OK" { continue }
+            if line.hasPrefix("zone ") {
+                guard let colon = line.firstIndex(of: ":") else { continue }
+                let start = line.index(colon, offsetBy: 2, limitedBy: line.endIndex) ?? line.endIndex
+                let text = String(line[start...])
+                if text.hasPrefix("loaded serial") || text.hasPrefix("not loaded due to errors") { continue }
+                if text.hasPrefix("loading from master file") {
+                    let reason = text.range(of: "failed: ").map { String(text[$0.upperBound...]) } ?? text
+                    loadFailure = ZoneMessage(.error, owner: zone, text: reason)
+                    continue
+                }
+                messages.append(zoneLevel(text, zone: zone, severity: severity(text, loaded: loaded)))
+                continue
+            }
+            var rest = Substring(line)
+            for prefix in ["dns_rdata_fromtext: ", "dns_master_load: "] where rest.hasPrefix(prefix) {
+                rest = rest.dropFirst(prefix.count)
+            }
+            if let located = fileLine(rest) {
+                var text = located.text
+                var owner: String?
+                if !text.hasPrefix("near '"), !text.hasPrefix("warning:"), let colon = text.range(of: ": "),
+                    !text[..<colon.lowerBound].contains(" ")
+                {
+                    owner = normalise(String(text[..<colon.lowerBound]))
+                    text = String(text[colon.upperBound...])
+                    text = "\(owner ?? ""): \(text)"
+                }
+                messages.append(
+                    ZoneMessage(severity(text, loaded: loaded), file: located.file, line: located.line, owner: owner, text: text))
+            } else {
+                messages.append(ZoneMessage(severity(line, loaded: loaded), owner: zone, text: line))
+            }
+        }
+        // The summary's reason says nothing new when a located error said it first; it is kept only alone,
+        // as for `$TTL` errors, which BIND reports without a line.
+        if let loadFailure, !messages.contains(where: { $0.severity == .error }) {
+            messages.append(loadFailure)
+        }
+        return ZoneCheckReport(loaded: loaded, messages: messages)
+    }
+
+    static func severity(_ text: String, loaded: Bool) -> ZoneMessage.Severity {
+        if loaded { return .warning }
+        return warningTexts.contains(where: { text.contains($0) }) ? .warning : .error
+    }
+
+    static func fileLine(_ s: Substring) -> (file: String, line: Int, text: String)? {
+        // FILE:LINE: TEXT, where FILE may hold no ": ".
+        var search = s.startIndex
+        while let colon = s[search...].firstIndex(of: ":") {
+            let afterColon = s.index(after: colon)
+            let digits = s[afterColon...].prefix(while: \.isNumber)
+            if !digits.isEmpty, s[digits.endIndex...].hasPrefix(": "), let line = Int(digits) {
+                let text = s[s.index(digits.endIndex, offsetBy: 2)...]
+                return (String(s[..<colon]), line, String(text))
+            }
+            search = afterColon
+        }
+        return nil
+    }
+
+    /// `OWNER/TYPE 'TARGET' ...`, `NS 'TARGET' ...`, `'NAME' found type SPF ...`, `OWNER/TYPE ...`.
+    static func zoneLevel(_ text: String, zone: String, severity: ZoneMessage.Severity) -> ZoneMessage {
+        let quoted = text.split(separator: "'", omittingEmptySubsequences: false)
+        let target = quoted.count >= 3 ? normalise(String(quoted[1])) : nil
+        if text.hasPrefix("NS '") {
+            return ZoneMessage(severity, type: "NS", target: target, text: text)
+        }
+        if text.hasPrefix("'"), text.contains("found type SPF") {
+            return ZoneMessage(severity, owner: target, type: "SPF", text: text)
+        }
+        let head = text.prefix { $0 != " " }
+        if let slash = head.firstIndex(of: "/") {
+            let owner = normalise(String(head[..<slash]))
+            let type = String(head[head.index(after: slash)...])
+            return ZoneMessage(severity, owner: owner, type: type, target: text.contains("'") ? target : nil, text: text)
+        }
+        if text.hasPrefix("has ") { return ZoneMessage(severity, owner: zone, text: text) }
+        return ZoneMessage(severity, text: text)
+    }
+
+    static func normalise(_ name: String) -> String {
+        (name.hasSuffix(".") ? String(name.dropLast()) : name).lowercased()
+    }
+}

@@ -1,0 +1,120 @@
+import Manifests
+
+/// Renders a zone to a BIND master file: deterministic (same manifests and serial, same bytes), one record a
+/// line so that every line maps back to the YAML record that produced it.
+public enum ZoneRenderer {
+    static let serialToken = "@SERIAL@"
+
+    public static func render(_ input: ZoneInput, serial: UInt32) -> RenderedZone {
+        var template = template(for: input)
+        template.text = template.text.replacing(serialToken, with: String(serial))
+        template.serial = serial
+        return template
+    }
+
+    /// The rendering with the serial left as a token, whose hash decides whether the serial must rise.
+    public static func contentHash(_ input: ZoneInput) -> String {
+        template(for: input).contentHash
+    }
+
+    static func template(for input: ZoneInput) -> RenderedZone {
+        let domain = input.domain
+        let origin = domain.name
+        var lines: [String] = []
+        var sources: [Int: ZoneLineSource] = [:]
+        let nameMark = domain.origin.location("metadata.name").mark
+        func add(_ line: String, _ source: ZoneLineSource?) {
+            lines.append(line)
+            if let source { sources[lines.count] = source }
+        }
+        let files = ([domain] + input.subdomains).map(\.origin.file)
+        add("; zone \(origin), rendered by Baton from \(Array(Set(files)).sorted().joined(separator: ", ")); do not edit", nil)
+        add("$ORIGIN \(origin).", nil)
+        add("$TTL \(domain.spec.ttl.seconds)", nil)
+        let soa = domain.spec.soa
+        let mname = input.nameServers.first.map { $0 + "." } ?? "ns.\(origin)."
+        let rname = mailbox(soa.rname ?? "hostmaster@\(origin)")
+        let apex = ZoneLineSource(file: domain.origin.file, mark: nameMark, owner: origin, type: "SOA", target: nil)
+        add(
+            "@\tIN\tSOA\t\(mname) \(rname) \(serialToken) \(soa.refresh.seconds) \(soa.retry.seconds) "
+                + "\(soa.expire.seconds) \(soa.minimum.seconds)", apex)
+        let hasApexNS = domain.spec.records.contains { $0.type == .NS && $0.name == "@" }
+        if !hasApexNS {
+            for server in input.nameServers {
+                add("@\tIN\tNS\t\(server).", ZoneLineSource(file: domain.origin.file, mark: nameMark, owner: origin, type: "NS", target: server.lowercased()))
+            }
+        }
+        for member in [domain] + input.subdomains.sorted(by: { $0.name < $1.name }) {
+            if member.name != origin {
+                // A merged subdomain keeps its own relative names: they are relative to its own origin.
+                add("$ORIGIN \(member.name).", nil)
+            }
+            for record in member.spec.records {
+                let ttl = record.ttl.map { "\t\($0.seconds)" } ?? ""
+                let owner = record.name == "@" ? member.name : "\(record.name.lowercased()).\(member.name)"
+                add(
+                    "\(record.name)\(ttl)\tIN\t\(record.type.rawValue)\t\(rdata(record))",
+                    ZoneLineSource(
+                        file: member.origin.file, mark: record.marks.value, owner: owner, type: record.type.rawValue,
+                        target: target(of: record, origin: member.name)))
+            }
+        }
+        let text = lines.joined(separator: "\n") + "\n"
+        return RenderedZone(origin: origin, serial: 0, text: text, lines: sources, contentHash: SHA256.hex(text))
+    }
+
+    /// The record's data as a zone file reads it. TXT is quoted here; every other type is written as in YAML,
+    /// which the record rules already hold to zone-file syntax.
+    static func rdata(_ record: DNSRecord) -> String {
+        record.type == .TXT ? quotedStrings(record.value) : record.value
+    }
+
+    /// `"..." "..."`: 255-byte character-strings, `"` and `\` escaped, bytes outside printable ASCII as `\DDD`.
+    public static func quotedStrings(_ text: String) -> String {
+        let bytes = Array(text.utf8)
+        if bytes.isEmpty { return "\"\"" }
+        var parts: [String] = []
+        var start = 0
+        while start < bytes.count {
+            let chunk = bytes[start..<min(bytes.count, start + 255)]
+            var out = "\""
+            for b in chunk {
+                switch b {
+                case UInt8(ascii: "\""): out += "\\\""
+                case UInt8(ascii: "\\"): out += "\\\\"
+                case 0x20...0x7E: out.unicodeScalars.append(Unicode.Scalar(b))
+                default: out += "\\" + String(format3(b))
+                }
+            }
+            parts.append(out + "\"")
+            start += 255
+        }
+        return parts.joined(separator: " ")
+    }
+
+    static func format3(_ b: UInt8) -> String {
+        let s = String(b)
+        return String(repeating: "0", count: 3 - s.count) + s
+    }
+
+    /// `hostmaster@example.com` as a domain name: dots in the local part escaped.
+    static func mailbox(_ email: String) -> String {
+        guard let at = email.lastIndex(of: "@") else { return email + "." }
+        let local = email[..<at].replacing(".", with: "\\.")
+        return "\(local).\(email[email.index(after: at)...])."
+    }
+
+    static func target(of record: DNSRecord, origin: String) -> String? {
+        let name: Substring?
+        switch record.type {
+        case .CNAME, .NS, .PTR: name = Substring(record.value)
+        case .MX: name = record.value.split(separator: " ").last
+        case .SRV: name = record.value.split(separator: " ").last
+        default: name = nil
+        }
+        guard let name else { return nil }
+        if name == "@" { return origin }
+        if name.hasSuffix(".") { return String(name.dropLast()).lowercased() }
+        return "\(name).\(origin)".lowercased()
+    }
+}

@@ -1,0 +1,52 @@
+import Foundation
+
+/// Serial numbers are Baton's: `YYYYMMDDnn` from the UTC date, raised only when the zone's content changes.
+public enum ZoneSerial {
+    /// The first serial of a day: `YYYYMMDD00`.
+    public static func base(for date: Date) -> UInt32 {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC")!
+        let c = calendar.dateComponents([.year, .month, .day], from: date)
+        return UInt32(c.year! * 1_000_000 + c.month! * 10_000 + c.day! * 100)
+    }
+
+    /// The serial to publish. Unchanged content keeps the last serial; changed content takes today's next
+    /// number, or the last serial plus one when that is higher: after `YYYYMMDD99` comes the next day's
+    /// `...00`, as BIND operators do, and a serial never goes backwards (nor wraps: RFC 1982 arithmetic is
+    /// not needed until the year 42949).
+    public static func next(last: (serial: UInt32, contentHash: String)?, contentHash: String, date: Date) -> UInt32 {
+        let today = base(for: date) + 1
+        guard let last else { return today }
+        if last.contentHash == contentHash { return last.serial }
+        return max(today, last.serial &+ 1)
+    }
+}
+
+/// Where the last published serial of each zone comes from: the status branch, in a later issue.
+public protocol SerialSource: Sendable {
+    func serial(for zone: String, contentHash: String) -> UInt32
+}
+
+/// One serial for every zone: for tests and reproducible renderings.
+public struct FixedSerial: SerialSource {
+    public var value: UInt32
+
+    public init(_ value: UInt32) {
+        self.value = value
+    }
+
+    public func serial(for zone: String, contentHash: String) -> UInt32 { value }
+}
+
+/// Today's first serial (`YYYYMMDD01`) for every zone: what `validate` uses, having no history to read.
+public struct DateSerial: SerialSource {
+    public var date: Date
+
+    public init(date: Date = Date()) {
+        self.date = date
+    }
+
+    public func serial(for zone: String, contentHash: String) -> UInt32 {
+        ZoneSerial.next(last: nil, contentHash: contentHash, date: date)
+    }
+}

@@ -1,0 +1,40 @@
+import ArgumentParser
+import Manifests
+import Validation
+import Zones
+
+enum ZoneCheckerChoice: String, ExpressibleByArgument, CaseIterable {
+    case builtin
+    case namedCheckzone = "named-checkzone"
+    case both
+    case none
+
+    /// The zone-check stage for a repository, with its `baton.yaml` settings and cache.
+    static func stage(
+        _ choice: ZoneCheckerChoice?, repository: String, cache: Bool, notice: (String) -> Void
+    ) throws -> ZoneChecks? {
+        let named = NamedCheckzone.find()
+        let resolved: ZoneCheckerChoice
+        if let choice {
+            resolved = choice
+        } else if named != nil {
+            resolved = .namedCheckzone
+        } else {
+            notice("baton: named-checkzone not found (install bind9-utils); rendered zones are not checked")
+            resolved = .none
+        }
+        var checkers: [any ZoneTextChecker] = []
+        if resolved == .builtin || resolved == .both { checkers.append(BuiltinZoneTextChecker()) }
+        if resolved == .namedCheckzone || resolved == .both {
+            guard let named else {
+                throw ValidationError("named-checkzone is not installed (Debian: apt-get install bind9-utils)")
+            }
+            checkers.append(named)
+        }
+        guard !checkers.isEmpty else { return nil }
+        let config = try RepositoryConfig.load(root: repository)
+        return ZoneChecks(
+            checkers: checkers, options: config.zoneCheckOptions,
+            cache: cache ? ZoneCheckCache(directory: repository + "/.baton/cache/zones") : nil)
+    }
+}
