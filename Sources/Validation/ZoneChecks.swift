@@ -44,7 +44,8 @@ public struct ZoneChecks: Sendable {
             report = cached
         } else {
             do {
-                report = try checker.check(text: rendered.text, origin: zone.origin, options: options, fileName: fileName)
+                report = try checker.check(
+                    text: rendered.text, origin: zone.origin, options: options, fileName: fileName)
             } catch {
                 return [
                     .error(

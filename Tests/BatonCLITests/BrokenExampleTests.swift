@@ -59,7 +59,7 @@ final class BrokenExampleTests: XCTestCase {
     }
 
     func testBrokenExampleReportsExactlyTheExpectedDiagnostics() throws {
-        let out = try run(["validate", "examples/broken", "--format", "json"])
+        let out = try run(["validate", "examples/broken", "--format", "json", "--zone-checker", "none"])
         XCTAssertEqual(out.status, 1, out.stderr)
         let actual = try diagnostics(out.stdout)
         let expected = try expectedRows()
@@ -79,7 +79,7 @@ final class BrokenExampleTests: XCTestCase {
     }
 
     func testTextFormatNamesTheSameDiagnostics() throws {
-        let out = try run(["validate", "examples/broken"])
+        let out = try run(["validate", "examples/broken", "--zone-checker", "none"])
         XCTAssertEqual(out.status, 1)
         let expected = try expectedRows()
         let lines = out.stdout.split(separator: "\n").filter { $0.hasSuffix("]") && $0.contains(": error: ") }

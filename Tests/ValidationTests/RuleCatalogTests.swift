@@ -783,7 +783,8 @@ final class RuleCatalogTests: XCTestCase {
     func testEveryRuleInTheSourcesHasACase() throws {
         let scan = try RuleScanner.scanSources()
         XCTAssertEqual(scan.problems, [], "rule arguments the scanner cannot resolve; teach it or the catalog")
-        let inTable = Set(Self.cases.map(\.rule))
+        // Zone-check rules need a rendered zone and a checker run; ZoneChecksTests covers them.
+        let inTable = Set(Self.cases.map(\.rule)).union(["zone.named-checkzone", "zone.builtin"])
         XCTAssertEqual(
             scan.rules.subtracting(inTable).sorted(), [], "rule ids emitted by Sources/ without a case in the catalog")
         XCTAssertEqual(
@@ -1054,7 +1055,7 @@ enum RuleScanner {
     }
 
     /// Arguments that forward a rule id received from a caller (whose literal the scan finds there).
-    static let forwarded: Set<String> = ["rule", "refusal.rule", "$0.rule"]
+    static let forwarded: Set<String> = ["rule", "refusal.rule", "$0.rule", "problem.rule"]
 
     static var packageRoot: URL {
         URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
@@ -1091,7 +1092,20 @@ enum RuleScanner {
         let pathRules = try String(
             contentsOf: sources.appendingPathComponent("Validation/PathRules.swift"), encoding: .utf8)
         let checks = matches(of: #"check: "([a-z-]+)""#, in: pathRules)
+        let zones = sources.appendingPathComponent("Zones")
+        var checkerNames: [String] = []
+        for file in FileManager.default.enumerator(at: zones, includingPropertiesForKeys: nil)?.compactMap({
+            $0 as? URL
+        }) ?? []
+        where file.pathExtension == "swift" {
+            checkerNames += matches(
+                of: #"var name: String \{ "([a-z-]+)" \}"#, in: try String(contentsOf: file, encoding: .utf8))
+        }
+        let baton = try String(
+            contentsOf: sources.appendingPathComponent("baton/BuiltinZoneTextChecker.swift"), encoding: .utf8)
+        checkerNames += matches(of: #"var name: String \{ "([a-z-]+)" \}"#, in: baton)
         return [
+            #""zone.\(checker.name)""#: checkerNames.map { "zone.\($0)" },
             #""home.\(problem.check)""#: Array(Set(checks)).sorted().map { "home.\($0)" },
             #""record.\(record.type.rawValue.lowercased())""#: RecordType.allCases.map {
                 "record.\($0.rawValue.lowercased())"

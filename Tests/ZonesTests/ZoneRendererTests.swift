@@ -85,7 +85,8 @@ final class ZoneRendererTests: XCTestCase {
 
     func testContentHashIgnoresTheSerial() throws {
         let zone = try zone()
-        XCTAssertEqual(ZoneRenderer.render(zone, serial: 1).contentHash, ZoneRenderer.render(zone, serial: 2).contentHash)
+        XCTAssertEqual(
+            ZoneRenderer.render(zone, serial: 1).contentHash, ZoneRenderer.render(zone, serial: 2).contentHash)
         XCTAssertNotEqual(ZoneRenderer.render(zone, serial: 1).text, ZoneRenderer.render(zone, serial: 2).text)
         var changed = zone
         changed.domain.spec.records[0].value = "192.0.2.11"

@@ -19,7 +19,9 @@ public struct NamedCheckzone: Sendable {
     }
 
     /// Checks zone text; messages name `fileName` where BIND said `/dev/stdin`.
-    public func check(text: String, origin: String, options: ZoneCheckOptions, fileName: String) throws -> ZoneCheckReport {
+    public func check(text: String, origin: String, options: ZoneCheckOptions, fileName: String) throws
+        -> ZoneCheckReport
+    {
         let output = try run(options.namedCheckzoneArguments + [origin, "/dev/stdin"], input: text)
         var report = NamedCheckzoneOutput.parse(output.text, exitCode: output.status, zone: origin)
         for i in report.messages.indices where report.messages[i].file == "/dev/stdin" {

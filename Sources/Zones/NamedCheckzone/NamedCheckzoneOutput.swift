@@ -43,7 +43,9 @@ public enum NamedCheckzoneOutput {
                     text = "\(owner ?? ""): \(text)"
                 }
                 messages.append(
-                    ZoneMessage(severity(text, loaded: loaded), file: located.file, line: located.line, owner: owner, text: text))
+                    ZoneMessage(
+                        severity(text, loaded: loaded), file: located.file, line: located.line, owner: owner, text: text
+                    ))
             } else {
                 messages.append(ZoneMessage(severity(line, loaded: loaded), owner: zone, text: line))
             }
@@ -90,7 +92,8 @@ public enum NamedCheckzoneOutput {
         if let slash = head.firstIndex(of: "/") {
             let owner = normalise(String(head[..<slash]))
             let type = String(head[head.index(after: slash)...])
-            return ZoneMessage(severity, owner: owner, type: type, target: text.contains("'") ? target : nil, text: text)
+            return ZoneMessage(
+                severity, owner: owner, type: type, target: text.contains("'") ? target : nil, text: text)
         }
         if text.hasPrefix("has ") { return ZoneMessage(severity, owner: zone, text: text) }
         return ZoneMessage(severity, text: text)

@@ -27,7 +27,9 @@ public struct RenderedZone: Sendable, Hashable {
         let sources = lines.sorted { $0.key < $1.key }.map(\.value)
         if let owner = owner?.lowercased() {
             if let type, let hit = sources.first(where: { $0.owner == owner && $0.type == type }) { return hit }
-            if let target = target?.lowercased(), let hit = sources.first(where: { $0.owner == owner && $0.target == target }) {
+            if let target = target?.lowercased(),
+                let hit = sources.first(where: { $0.owner == owner && $0.target == target })
+            {
                 return hit
             }
             if let hit = sources.first(where: { $0.owner == owner }) { return hit }

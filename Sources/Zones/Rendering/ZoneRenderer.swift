@@ -28,7 +28,9 @@ public enum ZoneRenderer {
             if let source { sources[lines.count] = source }
         }
         let files = ([domain] + input.subdomains).map(\.origin.file)
-        add("; zone \(origin), rendered by Baton from \(Array(Set(files)).sorted().joined(separator: ", ")); do not edit", nil)
+        add(
+            "; zone \(origin), rendered by Baton from \(Array(Set(files)).sorted().joined(separator: ", ")); do not edit",
+            nil)
         add("$ORIGIN \(origin).", nil)
         add("$TTL \(domain.spec.ttl.seconds)", nil)
         let soa = domain.spec.soa
@@ -41,7 +43,11 @@ public enum ZoneRenderer {
         let hasApexNS = domain.spec.records.contains { $0.type == .NS && $0.name == "@" }
         if !hasApexNS {
             for server in input.nameServers {
-                add("@\tIN\tNS\t\(server).", ZoneLineSource(file: domain.origin.file, mark: nameMark, owner: origin, type: "NS", target: server.lowercased()))
+                add(
+                    "@\tIN\tNS\t\(server).",
+                    ZoneLineSource(
+                        file: domain.origin.file, mark: nameMark, owner: origin, type: "NS", target: server.lowercased()
+                    ))
             }
         }
         for member in [domain] + input.subdomains.sorted(by: { $0.name < $1.name }) {

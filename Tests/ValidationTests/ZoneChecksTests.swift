@@ -1,0 +1,111 @@
+import Manifests
+import Validation
+import XCTest
+import Zones
+
+/// Zone checks end to end: manifests rendered, checked by the real named-checkzone, mapped back to YAML lines.
+final class ZoneChecksTests: XCTestCase {
+    static let account = """
+        apiVersion: baton/v1
+        kind: Account
+        metadata: {name: acme}
+        spec: {contact: ops@acme.example, placement: {dns: [ns1]}}
+        ---
+        apiVersion: baton/v1
+        kind: Server
+        metadata: {name: ns1}
+        spec: {address: 10.213.0.12, hostname: ns1.hosting.example, hostKey: k, roles: [dns-primary]}
+
+        """
+
+    /// Line 14 holds the value under test, at column 14: the example of the issue.
+    static func domain(_ value: String) -> String {
+        """
+        apiVersion: baton/v1
+        kind: Domain
+        metadata:
+          name: acme.example
+        spec:
+          account: acme
+          records:
+            - name: "@"
+              type: A
+              value: 192.0.2.10
+            - name: www
+              type: A
+              ttl: 1h
+              value: \(value)
+
+        """
+    }
+
+    func named() throws -> NamedCheckzone {
+        try XCTUnwrap(NamedCheckzone.find(), "named-checkzone is required: apt-get install bind9-utils")
+    }
+
+    func check(_ domain: String, options: ZoneCheckOptions = .strict) throws -> [Diagnostic] {
+        let text = domain
+        let loaded = try ManifestLoader.load(
+            InMemorySource(["accounts/acme/account.yaml": Self.account, "accounts/acme/domains.yaml": text]))
+        XCTAssertEqual(loaded.diagnostics, [], "fixture must load")
+        return ZoneChecks(checkers: [try named()], options: options, serials: FixedSerial(2_026_112_401))
+            .run(loaded.manifests)
+    }
+
+    func testABadAddressIsReportedAtItsYAMLLine() throws {
+        let text = Self.domain("300.1.2.3")
+        let diagnostics = try check(text)
+        let hit = try XCTUnwrap(diagnostics.first { $0.rule == "zone.named-checkzone" }, "\(diagnostics)")
+        XCTAssertEqual(hit.location.file, "accounts/acme/domains.yaml")
+        XCTAssertEqual(hit.location.line, 14)
+        XCTAssertEqual(hit.location.column, 14)
+        XCTAssertTrue(hit.message.contains("bad dotted quad"), hit.message)
+        XCTAssertEqual(hit.severity, .error)
+    }
+
+    func testAZoneLevelMessageFindsItsRecordByName() throws {
+        let text = """
+            apiVersion: baton/v1
+            kind: Domain
+            metadata: {name: acme.example}
+            spec:
+              account: acme
+              records:
+                - {name: "@", type: A, value: 192.0.2.10}
+                - {name: alias, type: CNAME, value: "@"}
+                - {name: "@", type: MX, value: 10 alias}
+
+            """
+        let diagnostics = try check(text)
+        XCTAssertEqual(diagnostics.count, 1, "\(diagnostics)")
+        XCTAssertEqual(diagnostics.first?.location.line, 9)
+        XCTAssertTrue(diagnostics.first?.message.contains("is a CNAME (illegal)") ?? false)
+        var relaxed = ZoneCheckOptions.strict
+        relaxed.mxCNAME = .warn
+        let warned = try check(text, options: relaxed)
+        XCTAssertEqual(warned.map(\.severity), [.warning], "baton.yaml may relax a check to a warning")
+    }
+
+    func testAValidZoneHasNoDiagnostics() throws {
+        XCTAssertEqual(try check(Self.domain("192.0.2.30")), [])
+    }
+
+    func testResultsAreCachedByContent() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("baton-cache-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let text = Self.domain("300.1.2.3")
+        let loaded = try ManifestLoader.load(
+            InMemorySource(["accounts/acme/account.yaml": Self.account, "accounts/acme/domains.yaml": text]))
+        let stage = ZoneChecks(
+            checkers: [try named()], cache: ZoneCheckCache(directory: dir), serials: FixedSerial(1))
+        let first = stage.run(loaded.manifests)
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: dir).count, 1)
+        // A checker that would fail proves the second run reads the cache instead of checking again.
+        let cachedOnly = ZoneChecks(
+            checkers: [NamedCheckzone(executable: "/nonexistent/named-checkzone")],
+            cache: ZoneCheckCache(directory: dir), serials: FixedSerial(1))
+        XCTAssertNotEqual(first, [])
+        let renamed = cachedOnly.run(loaded.manifests)
+        XCTAssertEqual(renamed.map(\.location), first.map(\.location))
+    }
+}
