@@ -7,6 +7,10 @@ struct BuiltinZoneTextChecker: ZoneTextChecker {
     func check(text: String, origin: String, options: ZoneCheckOptions, fileName: String) throws -> ZoneCheckReport {
         throw ZoneCheckerUnavailable()
     }
+
+    func check(path: String, origin: String, options: ZoneCheckOptions) throws -> ZoneCheckReport {
+        throw ZoneCheckerUnavailable()
+    }
 }
 
 struct ZoneCheckerUnavailable: Error, CustomStringConvertible {
