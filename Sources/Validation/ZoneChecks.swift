@@ -24,38 +24,75 @@ public struct ZoneChecks: Sendable {
     /// Zones with an invalid name are left to the name rules: they cannot be rendered.
     public func run(_ set: ManifestSet) -> [Diagnostic] {
         let zones = ZoneInput.zones(of: set).filter { DNSName.zoneProblem($0.origin) == nil }
-        let tasks = zones.flatMap { zone in checkers.map { (zone, $0) } }
-        let results = Slots<[Diagnostic]>(count: tasks.count)
         let serials = self.serials
-        DispatchQueue.concurrentPerform(iterations: tasks.count) { i in
-            let (zone, checker) = tasks[i]
-            let hash = ZoneRenderer.contentHash(zone)
-            let rendered = ZoneRenderer.render(zone, serial: serials.serial(for: zone.origin, contentHash: hash))
-            results.set(i, check(rendered, zone, checker))
+        let rendered = Slots<RenderedZone>(count: zones.count)
+        DispatchQueue.concurrentPerform(iterations: zones.count) { i in
+            let hash = ZoneRenderer.contentHash(zones[i])
+            rendered.set(
+                i, ZoneRenderer.render(zones[i], serial: serials.serial(for: zones[i].origin, contentHash: hash)))
         }
-        return results.values().flatMap { $0 }
+        let renderings = rendered.values()
+        var diagnostics: [Diagnostic] = []
+        for checker in checkers {
+            let reports = reports(of: renderings, by: checker)
+            for (i, report) in reports.enumerated() {
+                diagnostics += map(report, renderings[i], zones[i], checker)
+            }
+        }
+        return diagnostics
     }
 
-    func check(_ rendered: RenderedZone, _ zone: ZoneInput, _ checker: any ZoneTextChecker) -> [Diagnostic] {
-        let fileName = "\(zone.origin).zone"
-        let key = ZoneCheckCache.key(checker: checker.name, options: options, origin: zone.origin, text: rendered.text)
-        let report: ZoneCheckReport
-        if let cached = cache?.load(key) {
-            report = cached
-        } else {
-            do {
-                report = try checker.check(
-                    text: rendered.text, origin: zone.origin, options: options, fileName: fileName)
-            } catch {
-                return [
-                    .error(
-                        at: zone.domain.origin.location("metadata.name"), rule: "zone.\(checker.name)",
-                        "\(checker.name) could not run: \(error)",
-                        hint: "install bind9-utils, or choose `--zone-checker builtin`")
-                ]
-            }
-            cache?.store(report, key)
+    /// Cached reports where the zone's text was checked before, a batch run or one run a zone for the rest.
+    func reports(of zones: [RenderedZone], by checker: any ZoneTextChecker) -> [Result<ZoneCheckReport, Error>] {
+        let keys = zones.map {
+            ZoneCheckCache.key(checker: checker.name, options: options, origin: $0.origin, text: $0.text)
         }
+        var results: [Result<ZoneCheckReport, Error>?] = keys.map { key in cache?.load(key).map { .success($0) } }
+        let missing = results.indices.filter { results[$0] == nil }
+        let items = missing.map {
+            ZoneBatchItem(origin: zones[$0].origin, text: zones[$0].text, fileName: Self.fileName(zones[$0]))
+        }
+        if let batch = try? checker.checkBatch(items, options: options), batch.count == missing.count {
+            for (n, i) in missing.enumerated() { results[i] = .success(batch[n]) }
+        } else {
+            let slots = Slots<Result<ZoneCheckReport, Error>>(count: missing.count)
+            let options = self.options
+            DispatchQueue.concurrentPerform(iterations: missing.count) { n in
+                let zone = zones[missing[n]]
+                slots.set(
+                    n,
+                    Result {
+                        try checker.check(
+                            text: zone.text, origin: zone.origin, options: options, fileName: Self.fileName(zone))
+                    })
+            }
+            for (n, result) in slots.values().enumerated() { results[missing[n]] = result }
+        }
+        for i in missing {
+            if case .success(let report) = results[i] { cache?.store(report, keys[i]) }
+        }
+        return results.map { $0! }
+    }
+
+    static func fileName(_ zone: RenderedZone) -> String { "\(zone.origin).zone" }
+
+    func map(
+        _ result: Result<ZoneCheckReport, Error>, _ rendered: RenderedZone, _ zone: ZoneInput,
+        _ checker: any ZoneTextChecker
+    ) -> [Diagnostic] {
+        let report: ZoneCheckReport
+        switch result {
+        case .success(let value):
+            report = value
+        case .failure(let error):
+            return [
+                .error(
+                    at: zone.domain.origin.location("metadata.name"), rule: "zone.\(checker.name)",
+                    "\(checker.name) could not run: \(error)",
+                    hint: "install bind9-utils, or choose `--zone-checker builtin`")
+            ]
+        }
+        let fileName = Self.fileName(rendered)
         return report.messages.map { message in
             let source =
                 (message.file == fileName ? message.line.flatMap { rendered.lines[$0] } : nil)

@@ -109,3 +109,40 @@ final class ZoneChecksTests: XCTestCase {
         XCTAssertEqual(renamed.map(\.location), first.map(\.location))
     }
 }
+
+/// named-checkconf's batch run must say what named-checkzone says, zone by zone.
+final class ZoneBatchTests: XCTestCase {
+    func testBatchAndSingleRunsAgree() throws {
+        let named = try XCTUnwrap(NamedCheckzone.find(), "named-checkzone is required: apt-get install bind9-utils")
+        let head = "$TTL 3600\n@ IN SOA ns1 hostmaster 1 3600 900 604800 300\n@ IN NS ns1\nns1 IN A 192.0.2.1\n"
+        let zones = [
+            ZoneBatchItem(origin: "one.test", text: head + "www IN A 192.0.2.300\n", fileName: "one.zone"),
+            ZoneBatchItem(
+                origin: "two.test", text: head + "@ IN MX 10 alias\nalias IN CNAME ns1\n", fileName: "two.zone"),
+            ZoneBatchItem(origin: "three.test", text: head, fileName: "three.zone"),
+            ZoneBatchItem(origin: "four.test", text: head + "bad_host IN A 192.0.2.3\n", fileName: "four.zone"),
+            ZoneBatchItem(origin: "five.test", text: head + "@ IN MX 10 nowhere\n", fileName: "five.zone"),
+        ]
+        let batch = try XCTUnwrap(try named.checkBatch(zones, options: .strict), "strict options batch")
+        XCTAssertEqual(batch.count, zones.count)
+        for (zone, report) in zip(zones, batch) {
+            let single = try named.check(
+                text: zone.text, origin: zone.origin, options: .strict, fileName: zone.fileName)
+            XCTAssertEqual(report, single, zone.origin)
+        }
+        XCTAssertEqual(batch.map(\.loaded), [false, false, true, false, false])
+        XCTAssertEqual(batch[0].messages.first?.line, 5)
+        XCTAssertEqual(batch[0].messages.first?.file, "one.zone")
+    }
+
+    func testOptionsWithoutANamedConfEquivalentAreCheckedOneByOne() throws {
+        let named = try XCTUnwrap(NamedCheckzone.find())
+        var options = ZoneCheckOptions.strict
+        options.nsAddress = .warn
+        let zones = [
+            ZoneBatchItem(origin: "a.test", text: "", fileName: "a"),
+            ZoneBatchItem(origin: "b.test", text: "", fileName: "b"),
+        ]
+        XCTAssertNil(try named.checkBatch(zones, options: options))
+    }
+}
