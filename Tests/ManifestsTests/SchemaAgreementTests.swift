@@ -59,6 +59,11 @@ final class SchemaAgreementTests: XCTestCase {
         }
     }
 
+    func testRecordTypesAgree() throws {
+        let type = try object(at: "spec.records[].type", in: try schema(.domain))
+        XCTAssertEqual(type["enum"] as? [String], RecordType.allCases.map(\.rawValue))
+    }
+
     /// The other direction: every object the schema declares with properties is one the decoder reads.
     func testSchemaDeclaresNoObjectTheDecoderIgnores() throws {
         for kind in Kind.allCases {

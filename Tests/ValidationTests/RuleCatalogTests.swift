@@ -1107,7 +1107,7 @@ enum RuleScanner {
         return [
             #""zone.\(checker.name)""#: checkerNames.map { "zone.\($0)" },
             #""home.\(problem.check)""#: Array(Set(checks)).sorted().map { "home.\($0)" },
-            #""record.\(record.type.rawValue.lowercased())""#: RecordType.allCases.map {
+            #""record.\(valueRuleType(record.type).rawValue.lowercased())""#: RecordType.validated.map {
                 "record.\($0.rawValue.lowercased())"
             },
         ]

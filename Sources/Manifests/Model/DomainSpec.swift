@@ -1,5 +1,45 @@
-public enum RecordType: String, Sendable, Hashable, CaseIterable {
-    case A, AAAA, CNAME, MX, NS, TXT, SRV, CAA, PTR
+/// A record type by its mnemonic. The nine a hosting user writes most are checked field by field by the
+/// record rules; the others are written as in a zone file and checked by the zone checkers.
+public struct RecordType: RawRepresentable, Sendable, Hashable, CaseIterable, CustomStringConvertible {
+    public let rawValue: String
+
+    public init?(rawValue: String) {
+        guard Self.known.contains(rawValue) else { return nil }
+        self.rawValue = rawValue
+    }
+
+    private init(_ name: String) {
+        rawValue = name
+    }
+
+    public var description: String { rawValue }
+
+    public static let A = RecordType("A")
+    public static let AAAA = RecordType("AAAA")
+    public static let CNAME = RecordType("CNAME")
+    public static let MX = RecordType("MX")
+    public static let NS = RecordType("NS")
+    public static let TXT = RecordType("TXT")
+    public static let SRV = RecordType("SRV")
+    public static let CAA = RecordType("CAA")
+    public static let PTR = RecordType("PTR")
+    public static let SPF = RecordType("SPF")
+    public static let DNAME = RecordType("DNAME")
+
+    /// The types whose values the record rules parse (`record.a`, `record.mx`, ...).
+    public static let validated: [RecordType] = [.A, .AAAA, .CNAME, .MX, .NS, .TXT, .SRV, .CAA, .PTR]
+
+    /// Data types a zone may hold. Not here: SOA (Baton writes it from `soa:`), and the DNSSEC signature
+    /// types RRSIG, NSEC, NSEC3 and NSEC3PARAM, which the signer adds; obsolete and meta types.
+    public static let allCases: [RecordType] =
+        validated
+        + [
+            "SPF", "DNAME", "DS", "DNSKEY", "CDS", "CDNSKEY", "TLSA", "SMIMEA", "SSHFP", "HTTPS", "SVCB", "NAPTR",
+            "HINFO", "LOC", "RP", "URI", "CERT", "OPENPGPKEY", "DHCID", "IPSECKEY", "KX", "AFSDB", "ZONEMD", "CSYNC",
+            "HIP", "EUI48", "EUI64", "RESINFO", "WALLET", "AMTRELAY", "APL", "L32", "L64", "LP", "NID", "TA", "KEY",
+        ].map(RecordType.init)
+
+    static let known = Set(allCases.map(\.rawValue))
 }
 
 public struct DNSRecord: Sendable, Hashable {

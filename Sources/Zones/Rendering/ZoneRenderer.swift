@@ -72,7 +72,7 @@ public enum ZoneRenderer {
     /// The record's data as a zone file reads it. TXT is quoted here; every other type is written as in YAML,
     /// which the record rules already hold to zone-file syntax.
     static func rdata(_ record: DNSRecord) -> String {
-        record.type == .TXT ? quotedStrings(record.value) : record.value
+        record.type == .TXT || record.type == .SPF ? quotedStrings(record.value) : record.value
     }
 
     /// `"..." "..."`: 255-byte character-strings, `"` and `\` escaped, bytes outside printable ASCII as `\DDD`.
@@ -113,7 +113,7 @@ public enum ZoneRenderer {
     static func target(of record: DNSRecord, origin: String) -> String? {
         let name: Substring?
         switch record.type {
-        case .CNAME, .NS, .PTR: name = Substring(record.value)
+        case .CNAME, .NS, .PTR, .DNAME: name = Substring(record.value)
         case .MX: name = record.value.split(separator: " ").last
         case .SRV: name = record.value.split(separator: " ").last
         default: name = nil
