@@ -129,6 +129,11 @@ enum RecordRules {
             if value.utf8.count > 4000 {
                 return Problem(message: "is \(value.utf8.count) bytes long; at most 4000", hint: "shorten the text")
             }
+            if let long = record.strings?.first(where: { $0.utf8.count > 255 }) {
+                return Problem(
+                    message: "has a string of \(long.utf8.count) bytes; each string of a list is at most 255",
+                    hint: "split it, or write the value as one string and let Baton split it")
+            }
             return nil
         default:
             // Other types are written as in a zone file; the zone checkers parse them.

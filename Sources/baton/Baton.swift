@@ -6,7 +6,7 @@ struct Baton: ParsableCommand {
         commandName: "baton",
         abstract: "Keeps web-hosting servers in the state that a git repository of YAML manifests describes.",
         version: BuildInfo.version,
-        subcommands: [Validate.self, Show.self, CheckZone.self, Version.self]
+        subcommands: [Validate.self, Show.self, CheckZone.self, Import.self, Version.self]
     )
 }
 

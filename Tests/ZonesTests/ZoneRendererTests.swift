@@ -40,6 +40,7 @@ final class ZoneRendererTests: XCTestCase {
           records:
             - {name: "@", type: A, value: 192.0.2.30}
             - {name: cdn, type: CNAME, value: edge}
+            - {name: "@", type: TXT, value: ["one", "two words"]}
 
         """
 
@@ -67,6 +68,7 @@ final class ZoneRendererTests: XCTestCase {
         XCTAssertTrue(lines.contains("@\tIN\tTXT\t\"say \\\"hi\\\" \\\\ bye\""), a.text)
         XCTAssertTrue(lines.contains("$ORIGIN shop.acme.example."))
         XCTAssertTrue(lines.contains("cdn\tIN\tCNAME\tedge"))
+        XCTAssertTrue(lines.contains("@\tIN\tTXT\t\"one\" \"two words\""), "a list keeps its strings: \(a.text)")
     }
 
     func testEveryRecordLineMapsBackToItsYAMLValue() throws {

@@ -19,14 +19,23 @@ extension DomainSpec {
             else { continue }
             let name = fields.string("name", required: true)
             let type = fields.choice("type", required: true, as: RecordType.self)
-            let value = fields.string("value", required: true)
+            var strings: [String]?
+            let value: String?
+            if let node = fields.node("value"), case .sequence = node.content, type == .TXT || type == .SPF {
+                strings = fields.stringList("value")
+                value = strings?.joined()
+            } else {
+                value = fields.string("value", required: true)
+            }
             let ttl = fields.optionalDuration("ttl")
             guard let name, let type, let value else { continue }
             let marks = DNSRecord.Marks(
                 item: item.mark, name: fields.node("name")?.mark ?? item.mark,
                 type: fields.node("type")?.mark ?? item.mark, ttl: fields.node("ttl")?.mark ?? item.mark,
                 value: fields.node("value")?.mark ?? item.mark)
-            spec.records.append(DNSRecord(name: name, type: type, ttl: ttl, value: value, marks: marks))
+            var record = DNSRecord(name: name, type: type, ttl: ttl, value: value, marks: marks)
+            record.strings = strings
+            spec.records.append(record)
         }
         return spec
     }

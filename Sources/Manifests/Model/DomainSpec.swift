@@ -37,6 +37,8 @@ public struct RecordType: RawRepresentable, Sendable, Hashable, CaseIterable, Cu
             "SPF", "DNAME", "DS", "DNSKEY", "CDS", "CDNSKEY", "TLSA", "SMIMEA", "SSHFP", "HTTPS", "SVCB", "NAPTR",
             "HINFO", "LOC", "RP", "URI", "CERT", "OPENPGPKEY", "DHCID", "IPSECKEY", "KX", "AFSDB", "ZONEMD", "CSYNC",
             "HIP", "EUI48", "EUI64", "RESINFO", "WALLET", "AMTRELAY", "APL", "L32", "L64", "LP", "NID", "TA", "KEY",
+            "NSAP", "X25", "ISDN", "RT", "PX", "GPOS", "MINFO", "WKS", "AVC", "DOA", "NINFO", "RKEY", "TALINK", "SINK",
+            "ATMA", "EID", "NIMLOC",
         ].map(RecordType.init)
 
     static let known = Set(allCases.map(\.rawValue))
@@ -48,6 +50,9 @@ public struct DNSRecord: Sendable, Hashable {
     public var type: RecordType
     public var ttl: Duration?
     public var value: String
+    /// TXT and SPF data given as a list: the character-strings exactly as written (each at most 255 bytes),
+    /// where their boundaries matter. `value` then holds them joined.
+    public var strings: [String]?
     /// Where the record's `name`, `type` and `value` were written: records are many, so they carry their own.
     public var marks: Marks
 
@@ -76,7 +81,7 @@ public struct DNSRecord: Sendable, Hashable {
     }
 
     public static func == (a: DNSRecord, b: DNSRecord) -> Bool {
-        a.name == b.name && a.type == b.type && a.ttl == b.ttl && a.value == b.value
+        a.name == b.name && a.type == b.type && a.ttl == b.ttl && a.value == b.value && a.strings == b.strings
     }
 
     public func hash(into hasher: inout Hasher) {

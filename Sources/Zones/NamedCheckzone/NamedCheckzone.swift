@@ -36,6 +36,27 @@ public struct NamedCheckzone: Sendable {
         return NamedCheckzoneOutput.parse(output.text, exitCode: output.status, zone: origin)
     }
 
+    /// Loads a zone file as BIND would and returns its records in canonical form (`-D`): absolute names,
+    /// explicit TTLs, one record a line. Only loading problems fail it: the other checks are import's business.
+    public func dump(path: String, origin: String) throws -> (report: ZoneCheckReport, records: [CanonicalRecord]) {
+        let out = FileManager.default.temporaryDirectory.appendingPathComponent("baton-dump-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: out) }
+        var lenient = ZoneCheckOptions()
+        lenient.integrity = .none
+        lenient.checkNames = .ignore
+        lenient.nsAddress = .ignore
+        lenient.mxAddress = .ignore
+        lenient.mxCNAME = .ignore
+        lenient.srvCNAME = .ignore
+        lenient.duplicateRecords = .ignore
+        lenient.spf = .ignore
+        lenient.wildcard = .ignore
+        let output = try run(lenient.namedCheckzoneArguments + ["-D", "-o", out, origin, path], input: nil)
+        let report = NamedCheckzoneOutput.parse(output.text, exitCode: output.status, zone: origin)
+        let dump = (try? String(contentsOfFile: out, encoding: .utf8)) ?? ""
+        return (report, report.loaded ? CanonicalRecord.parse(dump: dump) : [])
+    }
+
     func run(_ arguments: [String], input: String?) throws -> (status: Int32, text: String) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)

@@ -72,7 +72,9 @@ public enum ZoneRenderer {
     /// The record's data as a zone file reads it. TXT is quoted here; every other type is written as in YAML,
     /// which the record rules already hold to zone-file syntax.
     static func rdata(_ record: DNSRecord) -> String {
-        record.type == .TXT || record.type == .SPF ? quotedStrings(record.value) : record.value
+        guard record.type == .TXT || record.type == .SPF else { return record.value }
+        if let strings = record.strings { return strings.map(quotedStrings).joined(separator: " ") }
+        return quotedStrings(record.value)
     }
 
     /// `"..." "..."`: 255-byte character-strings, `"` and `\` escaped, bytes outside printable ASCII as `\DDD`.

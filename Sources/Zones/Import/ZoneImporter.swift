@@ -1,0 +1,145 @@
+import Manifests
+
+/// Turns a zone (as a canonical dump) into a Domain manifest, so teams can move existing zones in.
+public enum ZoneImporter {
+    public struct Output: Sendable {
+        public var yaml: String
+        /// What could not be carried over, one line each, for the user to review.
+        public var notices: [String]
+    }
+
+    /// Types that are not records of a Baton Domain: the signer adds the DNSSEC ones.
+    static let signatureTypes: Set<String> = ["RRSIG", "NSEC", "NSEC3", "NSEC3PARAM"]
+
+    public static func manifest(
+        records: [CanonicalRecord], origin: String, account: String, source: String
+    ) -> Output {
+        let zone = origin.lowercased()
+        var notices: [String] = []
+        let ttls = Dictionary(grouping: records.filter { $0.type != "SOA" }, by: \.ttl).mapValues(\.count)
+        let zoneTTL = ttls.max { ($0.value, $1.key) < ($1.value, $0.key) }?.key ?? 3600
+        var lines = [
+            "# Imported by `baton import zone` from \(source); review it before committing.",
+            "apiVersion: baton/v1", "kind: Domain", "metadata:", "  name: \(quoted(zone))", "spec:",
+            "  account: \(quoted(account))", "  ttl: \(Duration.seconds(Int64(zoneTTL)))",
+        ]
+        if let soa = records.first(where: { $0.type == "SOA" }) {
+            let f = soa.rdata.split(separator: " ").map(String.init)
+            if f.count == 7 {
+                var parts: [String] = []
+                if let email = email(fromMailbox: f[1]) {
+                    parts.append("rname: \(quoted(email))")
+                } else {
+                    notices.append("SOA RNAME '\(f[1])' is no mailbox; the default hostmaster@\(zone) is used")
+                }
+                for (key, value) in zip(["refresh", "retry", "expire", "minimum"], f[3...6]) {
+                    if let n = Int64(value) { parts.append("\(key): \(Duration.seconds(n))") }
+                }
+                lines.append("  soa: {\(parts.joined(separator: ", "))}")
+                notices.append("SOA MNAME '\(f[0])' and serial \(f[2]) are not imported: Baton writes both")
+            }
+        }
+        lines.append("  records:")
+        var imported = 0
+        for record in records where record.type != "SOA" {
+            if signatureTypes.contains(record.type) {
+                notices.append("\(record.owner) \(record.type) skipped: the signer adds DNSSEC signatures")
+                continue
+            }
+            guard let type = RecordType(rawValue: record.type) else {
+                notices.append("\(record.owner) \(record.type) skipped: Baton manifests do not hold this type")
+                continue
+            }
+            guard let name = relative(record.owner, to: zone) else {
+                notices.append("\(record.owner) \(record.type) skipped: outside \(zone)")
+                continue
+            }
+            var fields = ["name: \(quoted(name))", "type: \(type.rawValue)"]
+            if record.ttl != zoneTTL { fields.append("ttl: \(Duration.seconds(Int64(record.ttl)))") }
+            let strings = CanonicalRecord.characterStrings(record.rdata)
+            if type == .TXT || type == .SPF, strings.count > 1, strings.dropLast().contains(where: { $0.count != 255 })
+            {
+                // Boundaries Baton would not draw itself are kept as a list.
+                let list = strings.map { quoted(String(decoding: $0, as: UTF8.self)) }
+                fields.append("value: [\(list.joined(separator: ", "))]")
+            } else {
+                fields.append("value: \(quoted(value(of: record, type: type, zone: zone)))")
+            }
+            lines.append("    - {\(fields.joined(separator: ", "))}")
+            imported += 1
+        }
+        if imported == 0 { lines[lines.count - 1] = "  records: []" }
+        return Output(yaml: lines.joined(separator: "\n") + "\n", notices: notices)
+    }
+
+    /// The YAML value of a record: names inside the zone made relative; TXT as its text.
+    static func value(of record: CanonicalRecord, type: RecordType, zone: String) -> String {
+        switch type {
+        case .TXT, .SPF:
+            let strings = CanonicalRecord.characterStrings(record.rdata)
+            return String(decoding: strings.joined(), as: UTF8.self)
+        case .CNAME, .NS, .PTR, .DNAME:
+            return relativeTarget(record.rdata, zone: zone)
+        case .MX:
+            let f = record.rdata.split(separator: " ", maxSplits: 1).map(String.init)
+            return f.count == 2 ? "\(f[0]) \(relativeTarget(f[1], zone: zone))" : record.rdata
+        case .SRV:
+            let f = record.rdata.split(separator: " ").map(String.init)
+            return f.count == 4 ? "\(f[0]) \(f[1]) \(f[2]) \(relativeTarget(f[3], zone: zone))" : record.rdata
+        default:
+            return record.rdata
+        }
+    }
+
+    static func relative(_ owner: String, to zone: String) -> String? {
+        let name = owner.hasSuffix(".") ? String(owner.dropLast()) : owner
+        if name == zone { return "@" }
+        guard name.hasSuffix("." + zone) else { return nil }
+        return String(name.dropLast(zone.count + 1))
+    }
+
+    static func relativeTarget(_ target: String, zone: String) -> String {
+        relative(target.lowercased(), to: zone) ?? target
+    }
+
+    /// `first\.last.example.com.` is `first.last@example.com`.
+    static func email(fromMailbox mailbox: String) -> String? {
+        var local = ""
+        var rest = Substring(mailbox)
+        while let c = rest.first {
+            rest = rest.dropFirst()
+            if c == "\\", let next = rest.first {
+                local.append(next)
+                rest = rest.dropFirst()
+            } else if c == "." {
+                break
+            } else {
+                local.append(c)
+            }
+        }
+        let domain = rest.hasSuffix(".") ? String(rest.dropLast()) : String(rest)
+        guard !local.isEmpty, !domain.isEmpty else { return nil }
+        return "\(local)@\(domain)"
+    }
+
+    /// Double-quoted YAML (JSON-compatible escapes): safe for every value, whatever YAML 1.1 would make of it.
+    static func quoted(_ s: String) -> String {
+        var out = "\""
+        for scalar in s.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\t": out += "\\t"
+            case _ where scalar.value < 0x20 || scalar.value == 0x7F:
+                out += "\\x" + String(scalar.value, radix: 16).leftPad2
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        return out + "\""
+    }
+}
+
+extension String {
+    fileprivate var leftPad2: String { count >= 2 ? self : "0" + self }
+}
