@@ -27,9 +27,7 @@ public struct ZoneChecks: Sendable {
         let serials = self.serials
         let rendered = Slots<RenderedZone>(count: zones.count)
         DispatchQueue.concurrentPerform(iterations: zones.count) { i in
-            let hash = ZoneRenderer.contentHash(zones[i])
-            rendered.set(
-                i, ZoneRenderer.render(zones[i], serial: serials.serial(for: zones[i].origin, contentHash: hash)))
+            rendered.set(i, ZoneRenderer.render(zones[i], serials: serials))
         }
         let renderings = rendered.values()
         var diagnostics: [Diagnostic] = []
@@ -44,10 +42,15 @@ public struct ZoneChecks: Sendable {
 
     /// Cached reports where the zone's text was checked before, a batch run or one run a zone for the rest.
     func reports(of zones: [RenderedZone], by checker: any ZoneTextChecker) -> [Result<ZoneCheckReport, Error>] {
-        let keys = zones.map {
-            ZoneCheckCache.key(checker: checker.name, options: options, origin: $0.origin, text: $0.text)
+        let lookups = Slots<(key: String, report: ZoneCheckReport?)>(count: zones.count)
+        let (options, cache, name) = (self.options, self.cache, checker.name)
+        DispatchQueue.concurrentPerform(iterations: zones.count) { i in
+            let key = ZoneCheckCache.key(checker: name, options: options, origin: zones[i].origin, text: zones[i].text)
+            lookups.set(i, (key, cache?.load(key)))
         }
-        var results: [Result<ZoneCheckReport, Error>?] = keys.map { key in cache?.load(key).map { .success($0) } }
+        let found = lookups.values()
+        let keys = found.map(\.key)
+        var results: [Result<ZoneCheckReport, Error>?] = found.map { $0.report.map { .success($0) } }
         let missing = results.indices.filter { results[$0] == nil }
         let items = missing.map {
             ZoneBatchItem(origin: zones[$0].origin, text: zones[$0].text, fileName: Self.fileName(zones[$0]))
@@ -56,7 +59,6 @@ public struct ZoneChecks: Sendable {
             for (n, i) in missing.enumerated() { results[i] = .success(batch[n]) }
         } else {
             let slots = Slots<Result<ZoneCheckReport, Error>>(count: missing.count)
-            let options = self.options
             DispatchQueue.concurrentPerform(iterations: missing.count) { n in
                 let zone = zones[missing[n]]
                 slots.set(
@@ -68,8 +70,12 @@ public struct ZoneChecks: Sendable {
             }
             for (n, result) in slots.values().enumerated() { results[missing[n]] = result }
         }
-        for i in missing {
-            if case .success(let report) = results[i] { cache?.store(report, keys[i]) }
+        if let cache {
+            let fresh = missing.compactMap { i -> (ZoneCheckReport, String)? in
+                if case .success(let report) = results[i] { return (report, keys[i]) }
+                return nil
+            }
+            DispatchQueue.concurrentPerform(iterations: fresh.count) { n in cache.store(fresh[n].0, fresh[n].1) }
         }
         return results.map { $0! }
     }

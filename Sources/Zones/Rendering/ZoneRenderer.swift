@@ -6,10 +6,20 @@ public enum ZoneRenderer {
     static let serialToken = "@SERIAL@"
 
     public static func render(_ input: ZoneInput, serial: UInt32) -> RenderedZone {
-        var template = template(for: input)
-        template.text = template.text.replacing(serialToken, with: String(serial))
-        template.serial = serial
-        return template
+        fill(template(for: input), serial: serial)
+    }
+
+    /// Renders once: the serial comes from the source, which may compare the content hash with history.
+    public static func render(_ input: ZoneInput, serials: some SerialSource) -> RenderedZone {
+        let template = template(for: input)
+        return fill(template, serial: serials.serial(for: input.origin, contentHash: template.contentHash))
+    }
+
+    static func fill(_ template: RenderedZone, serial: UInt32) -> RenderedZone {
+        var zone = template
+        zone.text = template.text.replacing(serialToken, with: String(serial))
+        zone.serial = serial
+        return zone
     }
 
     /// The rendering with the serial left as a token, whose hash decides whether the serial must rise.
