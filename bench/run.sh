@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
 # bench/run.sh [N...]   (default: 1000 10000)
 #
+# The main table measures loading and the rules (--zone-checker none); a second
+# table adds the zone checks, per checker.
+#
 # Measures `baton validate` on synthetic repositories of N accounts against
 # the parse-only floor (libyaml's event parser over the same files), and
 # prints a markdown table on stdout; the same table is appended, with the
@@ -110,6 +113,7 @@ measure() {
 mb() { awk -v k="$1" 'BEGIN { printf "%.1f", k / 1024 }'; }
 
 ROWS=()
+ZROWS=()
 for n in "$@"; do
     ensure_repo "$n"
     repo=$WORK/repo-$n
@@ -127,7 +131,7 @@ for n in "$@"; do
     say "N=$n: baton validate $rel --format json (2 runs, keeping the faster)"
     best_wall='' best_rss='' vrc=0
     for _run in 1 2; do
-        measure /dev/null "$BATON" validate "$repo" --format json
+        measure /dev/null "$BATON" validate "$repo" --format json --zone-checker none
         if [ "$M_RC" -ne 0 ]; then vrc=$M_RC; fi
         if [ -z "$best_wall" ] || awk -v a="$M_WALL" -v b="$best_wall" 'BEGIN { exit !(a < b) }'; then
             best_wall=$M_WALL best_rss=$M_RSS
@@ -149,6 +153,19 @@ for n in "$@"; do
     else
         verdict=MISS
     fi
+    # Zone checks on top: each checker from a cold cache, and named-checkzone again with a warm one.
+    for checker in builtin named-checkzone; do
+        rm -rf "$repo/.baton"
+        say "N=$n: baton validate --zone-checker $checker --no-cache"
+        measure /dev/null "$BATON" validate "$repo" --format json --zone-checker "$checker" --no-cache
+        ZROWS+=("| $n | $checker | cold | $M_WALL | $(mb "$M_RSS") | $M_RC |")
+    done
+    rm -rf "$repo/.baton"
+    "$BATON" validate "$repo" --zone-checker named-checkzone >/dev/null 2>&1 || true
+    measure /dev/null "$BATON" validate "$repo" --format json --zone-checker named-checkzone
+    ZROWS+=("| $n | named-checkzone | warm (cached) | $M_WALL | $(mb "$M_RSS") | $M_RC |")
+    rm -rf "$repo/.baton"
+
     ROWS+=("| $n | $files | $docs | $(awk -v b="$bytes" 'BEGIN { printf "%.1f", b / 1048576 }') \
 | $floor_wall | $(mb "$floor_rss") | $best_wall | $vmb | ${ratio}× | $verdict |")
 done
@@ -161,6 +178,12 @@ table=$(
     echo "| N | files | docs | YAML MB | floor s | floor MB | validate s | validate MB | validate/floor | target (≤ ${MAX_RATIO}×, ≤ ${MAX_RSS_MB} MB) |"
     echo "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|"
     printf '%s\n' "${ROWS[@]}"
+    echo
+    echo "Zone checks (validate with the checker, whole run):"
+    echo
+    echo "| N | checker | cache | validate s | validate MB | exit |"
+    echo "|---:|---|---|---:|---:|---:|"
+    printf '%s\n' "${ZROWS[@]}"
 )
 printf '%s\n' "$table"
 

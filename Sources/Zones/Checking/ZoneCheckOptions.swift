@@ -44,6 +44,19 @@ public struct ZoneCheckOptions: Sendable, Hashable {
         return o
     }
 
+    /// Only what loading itself requires: every optional check off. For reading a zone, not judging it.
+    public static var loadOnly: ZoneCheckOptions {
+        var o = ZoneCheckOptions()
+        o.integrity = .none
+        for mode in [
+            \ZoneCheckOptions.checkNames, \.mxAddress, \.mxCNAME, \.nsAddress, \.duplicateRecords, \.srvCNAME, \.spf,
+            \.wildcard,
+        ] {
+            o[keyPath: mode] = .ignore
+        }
+        return o
+    }
+
     /// `named-checkzone -i local` with its other defaults: what `baton check-zone` checks without `--strict`.
     public static var standard: ZoneCheckOptions {
         var o = ZoneCheckOptions()

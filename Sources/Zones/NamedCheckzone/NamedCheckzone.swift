@@ -41,17 +41,8 @@ public struct NamedCheckzone: Sendable {
     public func dump(path: String, origin: String) throws -> (report: ZoneCheckReport, records: [CanonicalRecord]) {
         let out = FileManager.default.temporaryDirectory.appendingPathComponent("baton-dump-\(UUID().uuidString)").path
         defer { try? FileManager.default.removeItem(atPath: out) }
-        var lenient = ZoneCheckOptions()
-        lenient.integrity = .none
-        lenient.checkNames = .ignore
-        lenient.nsAddress = .ignore
-        lenient.mxAddress = .ignore
-        lenient.mxCNAME = .ignore
-        lenient.srvCNAME = .ignore
-        lenient.duplicateRecords = .ignore
-        lenient.spf = .ignore
-        lenient.wildcard = .ignore
-        let output = try run(lenient.namedCheckzoneArguments + ["-D", "-o", out, origin, path], input: nil)
+        let output = try run(
+            ZoneCheckOptions.loadOnly.namedCheckzoneArguments + ["-D", "-o", out, origin, path], input: nil)
         let report = NamedCheckzoneOutput.parse(output.text, exitCode: output.status, zone: origin)
         let dump = (try? String(contentsOfFile: out, encoding: .utf8)) ?? ""
         return (report, report.loaded ? CanonicalRecord.parse(dump: dump) : [])
