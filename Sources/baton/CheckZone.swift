@@ -45,7 +45,7 @@ struct CheckZone: ParsableCommand {
                 name = named.name
                 report = try named.check(path: file, origin: origin, options: options)
             case .builtin:
-                let builtin = BuiltinZoneTextChecker()
+                let builtin = BuiltinZoneChecker()
                 name = builtin.name
                 report = try builtin.check(path: file, origin: origin, options: options)
             case .both, .none:

@@ -18,13 +18,13 @@ enum ZoneCheckerChoice: String, ExpressibleByArgument, CaseIterable {
         if let choice {
             resolved = choice
         } else if named != nil {
-            resolved = .namedCheckzone
+            resolved = .both
         } else {
-            notice("baton: named-checkzone not found (install bind9-utils); rendered zones are not checked")
-            resolved = .none
+            notice("baton: named-checkzone not found (install bind9-utils); zones are checked by the built-in checker")
+            resolved = .builtin
         }
         var checkers: [any ZoneTextChecker] = []
-        if resolved == .builtin || resolved == .both { checkers.append(BuiltinZoneTextChecker()) }
+        if resolved == .builtin || resolved == .both { checkers.append(BuiltinZoneChecker()) }
         if resolved == .namedCheckzone || resolved == .both {
             guard let named else {
                 throw ValidationError("named-checkzone is not installed (Debian: apt-get install bind9-utils)")

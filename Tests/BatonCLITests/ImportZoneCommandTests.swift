@@ -37,9 +37,13 @@ final class ImportZoneCommandTests: XCTestCase {
     }
 
     func testAZoneThatDoesNotLoadIsRefused() throws {
-        let dir = try BatonProcess.repository(["z": "$TTL 3600\n@ IN SOA ns1 h 1 1 1 1 1\n@ IN NS ns1\nns1 IN A 1.2.3.999\n"])
+        let dir = try BatonProcess.repository([
+            "z": "$TTL 3600\n@ IN SOA ns1 h 1 1 1 1 1\n@ IN NS ns1\nns1 IN A 1.2.3.999\n"
+        ])
         scratch = dir
-        let run = try BatonProcess.run(["import", "zone", dir.appendingPathComponent("z").path, "--origin", "example.com"])
+        let run = try BatonProcess.run([
+            "import", "zone", dir.appendingPathComponent("z").path, "--origin", "example.com",
+        ])
         XCTAssertEqual(run.status, 1)
         XCTAssertTrue(run.stderr.contains("bad dotted quad"), run.stderr)
         XCTAssertEqual(run.stdout, "")

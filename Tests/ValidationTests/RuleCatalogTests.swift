@@ -1101,9 +1101,6 @@ enum RuleScanner {
             checkerNames += matches(
                 of: #"var name: String \{ "([a-z-]+)" \}"#, in: try String(contentsOf: file, encoding: .utf8))
         }
-        let baton = try String(
-            contentsOf: sources.appendingPathComponent("baton/BuiltinZoneTextChecker.swift"), encoding: .utf8)
-        checkerNames += matches(of: #"var name: String \{ "([a-z-]+)" \}"#, in: baton)
         return [
             #""zone.\(checker.name)""#: checkerNames.map { "zone.\($0)" },
             #""home.\(problem.check)""#: Array(Set(checks)).sorted().map { "home.\($0)" },

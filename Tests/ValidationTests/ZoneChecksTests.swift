@@ -43,12 +43,14 @@ final class ZoneChecksTests: XCTestCase {
         try XCTUnwrap(NamedCheckzone.find(), "named-checkzone is required: apt-get install bind9-utils")
     }
 
-    func check(_ domain: String, options: ZoneCheckOptions = .strict) throws -> [Diagnostic] {
+    func check(
+        _ domain: String, options: ZoneCheckOptions = .strict, checkers: [any ZoneTextChecker]? = nil
+    ) throws -> [Diagnostic] {
         let text = domain
         let loaded = try ManifestLoader.load(
             InMemorySource(["accounts/acme/account.yaml": Self.account, "accounts/acme/domains.yaml": text]))
         XCTAssertEqual(loaded.diagnostics, [], "fixture must load")
-        return ZoneChecks(checkers: [try named()], options: options, serials: FixedSerial(2_026_112_401))
+        return ZoneChecks(checkers: try checkers ?? [named()], options: options, serials: FixedSerial(2_026_112_401))
             .run(loaded.manifests)
     }
 
@@ -61,6 +63,24 @@ final class ZoneChecksTests: XCTestCase {
         XCTAssertEqual(hit.location.column, 14)
         XCTAssertTrue(hit.message.contains("bad dotted quad"), hit.message)
         XCTAssertEqual(hit.severity, .error)
+    }
+
+    func testTheBuiltinCheckerReportsTheSameLine() throws {
+        let diagnostics = try check(Self.domain("300.1.2.3"), checkers: [BuiltinZoneChecker()])
+        XCTAssertEqual(diagnostics.map(\.rule), ["zone.builtin"])
+        XCTAssertEqual(diagnostics.first?.location.line, 14)
+        XCTAssertEqual(diagnostics.first?.location.column, 14)
+        XCTAssertTrue(diagnostics.first?.message.contains("bad dotted quad") ?? false)
+    }
+
+    func testBothCheckersSayAThingOnce() throws {
+        let diagnostics = try check(Self.domain("300.1.2.3"), checkers: [BuiltinZoneChecker(), try named()])
+        XCTAssertEqual(diagnostics.map(\.rule), ["zone.named-checkzone"], "the validator of record speaks")
+        let apart = try check(
+            Self.domain("192.0.2.30").replacingOccurrences(
+                of: "type: A\n      ttl: 1h", with: "type: NS\n      ttl: 1h"),
+            checkers: [BuiltinZoneChecker(), try named()])
+        XCTAssertEqual(Set(apart.map(\.location.line)), [14], "\(apart)")
     }
 
     func testAZoneLevelMessageFindsItsRecordByName() throws {

@@ -43,6 +43,15 @@ final class NamedCheckzoneOutputTests: XCTestCase {
         XCTAssertEqual(report.messages.first?.owner, "example.test")
     }
 
+    func testGenerateErrorsNameTheZoneFile() {
+        let output =
+            "$GENERATE: zones/bad-generate-range.db:19: invalid range\nzone example/IN: not loaded due to errors.\n"
+        let report = NamedCheckzoneOutput.parse(output, exitCode: 1, zone: "example")
+        XCTAssertEqual(report.messages.first?.file, "zones/bad-generate-range.db")
+        XCTAssertEqual(report.messages.first?.line, 19)
+        XCTAssertEqual(report.messages.first?.text, "$GENERATE: invalid range")
+    }
+
     func testALoadedZoneHasOnlyWarnings() {
         let output = """
             /dev/stdin:6: ignoring out-of-zone data (www.other.test)

@@ -1,0 +1,48 @@
+/// One resource record read from a master file.
+public struct ZoneRecord: Sendable, Hashable {
+    /// Absolute and lower-cased.
+    public var owner: DNSName
+    public var ttl: UInt32
+    /// Always IN (1): BIND refuses records of another class in an IN zone.
+    public var rrClass: UInt16
+    public var type: UInt16
+    /// RDATA in wire form with the names it embeds lower-cased, so that records that DNS treats as the same
+    /// compare equal.
+    public var rdata: [UInt8]
+    /// The RDATA as written, when a name in it had upper-case letters (nil otherwise).
+    public var rdataAsWritten: [UInt8]?
+    /// The file the record was read from (an included file's own path) and its line.
+    public var file: String
+    public var line: Int
+
+    public var typeName: String { RRType.name(type) }
+    public var className: String { RRClass.name(rrClass) }
+
+    /// For RRSIG and SIG, the type covered; 0 for other types.
+    public var covers: UInt16 {
+        guard type == RRType.rrsig || type == RRType.sig, rdata.count >= 2 else { return 0 }
+        return UInt16(rdata[0]) << 8 | UInt16(rdata[1])
+    }
+
+    /// The RDATA in zone-file form (see `RDataFormatter`).
+    public var rdataText: String { RDataFormatter.text(type: type, rdata: rdataAsWritten ?? rdata) }
+
+    /// The record as one zone-file line with absolute names.
+    public var presentation: String {
+        "\(owner.absoluteText) \(ttl) \(className) \(typeName) \(rdataText)"
+    }
+
+    public init(
+        owner: DNSName, ttl: UInt32, rrClass: UInt16 = 1, type: UInt16, rdata: [UInt8],
+        rdataAsWritten: [UInt8]? = nil, file: String, line: Int
+    ) {
+        self.owner = owner
+        self.ttl = ttl
+        self.rrClass = rrClass
+        self.type = type
+        self.rdata = rdata
+        self.rdataAsWritten = rdataAsWritten
+        self.file = file
+        self.line = line
+    }
+}
