@@ -213,25 +213,7 @@ extension ZoneFileLoader {
         var n = 0
         var i = s.startIndex
         while i < s.endIndex {
-            var c = s[i]
-            i += 1
-            if c == 0x5C {
-                guard i < s.endIndex else { throw .syntax }
-                c = s[i]
-                i += 1
-                if c >= 0x30 && c <= 0x39 {
-                    var v = Int(c - 0x30)
-                    for _ in 0..<2 {
-                        guard i < s.endIndex else { throw .syntax }
-                        let d = s[i]
-                        guard d >= 0x30 && d <= 0x39 else { throw .syntax }
-                        v = v * 10 + Int(d - 0x30)
-                        i += 1
-                    }
-                    guard v <= 255 else { throw .syntax }
-                    c = UInt8(v)
-                }
-            }
+            let c = try Self.unescapedByte(s, &i)
             if n >= limit { throw .syntax }
             out.append(c)
             n += 1
@@ -241,29 +223,26 @@ extension ZoneFileLoader {
 
     /// Text without a length byte and without a length limit (`multitxt_fromtext`).
     func multiText(_ s: ArraySlice<UInt8>) throws(BindResult) {
-        var i = s.startIndex
-        while i < s.endIndex {
-            var c = s[i]
+        try SVCBParams.multiText(s, into: &out)
+    }
+
+    /// The byte at `i`, with `\X` and `\DDD` escapes resolved; `i` moves past it.
+    static func unescapedByte(_ s: ArraySlice<UInt8>, _ i: inout Int) throws(BindResult) -> UInt8 {
+        var c = s[i]
+        i += 1
+        guard c == 0x5C else { return c }
+        guard i < s.endIndex else { throw .syntax }
+        c = s[i]
+        i += 1
+        guard c >= 0x30 && c <= 0x39 else { return c }
+        var v = Int(c - 0x30)
+        for _ in 0..<2 {
+            guard i < s.endIndex, s[i] >= 0x30 && s[i] <= 0x39 else { throw .syntax }
+            v = v * 10 + Int(s[i] - 0x30)
             i += 1
-            if c == 0x5C {
-                guard i < s.endIndex else { throw .syntax }
-                c = s[i]
-                i += 1
-                if c >= 0x30 && c <= 0x39 {
-                    var v = Int(c - 0x30)
-                    for _ in 0..<2 {
-                        guard i < s.endIndex else { throw .syntax }
-                        let d = s[i]
-                        guard d >= 0x30 && d <= 0x39 else { throw .syntax }
-                        v = v * 10 + Int(d - 0x30)
-                        i += 1
-                    }
-                    guard v <= 255 else { throw .syntax }
-                    c = UInt8(v)
-                }
-            }
-            out.append(c)
         }
+        guard v <= 255 else { throw .syntax }
+        return UInt8(v)
     }
 
     /// A character-string field read from its own token (quoted or not).

@@ -710,26 +710,7 @@ enum SVCBParams {
 
     static func multiText(_ s: ArraySlice<UInt8>, into out: inout [UInt8]) throws(BindResult) {
         var i = s.startIndex
-        while i < s.endIndex {
-            var c = s[i]
-            i += 1
-            if c == 0x5C {
-                guard i < s.endIndex else { throw .syntax }
-                c = s[i]
-                i += 1
-                if c >= 0x30 && c <= 0x39 {
-                    var v = Int(c - 0x30)
-                    for _ in 0..<2 {
-                        guard i < s.endIndex, s[i] >= 0x30 && s[i] <= 0x39 else { throw .syntax }
-                        v = v * 10 + Int(s[i] - 0x30)
-                        i += 1
-                    }
-                    guard v <= 255 else { throw .syntax }
-                    c = UInt8(v)
-                }
-            }
-            out.append(c)
-        }
+        while i < s.endIndex { out.append(try ZoneFileLoader.unescapedByte(s, &i)) }
     }
 
     /// `alpn=h2,h3` with two levels of escapes: `\,` at the second level keeps a comma in an ALPN id.
