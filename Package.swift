@@ -24,7 +24,7 @@ let package = Package(
         // Validate: rules over the loaded resources.
         .target(name: "Validation", dependencies: ["Manifests", "Zones"]),
         // Source (libgit2) and the SSH transport (libssh2): the only Swift that sees their pointers.
-        .target(name: "GitStore", dependencies: ["CGit2"]),
+        .target(name: "GitStore", dependencies: ["CGit2", "Manifests"]),
         .target(name: "SSHTransport", dependencies: ["CSSH2"]),
 
         .executableTarget(
@@ -41,6 +41,7 @@ let package = Package(
         .testTarget(
             name: "ZonesTests", dependencies: ["Zones", "Manifests"], exclude: ["conformance-disagreements.tsv"]),
         .testTarget(name: "BatonCLITests", dependencies: ["Manifests"]),
+        .testTarget(name: "GitStoreTests", dependencies: ["GitStore", "Manifests"]),
     ],
     swiftLanguageModes: [.v6]
 )

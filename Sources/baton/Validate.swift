@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import GitStore
 import Logging
 import Manifests
 import Validation
@@ -15,6 +16,12 @@ struct Validate: ParsableCommand {
 
     @Option(help: "Output format: text, json, or github (workflow annotations).")
     var format: DiagnosticFormat = .text
+
+    @Option(
+        help: ArgumentHelp(
+            "Validate this revision of the git repository at PATH (a branch, tag, id or HEAD~2) instead of the work tree.",
+            discussion: "The manifests are read from the revision's tree: uncommitted changes are ignored."))
+    var rev: String?
 
     @Flag(name: .shortAndLong, help: "Also print a summary of the loaded resources.")
     var verbose = false
@@ -32,17 +39,27 @@ struct Validate: ParsableCommand {
         var logger = Logger(label: "baton.validate")
         if ProcessInfo.processInfo.environment["BATON_DEBUG"] != nil { logger.logLevel = .debug }
         let started = Date()
-        let source: DirectorySource
         let result: ManifestLoader.Result
         let diagnostics: [Diagnostic]
         do {
-            source = try DirectorySource(root: path)
-            let loaded = try ManifestLoader.load(source)
+            let repositoryRoot: String
+            let loaded: ManifestLoader.Result
+            let config: RepositoryConfig
+            if let rev {
+                let repository = try GitRepository(path: path)
+                loaded = try ManifestLoader.load(try repository.source(at: rev))
+                config = try RepositoryConfig.parse(try repository.file(RepositoryConfig.fileName, at: rev) ?? [])
+                repositoryRoot = repository.path
+            } else {
+                loaded = try ManifestLoader.load(try DirectorySource(root: path))
+                config = try RepositoryConfig.load(root: path)
+                repositoryRoot = path
+            }
             let loadedAt = Date()
             let findings = Validator.validate(loaded.manifests)
             let rulesAt = Date()
             let zoneChecks = try ZoneCheckerChoice.stage(
-                zoneChecker, repository: path, cache: !noCache, notice: { Terminal.error($0) })
+                zoneChecker, config: config, cacheRoot: noCache ? nil : repositoryRoot, notice: { Terminal.error($0) })
             let zoneFindings = zoneChecks?.run(loaded.manifests) ?? []
             logger.debug(
                 "loaded in \(loadedAt.timeIntervalSince(started))s, rules in \(rulesAt.timeIntervalSince(loadedAt))s, zones in \(Date().timeIntervalSince(rulesAt))s"

@@ -11,7 +11,7 @@ enum ZoneCheckerChoice: String, ExpressibleByArgument, CaseIterable {
 
     /// The zone-check stage for a repository, with its `baton.yaml` settings and cache.
     static func stage(
-        _ choice: ZoneCheckerChoice?, repository: String, cache: Bool, notice: (String) -> Void
+        _ choice: ZoneCheckerChoice?, config: RepositoryConfig, cacheRoot: String?, notice: (String) -> Void
     ) throws -> ZoneChecks? {
         let named = NamedCheckzone.find()
         let resolved: ZoneCheckerChoice
@@ -32,9 +32,8 @@ enum ZoneCheckerChoice: String, ExpressibleByArgument, CaseIterable {
             checkers.append(named)
         }
         guard !checkers.isEmpty else { return nil }
-        let config = try RepositoryConfig.load(root: repository)
         return ZoneChecks(
             checkers: checkers, options: config.zoneCheckOptions,
-            cache: cache ? ZoneCheckCache(directory: repository + "/.baton/cache/zones") : nil)
+            cache: cacheRoot.map { ZoneCheckCache(directory: $0 + "/.baton/cache/zones") })
     }
 }

@@ -1,0 +1,213 @@
+import CGit2
+import Foundation
+import Manifests
+
+/// A git repository, working or bare, read through libgit2. The only Swift that touches libgit2 pointers,
+/// with `RevisionSource`. libgit2 handles are not for concurrent use, so readers borrow one from a small pool.
+public final class GitRepository: @unchecked Sendable {
+    public let path: String
+    private let handles: HandlePool
+
+    /// Opens the repository that holds `path` (a work tree, a folder inside one, or a bare repository).
+    public init(path: String) throws {
+        _ = GitLibrary.version
+        var handle: OpaquePointer?
+        try GitError.check(git_repository_open_ext(&handle, path, 0, nil), "git_repository_open_ext(\(path))")
+        let root =
+            git_repository_workdir(handle).map { String(cString: $0) } ?? String(cString: git_repository_path(handle))
+        self.path = root.hasSuffix("/") && root.count > 1 ? String(root.dropLast()) : root
+        handles = HandlePool(path: String(cString: git_repository_path(handle)), first: handle!)
+    }
+
+    public var isBare: Bool { handles.use { git_repository_is_bare($0) == 1 } }
+
+    /// The commit a revision names: a branch, tag, full or short id, `HEAD~2`.
+    public func resolve(_ revision: String) throws -> ObjectID {
+        try handles.use { repo in
+            var object: OpaquePointer?
+            try GitError.check(git_revparse_single(&object, repo, revision + "^{commit}"), "resolving '\(revision)'")
+            defer { git_object_free(object) }
+            return ObjectID(git_object_id(object)!.pointee)
+        }
+    }
+
+    /// Every manifest of a revision, read from its tree: no checkout, the work tree and index untouched.
+    public func source(at revision: String) throws -> RevisionSource {
+        let commit = try resolve(revision)
+        let ignore = IgnoreList(String(decoding: try file(".batonignore", at: commit.description) ?? [], as: UTF8.self))
+        var blobs: [String: ObjectID] = [:]
+        try handles.use { repo in
+            for (path, id) in try Self.blobs(repo, commit: commit)
+            where ManifestPath.isManifest(path) && !ignore.matches(path, isDirectory: false)
+                && !Self.folders(of: path).contains(where: { ignore.matches($0, isDirectory: true) })
+            {
+                blobs[path] = id
+            }
+        }
+        return RevisionSource(repository: self, commit: commit, blobs: blobs)
+    }
+
+    /// The bytes of one file at a revision, or nil when the revision has no such file.
+    public func file(_ path: String, at revision: String) throws -> [UInt8]? {
+        let commit = try resolve(revision)
+        return try handles.use { repo in
+            var c: OpaquePointer?
+            var oid = commit.oid
+            try GitError.check(git_commit_lookup(&c, repo, &oid), "git_commit_lookup")
+            defer { git_commit_free(c) }
+            var tree: OpaquePointer?
+            try GitError.check(git_commit_tree(&tree, c), "git_commit_tree")
+            defer { git_tree_free(tree) }
+            var entry: OpaquePointer?
+            let code = git_tree_entry_bypath(&entry, tree, path)
+            if code == GIT_ENOTFOUND.rawValue { return nil }
+            try GitError.check(code, "git_tree_entry_bypath(\(path))")
+            defer { git_tree_entry_free(entry) }
+            guard git_tree_entry_type(entry) == GIT_OBJECT_BLOB else { return nil }
+            return try Self.blob(repo, ObjectID(git_tree_entry_id(entry)!.pointee))
+        }
+    }
+
+    public enum ChangeKind: String, Sendable { case added, deleted, modified, renamed }
+
+    public struct Change: Sendable, Hashable {
+        public var kind: ChangeKind
+        public var path: String
+        /// The path before, for a rename.
+        public var oldPath: String?
+
+        public init(kind: ChangeKind, path: String, oldPath: String? = nil) {
+            self.kind = kind
+            self.path = path
+            self.oldPath = oldPath
+        }
+    }
+
+    /// The files that differ between two revisions, renames detected.
+    public func changes(from old: String, to new: String) throws -> [Change] {
+        let (a, b) = (try resolve(old), try resolve(new))
+        return try handles.use { repo in
+            let oldTree = try Self.tree(repo, commit: a)
+            defer { git_tree_free(oldTree) }
+            let newTree = try Self.tree(repo, commit: b)
+            defer { git_tree_free(newTree) }
+            var diff: OpaquePointer?
+            try GitError.check(git_diff_tree_to_tree(&diff, repo, oldTree, newTree, nil), "git_diff_tree_to_tree")
+            defer { git_diff_free(diff) }
+            var find = git_diff_find_options()
+            git_diff_find_options_init(&find, UInt32(GIT_DIFF_FIND_OPTIONS_VERSION))
+            find.flags = GIT_DIFF_FIND_RENAMES.rawValue
+            try GitError.check(git_diff_find_similar(diff, &find), "git_diff_find_similar")
+            return (0..<git_diff_num_deltas(diff)).compactMap { i in
+                guard let delta = git_diff_get_delta(diff, i)?.pointee else { return nil }
+                let newPath = String(cString: delta.new_file.path)
+                let oldPath = String(cString: delta.old_file.path)
+                switch delta.status {
+                case GIT_DELTA_ADDED: return Change(kind: .added, path: newPath)
+                case GIT_DELTA_DELETED: return Change(kind: .deleted, path: oldPath)
+                case GIT_DELTA_RENAMED: return Change(kind: .renamed, path: newPath, oldPath: oldPath)
+                default: return Change(kind: .modified, path: newPath)
+                }
+            }
+        }
+    }
+
+    /// `a/b/c.yaml` lies in `a` and `a/b`.
+    static func folders(of path: String) -> [String] {
+        let parts = path.split(separator: "/").dropLast()
+        return parts.indices.map { parts[...$0].joined(separator: "/") }
+    }
+
+    func read(_ id: ObjectID) throws -> [UInt8] {
+        try handles.use { try Self.blob($0, id) }
+    }
+
+    static func tree(_ repo: OpaquePointer, commit: ObjectID) throws -> OpaquePointer {
+        var c: OpaquePointer?
+        var oid = commit.oid
+        try GitError.check(git_commit_lookup(&c, repo, &oid), "git_commit_lookup(\(commit))")
+        defer { git_commit_free(c) }
+        var tree: OpaquePointer?
+        try GitError.check(git_commit_tree(&tree, c), "git_commit_tree(\(commit))")
+        return tree!
+    }
+
+    static func blob(_ repo: OpaquePointer, _ id: ObjectID) throws -> [UInt8] {
+        var blob: OpaquePointer?
+        var oid = id.oid
+        try GitError.check(git_blob_lookup(&blob, repo, &oid), "git_blob_lookup(\(id))")
+        defer { git_blob_free(blob) }
+        let size = Int(git_blob_rawsize(blob))
+        guard size > 0, let raw = git_blob_rawcontent(blob) else { return [] }
+        return [UInt8](UnsafeRawBufferPointer(start: raw, count: size))
+    }
+
+    /// Every blob of a commit's tree with its path; hidden folders and files skipped, as in a work tree.
+    static func blobs(_ repo: OpaquePointer, commit: ObjectID) throws -> [(String, ObjectID)] {
+        let tree = try tree(repo, commit: commit)
+        defer { git_tree_free(tree) }
+        final class Box {
+            var found: [(String, ObjectID)] = []
+        }
+        let box = Box()
+        let payload = Unmanaged.passUnretained(box).toOpaque()
+        let code = git_tree_walk(
+            tree, GIT_TREEWALK_PRE,
+            { root, entry, payload in
+                guard let entry, let payload, let namePointer = git_tree_entry_name(entry) else { return 0 }
+                let name = String(cString: namePointer)
+                // 1 skips a subtree: hidden folders are not part of the repository's manifests.
+                if name.hasPrefix(".") { return git_tree_entry_type(entry) == GIT_OBJECT_TREE ? 1 : 0 }
+                guard git_tree_entry_type(entry) == GIT_OBJECT_BLOB else { return 0 }
+                let box = Unmanaged<Box>.fromOpaque(payload).takeUnretainedValue()
+                let prefix = root.map { String(cString: $0) } ?? ""
+                box.found.append((prefix + name, ObjectID(git_tree_entry_id(entry)!.pointee)))
+                return 0
+            }, payload)
+        try GitError.check(code, "git_tree_walk")
+        return box.found
+    }
+}
+
+/// libgit2 repository handles, one per concurrent reader, opened as needed and kept for the repository's life.
+final class HandlePool: @unchecked Sendable {
+    private let path: String
+    private var idle: [OpaquePointer]
+    private var all: [OpaquePointer]
+    private let lock = NSLock()
+
+    init(path: String, first: OpaquePointer) {
+        self.path = path
+        idle = [first]
+        all = [first]
+    }
+
+    deinit {
+        for handle in all { git_repository_free(handle) }
+    }
+
+    func use<T>(_ body: (OpaquePointer) throws -> T) throws -> T {
+        lock.lock()
+        var handle = idle.popLast()
+        lock.unlock()
+        if handle == nil {
+            var opened: OpaquePointer?
+            try GitError.check(git_repository_open(&opened, path), "git_repository_open(\(path))")
+            handle = opened
+            lock.lock()
+            all.append(opened!)
+            lock.unlock()
+        }
+        defer {
+            lock.lock()
+            idle.append(handle!)
+            lock.unlock()
+        }
+        return try body(handle!)
+    }
+
+    func use<T>(_ body: (OpaquePointer) -> T) -> T {
+        // The first handle always exists, so a non-throwing body cannot fail here.
+        (try? use { (h: OpaquePointer) throws -> T in body(h) })!
+    }
+}

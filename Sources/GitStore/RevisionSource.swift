@@ -1,0 +1,18 @@
+import Manifests
+
+/// The manifests of one commit, read from the object database by blob id.
+public struct RevisionSource: ManifestSource {
+    public let repository: GitRepository
+    public let commit: ObjectID
+    /// Manifest paths to their blobs: the blob id is also a cache key, as content addresses go.
+    public let blobs: [String: ObjectID]
+
+    public func manifestPaths() -> [String] {
+        blobs.keys.sorted()
+    }
+
+    public func read(_ path: String) throws -> [UInt8] {
+        guard let id = blobs[path] else { throw SourceError("\(path): not in revision \(commit)") }
+        return try repository.read(id)
+    }
+}
