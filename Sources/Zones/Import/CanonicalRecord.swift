@@ -16,6 +16,11 @@ public struct CanonicalRecord: Sendable, Hashable {
         }
     }
 
+    /// The records the built-in checker loaded, in the same form as BIND's dump.
+    public static func from(_ records: [ZoneRecord]) -> [CanonicalRecord] {
+        parse(dump: records.map(\.presentation).joined(separator: "\n"))
+    }
+
     /// The character-strings of TXT-like RDATA, unescaped.
     public static func characterStrings(_ rdata: String) -> [[UInt8]] {
         var strings: [[UInt8]] = []
