@@ -19,7 +19,7 @@ enum RecordRules {
         }
         if let problem = valueProblem(record) {
             f.error(
-                at: o.location(of: record, \.value), "record.\(valueRuleType(record.type).rawValue.lowercased())",
+                at: o.location(of: record, \.value), "record.\(valueRuleName(record.type))",
                 "\(record.type.rawValue) value '\(printable(record.value))' \(problem.message)", hint: problem.hint)
         }
         if record.type == .CNAME, record.name == "@" {
@@ -79,8 +79,12 @@ enum RecordRules {
 
     static func valueProblem(_ record: DNSRecord) -> Problem? {
         let value = record.value
-        if value.contains(where: { $0 == "\n" || $0 == "\r" }) {
+        // Bytes, not Characters: "\r\n" is one Character equal to neither "\r" nor "\n".
+        if value.utf8.contains(where: { $0 == 0x0A || $0 == 0x0D }) {
             return Problem(message: "contains a line break", hint: "write the value on one line")
+        }
+        if value.utf8.contains(where: { ($0 < 0x20 && $0 != 0x09) || $0 == 0x7F }) {
+            return Problem(message: "contains a control character", hint: "remove control characters from the value")
         }
         let fields = { value.split(separator: " ", omittingEmptySubsequences: true).map(String.init) }
         switch record.type {
@@ -136,13 +140,39 @@ enum RecordRules {
             }
             return nil
         default:
-            // Other types are written as in a zone file; the zone checkers parse them.
-            return nil
+            // Other types are written as in a zone file and parsed by the zone checkers; outside quotes,
+            // a `;` would cut the record short and a parenthesis would pull the next lines into it.
+            return unquotedSpecial(value).map {
+                Problem(
+                    message: "has an unquoted `\($0)`", hint: "quote text that holds `;`, `(` or `)`, as in a zone file"
+                )
+            }
         }
     }
 
-    /// SPF records hold TXT data and share its rule.
-    static func valueRuleType(_ type: RecordType) -> RecordType { type == .SPF ? .TXT : type }
+    static func unquotedSpecial(_ value: String) -> Character? {
+        var quoted = false
+        var escaped = false
+        for c in value {
+            if escaped {
+                escaped = false
+            } else if c == "\\" {
+                escaped = true
+            } else if c == "\"" {
+                quoted.toggle()
+            } else if !quoted, c == ";" || c == "(" || c == ")" {
+                return c
+            }
+        }
+        return nil
+    }
+
+    /// `record.a` and the like for the types parsed field by field (SPF shares TXT's); `record.value` for the
+    /// others, whose values are only held to zone-file syntax here.
+    static func valueRuleName(_ type: RecordType) -> String {
+        if type == .SPF { return "txt" }
+        return RecordType.validated.contains(type) ? type.rawValue.lowercased() : "value"
+    }
 
     static func targetProblem(_ target: String, allowUnderscore: Bool, allowRoot: Bool) -> Problem? {
         if target == "." {

@@ -136,7 +136,9 @@ enum UserRules {
     }
 
     static func authorizedKeyProblem(_ line: String) -> String? {
-        if line.contains(where: { $0 == "\n" || $0 == "\r" }) { return "spans several lines; give one key per item" }
+        if line.utf8.contains(where: { $0 < 0x20 || $0 == 0x7F }) {
+            return "spans several lines or holds a control character; give one key per item"
+        }
         let parts = line.split(separator: " ")
         guard
             let typeIndex = parts.firstIndex(where: { ServerRules.keyTypes.contains(String($0)) || $0.hasPrefix("sk-") }

@@ -2,25 +2,40 @@ import Foundation
 import Manifests
 import Zones
 
-/// Reports of zones already checked, keyed by a hash of the checker, its options and the zone's text, so
-/// that only zones whose rendering changed are checked again. One small file a zone; safe to delete.
+/// Reports of zones already checked, keyed by a hash of the checker and its version, its options and the
+/// zone's text, so that only zones whose rendering changed are checked again. One small file a zone; safe to
+/// delete. It lives in the user's cache, never in the repository being checked: a committed cache file would
+/// otherwise vouch for a zone that no checker has seen.
 public struct ZoneCheckCache: Sendable {
     public let directory: String
+    /// Versions of Baton and of the checkers: an upgrade checks everything again.
+    public let tag: String
 
-    public init(directory: String) {
+    public init(directory: String, tag: String) {
         self.directory = directory
+        self.tag = tag
     }
 
-    static func key(checker: String, options: ZoneCheckOptions, origin: String, text: String) -> String {
+    /// `$BATON_CACHE_DIR`, else `$XDG_CACHE_HOME/baton`, else `~/.cache/baton`; zone reports go in `zones/`.
+    public static func defaultDirectory(environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
+        if let dir = environment["BATON_CACHE_DIR"], !dir.isEmpty { return dir + "/zones" }
+        if let dir = environment["XDG_CACHE_HOME"], !dir.isEmpty { return dir + "/baton/zones" }
+        return (environment["HOME"] ?? NSTemporaryDirectory()) + "/.cache/baton/zones"
+    }
+
+    func key(checker: String, options: ZoneCheckOptions, origin: String, text: String) -> String {
         var hasher = SHA256()
-        hasher.update("baton-zone-check-v1\n\(checker)\n\(options.namedCheckzoneArguments.joined(separator: " "))\n")
+        hasher.update(
+            "baton-zone-check-v2\n\(tag)\n\(checker)\n\(options.namedCheckzoneArguments.joined(separator: " "))\n")
         hasher.update("\(origin)\n")
         hasher.update(text)
         return hasher.finalize().map { String(format: "%02x", $0) }.joined()
     }
 
     func load(_ key: String) -> ZoneCheckReport? {
-        guard let data = FileManager.default.contents(atPath: path(key)) else { return nil }
+        let fd = open(path(key), O_RDONLY | O_NOFOLLOW | O_CLOEXEC)
+        guard fd >= 0 else { return nil }
+        let data = FileHandle(fileDescriptor: fd, closeOnDealloc: true).readDataToEndOfFile()
         return try? JSONDecoder().decode(ZoneCheckReport.self, from: data)
     }
 

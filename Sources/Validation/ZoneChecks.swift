@@ -53,8 +53,8 @@ public struct ZoneChecks: Sendable {
         let lookups = Slots<(key: String, report: ZoneCheckReport?)>(count: zones.count)
         let (options, cache, name) = (self.options, self.cache, checker.name)
         DispatchQueue.concurrentPerform(iterations: zones.count) { i in
-            let key = ZoneCheckCache.key(checker: name, options: options, origin: zones[i].origin, text: zones[i].text)
-            lookups.set(i, (key, cache?.load(key)))
+            let key = cache?.key(checker: name, options: options, origin: zones[i].origin, text: zones[i].text) ?? ""
+            lookups.set(i, (key, key.isEmpty ? nil : cache?.load(key)))
         }
         let found = lookups.values()
         let keys = found.map(\.key)
@@ -107,7 +107,11 @@ public struct ZoneChecks: Sendable {
             ]
         }
         let fileName = Self.fileName(rendered)
-        return report.messages.map { message in
+        var messages = report.messages
+        if !report.loaded, !messages.contains(where: { $0.severity == .error }) {
+            messages.append(ZoneMessage(.error, owner: zone.origin, text: "the zone did not load, and said no more"))
+        }
+        return messages.map { message in
             let source =
                 (message.file == fileName ? message.line.flatMap { rendered.lines[$0] } : nil)
                 ?? rendered.source(owner: message.owner, type: message.type, target: message.target)

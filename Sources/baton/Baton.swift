@@ -1,7 +1,14 @@
 import ArgumentParser
+import Foundation
 
 @main
 struct Baton: ParsableCommand {
+    static func main() {
+        // A child that stops reading its input (named-checkzone at a fatal error) must not kill Baton.
+        signal(SIGPIPE, SIG_IGN)
+        Self.main(nil)
+    }
+
     static let configuration = CommandConfiguration(
         commandName: "baton",
         abstract: "Keeps web-hosting servers in the state that a git repository of YAML manifests describes.",

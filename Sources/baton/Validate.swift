@@ -32,7 +32,7 @@ struct Validate: ParsableCommand {
             discussion: "Default: both when named-checkzone (bind9-utils) is installed, else builtin."))
     var zoneChecker: ZoneCheckerChoice?
 
-    @Flag(help: "Check every zone again instead of reusing results cached under PATH/.baton/cache.")
+    @Flag(help: "Check every zone again instead of reusing results cached in ~/.cache/baton (or $BATON_CACHE_DIR).")
     var noCache = false
 
     func run() throws {
@@ -42,24 +42,21 @@ struct Validate: ParsableCommand {
         let result: ManifestLoader.Result
         let diagnostics: [Diagnostic]
         do {
-            let repositoryRoot: String
             let loaded: ManifestLoader.Result
             let config: RepositoryConfig
             if let rev {
                 let repository = try GitRepository(path: path)
                 loaded = try ManifestLoader.load(try repository.source(at: rev))
                 config = try RepositoryConfig.parse(try repository.file(RepositoryConfig.fileName, at: rev) ?? [])
-                repositoryRoot = repository.path
             } else {
                 loaded = try ManifestLoader.load(try DirectorySource(root: path))
                 config = try RepositoryConfig.load(root: path)
-                repositoryRoot = path
             }
             let loadedAt = Date()
             let findings = Validator.validate(loaded.manifests)
             let rulesAt = Date()
             let zoneChecks = try ZoneCheckerChoice.stage(
-                zoneChecker, config: config, cacheRoot: noCache ? nil : repositoryRoot, notice: { Terminal.error($0) })
+                zoneChecker, config: config, cache: !noCache, notice: { Terminal.error($0) })
             let zoneFindings = zoneChecks?.run(loaded.manifests) ?? []
             logger.debug(
                 "loaded in \(loadedAt.timeIntervalSince(started))s, rules in \(rulesAt.timeIntervalSince(loadedAt))s, zones in \(Date().timeIntervalSince(rulesAt))s"

@@ -11,7 +11,7 @@ enum ZoneCheckerChoice: String, ExpressibleByArgument, CaseIterable {
 
     /// The zone-check stage for a repository, with its `baton.yaml` settings and cache.
     static func stage(
-        _ choice: ZoneCheckerChoice?, config: RepositoryConfig, cacheRoot: String?, notice: (String) -> Void
+        _ choice: ZoneCheckerChoice?, config: RepositoryConfig, cache: Bool, notice: (String) -> Void
     ) throws -> ZoneChecks? {
         let named = NamedCheckzone.find()
         let resolved: ZoneCheckerChoice
@@ -34,6 +34,9 @@ enum ZoneCheckerChoice: String, ExpressibleByArgument, CaseIterable {
         guard !checkers.isEmpty else { return nil }
         return ZoneChecks(
             checkers: checkers, options: config.zoneCheckOptions,
-            cache: cacheRoot.map { ZoneCheckCache(directory: $0 + "/.baton/cache/zones") })
+            cache: cache
+                ? ZoneCheckCache(
+                    directory: ZoneCheckCache.defaultDirectory(),
+                    tag: "baton \(BuildInfo.version); \(named.map { $0.version } ?? "no named-checkzone")") : nil)
     }
 }

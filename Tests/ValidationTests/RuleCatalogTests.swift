@@ -554,6 +554,25 @@ final class RuleCatalogTests: XCTestCase {
             line: 8,
             passing: acmeRecord("{name: \"@\", type: TXT, value: \"v=spf1 -all\"}")),
         RuleCase(
+            rule: "record.value", summary: "an unquoted `;` in a type left to the zone checkers",
+            failing: acmeRecord("{name: host, type: HINFO, value: \"PC ; Linux\"}"),
+            file: "accounts/acme/records.yaml",
+            line: 8,
+            passing: acmeRecord("{name: host, type: HINFO, value: \"\\\"PC\\\" \\\"Linux\\\"\"}")),
+        RuleCase(
+            rule: "record.value", summary: "a CRLF that would start a `$INCLUDE` line",
+            failing: acmeRecord("{name: host, type: HINFO, value: \"PC Linux\\r\\n$INCLUDE /etc/hosts\"}"),
+            file: "accounts/acme/records.yaml",
+            line: 8,
+            passing: acmeRecord("{name: host, type: HINFO, value: \"PC Linux\"}")),
+        RuleCase(
+            rule: "record.caa", summary: "a CRLF inside the quoted value",
+            failing: acmeRecord(
+                "{name: \"@\", type: CAA, value: \"0 issue \\\"ca.example\\r\\n$INCLUDE /etc/hosts\\\"\"}"),
+            file: "accounts/acme/records.yaml",
+            line: 8,
+            passing: acmeRecord("{name: \"@\", type: CAA, value: \"0 issue \\\"ca.example\\\"\"}")),
+        RuleCase(
             rule: "record.srv", summary: "three fields instead of four",
             failing: acmeRecord("{name: _sip._tcp, type: SRV, value: 10 5060 sip}"), file: "accounts/acme/records.yaml",
             line: 8,
@@ -1104,9 +1123,10 @@ enum RuleScanner {
         return [
             #""zone.\(checker.name)""#: checkerNames.map { "zone.\($0)" },
             #""home.\(problem.check)""#: Array(Set(checks)).sorted().map { "home.\($0)" },
-            #""record.\(valueRuleType(record.type).rawValue.lowercased())""#: RecordType.validated.map {
-                "record.\($0.rawValue.lowercased())"
-            },
+            #""record.\(valueRuleName(record.type))""#: ["record.value"]
+                + RecordType.validated.map {
+                    "record.\($0.rawValue.lowercased())"
+                },
         ]
     }
 

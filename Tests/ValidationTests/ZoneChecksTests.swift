@@ -117,13 +117,13 @@ final class ZoneChecksTests: XCTestCase {
         let loaded = try ManifestLoader.load(
             InMemorySource(["accounts/acme/account.yaml": Self.account, "accounts/acme/domains.yaml": text]))
         let stage = ZoneChecks(
-            checkers: [try named()], cache: ZoneCheckCache(directory: dir), serials: FixedSerial(1))
+            checkers: [try named()], cache: ZoneCheckCache(directory: dir, tag: "test"), serials: FixedSerial(1))
         let first = stage.run(loaded.manifests)
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: dir).count, 1)
         // A checker that would fail proves the second run reads the cache instead of checking again.
         let cachedOnly = ZoneChecks(
             checkers: [NamedCheckzone(executable: "/nonexistent/named-checkzone")],
-            cache: ZoneCheckCache(directory: dir), serials: FixedSerial(1))
+            cache: ZoneCheckCache(directory: dir, tag: "test"), serials: FixedSerial(1))
         XCTAssertNotEqual(first, [])
         let renamed = cachedOnly.run(loaded.manifests)
         XCTAssertEqual(renamed.map(\.location), first.map(\.location))
@@ -153,6 +153,17 @@ final class ZoneBatchTests: XCTestCase {
         XCTAssertEqual(batch.map(\.loaded), [false, false, true, false, false])
         XCTAssertEqual(batch[0].messages.first?.line, 5)
         XCTAssertEqual(batch[0].messages.first?.file, "one.zone")
+    }
+
+    func testABatchNoZoneAccountsForIsNotTrusted() throws {
+        let named = try XCTUnwrap(NamedCheckzone.find())
+        let head = "$TTL 3600\n@ IN SOA ns1 hostmaster 1 3600 900 604800 300\n@ IN NS ns1\nns1 IN A 192.0.2.1\n"
+        // Two zones of one name: named-checkconf refuses the configuration and loads no zone at all.
+        let zones = [
+            ZoneBatchItem(origin: "same.test", text: head, fileName: "a"),
+            ZoneBatchItem(origin: "same.test", text: head + "www IN A 192.0.2.300\n", fileName: "b"),
+        ]
+        XCTAssertThrowsError(try named.checkBatch(zones, options: .strict))
     }
 
     func testOptionsWithoutANamedConfEquivalentAreCheckedOneByOne() throws {

@@ -20,8 +20,8 @@ final class ImportRoundTripTests: XCTestCase {
     ) {
         let named = try named()
         let previous = FileManager.default.currentDirectoryPath
-        FileManager.default.changeCurrentDirectoryPath(directory.path)
-        defer { FileManager.default.changeCurrentDirectoryPath(previous) }
+        _ = FileManager.default.changeCurrentDirectoryPath(directory.path)
+        defer { _ = FileManager.default.changeCurrentDirectoryPath(previous) }
         let (report, records) = try named.dump(path: path, origin: origin)
         XCTAssertTrue(report.loaded, path)
         let imported = ZoneImporter.manifest(records: records, origin: origin, account: "acme", source: path)
@@ -115,8 +115,8 @@ final class BuiltinImportTests: XCTestCase {
         let corpus = ImportRoundTripTests.corpus
         let tsv = try String(contentsOf: corpus.appendingPathComponent("verdicts.tsv"), encoding: .utf8)
         let previous = FileManager.default.currentDirectoryPath
-        FileManager.default.changeCurrentDirectoryPath(corpus.path)
-        defer { FileManager.default.changeCurrentDirectoryPath(previous) }
+        _ = FileManager.default.changeCurrentDirectoryPath(corpus.path)
+        defer { _ = FileManager.default.changeCurrentDirectoryPath(previous) }
         var seen = Set<String>()
         var differ: [String] = []
         for row in tsv.split(separator: "\n").dropFirst() {

@@ -95,6 +95,29 @@ final class ZoneRendererTests: XCTestCase {
         XCTAssertNotEqual(ZoneRenderer.contentHash(changed), ZoneRenderer.contentHash(zone))
     }
 
+    /// Values the rules refuse must not reach the file: a line break would add a line (a `$INCLUDE`) of its own.
+    func testNoInputAddsALine() throws {
+        var zone = try zone()
+        zone.domain.spec.records[0].value = "192.0.2.10\r\n$INCLUDE /etc/hosts"
+        zone.domain.spec.soa.rname = "a;b\n$INCLUDE /etc/passwd@acme.example"
+        zone.domain.origin.file = "accounts/acme/x\n$INCLUDE /etc/shadow ;\n.yaml"
+        let text = ZoneRenderer.render(zone, serial: 1).text
+        XCTAssertFalse(text.contains("\tA\t192.0.2.10"), "the refused record is left out: \(text)")
+        XCTAssertTrue(text.contains("hostmaster.acme.example."), "a refused rname falls back to the default")
+        XCTAssertFalse(
+            text.split(separator: "\n").contains {
+                $0.hasPrefix("$") && !$0.hasPrefix("$ORIGIN") && !$0.hasPrefix("$TTL")
+            })
+    }
+
+    func testAMergedSubdomainKeepsItsTTL() throws {
+        var zone = try zone()
+        zone.subdomains[0].spec.ttl = .minutes(5)
+        let lines = ZoneRenderer.render(zone, serial: 1).text.split(separator: "\n")
+        let origin = try XCTUnwrap(lines.firstIndex(of: "$ORIGIN shop.acme.example."))
+        XCTAssertEqual(lines[origin + 1], "$TTL 300")
+    }
+
     func testLongTXTIsSplitInto255ByteStrings() {
         let text = String(repeating: "a", count: 600)
         let quoted = ZoneRenderer.quotedStrings(text)

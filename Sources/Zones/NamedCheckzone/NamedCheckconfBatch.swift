@@ -50,11 +50,23 @@ struct NamedCheckconfBatch {
         let confPath = dir.appendingPathComponent("named.conf").path
         try conf.write(toFile: confPath, atomically: false, encoding: .utf8)
         let output = try NamedCheckzone(executable: executable).run(["-z", confPath], input: nil)
-        return Self.split(output.text, zones: zones)
+        guard let reports = Self.split(output.text, zones: zones),
+            output.status == 0 || reports.contains(where: { !$0.loaded })
+        else {
+            // A failed run that no zone accounts for (a duplicate zone, a configuration error): its reports
+            // would be wrong, so the zones are checked one by one instead.
+            throw BatchUnaccounted(output: output.text)
+        }
+        return reports
+    }
+
+    struct BatchUnaccounted: Error {
+        var output: String
     }
 
     /// Sorts the combined output by zone: by file name for located lines, by zone name for the others.
-    static func split(_ output: String, zones items: [ZoneBatchItem]) -> [ZoneCheckReport] {
+    /// Nil when a line names no zone of the batch: the run said something the reports would lose.
+    static func split(_ output: String, zones items: [ZoneBatchItem]) -> [ZoneCheckReport]? {
         let zones = items.map(\.origin)
         var lines = [[String]](repeating: [], count: zones.count)
         var failed = [Bool](repeating: false, count: zones.count)
@@ -70,7 +82,7 @@ struct NamedCheckconfBatch {
             }
             if line.hasPrefix("zone ") {
                 let name = line.dropFirst(5).prefix { $0 != "/" }
-                guard let i = index[name.lowercased()] else { continue }
+                guard let i = index[name.lowercased()] else { return nil }
                 if line.hasSuffix("not loaded due to errors.") { failed[i] = true }
                 lines[i].append(line)
                 continue
@@ -82,6 +94,7 @@ struct NamedCheckconfBatch {
                     continue
                 }
             }
+            return nil
         }
         return zones.indices.map { i in
             var report = NamedCheckzoneOutput.parse(

@@ -18,6 +18,11 @@ public struct NamedCheckzone: Sendable {
         return nil
     }
 
+    /// `named-checkzone -v`: part of cache keys, so that an upgraded BIND checks everything again.
+    public var version: String {
+        ((try? run(["-v"], input: nil))?.text ?? "unknown").trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
     /// Checks zone text; messages name `fileName` where BIND said `/dev/stdin`.
     public func check(text: String, origin: String, options: ZoneCheckOptions, fileName: String) throws
         -> ZoneCheckReport
@@ -64,7 +69,9 @@ public struct NamedCheckzone: Sendable {
             let writer = stdin.fileHandleForWriting
             let data = Data(input.utf8)
             let thread = Thread {
-                writer.write(data)
+                // named-checkzone may stop reading at its first fatal error; the write then fails (EPIPE,
+                // SIGPIPE being ignored by the CLI) and its output still tells why.
+                try? writer.write(contentsOf: data)
                 try? writer.close()
             }
             thread.start()

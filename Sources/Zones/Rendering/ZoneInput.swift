@@ -35,7 +35,9 @@ public struct ZoneInput: Sendable, Hashable {
         }
         var members: [String: [Domain]] = [:]
         var roots: [Domain] = []
-        for domain in set.domains {
+        var seen = Set<String>()
+        // A second Domain of the same name is a `resource.duplicate` error; it makes no second zone.
+        for domain in set.domains where seen.insert(domain.name).inserted {
             let root = zoneRoot(of: domain)
             if root == domain.name {
                 roots.append(domain)

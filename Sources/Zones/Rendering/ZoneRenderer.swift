@@ -37,22 +37,26 @@ public enum ZoneRenderer {
             lines.append(line)
             if let source { sources[lines.count] = source }
         }
-        let files = ([domain] + input.subdomains).map(\.origin.file)
+        let files = ([domain] + input.subdomains).map { printable($0.origin.file) }
         add(
             "; zone \(origin), rendered by Baton from \(Array(Set(files)).sorted().joined(separator: ", ")); do not edit",
             nil)
         add("$ORIGIN \(origin).", nil)
         add("$TTL \(domain.spec.ttl.seconds)", nil)
         let soa = domain.spec.soa
-        let mname = input.nameServers.first.map { $0 + "." } ?? "ns.\(origin)."
-        let rname = mailbox(soa.rname ?? "hostmaster@\(origin)")
+        // Values the rules refuse never reach the file: a line break in one would add lines of its own.
+        let nameServers = input.nameServers.filter(isSafe)
+        let mname = nameServers.first.map { $0 + "." } ?? "ns.\(origin)."
+        let rname = mailbox(
+            soa.rname.flatMap { isSafe($0) && !$0.contains(where: { ";()\" \\".contains($0) }) ? $0 : nil }
+                ?? "hostmaster@\(origin)")
         let apex = ZoneLineSource(file: domain.origin.file, mark: nameMark, owner: origin, type: "SOA", target: nil)
         add(
             "@\tIN\tSOA\t\(mname) \(rname) \(serialToken) \(soa.refresh.seconds) \(soa.retry.seconds) "
                 + "\(soa.expire.seconds) \(soa.minimum.seconds)", apex)
         let hasApexNS = domain.spec.records.contains { $0.type == .NS && $0.name == "@" }
         if !hasApexNS {
-            for server in input.nameServers {
+            for server in nameServers {
                 add(
                     "@\tIN\tNS\t\(server).",
                     ZoneLineSource(
@@ -62,10 +66,11 @@ public enum ZoneRenderer {
         }
         for member in [domain] + input.subdomains.sorted(by: { $0.name < $1.name }) {
             if member.name != origin {
-                // A merged subdomain keeps its own relative names: they are relative to its own origin.
+                // A merged subdomain keeps its own relative names and default TTL.
                 add("$ORIGIN \(member.name).", nil)
+                add("$TTL \(member.spec.ttl.seconds)", nil)
             }
-            for record in member.spec.records {
+            for record in member.spec.records where isSafe(record.name) && isSafe(record.value) {
                 let ttl = record.ttl.map { "\t\($0.seconds)" } ?? ""
                 let owner = record.name == "@" ? member.name : "\(record.name.lowercased()).\(member.name)"
                 add(
@@ -77,6 +82,15 @@ public enum ZoneRenderer {
         }
         let text = lines.joined(separator: "\n") + "\n"
         return RenderedZone(origin: origin, serial: 0, text: text, lines: sources, contentHash: SHA256.hex(text))
+    }
+
+    /// No line break or other control character (a tab is allowed).
+    static func isSafe(_ s: String) -> Bool {
+        !s.utf8.contains { ($0 < 0x20 && $0 != 0x09) || $0 == 0x7F }
+    }
+
+    static func printable(_ s: String) -> String {
+        String(String.UnicodeScalarView(s.unicodeScalars.map { $0.value < 0x20 || $0.value == 0x7F ? "?" : $0 }))
     }
 
     /// The record's data as a zone file reads it. TXT is quoted here; every other type is written as in YAML,
