@@ -31,16 +31,18 @@ struct CheckZone: ParsableCommand {
     func run() throws {
         let options = strict ? ZoneCheckOptions.strict : ZoneCheckOptions.standard
         let origin = self.origin.hasSuffix(".") && self.origin != "." ? String(self.origin.dropLast()) : self.origin
+        guard FileManager.default.isReadableFile(atPath: file) else {
+            Terminal.error("baton: \(file): cannot read the file")
+            throw ExitStatus.couldNotRun
+        }
         let report: ZoneCheckReport
         let name: String
         do {
             switch checker ?? (NamedCheckzone.find() != nil ? .namedCheckzone : .builtin) {
             case .namedCheckzone:
                 guard let named = NamedCheckzone.find() else {
-                    throw ValidationError("named-checkzone is not installed (Debian: apt-get install bind9-utils)")
-                }
-                guard FileManager.default.isReadableFile(atPath: file) else {
-                    throw ValidationError("\(file): cannot read the file")
+                    Terminal.error("baton: named-checkzone is not installed (Debian: apt-get install bind9-utils)")
+                    throw ExitStatus.couldNotRun
                 }
                 name = named.name
                 report = try named.check(path: file, origin: origin, options: options)

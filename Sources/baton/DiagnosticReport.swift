@@ -14,10 +14,20 @@ struct DiagnosticReport {
                 color
                 ? (d.severity == .error ? "\u{1B}[1;31merror\u{1B}[0m" : "\u{1B}[1;33mwarning\u{1B}[0m")
                 : d.severity.rawValue
-            out += "\(d.location.file):\(d.location.line):\(d.location.column): \(severity): \(d.message) [\(d.rule)]\n"
-            out += "    hint: \(d.hint)\n"
+            // Quoted user text may hold control characters: one diagnostic stays one line, and no escape
+            // sequence reaches the terminal.
+            out +=
+                "\(Self.printable(d.location.file)):\(d.location.line):\(d.location.column): \(severity): "
+                + "\(Self.printable(d.message)) [\(d.rule)]\n"
+            out += "    hint: \(Self.printable(d.hint))\n"
         }
         return out
+    }
+
+    static func printable(_ s: String) -> String {
+        guard s.utf8.contains(where: { $0 < 0x20 || $0 == 0x7F }) else { return s }
+        return s.unicodeScalars.map { $0.value < 0x20 || $0.value == 0x7F ? $0.escaped(asASCII: true) : String($0) }
+            .joined()
     }
 
     func json() -> String {

@@ -48,7 +48,12 @@ struct ImportZone: ParsableCommand {
                 Terminal.error("baton: named-checkzone is not installed (Debian: apt-get install bind9-utils)")
                 throw ExitStatus.couldNotRun
             }
-            (report, records) = try named.dump(path: file, origin: origin)
+            do {
+                (report, records) = try named.dump(path: file, origin: origin)
+            } catch {
+                Terminal.error("baton: named-checkzone could not run: \(error)")
+                throw ExitStatus.couldNotRun
+            }
         case .builtin:
             let analysis = BuiltinZoneChecker().analyze(path: file, origin: origin, options: .loadOnly)
             (report, records) = (analysis.report, analysis.report.loaded ? CanonicalRecord.from(analysis.records) : [])
@@ -65,7 +70,12 @@ struct ImportZone: ParsableCommand {
         let output = ZoneImporter.manifest(records: records, origin: origin, account: account, source: file)
         for notice in output.notices { Terminal.error("notice: \(notice)") }
         if let out {
-            try output.yaml.write(toFile: out, atomically: true, encoding: .utf8)
+            do {
+                try output.yaml.write(toFile: out, atomically: true, encoding: .utf8)
+            } catch {
+                Terminal.error("baton: \(out): cannot write the manifest (\(error.localizedDescription))")
+                throw ExitStatus.couldNotRun
+            }
         } else {
             print(output.yaml, terminator: "")
         }

@@ -62,11 +62,15 @@ public struct DirectorySource: ManifestSource {
             guard !name.hasPrefix(".") else { continue }
             let path = relative.isEmpty ? name : relative + "/" + name
             var type = entry.pointee.d_type
-            if type == UInt8(DT_UNKNOWN) || type == UInt8(DT_LNK) {
-                // Links are followed, as `cat` would; d_type does not say where they point.
+            if type == UInt8(DT_UNKNOWN) {
                 var info = stat()
-                guard stat(root + "/" + path, &info) == 0 else { continue }
+                guard lstat(root + "/" + path, &info) == 0 else { continue }
                 type = (info.st_mode & S_IFMT) == S_IFDIR ? UInt8(DT_DIR) : UInt8(DT_REG)
+            } else if type == UInt8(DT_LNK) {
+                // A link to a file inside the repository is read, as git would store the file; links to folders
+                // (loops) and to anything outside the root (another tenant's files, /dev/zero) are not.
+                guard isFileInsideRoot(path) else { continue }
+                type = UInt8(DT_REG)
             }
             if type == UInt8(DT_DIR) {
                 if !ignore.matches(path, isDirectory: true) { folders.append(path) }
@@ -76,15 +80,36 @@ public struct DirectorySource: ManifestSource {
         }
     }
 
+    private func isFileInsideRoot(_ path: String) -> Bool {
+        var info = stat()
+        guard stat(root + "/" + path, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG,
+            let real = realpath(root + "/" + path, nil), let base = realpath(root, nil)
+        else { return false }
+        defer {
+            free(real)
+            free(base)
+        }
+        let target = String(cString: real)
+        let top = String(cString: base)
+        return target.hasPrefix(top.hasSuffix("/") ? top : top + "/")
+    }
+
     public func read(_ path: String) throws -> [UInt8] {
-        let fd = open(root + "/" + path, O_RDONLY | O_CLOEXEC)
+        // Non-blocking, so that a FIFO planted in the tree cannot hang the open before it is refused.
+        let fd = open(root + "/" + path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
         guard fd >= 0 else { throw SourceError("cannot read the file: \(String(cString: strerror(errno)))") }
         defer { close(fd) }
         var info = stat()
         guard fstat(fd, &info) == 0 else {
             throw SourceError("cannot read the file: \(String(cString: strerror(errno)))")
         }
-        if (info.st_mode & S_IFMT) == S_IFDIR { throw SourceError("cannot read the file: it is a folder") }
+        // Only regular files: a link to /dev/zero or a FIFO would never end. Size is checked before reading.
+        guard (info.st_mode & S_IFMT) == S_IFREG else { throw SourceError("cannot read the file: not a regular file") }
+        guard Int(info.st_size) <= ManifestLoader.maxFileSize else {
+            throw SourceError(
+                "the file is \(Int(info.st_size) >> 20) MiB; manifests are limited to \(ManifestLoader.maxFileSize >> 20) MiB"
+            )
+        }
         var bytes = [UInt8](repeating: 0, count: max(0, Int(info.st_size)))
         var filled = 0
         while true {

@@ -32,7 +32,23 @@ public struct RepositoryConfig: Sendable, Hashable {
             let zone = top.object("zoneCheck", keys: zoneCheckKeys)
         {
             for key in zoneCheckKeys {
-                if let value = zone.string(key) { config.zoneCheck[key] = value }
+                guard let value = zone.string(key) else { continue }
+                let allowed: [String]
+                switch key {
+                case "integrity": allowed = ["full", "full-sibling", "local", "local-sibling", "none"]
+                case "maxTTL": allowed = []
+                case "wildcard", "spf": allowed = ["warn", "ignore"]
+                default: allowed = ["fail", "warn", "ignore"]
+                }
+                let valid = allowed.isEmpty ? UInt32(value) != nil : allowed.contains(value)
+                if !valid, let mark = zone.node(key)?.mark {
+                    context.error(
+                        mark, "config.value", "zoneCheck.\(key) is '\(value)'",
+                        hint: allowed.isEmpty
+                            ? "write a whole number of seconds, e.g. 86400"
+                            : "use one of: \(allowed.joined(separator: ", "))")
+                }
+                config.zoneCheck[key] = value
             }
         }
         if let first = context.diagnostics.first {
