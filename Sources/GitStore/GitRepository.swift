@@ -6,6 +6,9 @@ import Manifests
 /// with `RevisionSource`. libgit2 handles are not for concurrent use, so readers borrow one from a small pool.
 public final class GitRepository: @unchecked Sendable {
     public let path: String
+    /// The folder that was opened, relative to the work tree's root (empty at the root, or for a bare
+    /// repository): manifests are read from there, and their paths are relative to it, as on disk.
+    public let prefix: String
     private let handles: HandlePool
 
     /// Opens the repository that holds `path` (a work tree, a folder inside one, or a bare repository).
@@ -17,6 +20,18 @@ public final class GitRepository: @unchecked Sendable {
             git_repository_workdir(handle).map { String(cString: $0) } ?? String(cString: git_repository_path(handle))
         self.path = root.hasSuffix("/") && root.count > 1 ? String(root.dropLast()) : root
         handles = HandlePool(path: String(cString: git_repository_path(handle)), first: handle!)
+        prefix = Self.relativePath(of: path, inside: git_repository_workdir(handle).map { String(cString: $0) })
+    }
+
+    static func relativePath(of path: String, inside workdir: String?) -> String {
+        guard let workdir, let real = realpath(path, nil), let top = realpath(workdir, nil) else { return "" }
+        defer {
+            free(real)
+            free(top)
+        }
+        let (inner, outer) = (String(cString: real), String(cString: top))
+        guard inner.hasPrefix(outer + "/") else { return "" }
+        return String(inner.dropFirst(outer.count + 1))
     }
 
     public var isBare: Bool { handles.use { git_repository_is_bare($0) == 1 } }
@@ -35,20 +50,23 @@ public final class GitRepository: @unchecked Sendable {
     public func source(at revision: String) throws -> RevisionSource {
         let commit = try resolve(revision)
         let ignore = IgnoreList(String(decoding: try file(".batonignore", at: commit.description) ?? [], as: UTF8.self))
+        let inside = prefix.isEmpty ? "" : prefix + "/"
         var blobs: [String: ObjectID] = [:]
         try handles.use { repo in
-            for (path, id) in try Self.blobs(repo, commit: commit)
-            where ManifestPath.isManifest(path) && !ignore.matches(path, isDirectory: false)
-                && !Self.folders(of: path).contains(where: { ignore.matches($0, isDirectory: true) })
-            {
+            for (full, id) in try Self.blobs(repo, commit: commit) where full.hasPrefix(inside) {
+                let path = String(full.dropFirst(inside.count))
+                guard ManifestPath.isManifest(path), !ignore.matches(path, isDirectory: false),
+                    !Self.folders(of: path).contains(where: { ignore.matches($0, isDirectory: true) })
+                else { continue }
                 blobs[path] = id
             }
         }
         return RevisionSource(repository: self, commit: commit, blobs: blobs)
     }
 
-    /// The bytes of one file at a revision, or nil when the revision has no such file.
-    public func file(_ path: String, at revision: String) throws -> [UInt8]? {
+    /// The bytes of one file at a revision, relative to the opened folder, or nil when there is no such file.
+    public func file(_ relative: String, at revision: String) throws -> [UInt8]? {
+        let path = prefix.isEmpty ? relative : prefix + "/" + relative
         let commit = try resolve(revision)
         return try handles.use { repo in
             var c: OpaquePointer?

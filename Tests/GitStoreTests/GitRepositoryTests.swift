@@ -63,9 +63,13 @@ final class GitRepositoryTests: XCTestCase {
         // Uncommitted: a broken file and a changed one; neither is part of HEAD.
         try write("accounts/acme/account.yaml", Self.account("acme", contact: "not-an-email"))
         try write("accounts/initech/account.yaml", "kind: [\n")
-        let repo = try GitRepository(path: root.appendingPathComponent("work/accounts").path)
+        let repo = try GitRepository(path: root.appendingPathComponent("work").path)
         let source = try repo.source(at: "HEAD")
         XCTAssertEqual(source.manifestPaths(), ["accounts/acme/account.yaml", "accounts/globex/account.yaml"])
+        let inner = try GitRepository(path: root.appendingPathComponent("work/accounts").path)
+        XCTAssertEqual(inner.prefix, "accounts")
+        XCTAssertEqual(
+            try inner.source(at: "HEAD").manifestPaths(), ["acme/account.yaml", "globex/account.yaml"], "as on disk")
         let loaded = try ManifestLoader.load(source)
         XCTAssertEqual(loaded.diagnostics, [])
         XCTAssertEqual(loaded.manifests.accounts.map(\.spec.contact), ["ops@example.com", "ops@example.com"])
