@@ -86,6 +86,15 @@ final class YAMLReaderTests: XCTestCase {
         XCTAssertEqual(read("# only a comment\n").problems, [])
     }
 
+    func testInvisibleLineBreaksAreRefused() {
+        for separator in ["\u{2028}", "\u{2029}", "\u{85}", "\r"] {
+            let result = read("a: 1\nb: 2 # comment\(separator)c: 3\n")
+            XCTAssertEqual(result.problems.map(\.rule), ["yaml.syntax"], separator.debugDescription)
+            XCTAssertEqual(result.problems.first?.mark.line, 2, separator.debugDescription)
+        }
+        XCTAssertEqual(read("a: 1\r\nb: 2\r\n").problems, [], "CRLF files are fine")
+    }
+
     func testUndefinedAlias() {
         let result = read("a: *nothing\n")
         XCTAssertEqual(result.problems.map(\.rule), ["yaml.alias"])

@@ -21,6 +21,7 @@ public enum YAMLReader {
     }
 
     public static func read(_ bytes: [UInt8], limits: Limits = Limits()) -> Result {
+        if let problem = invisibleLineBreak(bytes) { return Result(documents: [], problems: [problem]) }
         let parser = UnsafeMutablePointer<yaml_parser_t>.allocate(capacity: 1)
         let event = UnsafeMutablePointer<yaml_event_t>.allocate(capacity: 1)
         defer {
@@ -51,6 +52,37 @@ public enum YAMLReader {
             }
         }
         return Result(documents: builder.documents, problems: builder.problems)
+    }
+
+    /// YAML 1.1 breaks lines at U+0085, U+2028 and U+2029 and at a lone CR, which editors and reviewers do not
+    /// show as line breaks: a "comment" could hide YAML, and every later position would be off.
+    static func invisibleLineBreak(_ bytes: [UInt8]) -> YAMLProblem? {
+        var i = 0
+        while i < bytes.count {
+            let b = bytes[i]
+            let next = i + 1 < bytes.count ? bytes[i + 1] : 0
+            var name: String?
+            if b == 0xC2, next == 0x85 {
+                name = "U+0085 (next line)"
+            } else if b == 0xE2, next == 0x80, i + 2 < bytes.count, bytes[i + 2] == 0xA8 || bytes[i + 2] == 0xA9 {
+                name = bytes[i + 2] == 0xA8 ? "U+2028 (line separator)" : "U+2029 (paragraph separator)"
+            } else if b == 0x0D, next != 0x0A {
+                name = "a carriage return without a line feed"
+            }
+            if b < 0x20, b != 0x09, b != 0x0A, b != 0x0D {
+                // A binary file: libyaml names its first control character, which says more.
+                return nil
+            }
+            if let name {
+                let mark = bytes.withUnsafeBufferPointer { markOf(offset: i, in: $0) }
+                return YAMLProblem(
+                    mark: mark, rule: "yaml.syntax",
+                    message: "the file holds \(name), which YAML reads as a line break",
+                    hint: "remove it or use plain line feeds; editors do not show it as a new line")
+            }
+            i += 1
+        }
+        return nil
     }
 
     private static func syntaxProblem(_ p: yaml_parser_t, bytes: UnsafeBufferPointer<UInt8>) -> YAMLProblem {
