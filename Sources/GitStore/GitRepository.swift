@@ -21,6 +21,7 @@ public final class GitRepository: @unchecked Sendable {
         self.path = root.hasSuffix("/") && root.count > 1 ? String(root.dropLast()) : root
         handles = HandlePool(path: String(cString: git_repository_path(handle)), first: handle!)
         prefix = Self.relativePath(of: path, inside: git_repository_workdir(handle).map { String(cString: $0) })
+        isBare = git_repository_is_bare(handle) == 1
     }
 
     static func relativePath(of path: String, inside workdir: String?) -> String {
@@ -34,7 +35,7 @@ public final class GitRepository: @unchecked Sendable {
         return String(inner.dropFirst(outer.count + 1))
     }
 
-    public var isBare: Bool { handles.use { git_repository_is_bare($0) == 1 } }
+    public let isBare: Bool
 
     /// The commit a revision names: a branch, tag, full or short id, `HEAD~2`.
     public func resolve(_ revision: String) throws -> ObjectID {
@@ -224,8 +225,4 @@ final class HandlePool: @unchecked Sendable {
         return try body(handle!)
     }
 
-    func use<T>(_ body: (OpaquePointer) -> T) -> T {
-        // The first handle always exists, so a non-throwing body cannot fail here.
-        (try? use { (h: OpaquePointer) throws -> T in body(h) })!
-    }
 }

@@ -37,6 +37,12 @@ public enum PathRules {
                 message: "the path holds \(describe(bad)), which shell scripts and config files mishandle",
                 hint: "remove spaces, tabs, newlines and control characters from the path")
         }
+        if let bad = path.unicodeScalars.first(where: { !isSafePathScalar($0) }) {
+            return Problem(
+                check: "character",
+                message: "the path holds `\(bad)`, which Baton does not write into scripts and configuration files",
+                hint: "use letters, digits and `. _ - + @ ~ ,` in folder names")
+        }
         guard path.hasPrefix("/") else {
             return Problem(
                 check: "absolute", message: "the path '\(path)' is not absolute", hint: "write the full path from `/`")
@@ -71,6 +77,15 @@ public enum PathRules {
                 hint: "use a folder below the account's home, e.g. /home/<account>/<folder>")
         }
         return nil
+    }
+
+    /// Letters, digits, `/` and `. _ - + @ ~ ,`: every path is later quoted for a shell and written into nginx
+    /// and php-fpm files, whose own quoting rules differ; a strict set keeps all of them simple.
+    static func isSafePathScalar(_ s: Unicode.Scalar) -> Bool {
+        switch s {
+        case "a"..."z", "A"..."Z", "0"..."9", "/", ".", "_", "-", "+", "@", "~", ",": return true
+        default: return false
+        }
     }
 
     /// A path relative to a base that must stay inside it (a web app's public root).

@@ -427,6 +427,10 @@ final class RuleCatalogTests: XCTestCase {
             failing: acmeUser(home: "\"/home/acme/my site\""), file: "accounts/acme/site.yaml", line: 7,
             passing: acmeUser(home: "\"/home/acme/my-site\"")),
         RuleCase(
+            rule: "home.character", summary: "a shell metacharacter",
+            failing: acmeUser(home: "\"/home/acme/site;rm\""), file: "accounts/acme/site.yaml", line: 7,
+            passing: acmeUser(home: "\"/home/acme/site-rm\"")),
+        RuleCase(
             rule: "home.control-char", summary: "a tab written as an escape",
             failing: acmeUser(home: "\"/home/acme/my\\tsite\""), file: "accounts/acme/site.yaml", line: 7,
             passing: acmeUser(home: "\"/home/acme/my_site\"")),

@@ -61,6 +61,18 @@ final class ImportRoundTripTests: XCTestCase {
         XCTAssertEqual(mismatches, [])
     }
 
+    func testTextThatIsNotUTF8StaysOutWithANotice() {
+        let records = [
+            CanonicalRecord(owner: "t.example.com.", ttl: 3600, type: "TXT", rdata: "\"\\255\\254abc\""),
+            CanonicalRecord(owner: "u.example.com.", ttl: 3600, type: "TXT", rdata: "\"caf\\195\\169\""),
+        ]
+        let out = ZoneImporter.manifest(records: records, origin: "example.com", account: "acme", source: "z")
+        XCTAssertFalse(out.yaml.contains("\"t\""), out.yaml)
+        XCTAssertTrue(out.yaml.contains("{name: \"u\", type: TXT, value: \"café\"}"), out.yaml)
+        XCTAssertTrue(
+            out.notices.contains { $0.contains("t.example.com. TXT skipped: its data is not UTF-8") }, "\(out.notices)")
+    }
+
     func testImportedManifestReadsWell() throws {
         let zone = """
             $ORIGIN example.com.

@@ -5,6 +5,13 @@ public struct CanonicalRecord: Sendable, Hashable {
     public var type: String
     public var rdata: String
 
+    public init(owner: String, ttl: UInt32, type: String, rdata: String) {
+        self.owner = owner
+        self.ttl = ttl
+        self.type = type
+        self.rdata = rdata
+    }
+
     /// Parses dump lines; lines that are not records (`zone .../IN: loaded serial`, `OK`) are skipped.
     public static func parse(dump: String) -> [CanonicalRecord] {
         dump.split(whereSeparator: \.isNewline).compactMap { line in

@@ -54,6 +54,15 @@ public enum ZoneImporter {
                 notices.append("\(record.owner) \(record.type) skipped: outside \(zone)")
                 continue
             }
+            if type == .TXT || type == .SPF,
+                CanonicalRecord.characterStrings(record.rdata).contains(where: {
+                    String(validatingUTF8Bytes: $0) == nil
+                })
+            {
+                // A manifest holds text; bytes that are not UTF-8 would be changed on the way, so they stay out.
+                notices.append("\(record.owner) \(record.type) skipped: its data is not UTF-8 text")
+                continue
+            }
             var fields = ["name: \(quoted(name))", "type: \(type.rawValue)"]
             if record.ttl != zoneTTL { fields.append("ttl: \(Duration.seconds(Int64(record.ttl)))") }
             let strings = CanonicalRecord.characterStrings(record.rdata)
@@ -142,4 +151,19 @@ public enum ZoneImporter {
 
 extension String {
     fileprivate var leftPad2: String { count >= 2 ? self : "0" + self }
+
+    fileprivate init?(validatingUTF8Bytes bytes: [UInt8]) {
+        var iterator = bytes.makeIterator()
+        var utf8 = UTF8()
+        var out = String.UnicodeScalarView()
+        while true {
+            switch utf8.decode(&iterator) {
+            case .scalarValue(let scalar): out.append(scalar)
+            case .emptyInput:
+                self.init(out)
+                return
+            case .error: return nil
+            }
+        }
+    }
 }
