@@ -80,6 +80,16 @@ final class YAMLReaderTests: XCTestCase {
         XCTAssertEqual(result.problems.first?.rule, "yaml.too-deep")
     }
 
+    /// Each level is shallow, but an alias puts a deep tree under another: the depth limit counts through it.
+    func testDepthCountsThroughAliases() {
+        let deep = String(repeating: "[", count: 150) + "x" + String(repeating: "]", count: 150)
+        let nested = String(repeating: "[", count: 150) + "*a" + String(repeating: "]", count: 150)
+        let result = read("a: &a \(deep)\nb: \(nested)\n")
+        XCTAssertEqual(result.problems.map(\.rule), ["yaml.too-deep"])
+        XCTAssertEqual(result.problems.first?.mark.line, 2)
+        XCTAssertEqual(read("a: &a \(deep)\nb: [*a]\n").problems, [], "shallow uses of a deep anchor are fine")
+    }
+
     func testEmptyInputHasNoDocumentsAndNoProblems() {
         XCTAssertEqual(read("").documents.count, 0)
         XCTAssertEqual(read("").problems, [])

@@ -124,15 +124,17 @@ public enum YAMLReader {
 private struct TreeBuilder {
     private enum Frame {
         case mapping(
-            mark: Mark, anchor: String?, pairs: [YAMLNode.Pair], pendingKey: YAMLNode?, weight: Int, keys: Set<String>?)
-        case sequence(mark: Mark, anchor: String?, items: [YAMLNode], weight: Int)
+            mark: Mark, anchor: String?, pairs: [YAMLNode.Pair], pendingKey: YAMLNode?, weight: Int, keys: Set<String>?,
+            height: Int)
+        case sequence(mark: Mark, anchor: String?, items: [YAMLNode], weight: Int, height: Int)
     }
 
     let limits: YAMLReader.Limits
     private(set) var documents: [YAMLDocument] = []
     private(set) var problems: [YAMLProblem] = []
     private var stack: [Frame] = []
-    private var anchors: [String: (node: YAMLNode, weight: Int)] = [:]
+    /// An anchored node with its size and height once aliases are expanded: an alias adds both where it is used.
+    private var anchors: [String: (node: YAMLNode, weight: Int, height: Int)] = [:]
     private var documentMark = Mark.start
     private var documentRoot: YAMLNode?
     private var documentWeight = 0
@@ -175,7 +177,7 @@ private struct TreeBuilder {
             }
             let tag = s.tag.map { String(cString: $0) }
             let node = YAMLNode(mark: mark, content: .scalar(.init(text: text, style: style, tag: tag)))
-            return complete(node, weight: 1, anchor: s.anchor.map { String(cString: $0) })
+            return complete(node, weight: 1, height: 1, anchor: s.anchor.map { String(cString: $0) })
         case YAML_ALIAS_EVENT:
             let name = event.data.alias.anchor.map { String(cString: $0) } ?? ""
             guard let target = anchors[name] else {
@@ -184,39 +186,46 @@ private struct TreeBuilder {
                         mark: mark, rule: "yaml.alias", message: "alias *\(name) refers to no anchor",
                         hint: "define `&\(name)` earlier in the same document, or fix the alias name"))
                 let null = YAMLNode(mark: mark, content: .scalar(.init(text: "", style: .plain, tag: nil)))
-                return complete(null, weight: 1, anchor: nil)
+                return complete(null, weight: 1, height: 1, anchor: nil)
             }
             // The alias reports the position where it is used, not where the anchor was defined.
             var node = target.node
             node.mark = mark
-            return complete(node, weight: target.weight, anchor: nil)
+            // Nesting counts through aliases too: freeing a tree deeper than the limit would exhaust the stack.
+            guard stack.count + target.height <= limits.maxDepth else { return checkDepth(mark, depth: Int.max) }
+            return complete(node, weight: target.weight, height: target.height, anchor: nil)
         case YAML_MAPPING_START_EVENT:
             let anchor = event.data.mapping_start.anchor.map { String(cString: $0) }
-            stack.append(.mapping(mark: mark, anchor: anchor, pairs: [], pendingKey: nil, weight: 1, keys: nil))
+            stack.append(
+                .mapping(mark: mark, anchor: anchor, pairs: [], pendingKey: nil, weight: 1, keys: nil, height: 1))
             return checkDepth(mark)
         case YAML_SEQUENCE_START_EVENT:
             let anchor = event.data.sequence_start.anchor.map { String(cString: $0) }
-            stack.append(.sequence(mark: mark, anchor: anchor, items: [], weight: 1))
+            stack.append(.sequence(mark: mark, anchor: anchor, items: [], weight: 1, height: 1))
             return checkDepth(mark)
         case YAML_MAPPING_END_EVENT:
-            guard case .mapping(let start, let anchor, let pairs, _, let weight, _) = stack.popLast() else {
+            guard case .mapping(let start, let anchor, let pairs, _, let weight, _, let height) = stack.popLast() else {
                 return false
             }
             let merged = resolveMerges(pairs)
             return complete(
-                YAMLNode(mark: start, content: .mapping(merged)), weight: weight, anchor: anchor, counted: 1)
+                YAMLNode(mark: start, content: .mapping(merged)), weight: weight, height: height, anchor: anchor,
+                counted: 1)
         case YAML_SEQUENCE_END_EVENT:
-            guard case .sequence(let start, let anchor, let items, let weight) = stack.popLast() else { return false }
+            guard case .sequence(let start, let anchor, let items, let weight, let height) = stack.popLast() else {
+                return false
+            }
             return complete(
-                YAMLNode(mark: start, content: .sequence(items)), weight: weight, anchor: anchor, counted: 1)
+                YAMLNode(mark: start, content: .sequence(items)), weight: weight, height: height, anchor: anchor,
+                counted: 1)
         default:
             break
         }
         return true
     }
 
-    private mutating func checkDepth(_ mark: Mark) -> Bool {
-        guard stack.count > limits.maxDepth else { return true }
+    private mutating func checkDepth(_ mark: Mark, depth: Int? = nil) -> Bool {
+        guard (depth ?? stack.count) > limits.maxDepth else { return true }
         problems.append(
             YAMLProblem(
                 mark: mark, rule: "yaml.too-deep",
@@ -227,8 +236,10 @@ private struct TreeBuilder {
 
     /// `weight` is the node's size with aliases expanded (what an alias of it adds); `counted` is what it adds
     /// to the document now: a container's children were counted as they completed, so it adds only itself.
-    private mutating func complete(_ node: YAMLNode, weight: Int, anchor: String?, counted: Int? = nil) -> Bool {
-        if let anchor { anchors[anchor] = (node, weight) }
+    private mutating func complete(
+        _ node: YAMLNode, weight: Int, height: Int, anchor: String?, counted: Int? = nil
+    ) -> Bool {
+        if let anchor { anchors[anchor] = (node, weight, height) }
         documentWeight += counted ?? weight
         if documentWeight > limits.maxExpandedNodes {
             problems.append(
@@ -245,7 +256,8 @@ private struct TreeBuilder {
         // Each case rebinds the frame's array and pushes a new frame, so the array stays uniquely
         // referenced and appends do not copy it (a copy per item would make long lists quadratic).
         switch consume top {
-        case .mapping(let mark, let anchorName, var pairs, let pendingKey, let total, var keys):
+        case .mapping(let mark, let anchorName, var pairs, let pendingKey, let total, var keys, let frameHeight):
+            let newHeight = max(frameHeight, height + 1)
             if let key = pendingKey {
                 if let duplicate = duplicateOf(key, in: pairs, keys: &keys) {
                     problems.append(
@@ -260,7 +272,7 @@ private struct TreeBuilder {
                 stack.append(
                     .mapping(
                         mark: mark, anchor: anchorName, pairs: pairs, pendingKey: nil, weight: total + weight,
-                        keys: keys))
+                        keys: keys, height: newHeight))
             } else {
                 if node.scalar == nil {
                     problems.append(
@@ -272,11 +284,14 @@ private struct TreeBuilder {
                 stack.append(
                     .mapping(
                         mark: mark, anchor: anchorName, pairs: pairs, pendingKey: node, weight: total + weight,
-                        keys: keys))
+                        keys: keys, height: newHeight))
             }
-        case .sequence(let mark, let anchorName, var items, let total):
+        case .sequence(let mark, let anchorName, var items, let total, let frameHeight):
             items.append(node)
-            stack.append(.sequence(mark: mark, anchor: anchorName, items: items, weight: total + weight))
+            stack.append(
+                .sequence(
+                    mark: mark, anchor: anchorName, items: items, weight: total + weight,
+                    height: max(frameHeight, height + 1)))
         }
         return true
     }
