@@ -270,21 +270,7 @@ public struct DNSName: Hashable, Sendable, Comparable, CustomStringConvertible {
     /// label is allowed when `wildcard` (owner names).
     func isHostname(wildcard: Bool) -> Bool {
         if wire.count == 1 { return true }
-        var i = 0
-        if wildcard && wire[0] == 1 && wire[1] == UInt8(ascii: "*") { i = 2 }
-        while i < wire.count, wire[i] != 0 {
-            let len = Int(wire[i])
-            for k in 0..<len {
-                let c = wire[i + 1 + k]
-                if k == 0 || k == len - 1 {
-                    if !DNSName.isAlnum(c) { return false }
-                } else if !(DNSName.isAlnum(c) || c == UInt8(ascii: "-")) {
-                    return false
-                }
-            }
-            i += len + 1
-        }
-        return true
+        return labelsAreHostname(from: wildcard && wire[0] == 1 && wire[1] == UInt8(ascii: "*") ? 2 : 0)
     }
 
     /// `dns_name_ismailbox`: the first label is any printable text, the rest a host name.
@@ -295,8 +281,14 @@ public struct DNSName: Hashable, Sendable, Comparable, CustomStringConvertible {
             let c = wire[1 + k]
             if c < 0x21 || c > 0x7E { return false }
         }
-        var i = first + 1
+        let i = first + 1
         if i >= wire.count || wire[i] == 0 { return false }
+        return labelsAreHostname(from: i)
+    }
+
+    /// The labels from wire offset `start` on are letters, digits and inner hyphens.
+    private func labelsAreHostname(from start: Int) -> Bool {
+        var i = start
         while i < wire.count, wire[i] != 0 {
             let len = Int(wire[i])
             for k in 0..<len {
