@@ -21,7 +21,7 @@ public struct SHA256: Sendable {
     public init() {}
 
     public mutating func update(_ bytes: some Sequence<UInt8>) {
-        let done = bytes.withContiguousStorageIfAvailable { update(buffer: UnsafeRawBufferPointer($0)) }
+        let done: Void? = bytes.withContiguousStorageIfAvailable { update(buffer: UnsafeRawBufferPointer($0)) }
         if done == nil {
             let copy = Array(bytes)
             copy.withUnsafeBytes { update(buffer: $0) }
