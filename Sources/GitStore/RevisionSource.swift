@@ -11,6 +11,8 @@ public struct RevisionSource: ManifestSource {
         blobs.keys.sorted()
     }
 
+    public func contentID(_ path: String) -> String? { blobs[path]?.description }
+
     public func read(_ path: String) throws -> [UInt8] {
         guard let id = blobs[path] else { throw SourceError("\(path): not in revision \(commit)") }
         return try repository.read(id)

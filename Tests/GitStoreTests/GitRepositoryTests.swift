@@ -142,6 +142,24 @@ final class GitRepositoryTests: XCTestCase {
         XCTAssertEqual(try repo.source(at: "HEAD").manifestPaths().filter { $0.hasPrefix("ci/") }, [])
     }
 
+    func testParseCacheDecodesOnlyChangedBlobs() throws {
+        try makeRepository()
+        try write("accounts/acme/account.yaml", Self.account("acme", contact: "changed@example.com"))
+        try git("commit", "-q", "-a", "-m", "third")
+        let repo = try GitRepository(path: root.appendingPathComponent("work").path)
+        let cache = ParseCache()
+        _ = try ManifestLoader.load(try repo.source(at: "HEAD~1"), cache: cache)
+        XCTAssertEqual(cache.misses, 2)
+        cache.resetCounters()
+        let cached = try ManifestLoader.load(try repo.source(at: "HEAD"), cache: cache)
+        XCTAssertEqual(cache.hits, 1, "globex's blob did not change")
+        XCTAssertEqual(cache.misses, 1, "acme's did")
+        let fresh = try ManifestLoader.load(try repo.source(at: "HEAD"))
+        XCTAssertEqual(cached.manifests, fresh.manifests)
+        XCTAssertEqual(
+            cached.manifests.accounts.map(\.spec.contact).sorted(), ["changed@example.com", "ops@example.com"])
+    }
+
     func testNotARepository() throws {
         XCTAssertThrowsError(try GitRepository(path: root.path))
     }

@@ -14,7 +14,7 @@ public enum ManifestLoader {
     public static let maxFileSize = 16 << 20
 
     /// Throws only when the source itself cannot be listed; a file that cannot be read is a diagnostic.
-    public static func load(_ source: some ManifestSource) throws -> Result {
+    public static func load(_ source: some ManifestSource, cache: ParseCache? = nil) throws -> Result {
         let paths = try source.manifestPaths()
         let slots = Slots<FileResult>(count: paths.count)
         // Chunks keep scheduling cheap for tens of thousands of small files.
@@ -24,8 +24,15 @@ public enum ManifestLoader {
             for i in (c * chunk)..<min(paths.count, (c + 1) * chunk) {
                 let path = paths[i]
                 let result: FileResult
+                // The key holds the path too: positions and tenancy depend on where the content lies.
+                let key = cache == nil ? nil : source.contentID(path).map { "\($0) \(path)" }
+                if let key, let cached = cache?.lookup(key) {
+                    slots.set(i, cached)
+                    continue
+                }
                 do {
                     result = decode(file: path, bytes: try source.read(path))
+                    if let key { cache?.store(result, key) }
                 } catch {
                     let location = SourceLocation(file: path, mark: .start)
                     result = FileResult(
@@ -51,7 +58,7 @@ public enum ManifestLoader {
         return Result(manifests: set, diagnostics: diagnostics, files: paths.count, documents: documents)
     }
 
-    struct FileResult: Sendable {
+    public struct FileResult: Sendable {
         var set: ManifestSet
         var documents: Int
         var diagnostics: [Diagnostic]
@@ -124,5 +131,42 @@ public final class Slots<T: Sendable>: @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         return storage.compactMap { $0 }
+    }
+}
+
+/// Decoded files by content id: a process that loads revision after revision (the daemon) decodes only the
+/// files whose blobs changed. Entries are kept for the cache's life; the daemon that holds one bounds it.
+public final class ParseCache: @unchecked Sendable {
+    private var entries: [String: ManifestLoader.FileResult] = [:]
+    private let lock = NSLock()
+    public private(set) var hits = 0
+    public private(set) var misses = 0
+
+    public init() {}
+
+    func lookup(_ key: String) -> ManifestLoader.FileResult? {
+        lock.lock()
+        defer { lock.unlock() }
+        let entry = entries[key]
+        if entry == nil { misses += 1 } else { hits += 1 }
+        return entry
+    }
+
+    func store(_ result: ManifestLoader.FileResult, _ key: String) {
+        lock.lock()
+        entries[key] = result
+        lock.unlock()
+    }
+
+    public func resetCounters() {
+        lock.lock()
+        (hits, misses) = (0, 0)
+        lock.unlock()
+    }
+
+    public var count: Int {
+        lock.lock()
+        defer { lock.unlock() }
+        return entries.count
     }
 }

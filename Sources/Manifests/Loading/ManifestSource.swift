@@ -3,6 +3,12 @@ public protocol ManifestSource: Sendable {
     /// Every manifest path, sorted.
     func manifestPaths() throws -> [String]
     func read(_ path: String) throws -> [UInt8]
+    /// An id of the file's content (a git blob id) when the source has one cheaply: the parse cache's key.
+    func contentID(_ path: String) -> String?
+}
+
+extension ManifestSource {
+    public func contentID(_ path: String) -> String? { nil }
 }
 
 public struct SourceError: Error, CustomStringConvertible, Sendable {
