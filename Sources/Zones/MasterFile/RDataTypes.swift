@@ -354,17 +354,7 @@ extension ZoneFileLoader {
         let gwType = try rdUInt(max: 3)
         put8(gwType)
         try rdU8()
-        switch gwType {
-        case 0:
-            let t = try rdToken()
-            guard tokenText(t).elementsEqual([UInt8(ascii: ".")]) else { throw fail(.syntax, at: t) }
-        case 1: try rdIPv4()
-        case 2:
-            let t = try rdToken()
-            guard let b = IPText.ipv6(tokenText(t)) else { throw fail(.badIPv6, at: t) }
-            out.append(contentsOf: b)
-        default: try rdName()
-        }
+        if gwType < 3 { try rdGateway(gwType) } else { try rdName() }
         try rdBase64(length: -2)
     }
 
@@ -484,20 +474,27 @@ extension ZoneFileLoader {
         try rdBase64(length: -2)
     }
 
+    /// The gateway or relay of IPSECKEY and AMTRELAY: 0 none (`.`), 1 an IPv4 address, 2 an IPv6 address.
+    func rdGateway(_ type: UInt32) throws(BindResult) {
+        switch type {
+        case 0:
+            let t = try rdToken()
+            guard tokenText(t).elementsEqual([UInt8(ascii: ".")]) else { throw fail(.syntax, at: t) }
+        case 1: try rdIPv4()
+        default:
+            let t = try rdToken()
+            guard let b = IPText.ipv6(tokenText(t)) else { throw fail(.badIPv6, at: t) }
+            out.append(contentsOf: b)
+        }
+    }
+
     func rdAMTRELAY() throws(BindResult) {
         try rdU8()
         let d = try rdUInt(max: 1)
         let type = try rdUInt(max: 0x7F)
         put8(d << 7 | type)
         switch type {
-        case 0:
-            let t = try rdToken()
-            guard tokenText(t).elementsEqual([UInt8(ascii: ".")]) else { throw fail(.syntax, at: t) }
-        case 1: try rdIPv4()
-        case 2:
-            let t = try rdToken()
-            guard let b = IPText.ipv6(tokenText(t)) else { throw fail(.badIPv6, at: t) }
-            out.append(contentsOf: b)
+        case 0, 1, 2: try rdGateway(type)
         case 3: try rdName()
         default: try rdHex(length: -1)
         }
