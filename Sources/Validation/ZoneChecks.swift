@@ -138,6 +138,6 @@ public struct ZoneChecks: Sendable {
             ("TTL", "use a TTL between 0 and 2147483647 seconds"),
         ]
         return hints.first { text.contains($0.0) }?.1
-            ?? "fix the record at this line; `baton check-zone` on the rendered zone shows the checker's full output"
+            ?? "fix the record at this line; the message is the zone checker's own, about the zone Baton renders from it"
     }
 }
