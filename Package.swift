@@ -26,11 +26,15 @@ let package = Package(
         // Source (libgit2) and the SSH transport (libssh2): the only Swift that sees their pointers.
         .target(name: "GitStore", dependencies: ["CGit2", "Manifests"]),
         .target(name: "SSHTransport", dependencies: ["CSSH2"]),
+        // Plan: a pure function from the desired resources and the applied state to the changes.
+        .target(name: "Planning", dependencies: ["Manifests", "Zones"]),
+        // Record: the status branch's files, read and written through GitStore.
+        .target(name: "StatusStore", dependencies: ["GitStore", "Manifests", "Planning"]),
 
         .executableTarget(
             name: "baton",
             dependencies: [
-                "Manifests", "Validation", "Zones", "GitStore", "SSHTransport",
+                "Manifests", "Validation", "Zones", "GitStore", "SSHTransport", "Planning", "StatusStore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -42,6 +46,8 @@ let package = Package(
             name: "ZonesTests", dependencies: ["Zones", "Manifests"], exclude: ["conformance-disagreements.tsv"]),
         .testTarget(name: "BatonCLITests", dependencies: ["Manifests"]),
         .testTarget(name: "GitStoreTests", dependencies: ["GitStore", "Manifests"]),
+        .testTarget(name: "PlanningTests", dependencies: ["Planning", "Manifests", "Zones"]),
+        .testTarget(name: "StatusStoreTests", dependencies: ["StatusStore", "GitStore", "Planning", "Manifests"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,19 +1,35 @@
 import CGit2
 
-/// A libgit2 call that failed, with libgit2's own message.
+/// A libgit2 call that failed, with libgit2's own message, or Baton's where a callback knew better.
 public struct GitError: Error, CustomStringConvertible, Sendable {
     public var code: Int32
     public var call: String
     public var message: String
+
+    public init(code: Int32, call: String, message: String) {
+        self.code = code
+        self.call = call
+        self.message = message
+    }
 
     public var description: String { "\(call) failed: \(message)" }
 
     /// Not found (`GIT_ENOTFOUND`): an unknown revision or path.
     public var isNotFound: Bool { code == GIT_ENOTFOUND.rawValue }
 
+    /// A compare-and-swap ref update lost the race (`GIT_EMODIFIED`): the branch moved since it was read.
+    public var isConflict: Bool { code == GIT_EMODIFIED.rawValue }
+
+    /// A push refused because the remote ref is not an ancestor of what was pushed (`GIT_ENONFASTFORWARD`),
+    /// whether libgit2 saw it before sending or the remote rejected the update.
+    public var isNonFastForward: Bool { code == GIT_ENONFASTFORWARD.rawValue }
+
     static func check(_ code: Int32, _ call: String) throws {
         guard code < 0 else { return }
-        let message = git_error_last().flatMap { $0.pointee.message.map { String(cString: $0) } } ?? "error \(code)"
-        throw GitError(code: code, call: call, message: message)
+        throw GitError(code: code, call: call, message: lastMessage(code))
+    }
+
+    static func lastMessage(_ code: Int32) -> String {
+        git_error_last().flatMap { $0.pointee.message.map { String(cString: $0) } } ?? "error \(code)"
     }
 }

@@ -2,14 +2,14 @@ import CGit2
 import Foundation
 import Manifests
 
-/// A git repository, working or bare, read through libgit2. The only Swift that touches libgit2 pointers,
-/// with `RevisionSource`. libgit2 handles are not for concurrent use, so readers borrow one from a small pool.
+/// A git repository, working or bare, read and written through libgit2: GitStore is the only Swift that touches
+/// libgit2 pointers. libgit2 handles are not for concurrent use, so callers borrow one from a small pool.
 public final class GitRepository: @unchecked Sendable {
     public let path: String
     /// The folder that was opened, relative to the work tree's root (empty at the root, or for a bare
     /// repository): manifests are read from there, and their paths are relative to it, as on disk.
     public let prefix: String
-    private let handles: HandlePool
+    let handles: HandlePool
 
     /// Opens the repository that holds `path` (a work tree, a folder inside one, or a bare repository).
     public init(path: String) throws {
@@ -67,24 +67,7 @@ public final class GitRepository: @unchecked Sendable {
 
     /// The bytes of one file at a revision, relative to the opened folder, or nil when there is no such file.
     public func file(_ relative: String, at revision: String) throws -> [UInt8]? {
-        let path = prefix.isEmpty ? relative : prefix + "/" + relative
-        let commit = try resolve(revision)
-        return try handles.use { repo in
-            var c: OpaquePointer?
-            var oid = commit.oid
-            try GitError.check(git_commit_lookup(&c, repo, &oid), "git_commit_lookup")
-            defer { git_commit_free(c) }
-            var tree: OpaquePointer?
-            try GitError.check(git_commit_tree(&tree, c), "git_commit_tree")
-            defer { git_tree_free(tree) }
-            var entry: OpaquePointer?
-            let code = git_tree_entry_bypath(&entry, tree, path)
-            if code == GIT_ENOTFOUND.rawValue { return nil }
-            try GitError.check(code, "git_tree_entry_bypath(\(path))")
-            defer { git_tree_entry_free(entry) }
-            guard git_tree_entry_type(entry) == GIT_OBJECT_BLOB else { return nil }
-            return try Self.blob(repo, ObjectID(git_tree_entry_id(entry)!.pointee))
-        }
+        try file(atRoot: prefix.isEmpty ? relative : prefix + "/" + relative, commit: try resolve(revision))
     }
 
     public enum ChangeKind: String, Sendable { case added, deleted, modified, renamed }
@@ -190,7 +173,7 @@ public final class GitRepository: @unchecked Sendable {
 
 /// libgit2 repository handles, one per concurrent reader, opened as needed and kept for the repository's life.
 final class HandlePool: @unchecked Sendable {
-    private let path: String
+    let path: String
     private var idle: [OpaquePointer]
     private var all: [OpaquePointer]
     private let lock = NSLock()

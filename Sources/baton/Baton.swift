@@ -13,7 +13,9 @@ struct Baton: ParsableCommand {
         commandName: "baton",
         abstract: "Keeps web-hosting servers in the state that a git repository of YAML manifests describes.",
         version: BuildInfo.version,
-        subcommands: [Validate.self, Show.self, CheckZone.self, Import.self, Version.self]
+        subcommands: [
+            Validate.self, PlanCommand.self, Adopt.self, Show.self, CheckZone.self, Import.self, Version.self,
+        ]
     )
 }
 
@@ -24,5 +26,7 @@ enum BuildInfo {
 /// Exit codes shared by every command: see the README's table.
 enum ExitStatus {
     static let invalid = ExitCode(1)
+    /// `plan` and `drift`: there is something to do.
+    static let changes = ExitCode(2)
     static let couldNotRun = ExitCode(3)
 }

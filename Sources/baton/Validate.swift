@@ -39,34 +39,24 @@ struct Validate: ParsableCommand {
         var logger = Logger(label: "baton.validate")
         if ProcessInfo.processInfo.environment["BATON_DEBUG"] != nil { logger.logLevel = .debug }
         let started = Date()
-        let result: ManifestLoader.Result
-        let diagnostics: [Diagnostic]
+        let result: CheckedManifests
         do {
-            let loaded: ManifestLoader.Result
-            let config: RepositoryConfig
             if let rev {
                 let repository = try GitRepository(path: path)
-                loaded = try ManifestLoader.load(try repository.source(at: rev))
-                config = try RepositoryConfig.parse(try repository.file(RepositoryConfig.fileName, at: rev) ?? [])
+                result = try CheckedManifests.check(
+                    try repository.source(at: rev),
+                    config: try RepositoryConfig.parse(try repository.file(RepositoryConfig.fileName, at: rev) ?? []),
+                    zoneChecker: zoneChecker, zoneCache: !noCache, timing: { logger.debug("\($0)") })
             } else {
-                loaded = try ManifestLoader.load(try DirectorySource(root: path))
-                config = try RepositoryConfig.load(root: path)
+                result = try CheckedManifests.check(
+                    try DirectorySource(root: path), config: try RepositoryConfig.load(root: path),
+                    zoneChecker: zoneChecker, zoneCache: !noCache, timing: { logger.debug("\($0)") })
             }
-            let loadedAt = Date()
-            let findings = Validator.validate(loaded.manifests)
-            let rulesAt = Date()
-            let zoneChecks = try ZoneCheckerChoice.stage(
-                zoneChecker, config: config, cache: !noCache, notice: { Terminal.error($0) })
-            let zoneFindings = zoneChecks?.run(loaded.manifests) ?? []
-            logger.debug(
-                "loaded in \(loadedAt.timeIntervalSince(started))s, rules in \(rulesAt.timeIntervalSince(loadedAt))s, zones in \(Date().timeIntervalSince(rulesAt))s"
-            )
-            result = loaded
-            diagnostics = (loaded.diagnostics + findings + zoneFindings).sorted(by: Diagnostic.reportOrder)
         } catch {
             Terminal.error("baton: \(error)")
             throw ExitStatus.couldNotRun
         }
+        let diagnostics = result.diagnostics
         logger.debug("validated \(result.files) files in \(Date().timeIntervalSince(started))s")
         let report = DiagnosticReport(diagnostics: diagnostics, color: Terminal.useColor)
         switch format {

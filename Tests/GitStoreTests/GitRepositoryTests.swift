@@ -3,61 +3,8 @@ import GitStore
 import Manifests
 import XCTest
 
-/// Real repositories, made with the git CLI in a scratch folder.
-final class GitRepositoryTests: XCTestCase {
-    var root: URL!
-
-    override func setUpWithError() throws {
-        root = FileManager.default.temporaryDirectory.appendingPathComponent("baton-git-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
-    }
-
-    override func tearDown() {
-        try? FileManager.default.removeItem(at: root)
-    }
-
-    @discardableResult
-    func git(_ args: String..., in dir: URL? = nil) throws -> String {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/git")
-        p.arguments =
-            ["-c", "user.name=Test", "-c", "user.email=test@example.com", "-c", "init.defaultBranch=main"] + args
-        p.currentDirectoryURL = dir ?? root.appendingPathComponent("work")
-        let out = Pipe()
-        p.standardOutput = out
-        p.standardError = FileHandle.nullDevice
-        try p.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        XCTAssertEqual(p.terminationStatus, 0, "git \(args.joined(separator: " "))")
-        return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-    }
-
-    func write(_ path: String, _ text: String) throws {
-        let url = root.appendingPathComponent("work").appendingPathComponent(path)
-        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-        try text.write(to: url, atomically: true, encoding: .utf8)
-    }
-
-    static func account(_ name: String, contact: String = "ops@example.com") -> String {
-        "apiVersion: baton/v1\nkind: Account\nmetadata: {name: \(name)}\nspec: {contact: \(contact)}\n"
-    }
-
-    func makeRepository() throws {
-        try FileManager.default.createDirectory(
-            at: root.appendingPathComponent("work"), withIntermediateDirectories: true)
-        try git("init", "-q")
-        try write("accounts/acme/account.yaml", Self.account("acme"))
-        try write(".github/workflow.yaml", "on: push\n")
-        try write("README.md", "not a manifest\n")
-        try git("add", "-A")
-        try git("commit", "-q", "-m", "first")
-        try git("tag", "v1")
-        try write("accounts/globex/account.yaml", Self.account("globex"))
-        try git("add", "-A")
-        try git("commit", "-q", "-m", "second")
-    }
-
+/// Reading revisions: real repositories, made with the git CLI in a scratch folder.
+final class GitRepositoryTests: GitTestCase {
     func testReadsARevisionFromItsTreeIgnoringTheWorkTree() throws {
         try makeRepository()
         // Uncommitted: a broken file and a changed one; neither is part of HEAD.

@@ -10,6 +10,12 @@ public struct RepositoryConfig: Sendable, Hashable {
 
     /// Overrides of the zone checks (`zoneCheck:`), as written: `checkNames: warn`, `maxTTL: 86400`.
     public var zoneCheck: [String: String] = [:]
+    /// The mass-delete guard (`safety:`): refuse a plan that deletes or replaces more than `deleteThreshold`
+    /// percent of a server's managed resources when it deletes at least `deleteMinimum` in all.
+    public var deleteThreshold: Double = 25
+    public var deleteMinimum = 10
+    /// The branch Baton records what it applied on (`statusBranch:`).
+    public var statusBranch = "baton/status"
 
     public init() {}
 
@@ -28,27 +34,21 @@ public struct RepositoryConfig: Sendable, Hashable {
             context.error(problem.mark, problem.rule, problem.message, hint: problem.hint)
         }
         if let root = parsed.documents.first?.root,
-            let top = FieldReader(root, path: "", keys: ["zoneCheck"], context: context, what: fileName),
-            let zone = top.object("zoneCheck", keys: zoneCheckKeys)
+            let top = FieldReader(
+                root, path: "", keys: ["zoneCheck", "safety", "statusBranch"], context: context, what: fileName)
         {
-            for key in zoneCheckKeys {
-                guard let value = zone.string(key) else { continue }
-                let allowed: [String]
-                switch key {
-                case "integrity": allowed = ["full", "full-sibling", "local", "local-sibling", "none"]
-                case "maxTTL": allowed = []
-                case "wildcard", "spf": allowed = ["warn", "ignore"]
-                default: allowed = ["fail", "warn", "ignore"]
-                }
-                let valid = allowed.isEmpty ? UInt32(value) != nil : allowed.contains(value)
-                if !valid, let mark = zone.node(key)?.mark {
+            parseSafety(top, into: &config, context: context)
+            if let branch = top.string("statusBranch") {
+                if isBranchName(branch) {
+                    config.statusBranch = branch
+                } else if let mark = top.node("statusBranch")?.mark {
                     context.error(
-                        mark, "config.value", "zoneCheck.\(key) is '\(value)'",
-                        hint: allowed.isEmpty
-                            ? "write a whole number of seconds, e.g. 86400"
-                            : "use one of: \(allowed.joined(separator: ", "))")
+                        mark, "config.value", "statusBranch '\(branch)' is not a usable branch name",
+                        hint: "use letters, digits, '.', '_', '-' and '/' between parts, e.g. baton/status")
                 }
-                config.zoneCheck[key] = value
+            }
+            if let zone = top.object("zoneCheck", keys: zoneCheckKeys) {
+                parseZoneCheck(zone, into: &config, context: context)
             }
         }
         if let first = context.diagnostics.first {
@@ -57,5 +57,60 @@ public struct RepositoryConfig: Sendable, Hashable {
             )
         }
         return config
+    }
+
+    static func parseZoneCheck(_ zone: FieldReader, into config: inout RepositoryConfig, context: DecodeContext) {
+        for key in zoneCheckKeys {
+            guard let value = zone.string(key) else { continue }
+            let allowed: [String]
+            switch key {
+            case "integrity": allowed = ["full", "full-sibling", "local", "local-sibling", "none"]
+            case "maxTTL": allowed = []
+            case "wildcard", "spf": allowed = ["warn", "ignore"]
+            default: allowed = ["fail", "warn", "ignore"]
+            }
+            let valid = allowed.isEmpty ? UInt32(value) != nil : allowed.contains(value)
+            if !valid, let mark = zone.node(key)?.mark {
+                context.error(
+                    mark, "config.value", "zoneCheck.\(key) is '\(value)'",
+                    hint: allowed.isEmpty
+                        ? "write a whole number of seconds, e.g. 86400"
+                        : "use one of: \(allowed.joined(separator: ", "))")
+            }
+            config.zoneCheck[key] = value
+        }
+    }
+
+    static func parseSafety(_ top: FieldReader, into config: inout RepositoryConfig, context: DecodeContext) {
+        guard let safety = top.object("safety", keys: ["deleteThreshold", "deleteMinimum"]) else { return }
+        if let text = safety.string("deleteThreshold") {
+            let number = text.hasSuffix("%") ? String(text.dropLast()) : text
+            if let value = Double(number), (0...100).contains(value) {
+                config.deleteThreshold = value
+            } else if let mark = safety.node("deleteThreshold")?.mark {
+                context.error(
+                    mark, "config.value", "safety.deleteThreshold is '\(text)'",
+                    hint: "write a percentage from 0 to 100, e.g. 25%")
+            }
+        }
+        if let text = safety.string("deleteMinimum") {
+            if let value = Int(text), value >= 0 {
+                config.deleteMinimum = value
+            } else if let mark = safety.node("deleteMinimum")?.mark {
+                context.error(
+                    mark, "config.value", "safety.deleteMinimum is '\(text)'",
+                    hint: "write a whole number of resources, e.g. 10")
+            }
+        }
+    }
+
+    /// A conservative subset of git's rules for a branch name.
+    static func isBranchName(_ name: String) -> Bool {
+        let parts = name.split(separator: "/", omittingEmptySubsequences: false)
+        return !parts.isEmpty
+            && parts.allSatisfy { part in
+                !part.isEmpty && !part.hasPrefix(".") && !part.hasSuffix(".lock") && !part.contains("..")
+                    && part.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || "._-".contains($0)) }
+            }
     }
 }

@@ -131,27 +131,10 @@ public enum ZoneImporter {
         return "\(local)@\(domain)"
     }
 
-    /// Double-quoted YAML (JSON-compatible escapes): safe for every value, whatever YAML 1.1 would make of it.
-    static func quoted(_ s: String) -> String {
-        var out = "\""
-        for scalar in s.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\t": out += "\\t"
-            case _ where scalar.value < 0x20 || scalar.value == 0x7F:
-                out += "\\x" + String(scalar.value, radix: 16).leftPad2
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out + "\""
-    }
+    static func quoted(_ s: String) -> String { YAMLText.quoted(s) }
 }
 
 extension String {
-    fileprivate var leftPad2: String { count >= 2 ? self : "0" + self }
-
     fileprivate init?(validatingUTF8Bytes bytes: [UInt8]) {
         var iterator = bytes.makeIterator()
         var utf8 = UTF8()

@@ -19,7 +19,8 @@ public struct RenderedZone: Sendable, Hashable {
     public var text: String
     /// 1-based line numbers of `text` to their source.
     public var lines: [Int: ZoneLineSource]
-    /// SHA-256 of the text with the serial left out: the serial rises only when this changes.
+    /// SHA-256 of the zone's canonical lines (`ZoneRenderer.canonicalLines`): the serial rises only when this
+    /// changes, never for a reordering, a moved file or a comment.
     public var contentHash: String
 
     /// The line a zone-level message is about: by owner and type, else by type and target.

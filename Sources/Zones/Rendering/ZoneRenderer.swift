@@ -27,6 +27,35 @@ public enum ZoneRenderer {
         template(for: input).contentHash
     }
 
+    /// The zone's content in a canonical form: the SOA's timers and names, then every record as an absolute
+    /// line with its TTL resolved, sorted. What a zone serves does not depend on the order records were
+    /// written in, the files they came from or the serial, and neither does this.
+    public static func canonicalLines(_ input: ZoneInput) -> [String] {
+        let domain = input.domain
+        let origin = domain.name
+        let nameServers = input.nameServers.filter(isSafe)
+        let soa = domain.spec.soa
+        let rname = mailbox(
+            soa.rname.flatMap { isSafe($0) && !$0.contains(where: { ";()\" \\".contains($0) }) ? $0 : nil }
+                ?? "hostmaster@\(origin)")
+        var records: [String] = []
+        if !domain.spec.records.contains(where: { $0.type == .NS && $0.name == "@" }) {
+            records += nameServers.map { "\(origin). \(domain.spec.ttl.seconds) IN NS \($0.lowercased())." }
+        }
+        for member in [domain] + input.subdomains {
+            for record in member.spec.records where isSafe(record.name) && isSafe(record.value) {
+                let owner = record.name == "@" ? member.name : "\(record.name.lowercased()).\(member.name)"
+                let ttl = (record.ttl ?? member.spec.ttl).seconds
+                records.append("\(owner). \(ttl) IN \(record.type.rawValue) \(rdata(record))")
+            }
+        }
+        let head =
+            "\(origin). SOA \(nameServers.first.map { $0 + "." } ?? "ns.\(origin).") \(rname) "
+            + "\(soa.refresh.seconds) \(soa.retry.seconds) \(soa.expire.seconds) \(soa.minimum.seconds) "
+            + "$TTL \(domain.spec.ttl.seconds)"
+        return [head] + records.sorted()
+    }
+
     static func template(for input: ZoneInput) -> RenderedZone {
         let domain = input.domain
         let origin = domain.name
@@ -81,7 +110,8 @@ public enum ZoneRenderer {
             }
         }
         let text = lines.joined(separator: "\n") + "\n"
-        return RenderedZone(origin: origin, serial: 0, text: text, lines: sources, contentHash: SHA256.hex(text))
+        let canonical = canonicalLines(input).joined(separator: "\n")
+        return RenderedZone(origin: origin, serial: 0, text: text, lines: sources, contentHash: SHA256.hex(canonical))
     }
 
     /// No line break or other control character (a tab is allowed).

@@ -1,0 +1,200 @@
+import Dispatch
+import Manifests
+import Zones
+
+/// Turns loaded manifests into what each server should hold: one `ResourceState` per resource and server.
+/// Servers are connection targets, not resources; monitored sites are checked by the daemon, not applied.
+public enum ResourceStates {
+    /// Applying order of kinds (deletes run in reverse).
+    public enum Phase {
+        public static let account = 0
+        public static let mainUser = 1
+        public static let user = 2
+        public static let zone = 3
+        public static let webApp = 4
+    }
+
+    /// Every resource state of a manifest set; `only` limits the work to some resources (the planner
+    /// rebuilds just the changed ones from a previous revision).
+    public static func build(_ set: ManifestSet, only: Set<ResourceID>? = nil) -> [ResourceState] {
+        let zones = ZoneInput.zones(of: set)
+        let context = Context(set, zones: zones)
+        func wanted(_ kind: Kind, _ name: String) -> Bool { only?.contains(ResourceID(kind, name)) ?? true }
+        let accounts = set.accounts.filter { wanted(.account, $0.name) }
+        let users = set.systemUsers.filter { wanted(.systemUser, $0.name) }
+        let zoneInputs = zones.filter { wanted(.domain, $0.origin) }
+        let apps = set.webApps.filter { wanted(.webApp, $0.name) }
+        // Zones cost the most (their canonical lines); the work is cut in chunks over every core.
+        let total = accounts.count + users.count + zoneInputs.count + apps.count
+        let chunk = 512
+        let chunks = (total + chunk - 1) / chunk
+        let slots = Slots<[ResourceState]>(count: chunks)
+        DispatchQueue.concurrentPerform(iterations: chunks) { c in
+            var out: [ResourceState] = []
+            for i in c * chunk..<min(total, (c + 1) * chunk) {
+                var j = i
+                if j < accounts.count {
+                    out += context.account(accounts[j])
+                    continue
+                }
+                j -= accounts.count
+                if j < users.count {
+                    out += context.user(users[j])
+                    continue
+                }
+                j -= users.count
+                if j < zoneInputs.count {
+                    out += context.zone(zoneInputs[j])
+                    continue
+                }
+                j -= zoneInputs.count
+                out += context.webApp(apps[j])
+            }
+            slots.set(c, out)
+        }
+        return slots.values().flatMap { $0 }
+    }
+
+    struct Context {
+        let servers: [String: Server]
+        let accounts: [String: Account]
+        let users: [String: SystemUser]
+        /// Every Domain's name to the zone it is served in (itself, or the zone it merged into).
+        let zones: [String: String]
+
+        init(_ set: ManifestSet, zones inputs: [ZoneInput]) {
+            servers = Dictionary(set.servers.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
+            accounts = Dictionary(set.accounts.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
+            users = Dictionary(set.systemUsers.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
+            var zones: [String: String] = [:]
+            for zone in inputs {
+                zones[zone.origin] = zone.origin
+                for member in zone.subdomains { zones[member.name] = zone.origin }
+            }
+            self.zones = zones
+        }
+
+        func webServer(of account: String) -> String? { accounts[account]?.spec.placement.web }
+
+        func home(ofUser name: String, account: String) -> String {
+            if let user = users[name], let home = user.spec.home { return home }
+            if let user = users[name], !user.spec.main { return "/home/\(user.spec.account)" }
+            return "/home/\(name)"
+        }
+
+        func account(_ account: Account) -> [ResourceState] {
+            guard let server = account.spec.placement.web else { return [] }
+            var fields = [
+                Field("home", .scalar("/home/\(account.name)")),
+                Field("active", .scalar(String(account.spec.active))),
+            ]
+            if let quota = account.spec.limits.diskQuota { fields.append(Field("diskQuota", .scalar(String(quota)))) }
+            return [
+                ResourceState(
+                    id: ResourceID(.account, account.name), server: server, account: account.name,
+                    phase: Phase.account, fields: fields)
+            ]
+        }
+
+        func user(_ user: SystemUser) -> [ResourceState] {
+            let spec = user.spec
+            guard let server = webServer(of: spec.account) else { return [] }
+            var fields = [
+                Field("account", .scalar(spec.account)),
+                Field("main", .scalar(String(spec.main))),
+                Field("home", .scalar(home(ofUser: user.name, account: spec.account))),
+                Field("shell", .scalar(spec.shell)),
+                Field("groups", .list(spec.groups.sorted())),
+                Field("authorizedKeys", .list(spec.authorizedKeys.sorted())),
+            ]
+            if let hash = spec.passwordHash { fields.append(Field("passwordHash", .sensitive(SHA256.hex(hash)))) }
+            fields += [Field("active", .scalar(String(spec.active))), Field("purge", .scalar(String(spec.purge)))]
+            return [
+                ResourceState(
+                    id: ResourceID(.systemUser, user.name), server: server, account: spec.account,
+                    phase: spec.main ? Phase.mainUser : Phase.user, fields: fields,
+                    dependsOn: [ResourceID(.account, spec.account)])
+            ]
+        }
+
+        /// A zone goes to its account's DNS primary, with the records, and to each secondary, which only needs
+        /// to know where to transfer it from.
+        func zone(_ zone: ZoneInput) -> [ResourceState] {
+            let account = zone.domain.spec.account
+            let placement = accounts[account]?.spec.placement.dns ?? []
+            guard let primary = placement.first else { return [] }
+            let secondaries = Array(placement.dropFirst())
+            let address = { (name: String) in self.servers[name]?.spec.address ?? name }
+            let id = ResourceID(.domain, zone.origin)
+            let dependsOn = [ResourceID(.account, account)]
+            var states = [
+                ResourceState(
+                    id: id, server: primary, account: account, phase: Phase.zone,
+                    fields: [
+                        Field("account", .scalar(account)),
+                        Field("role", .scalar("primary")),
+                        Field("secondaries", .list(secondaries.map(address))),
+                        Field("subdomains", .list(zone.subdomains.map(\.name).sorted())),
+                        Field("records", .list(ZoneRenderer.canonicalLines(zone))),
+                    ], dependsOn: dependsOn)
+            ]
+            for secondary in secondaries where secondary != primary {
+                states.append(
+                    ResourceState(
+                        id: id, server: secondary, account: account, phase: Phase.zone,
+                        fields: [
+                            Field("account", .scalar(account)),
+                            Field("role", .scalar("secondary")),
+                            Field("primary", .scalar(address(primary))),
+                        ], dependsOn: dependsOn))
+            }
+            return states
+        }
+
+        func webApp(_ app: WebApp) -> [ResourceState] {
+            let spec = app.spec
+            guard let server = webServer(of: spec.account) else { return [] }
+            let user = spec.user ?? spec.account
+            let path = spec.path ?? home(ofUser: user, account: spec.account) + "/webapps/" + app.name
+            var fields = [
+                Field("account", .scalar(spec.account)),
+                Field("user", .scalar(user)),
+                Field("type", .scalar(spec.type.rawValue)),
+                Field("path", .scalar(path)),
+            ]
+            if let root = spec.publicRoot { fields.append(Field("publicRoot", .scalar(root))) }
+            if let php = spec.php {
+                fields += [
+                    Field("php.version", .scalar(php.version)),
+                    Field("php.processes", .scalar(String(php.processes))),
+                    Field("php.timeout", .scalar(String(php.timeout.seconds))),
+                    Field("php.ini", .list(php.ini.map { "\($0.key)=\($0.value)" })),
+                ]
+            }
+            fields.append(Field("domains", .list(spec.domains.map { $0.lowercased() }.sorted())))
+            if let tls = spec.tls {
+                fields += [Field("tls.certificate", .scalar(tls.certificate)), Field("tls.key", .scalar(tls.key))]
+            }
+            var dependsOn = [ResourceID(.account, spec.account)]
+            if users[user] != nil { dependsOn.append(ResourceID(.systemUser, user)) }
+            for name in spec.domains {
+                if let zone = zone(containing: name.lowercased()) { dependsOn.append(ResourceID(.domain, zone)) }
+            }
+            return [
+                ResourceState(
+                    id: ResourceID(.webApp, app.name), server: server, account: spec.account, phase: Phase.webApp,
+                    fields: fields, dependsOn: dependsOn)
+            ]
+        }
+
+        /// The zone that serves a name: the nearest Domain above it, or the zone that Domain merged into.
+        func zone(containing fqdn: String) -> String? {
+            var candidate = Substring(fqdn)
+            while true {
+                if let zone = zones[String(candidate)] { return zone }
+                guard let dot = candidate.firstIndex(of: ".") else { return nil }
+                candidate = candidate[candidate.index(after: dot)...]
+            }
+        }
+    }
+}

@@ -1,0 +1,234 @@
+import Manifests
+
+/// The planner: a pure function from what git asks for and what was applied to the changes that get there.
+public enum Planner {
+    /// A resource on a server.
+    public struct Key: Sendable, Hashable {
+        public var server: String
+        public var id: ResourceID
+
+        public init(server: String, id: ResourceID) {
+            self.server = server
+            self.id = id
+        }
+    }
+
+    public struct Input: Sendable {
+        /// The revision planned.
+        public var revision: String
+        public var desired: [ResourceState]
+        /// The servers the manifests declare: inventory entries of a server no longer declared cannot be
+        /// reached, so they are reported, not deleted.
+        public var servers: Set<String>
+        public var applied: AppliedState
+        /// The applied form of resources as of the revision each was last applied from, for field-level diffs
+        /// and for deletes; a missing key means that revision could not be read.
+        public var previous: [Key: ResourceState]
+        public var safety: SafetyPolicy
+        public var allowMassDelete: Bool
+        /// Plan only these servers (`--server`); nil means all.
+        public var only: Set<String>?
+
+        public init(
+            revision: String, desired: [ResourceState], servers: Set<String>, applied: AppliedState,
+            previous: [Key: ResourceState] = [:], safety: SafetyPolicy = SafetyPolicy(), allowMassDelete: Bool = false,
+            only: Set<String>? = nil
+        ) {
+            self.revision = revision
+            self.desired = desired
+            self.servers = servers
+            self.applied = applied
+            self.previous = previous
+            self.safety = safety
+            self.allowMassDelete = allowMassDelete
+            self.only = only
+        }
+    }
+
+    /// The inventory entries whose previous applied form the planner will need: those that change or go.
+    /// Callers load just these from their revisions before calling `plan`.
+    public static func needed(desired: [ResourceState], applied: AppliedState) -> [String: Set<Key>] {
+        let hashes = Dictionary(
+            desired.map { (Key(server: $0.server, id: $0.id), $0.hash) }, uniquingKeysWith: { a, _ in a })
+        var needed: [String: Set<Key>] = [:]
+        for (server, entries) in applied.servers {
+            for entry in entries where hashes[Key(server: server, id: entry.id)] != entry.hash {
+                needed[entry.revision, default: []].insert(Key(server: server, id: entry.id))
+            }
+        }
+        return needed
+    }
+
+    public static func plan(_ input: Input) -> Plan {
+        func included(_ server: String) -> Bool { input.only?.contains(server) ?? true }
+        var inventory: [Key: InventoryEntry] = [:]
+        for (server, entries) in input.applied.servers {
+            for entry in entries { inventory[Key(server: server, id: entry.id)] = entry }
+        }
+        var desiredKeys = Set<Key>()
+        var creates: [ResourceState] = []
+        var changes: [Change] = []
+        var notices: [Plan.Notice] = []
+        for state in input.desired {
+            let key = Key(server: state.server, id: state.id)
+            guard desiredKeys.insert(key).inserted, included(state.server) else { continue }
+            guard let entry = inventory[key] else {
+                creates.append(state)
+                continue
+            }
+            guard entry.hash != state.hash else { continue }
+            changes.append(change(to: state, from: entry, previous: input.previous[key], applied: input.applied))
+        }
+
+        // What the inventory holds and git no longer asks for: deletes, or a move when a create on the same
+        // server takes its place.
+        var deletes: [InventoryEntry: String] = [:]
+        for (key, entry) in inventory where !desiredKeys.contains(key) && included(key.server) {
+            if input.servers.contains(key.server) {
+                deletes[entry] = key.server
+            } else {
+                notices.append(
+                    Plan.Notice(
+                        reason: .serverGone, id: entry.id,
+                        message:
+                            "\(entry.id) on \(key.server) is left as it is: the Server \(key.server) is no longer declared, so Baton cannot reach it"
+                    ))
+            }
+        }
+        for state in creates {
+            if let (entry, old) = renamed(state, among: deletes, previous: input.previous) {
+                deletes[entry] = nil
+                var move = change(to: state, from: entry, previous: old, applied: input.applied)
+                move.action = .move
+                move.from = Change.Origin(name: entry.id.name, account: entry.account, owner: old.scalar("user"))
+                changes.append(move)
+            } else {
+                changes.append(
+                    Change(
+                        action: .create, id: state.id, server: state.server, account: state.account,
+                        fields: state.fields.map { FieldChange(field: $0.name, old: nil, new: $0.value) },
+                        hash: state.hash, lastState: lastState(state.id, input.applied)))
+            }
+        }
+        for (entry, server) in deletes {
+            let old = input.previous[Key(server: server, id: entry.id)]
+            changes.append(
+                Change(
+                    action: .delete, id: entry.id, server: server, account: entry.account,
+                    fields: old?.fields.map { FieldChange(field: $0.name, old: $0.value, new: nil) } ?? [],
+                    oldHash: entry.hash, lastState: lastState(entry.id, input.applied),
+                    previousUnknown: old == nil))
+        }
+
+        // Removed from git, never applied: nothing of it is on a server, so nothing is deleted.
+        let desiredIDs = Set(input.desired.map(\.id))
+        let managed = Set(inventory.keys.map(\.id))
+        for id in input.applied.known.keys.sorted() where !desiredIDs.contains(id) && !managed.contains(id) {
+            notices.append(
+                Plan.Notice(
+                    reason: .notInInventory, id: id,
+                    message:
+                        "\(id) was removed from git but no server's inventory lists it (last state: \(input.applied.known[id] ?? "unknown")): nothing to delete"
+                ))
+        }
+
+        let phases = Dictionary(
+            input.desired.map { ($0.id, $0.phase) } + input.previous.values.map { ($0.id, $0.phase) },
+            uniquingKeysWith: { a, _ in a })
+        let ordered = order(changes, phases: phases)
+        return Plan(
+            revision: input.revision, appliedRevision: input.applied.revision, appliedDigest: input.applied.digest,
+            changes: ordered, notices: notices,
+            refusals: input.allowMassDelete ? [] : refusals(ordered, applied: input.applied, safety: input.safety))
+    }
+
+    /// Fields whose change cannot be made in place: the resource is deleted and created again.
+    static let replacing: [Kind: Set<String>] = [
+        .systemUser: ["account", "main"],
+        .domain: ["role"],
+    ]
+
+    /// Fields that name the owner: a change of these alone is a move, which cleans up the old place.
+    static let owning: [Kind: Set<String>] = [
+        .domain: ["account"],
+        .webApp: ["account", "user"],
+    ]
+
+    static func change(
+        to state: ResourceState, from entry: InventoryEntry, previous: ResourceState?, applied: AppliedState
+    ) -> Change {
+        var result = Change(
+            action: .update, id: state.id, server: state.server, account: state.account, hash: state.hash,
+            oldHash: entry.hash, lastState: lastState(state.id, applied), previousUnknown: previous == nil)
+        guard let previous else { return result }
+        result.fields = diff(previous.fields, state.fields, replacing: replacing[state.id.kind] ?? [])
+        let changed = Set(result.fields.map(\.field))
+        if result.fields.contains(where: \.forcesReplacement) {
+            result.action = .replace
+        } else if !changed.isDisjoint(with: owning[state.id.kind] ?? []) {
+            result.action = .move
+            result.from = Change.Origin(
+                name: entry.id.name, account: previous.account, owner: previous.scalar("user"))
+        }
+        return result
+    }
+
+    static func diff(_ old: [Field], _ new: [Field], replacing: Set<String>) -> [FieldChange] {
+        let before = Dictionary(old.map { ($0.name, $0.value) }, uniquingKeysWith: { a, _ in a })
+        let after = Dictionary(new.map { ($0.name, $0.value) }, uniquingKeysWith: { a, _ in a })
+        var names = new.map(\.name)
+        names += old.map(\.name).filter { after[$0] == nil }
+        return names.compactMap { name in
+            guard before[name] != after[name] else { return nil }
+            return FieldChange(
+                field: name, old: before[name], new: after[name], forcesReplacement: replacing.contains(name))
+        }
+    }
+
+    /// A web app created on a server where one of another name is deleted, in the same directory: renamed in
+    /// place, so the backend moves its pool and server block instead of archiving the files.
+    static func renamed(
+        _ state: ResourceState, among deletes: [InventoryEntry: String], previous: [Key: ResourceState]
+    ) -> (InventoryEntry, ResourceState)? {
+        guard state.id.kind == .webApp, let path = state.scalar("path") else { return nil }
+        for (entry, server) in deletes.sorted(by: { $0.key.id < $1.key.id })
+        where server == state.server && entry.id.kind == .webApp {
+            if let old = previous[Key(server: server, id: entry.id)], old.scalar("path") == path {
+                return (entry, old)
+            }
+        }
+        return nil
+    }
+
+    static func lastState(_ id: ResourceID, _ applied: AppliedState) -> String? {
+        guard let state = applied.known[id], state != "Applied" else { return nil }
+        return state
+    }
+
+    /// Per server, deletes first and in reverse applying order (web apps before the users and zones they
+    /// need), then everything else in applying order; by account, then phase, then name. Accounts are
+    /// independent of each other, so grouping by account keeps every dependency in order.
+    static func order(_ changes: [Change], phases: [ResourceID: Int]) -> [Change] {
+        changes.sorted { a, b in
+            if a.server != b.server { return a.server < b.server }
+            let (da, db) = (a.action == .delete, b.action == .delete)
+            if da != db { return da }
+            if a.account != b.account { return a.account < b.account }
+            let (pa, pb) = (phases[a.id] ?? 0, phases[b.id] ?? 0)
+            if pa != pb { return da ? pa > pb : pa < pb }
+            return a.id < b.id
+        }
+    }
+
+    static func refusals(_ changes: [Change], applied: AppliedState, safety: SafetyPolicy) -> [Plan.Refusal] {
+        let destructive = changes.filter(\.action.isDestructive)
+        guard destructive.count >= safety.minimum else { return [] }
+        let perServer = Dictionary(grouping: destructive, by: \.server)
+        return perServer.keys.sorted().compactMap { server in
+            let count = perServer[server]!.count
+            let managed = applied.servers[server]?.count ?? 0
+            guard Double(count) * 100 > safety.threshold * Double(managed) else { return nil }
+            return Plan.Refusal(server: server, destructive: count, managed: managed, threshold: safety.threshold)
+        }
+    }
+}

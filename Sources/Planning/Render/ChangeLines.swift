@@ -1,0 +1,93 @@
+/// The lines that describe one change under its header, shared by the text and Markdown forms.
+enum ChangeLines {
+    static func header(_ change: Change) -> String {
+        var line = "\(change.action.symbol) \(change.id.kind.rawValue) \(change.id.name)"
+        if let from = change.from {
+            var was: [String] = []
+            if from.name != change.id.name { was.append("name \(from.name)") }
+            if from.account != change.account { was.append("account \(from.account)") }
+            let newUser = change.fields.first { $0.field == "user" }?.new?.text
+            if let owner = from.owner, let newUser, owner != newUser { was.append("user \(owner)") }
+            if !was.isEmpty { line += " (from \(was.joined(separator: ", ")))" }
+        }
+        if let state = change.lastState { line += " [last apply: \(state)]" }
+        return line
+    }
+
+    /// Field lines: `name: old -> new`, lists as added and removed items, secrets as `(sensitive)`.
+    static func fields(_ change: Change) -> [String] {
+        if change.previousUnknown && change.action != .create {
+            return ["(field changes unknown: the revision last applied is not in this repository)"]
+        }
+        if change.action == .delete { return [] }
+        var lines: [String] = []
+        for field in change.fields {
+            let forced = field.forcesReplacement ? " (forces replacement)" : ""
+            switch (field.old, field.new) {
+            case (.list(let old)?, .list(let new)?):
+                let (removed, added) = listDiff(old, new)
+                lines.append("\(field.field):\(forced)")
+                lines += removed.map { "  - \(quote($0))" } + added.map { "  + \(quote($0))" }
+            case (nil, .list(let new)?):
+                if new.isEmpty { continue }
+                lines.append("\(field.field):")
+                lines += new.map { "  + \(quote($0))" }
+            case (.list(let old)?, nil):
+                lines.append("\(field.field):")
+                lines += old.map { "  - \(quote($0))" }
+            case (nil, let new?):
+                lines.append("\(field.field): \(show(new))")
+            default:
+                lines.append(
+                    "\(field.field): \(field.old.map(show) ?? "(none)") -> \(field.new.map(show) ?? "(none)")\(forced)")
+            }
+        }
+        return lines
+    }
+
+    static func show(_ value: FieldValue) -> String {
+        switch value {
+        case .scalar(let s): quote(s)
+        case .list(let items): "[" + items.map(quote).joined(separator: ", ") + "]"
+        case .sensitive: "(sensitive)"
+        }
+    }
+
+    /// Quoted, with control characters escaped: a value never breaks a line of the plan.
+    static func quote(_ s: String) -> String {
+        var out = "\""
+        for scalar in s.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case _ where scalar.value < 0x20 || scalar.value == 0x7F: out += "\\x" + String(scalar.value, radix: 16)
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        return out + "\""
+    }
+
+    /// Items removed and added, as multisets, each in its original order.
+    static func listDiff(_ old: [String], _ new: [String]) -> (removed: [String], added: [String]) {
+        var counts: [String: Int] = [:]
+        for item in new { counts[item, default: 0] += 1 }
+        var removed: [String] = []
+        for item in old {
+            if let n = counts[item], n > 0 { counts[item] = n - 1 } else { removed.append(item) }
+        }
+        var remaining: [String: Int] = [:]
+        for item in old { remaining[item, default: 0] += 1 }
+        var added: [String] = []
+        for item in new {
+            if let n = remaining[item], n > 0 { remaining[item] = n - 1 } else { added.append(item) }
+        }
+        return (removed, added)
+    }
+}
+
+extension FieldValue {
+    var text: String? {
+        if case .scalar(let s) = self { return s }
+        return nil
+    }
+}

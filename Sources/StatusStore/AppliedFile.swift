@@ -1,0 +1,67 @@
+import Manifests
+
+/// `applied.yaml`: the last revision applied, when, by which run, and a summary per server.
+public struct AppliedFile: Sendable, Hashable {
+    public static let path = "applied.yaml"
+    public static let formatVersion = 1
+
+    public struct ServerSummary: Sendable, Hashable {
+        public var revision: String
+        public var time: String
+        public var run: String
+        /// The run's state on that server (`SUCCESS`, `FAILURE`, ...).
+        public var state: String
+        public var changes: Int
+        public var failed: Int
+
+        public init(revision: String, time: String, run: String, state: String, changes: Int, failed: Int) {
+            self.revision = revision
+            self.time = time
+            self.run = run
+            self.state = state
+            self.changes = changes
+            self.failed = failed
+        }
+    }
+
+    public var revision: String
+    public var time: String
+    public var run: String
+    public var servers: [String: ServerSummary]
+
+    public init(revision: String, time: String, run: String, servers: [String: ServerSummary] = [:]) {
+        self.revision = revision
+        self.time = time
+        self.run = run
+        self.servers = servers
+    }
+
+    public func render() -> String {
+        var out = "# Written by Baton: the last revision applied. Do not edit.\n"
+        out += "formatVersion: \(Self.formatVersion)\n"
+        out += "revision: \(YAMLText.quoted(revision))\ntime: \(YAMLText.quoted(time))\nrun: \(YAMLText.quoted(run))\n"
+        out += servers.isEmpty ? "servers: {}\n" : "servers:\n"
+        for name in servers.keys.sorted() {
+            let s = servers[name]!
+            out +=
+                "  \(YAMLText.quoted(name)): {revision: \(YAMLText.quoted(s.revision)), time: \(YAMLText.quoted(s.time)), "
+            out +=
+                "run: \(YAMLText.quoted(s.run)), state: \(YAMLText.quoted(s.state)), changes: \(s.changes), failed: \(s.failed)}\n"
+        }
+        return out
+    }
+
+    public static func parse(_ bytes: [UInt8], file: String = path) throws -> AppliedFile {
+        let root = try StatusNode.parse(bytes, file: file)
+        try FormatVersion.check(root, supported: formatVersion)
+        var applied = AppliedFile(
+            revision: try root.string("revision"), time: try root.string("time"), run: try root.string("run"))
+        for (name, s) in try root.optional("servers")?.pairs() ?? [] {
+            applied.servers[name] = ServerSummary(
+                revision: try s.string("revision"), time: try s.string("time"), run: try s.string("run"),
+                state: try s.string("state"), changes: try s.required("changes").int(),
+                failed: try s.required("failed").int())
+        }
+        return applied
+    }
+}

@@ -1,0 +1,91 @@
+import GitStore
+import Manifests
+import Planning
+
+/// The status branch of a repository: where Baton records what it applied. Reading never touches the work
+/// tree; a branch that does not exist yet reads as nothing applied.
+public struct StatusBranch: Sendable {
+    public static let defaultName = "baton/status"
+
+    public let repository: GitRepository
+    public let name: String
+
+    public init(repository: GitRepository, name: String = StatusBranch.defaultName) {
+        self.repository = repository
+        self.name = name
+    }
+
+    /// The branch's tip: the local branch, else the remote-tracking one that a fetch brought (`origin`).
+    public func tip() throws -> ObjectID? {
+        if let local = try repository.reference("refs/heads/" + name) { return local }
+        return try repository.reference("refs/remotes/origin/" + name)
+    }
+
+    /// What the branch holds at its tip, parsed: the applied state the planner reads, and the files a run
+    /// updates.
+    public struct Snapshot: Sendable {
+        public var tip: ObjectID?
+        public var applied: AppliedFile?
+        public var inventory: [String: [InventoryFile.Entry]]
+        public var state: AppliedState
+
+        public static let empty = Snapshot(tip: nil, applied: nil, inventory: [:], state: .empty)
+    }
+
+    /// What was applied, as of the branch's tip.
+    public func read() throws -> AppliedState { try snapshot().state }
+
+    public func snapshot() throws -> Snapshot {
+        guard let tip = try tip() else { return .empty }
+        return try snapshot(at: tip)
+    }
+
+    public func snapshot(at tip: ObjectID) throws -> Snapshot {
+        let label = { (path: String) in "\(name):\(path)" }
+        guard let appliedBytes = try repository.file(atRoot: AppliedFile.path, commit: tip) else {
+            throw StatusError(file: label(AppliedFile.path), message: "the status branch has no \(AppliedFile.path)")
+        }
+        let inventoryBytes = try repository.file(atRoot: InventoryFile.path, commit: tip) ?? []
+        let applied = try AppliedFile.parse(appliedBytes, file: label(AppliedFile.path))
+        let inventory =
+            inventoryBytes.isEmpty ? [:] : try InventoryFile.parse(inventoryBytes, file: label(InventoryFile.path))
+        var known: [ResourceID: String] = [:]
+        var servers: [String: [InventoryEntry]] = [:]
+        for (server, items) in inventory {
+            servers[server] = items.map(\.entry)
+            for item in items { known[item.entry.id] = item.state ?? "Applied" }
+        }
+        // Status files matter to the plan only for resources no inventory lists (a create that failed):
+        // read just those, so a big branch costs a tree listing, not a parse per resource.
+        for (path, blob) in try repository.files(under: "status", at: tip) {
+            guard let id = ResourceStatusFile.id(ofPath: path), known[id] == nil else { continue }
+            known[id] = try ResourceStatusFile.parse(try repository.blob(blob), file: label(path)).state
+        }
+        var digest = SHA256()
+        digest.update(appliedBytes)
+        digest.update(Array("\n--\n".utf8))
+        digest.update(inventoryBytes)
+        let state = AppliedState(
+            revision: applied.revision, time: applied.time, servers: servers, known: known,
+            digest: "sha256:" + digest.hexDigest())
+        return Snapshot(tip: tip, applied: applied, inventory: inventory, state: state)
+    }
+
+    /// Commits a run's files on top of `snapshot` (compare-and-swap: a branch that moved meanwhile is an
+    /// error the caller retries after reading again). The applied revision becomes a second parent, so it
+    /// stays reachable from the branch even when the manifests' history is rewritten.
+    public func commit(_ files: [String: [UInt8]?], on snapshot: Snapshot, applied revision: ObjectID?, message: String)
+        throws -> ObjectID
+    {
+        var tip = snapshot.tip
+        if tip == nil, revision != nil {
+            // A root commit of its own first: the branch's first parents are then its own history, and
+            // the applied revisions hang off as second parents.
+            tip = try repository.commit(
+                branch: name, updates: [:], message: "baton: status branch", expectedTip: .some(nil))
+        }
+        return try repository.commit(
+            branch: name, updates: files, message: message, extraParents: revision.map { [$0] } ?? [],
+            expectedTip: .some(tip))
+    }
+}

@@ -1,0 +1,33 @@
+import Foundation
+import Manifests
+import Validation
+
+/// Load and validate, the stage `validate`, `plan` and `apply` share: the same diagnostics everywhere.
+struct CheckedManifests {
+    var manifests: ManifestSet
+    var diagnostics: [Diagnostic]
+    var files: Int
+
+    var hasErrors: Bool { diagnostics.contains { $0.severity == .error } }
+
+    static func check(
+        _ source: some ManifestSource, config: RepositoryConfig, zoneChecker: ZoneCheckerChoice?, zoneCache: Bool,
+        parseCache: ParseCache? = nil, timing: (String) -> Void = { _ in }
+    ) throws -> CheckedManifests {
+        let started = Date()
+        let loaded = try ManifestLoader.load(source, cache: parseCache)
+        let loadedAt = Date()
+        let findings = Validator.validate(loaded.manifests)
+        let rulesAt = Date()
+        let zoneChecks = try ZoneCheckerChoice.stage(
+            zoneChecker, config: config, cache: zoneCache, notice: { Terminal.error($0) })
+        let zoneFindings = zoneChecks?.run(loaded.manifests) ?? []
+        timing(
+            "loaded in \(loadedAt.timeIntervalSince(started))s, rules in \(rulesAt.timeIntervalSince(loadedAt))s, zones in \(Date().timeIntervalSince(rulesAt))s"
+        )
+        return CheckedManifests(
+            manifests: loaded.manifests,
+            diagnostics: (loaded.diagnostics + findings + zoneFindings).sorted(by: Diagnostic.reportOrder),
+            files: loaded.files)
+    }
+}

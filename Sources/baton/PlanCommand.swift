@@ -1,0 +1,118 @@
+import ArgumentParser
+import Foundation
+import GitStore
+import Logging
+import Manifests
+import Planning
+import StatusStore
+
+enum PlanFormat: String, ExpressibleByArgument, CaseIterable {
+    case text, json, markdown
+}
+
+struct PlanCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "plan",
+        abstract: "Show what applying a revision would change, per server, in order.",
+        discussion: """
+            Plans REV of the repository against the applied state on the status branch (baton/status, or \
+            `statusBranch:` in baton.yaml; the remote-tracking origin/baton/status when there is no local one).
+            Exit status: 0 no changes, 2 changes, 1 any error (invalid manifests, a refused mass delete, a \
+            repository or status branch that cannot be read).
+            """
+    )
+
+    @Option(help: "The git repository (a work tree, a folder inside one, or a bare repository).")
+    var repo: String = "."
+
+    @Option(help: "The revision to plan: a branch, tag, id or HEAD~2.")
+    var rev: String = "HEAD"
+
+    @Option(name: .customLong("server"), help: "Plan only this server (repeatable).")
+    var servers: [String] = []
+
+    @Option(help: "Output format: text, json or markdown (for a pull-request comment).")
+    var format: PlanFormat = .text
+
+    @Option(help: "Also save the plan (JSON, with the revision and the applied state's hash) to FILE.")
+    var out: String?
+
+    @Flag(help: "Plan deletes beyond the mass-delete threshold (baton.yaml `safety:`).")
+    var allowMassDelete = false
+
+    @Flag(help: "Fetch the status branch from origin first.")
+    var fetch = false
+
+    @Option(help: "Which checker checks the rendered zones: builtin, named-checkzone, both or none.")
+    var zoneChecker: ZoneCheckerChoice?
+
+    @Flag(help: "Check every zone again instead of reusing cached results.")
+    var noCache = false
+
+    /// For the benchmark: plan this revision first in the same process, as the daemon would have, then time
+    /// the plan of `--rev` with what that left in the parse cache.
+    @Option(help: ArgumentHelp(visibility: .private))
+    var warmFrom: String?
+
+    func run() throws {
+        var logger = Logger(label: "baton.plan")
+        if ProcessInfo.processInfo.environment["BATON_DEBUG"] != nil { logger.logLevel = .debug }
+        let planned: Planned
+        let cache = ParseCache()
+        do {
+            if let warmFrom {
+                _ = try Planned.make(
+                    repo: repo, rev: warmFrom, fetch: false, zoneChecker: zoneChecker, zoneCache: !noCache,
+                    allowMassDelete: allowMassDelete, servers: servers, logger: logger, parseCache: cache)
+                cache.resetCounters()
+            }
+            let started = Date()
+            planned = try Planned.make(
+                repo: repo, rev: rev, fetch: fetch, zoneChecker: zoneChecker, zoneCache: !noCache,
+                allowMassDelete: allowMassDelete, servers: servers, logger: logger, parseCache: cache)
+            if warmFrom != nil {
+                Terminal.error(
+                    String(
+                        format: "re-plan: %.0f ms, parse cache %d hits, %d misses",
+                        Date().timeIntervalSince(started) * 1000, cache.hits, cache.misses))
+            }
+        } catch let failure as PlanFailure {
+            Terminal.error("baton: \(failure)")
+            throw ExitStatus.invalid
+        }
+        if let diagnostics = planned.invalid {
+            let report = DiagnosticReport(diagnostics: diagnostics, color: Terminal.useColor)
+            switch format {
+            case .json: print(report.json())
+            case .text, .markdown: print(report.text(), terminator: "")
+            }
+            Terminal.error("baton: the manifests at \(rev) are not valid: nothing planned")
+            throw ExitStatus.invalid
+        }
+        let plan = planned.plan
+        if let out {
+            do {
+                try Data(PlanJSON.render(plan).utf8).write(to: URL(fileURLWithPath: out), options: .atomic)
+            } catch {
+                Terminal.error("baton: cannot write the plan to \(out): \(error.localizedDescription)")
+                throw ExitStatus.invalid
+            }
+        }
+        switch format {
+        case .text: print(PlanText.render(plan, color: Terminal.useColor), terminator: "")
+        case .json: print(PlanJSON.render(plan), terminator: "")
+        case .markdown:
+            let hint =
+                "run `baton plan --rev \(String(plan.revision.prefix(12)))` to see it"
+                + (out.map { ", or read the saved plan `\($0)`" } ?? "")
+            print(PlanMarkdown.render(plan, fullPlanHint: hint), terminator: "")
+        }
+        if !plan.refusals.isEmpty {
+            for refusal in plan.refusals {
+                Terminal.error("baton: refused: \(refusal.message); pass --allow-mass-delete once reviewed")
+            }
+            throw ExitStatus.invalid
+        }
+        if !plan.isEmpty { throw ExitStatus.changes }
+    }
+}

@@ -1,0 +1,124 @@
+import Foundation
+import GitStore
+import Logging
+import Manifests
+import Planning
+import StatusStore
+
+/// A revision planned against the status branch: the I/O around the pure planner (read the revision, read
+/// the applied state, reload what was applied from its own revisions for field-level diffs).
+struct Planned {
+    var plan: Plan
+    /// Set when the revision's manifests are not valid: nothing is planned then.
+    var invalid: [Diagnostic]?
+    var manifests: ManifestSet
+    /// The status branch the plan was made against.
+    var statusBranch: String = StatusBranch.defaultName
+
+    static func make(
+        repo: String, rev: String, fetch: Bool, zoneChecker: ZoneCheckerChoice?, zoneCache: Bool,
+        allowMassDelete: Bool, servers only: [String], logger: Logger, parseCache: ParseCache = ParseCache()
+    ) throws -> Planned {
+        let started = Date()
+        let repository: GitRepository
+        do {
+            repository = try GitRepository(path: repo)
+        } catch {
+            throw PlanFailure("\(repo) is not a git repository (nor inside one): \(gitMessage(error))")
+        }
+        let commit: ObjectID
+        do {
+            commit = try repository.resolve(rev)
+        } catch {
+            throw PlanFailure(
+                "revision '\(rev)' does not exist in \(repository.path): \(gitMessage(error)); name a branch, tag or commit id"
+            )
+        }
+        let config: RepositoryConfig
+        do {
+            config = try RepositoryConfig.parse(
+                try repository.file(RepositoryConfig.fileName, at: commit.description) ?? [])
+        } catch {
+            throw PlanFailure("\(error)")
+        }
+        let branch = StatusBranch(repository: repository, name: config.statusBranch)
+        if fetch {
+            do {
+                try repository.fetch(
+                    from: "origin", refspecs: ["+refs/heads/\(branch.name):refs/remotes/origin/\(branch.name)"])
+            } catch {
+                throw PlanFailure("cannot fetch \(branch.name) from origin: \(gitMessage(error))")
+            }
+        }
+        let checked: CheckedManifests
+        do {
+            checked = try CheckedManifests.check(
+                try repository.source(at: commit.description), config: config, zoneChecker: zoneChecker,
+                zoneCache: zoneCache, parseCache: parseCache, timing: { logger.debug("\($0)") })
+        } catch {
+            throw PlanFailure("cannot read \(rev): \(error)")
+        }
+        if checked.hasErrors {
+            return Planned(
+                plan: Plan(revision: commit.description, appliedRevision: nil, appliedDigest: "", changes: []),
+                invalid: checked.diagnostics, manifests: checked.manifests)
+        }
+        let loadedAt = Date()
+        let applied: AppliedState
+        do {
+            applied = try branch.read()
+        } catch {
+            throw PlanFailure("cannot read the status branch \(branch.name): \(error)")
+        }
+        let readAt = Date()
+        let desired = ResourceStates.build(checked.manifests)
+        let builtAt = Date()
+        let previous = try previousStates(
+            Planner.needed(desired: desired, applied: applied), repository: repository, cache: parseCache)
+        logger.debug(
+            "desired states in \(builtAt.timeIntervalSince(readAt))s, previous states in \(Date().timeIntervalSince(builtAt))s"
+        )
+        let unknown = Set(only).subtracting(checked.manifests.servers.map(\.name))
+        if let name = unknown.sorted().first {
+            throw PlanFailure("--server \(name): no Server of that name is declared at \(rev)")
+        }
+        let plan = Planner.plan(
+            Planner.Input(
+                revision: commit.description, desired: desired, servers: Set(checked.manifests.servers.map(\.name)),
+                applied: applied, previous: previous,
+                safety: SafetyPolicy(threshold: config.deleteThreshold, minimum: config.deleteMinimum),
+                allowMassDelete: allowMassDelete, only: only.isEmpty ? nil : Set(only)))
+        logger.debug(
+            "checked in \(loadedAt.timeIntervalSince(started))s, status read in \(readAt.timeIntervalSince(loadedAt))s, planned in \(Date().timeIntervalSince(readAt))s"
+        )
+        return Planned(plan: plan, invalid: nil, manifests: checked.manifests, statusBranch: branch.name)
+    }
+
+    /// The applied form of the resources that change or go, rebuilt from the revision each was applied
+    /// from. The parse cache already holds every blob the planned revision shares with those revisions.
+    static func previousStates(
+        _ needed: [String: Set<Planner.Key>], repository: GitRepository, cache: ParseCache
+    ) throws -> [Planner.Key: ResourceState] {
+        var previous: [Planner.Key: ResourceState] = [:]
+        for (revision, keys) in needed.sorted(by: { $0.key < $1.key }) {
+            guard let id = try? repository.resolve(revision), repository.hasCommit(id) else {
+                if repository.isShallow {
+                    throw PlanFailure(
+                        "the revision last applied (\(revision)) is not in this shallow clone: fetch the whole history "
+                            + "(git fetch --unshallow, or fetch-depth: 0 in actions/checkout) and the status branch")
+                }
+                continue  // history rewritten and collected: the plan says the field diffs are unknown
+            }
+            let loaded = try ManifestLoader.load(try repository.source(at: revision), cache: cache)
+            for state in ResourceStates.build(loaded.manifests, only: Set(keys.map(\.id))) {
+                let key = Planner.Key(server: state.server, id: state.id)
+                if keys.contains(key) { previous[key] = state }
+            }
+        }
+        return previous
+    }
+
+    static func gitMessage(_ error: Error) -> String {
+        (error as? GitError)?.message ?? "\(error)"
+    }
+}

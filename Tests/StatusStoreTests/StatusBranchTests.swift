@@ -1,0 +1,175 @@
+import Foundation
+import GitStore
+import Manifests
+import Planning
+import StatusStore
+import XCTest
+
+/// Status branches built by hand with the git CLI, read back through libgit2.
+final class StatusBranchTests: XCTestCase {
+    var root: URL!
+    var work: URL { root.appendingPathComponent("work") }
+
+    override func setUpWithError() throws {
+        root = FileManager.default.temporaryDirectory.appendingPathComponent("baton-status-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
+        try git("init", "-q")
+        try write(
+            "accounts/acme/account.yaml",
+            "apiVersion: baton/v1\nkind: Account\nmetadata: {name: acme}\nspec: {contact: a@example.com}\n")
+        try git("add", "-A")
+        try git("commit", "-q", "-m", "manifests")
+    }
+
+    override func tearDown() {
+        try? FileManager.default.removeItem(at: root)
+    }
+
+    @discardableResult
+    func git(_ args: String...) throws -> String {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/git")
+        p.arguments =
+            ["-c", "user.name=Test", "-c", "user.email=test@example.com", "-c", "init.defaultBranch=main"] + args
+        p.currentDirectoryURL = work
+        let out = Pipe()
+        p.standardOutput = out
+        p.standardError = FileHandle.nullDevice
+        try p.run()
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        XCTAssertEqual(p.terminationStatus, 0, "git \(args.joined(separator: " "))")
+        return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    func write(_ path: String, _ text: String) throws {
+        let url = work.appendingPathComponent(path)
+        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try text.write(to: url, atomically: true, encoding: .utf8)
+    }
+
+    /// Makes `baton/status` by hand (an orphan branch holding just `files`), then returns to main.
+    func makeStatusBranch(_ files: [String: String]) throws {
+        try git("checkout", "-q", "--orphan", "baton/status")
+        try git("rm", "-rq", "--cached", ".")
+        for (path, text) in files { try write(path, text) }
+        try git("add", "-A")
+        try git("commit", "-q", "-m", "status by hand")
+        try git("checkout", "-q", "-f", "main")
+        try git("clean", "-fdq")
+    }
+
+    static let applied = """
+        formatVersion: 1
+        revision: "aaaa"
+        time: "2026-12-01T10:00:00Z"
+        run: "run-1"
+        servers:
+          "web1": {revision: "aaaa", time: "2026-12-01T10:00:00Z", run: "run-1", state: "SUCCESS", changes: 2, failed: 0}
+        """
+
+    static let inventory = """
+        formatVersion: 1
+        servers:
+          "web1":
+            - {kind: Account, name: "acme", account: "acme", hash: "sha256:1", revision: "aaaa"}
+            - {kind: WebApp, name: "shop", account: "acme", hash: "sha256:2", revision: "aaaa", state: "Failed"}
+          "ns1":
+            []
+        """
+
+    func testNoBranchMeansNothingApplied() throws {
+        let state = try StatusBranch(repository: try GitRepository(path: work.path)).read()
+        XCTAssertEqual(state, .empty)
+        XCTAssertNil(state.revision)
+    }
+
+    func testReadsABranchBuiltByHand() throws {
+        try makeStatusBranch([
+            "applied.yaml": Self.applied, "inventory.yaml": Self.inventory,
+            "status/Domain/old.example.yaml": """
+            kind: Domain
+            name: "old.example"
+            account: "acme"
+            state: Failed
+            appliedRevision: null
+            specHash: "sha256:3"
+            servers: []
+            lastTransitionTime: "2026-12-01T10:00:00Z"
+            message: "named-checkzone: bad"
+            """,
+            "status/Account/acme.yaml": "not read: the inventory lists acme\n",
+        ])
+        let state = try StatusBranch(repository: try GitRepository(path: work.path)).read()
+        XCTAssertEqual(state.revision, "aaaa")
+        XCTAssertEqual(state.time, "2026-12-01T10:00:00Z")
+        XCTAssertEqual(state.servers["web1"]?.map(\.id.description), ["Account/acme", "WebApp/shop"])
+        XCTAssertEqual(state.servers["ns1"], [])
+        XCTAssertEqual(state.known[ResourceID(.webApp, "shop")], "Failed")
+        XCTAssertEqual(state.known[ResourceID(.account, "acme")], "Applied")
+        XCTAssertEqual(state.known[ResourceID(.domain, "old.example")], "Failed")
+        XCTAssertTrue(state.digest.hasPrefix("sha256:"))
+        XCTAssertNotEqual(state.digest, AppliedState.emptyDigest)
+        // The work tree and index were not touched, and main is still checked out.
+        XCTAssertEqual(try git("status", "--porcelain"), "")
+        XCTAssertEqual(try git("rev-parse", "--abbrev-ref", "HEAD"), "main")
+    }
+
+    func testTheRemoteTrackingBranchIsReadWhenThereIsNoLocalOne() throws {
+        try makeStatusBranch(["applied.yaml": Self.applied, "inventory.yaml": Self.inventory])
+        try git("update-ref", "refs/remotes/origin/baton/status", "baton/status")
+        try git("branch", "-q", "-D", "baton/status")
+        let state = try StatusBranch(repository: try GitRepository(path: work.path)).read()
+        XCTAssertEqual(state.revision, "aaaa")
+    }
+
+    func testCorruptFilesAreClearErrors() throws {
+        let cases: [(String, String, String, String)] = [
+            (
+                "inventory.yaml", "formatVersion: 1\nservers:\n  \"web1\":\n    - {kind: Account\n",
+                "inventory.yaml:4:",
+                "missing key 'name'"
+            ),
+            (
+                "inventory.yaml",
+                "formatVersion: 1\nservers:\n  \"web1\":\n    - {kind: Acount, name: \"a\", account: \"a\", hash: \"h\", revision: \"r\"}\n",
+                "inventory.yaml:4:", "unknown kind 'Acount'"
+            ),
+            (
+                "inventory.yaml",
+                "formatVersion: 1\nservers:\n  \"web1\":\n    - {kind: Account, name: \"a\", hash: \"h\", revision: \"r\"}\n",
+                "inventory.yaml:4:", "missing key 'account'"
+            ),
+            ("inventory.yaml", "formatVersion: 7\nservers: {}\n", "inventory.yaml:1:", "newer than this Baton reads"),
+            ("applied.yaml", "- a list\n", "applied.yaml:1:", "expected a mapping"),
+        ]
+        for (index, (file, text, position, message)) in cases.enumerated() {
+            var files = ["applied.yaml": Self.applied, "inventory.yaml": Self.inventory]
+            files[file] = text
+            if index > 0 { try git("branch", "-q", "-D", "baton/status") }
+            try makeStatusBranch(files)
+            XCTAssertThrowsError(
+                try StatusBranch(repository: try GitRepository(path: work.path)).read(), "case \(index)"
+            ) {
+                let text = "\($0)"
+                XCTAssertTrue(text.hasPrefix("baton/status:\(position)"), "case \(index): \(text)")
+                XCTAssertTrue(text.contains(message), "case \(index): \(text)")
+                XCTAssertTrue(text.contains("[status.format]"), text)
+                XCTAssertTrue(
+                    text.contains(file == "inventory.yaml" && index == 3 ? "upgrade Baton" : "delete the branch"), text)
+            }
+        }
+    }
+
+    func testAStatusFileWithAnUnknownStateIsAnError() throws {
+        try makeStatusBranch([
+            "applied.yaml": Self.applied, "inventory.yaml": Self.inventory,
+            "status/Domain/x.example.yaml":
+                "kind: Domain\nname: x.example\naccount: acme\nstate: Exploded\nspecHash: h\nservers: []\nlastTransitionTime: t\n",
+        ])
+        XCTAssertThrowsError(try StatusBranch(repository: try GitRepository(path: work.path)).read()) {
+            XCTAssertTrue("\($0)".contains("status/Domain/x.example.yaml:4:"), "\($0)")
+            XCTAssertTrue("\($0)".contains("unknown state 'Exploded'"), "\($0)")
+        }
+    }
+}
