@@ -1,4 +1,5 @@
 import CGit2
+import Manifests
 
 extension GitRepository {
     /// The commit a full reference name points to (e.g. "refs/heads/baton/status",
@@ -105,5 +106,85 @@ extension GitRepository {
         try GitError.check(peeled, "git_reference_peel(\(fullName))")
         defer { git_object_free(object) }
         return ObjectID(git_object_id(object)!.pointee)
+    }
+}
+
+extension GitRepository {
+    /// Some manifest files of a revision, by path relative to the opened folder; paths the revision does not
+    /// hold, and paths that are not manifests there (hidden, ignored, not YAML), are left out. Loading just
+    /// the files that differ from another revision costs what they cost.
+    public func source(at revision: String, only candidates: some Sequence<String>) throws -> RevisionSource {
+        let commit = try resolve(revision)
+        let inside = prefix.isEmpty ? "" : prefix + "/"
+        let ignore = IgnoreList(
+            String(decoding: try file(IgnoreList.fileName, at: commit.description) ?? [], as: UTF8.self))
+        let paths = candidates.filter { path in
+            ManifestPath.isManifest(path) && !path.split(separator: "/").contains { $0.hasPrefix(".") }
+                && !ignore.matches(path, isDirectory: false)
+                && !Self.folders(of: path).contains { ignore.matches($0, isDirectory: true) }
+        }
+        let blobs = try handles.use { repo in
+            try Self.blobIDs(repo, commit: commit, paths: paths.map { inside + $0 }).reduce(into: [String: ObjectID]())
+            {
+                $0[String($1.key.dropFirst(inside.count))] = $1.value
+            }
+        }
+        return RevisionSource(repository: self, commit: commit, blobs: blobs)
+    }
+
+    /// The names of the entries directly inside a folder of a commit (path from the repository root), or
+    /// empty when there is no such folder. Cheaper than `files(under:)` when only names matter.
+    public func names(in folder: String, at commit: ObjectID) throws -> [String] {
+        try handles.use { repo in
+            let tree = try Self.tree(repo, commit: commit)
+            defer { git_tree_free(tree) }
+            var entry: OpaquePointer?
+            let code = git_tree_entry_bypath(&entry, tree, folder)
+            if code == GIT_ENOTFOUND.rawValue { return [] }
+            try GitError.check(code, "git_tree_entry_bypath(\(folder))")
+            defer { git_tree_entry_free(entry) }
+            guard git_tree_entry_type(entry) == GIT_OBJECT_TREE else { return [] }
+            var sub: OpaquePointer?
+            var oid = git_tree_entry_id(entry)!.pointee
+            try GitError.check(git_tree_lookup(&sub, repo, &oid), "git_tree_lookup(\(folder))")
+            defer { git_tree_free(sub) }
+            return (0..<git_tree_entrycount(sub)).compactMap { i in
+                git_tree_entry_byindex(sub, i).flatMap { git_tree_entry_name($0) }.map { String(cString: $0) }
+            }
+        }
+    }
+}
+
+extension GitRepository {
+    /// The blob ids of some paths of a commit. Each folder is looked up once: libgit2 caches no tree bigger
+    /// than 4 KiB, so `git_tree_entry_bypath` would parse a folder of 10,000 accounts again for every file.
+    static func blobIDs(_ repo: OpaquePointer, commit: ObjectID, paths: [String]) throws -> [String: ObjectID] {
+        let root = try tree(repo, commit: commit)
+        var folders: [String: OpaquePointer] = ["": root]
+        defer { for tree in folders.values { git_tree_free(tree) } }
+        func folder(_ path: String) throws -> OpaquePointer? {
+            if let known = folders[path] { return known }
+            let slash = path.lastIndex(of: "/")
+            let parentPath = slash.map { String(path[..<$0]) } ?? ""
+            let name = slash.map { String(path[path.index(after: $0)...]) } ?? path
+            guard let parent = try folder(parentPath), let entry = git_tree_entry_byname(parent, name),
+                git_tree_entry_type(entry) == GIT_OBJECT_TREE
+            else { return nil }
+            var sub: OpaquePointer?
+            var oid = git_tree_entry_id(entry)!.pointee
+            try GitError.check(git_tree_lookup(&sub, repo, &oid), "git_tree_lookup(\(path))")
+            folders[path] = sub
+            return sub
+        }
+        var found: [String: ObjectID] = [:]
+        for path in paths {
+            let slash = path.lastIndex(of: "/")
+            let name = slash.map { String(path[path.index(after: $0)...]) } ?? path
+            guard let parent = try folder(slash.map { String(path[..<$0]) } ?? ""),
+                let entry = git_tree_entry_byname(parent, name), git_tree_entry_type(entry) == GIT_OBJECT_BLOB
+            else { continue }
+            found[path] = ObjectID(git_tree_entry_id(entry)!.pointee)
+        }
+        return found
     }
 }

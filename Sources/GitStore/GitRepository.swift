@@ -50,7 +50,8 @@ public final class GitRepository: @unchecked Sendable {
     /// Every manifest of a revision, read from its tree: no checkout, the work tree and index untouched.
     public func source(at revision: String) throws -> RevisionSource {
         let commit = try resolve(revision)
-        let ignore = IgnoreList(String(decoding: try file(".batonignore", at: commit.description) ?? [], as: UTF8.self))
+        let ignore = IgnoreList(
+            String(decoding: try file(IgnoreList.fileName, at: commit.description) ?? [], as: UTF8.self))
         let inside = prefix.isEmpty ? "" : prefix + "/"
         var blobs: [String: ObjectID] = [:]
         try handles.use { repo in

@@ -15,10 +15,17 @@ public struct ObjectID: Sendable, Hashable, CustomStringConvertible {
         return oid
     }
 
-    public var description: String { bytes.map { String(format2($0)) }.joined() }
-
-    private func format2(_ b: UInt8) -> String {
-        let s = String(b, radix: 16)
-        return s.count == 1 ? "0" + s : s
+    /// Lower-case hex. Hot: every blob's id is a parse-cache key.
+    public var description: String {
+        let digits: StaticString = "0123456789abcdef"
+        return digits.withUTF8Buffer { table in
+            String(unsafeUninitializedCapacity: bytes.count * 2) { out in
+                for (i, byte) in bytes.enumerated() {
+                    out[2 * i] = table[Int(byte >> 4)]
+                    out[2 * i + 1] = table[Int(byte & 0x0F)]
+                }
+                return bytes.count * 2
+            }
+        }
     }
 }

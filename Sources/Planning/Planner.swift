@@ -16,7 +16,11 @@ public enum Planner {
     public struct Input: Sendable {
         /// The revision planned.
         public var revision: String
-        public var desired: [ResourceState]
+        /// Every desired resource state, as a digest.
+        public var desired: [StateDigest]
+        /// The whole states of the desired resources that differ from the inventory (`Planner.changed`): their
+        /// fields for creates and diffs. A missing one plans the change without fields.
+        public var details: [Key: ResourceState]
         /// The servers the manifests declare: inventory entries of a server no longer declared cannot be
         /// reached, so they are reported, not deleted.
         public var servers: Set<String>
@@ -30,12 +34,14 @@ public enum Planner {
         public var only: Set<String>?
 
         public init(
-            revision: String, desired: [ResourceState], servers: Set<String>, applied: AppliedState,
+            revision: String, desired: [StateDigest], details: [Key: ResourceState], servers: Set<String>,
+            applied: AppliedState,
             previous: [Key: ResourceState] = [:], safety: SafetyPolicy = SafetyPolicy(), allowMassDelete: Bool = false,
             only: Set<String>? = nil
         ) {
             self.revision = revision
             self.desired = desired
+            self.details = details
             self.servers = servers
             self.applied = applied
             self.previous = previous
@@ -45,11 +51,22 @@ public enum Planner {
         }
     }
 
+    /// The desired resources whose whole state the plan needs: those the inventory lacks or holds otherwise.
+    public static func changed(desired: [StateDigest], applied: AppliedState) -> Set<Key> {
+        var changed = Set<Key>()
+        for state in desired {
+            let key = Key(server: state.server, id: state.id)
+            if applied.index[key]?.hash != state.hash { changed.insert(key) }
+        }
+        return changed
+    }
+
     /// The inventory entries whose previous applied form the planner will need: those that change or go.
     /// Callers load just these from their revisions before calling `plan`.
-    public static func needed(desired: [ResourceState], applied: AppliedState) -> [String: Set<Key>] {
-        let hashes = Dictionary(
-            desired.map { (Key(server: $0.server, id: $0.id), $0.hash) }, uniquingKeysWith: { a, _ in a })
+    public static func needed(desired: [StateDigest], applied: AppliedState) -> [String: Set<Key>] {
+        var hashes: [Key: String] = [:]
+        hashes.reserveCapacity(desired.count)
+        for state in desired { hashes[Key(server: state.server, id: state.id)] = state.hash }
         var needed: [String: Set<Key>] = [:]
         for (server, entries) in applied.servers {
             for entry in entries where hashes[Key(server: server, id: entry.id)] != entry.hash {
@@ -61,23 +78,27 @@ public enum Planner {
 
     public static func plan(_ input: Input) -> Plan {
         func included(_ server: String) -> Bool { input.only?.contains(server) ?? true }
-        var inventory: [Key: InventoryEntry] = [:]
-        for (server, entries) in input.applied.servers {
-            for entry in entries { inventory[Key(server: server, id: entry.id)] = entry }
-        }
+        let inventory = input.applied.index
         var desiredKeys = Set<Key>()
-        var creates: [ResourceState] = []
+        desiredKeys.reserveCapacity(input.desired.count)
+        var creates: [StateDigest] = []
         var changes: [Change] = []
         var notices: [Plan.Notice] = []
+        var phases: [ResourceID: Int] = [:]
         for state in input.desired {
             let key = Key(server: state.server, id: state.id)
             guard desiredKeys.insert(key).inserted, included(state.server) else { continue }
             guard let entry = inventory[key] else {
                 creates.append(state)
+                phases[state.id] = state.phase
                 continue
             }
             guard entry.hash != state.hash else { continue }
-            changes.append(change(to: state, from: entry, previous: input.previous[key], applied: input.applied))
+            phases[state.id] = state.phase
+            changes.append(
+                change(
+                    to: state, details: input.details[key], from: entry, previous: input.previous[key],
+                    applied: input.applied))
         }
 
         // What the inventory holds and git no longer asks for: deletes, or a move when a create on the same
@@ -96,9 +117,10 @@ public enum Planner {
             }
         }
         for state in creates {
-            if let (entry, old) = renamed(state, among: deletes, previous: input.previous) {
+            let details = input.details[Key(server: state.server, id: state.id)]
+            if let details, let (entry, old) = renamed(details, among: deletes, previous: input.previous) {
                 deletes[entry] = nil
-                var move = change(to: state, from: entry, previous: old, applied: input.applied)
+                var move = change(to: state, details: details, from: entry, previous: old, applied: input.applied)
                 move.action = .move
                 move.from = Change.Origin(name: entry.id.name, account: entry.account, owner: old.scalar("user"))
                 changes.append(move)
@@ -106,12 +128,13 @@ public enum Planner {
                 changes.append(
                     Change(
                         action: .create, id: state.id, server: state.server, account: state.account,
-                        fields: state.fields.map { FieldChange(field: $0.name, old: nil, new: $0.value) },
+                        fields: details?.fields.map { FieldChange(field: $0.name, old: nil, new: $0.value) } ?? [],
                         hash: state.hash, lastState: lastState(state.id, input.applied)))
             }
         }
         for (entry, server) in deletes {
             let old = input.previous[Key(server: server, id: entry.id)]
+            if let old { phases[entry.id] = phases[entry.id] ?? old.phase }
             changes.append(
                 Change(
                     action: .delete, id: entry.id, server: server, account: entry.account,
@@ -121,9 +144,10 @@ public enum Planner {
         }
 
         // Removed from git, never applied: nothing of it is on a server, so nothing is deleted.
-        let desiredIDs = Set(input.desired.map(\.id))
         let managed = Set(inventory.keys.map(\.id))
-        for id in input.applied.known.keys.sorted() where !desiredIDs.contains(id) && !managed.contains(id) {
+        let unlisted = Set(input.applied.known.keys.filter { !managed.contains($0) })
+        let asked = unlisted.isEmpty ? [] : Set(input.desired.lazy.map(\.id).filter { unlisted.contains($0) })
+        for id in unlisted.sorted() where !asked.contains(id) {
             notices.append(
                 Plan.Notice(
                     reason: .notInInventory, id: id,
@@ -132,9 +156,6 @@ public enum Planner {
                 ))
         }
 
-        let phases = Dictionary(
-            input.desired.map { ($0.id, $0.phase) } + input.previous.values.map { ($0.id, $0.phase) },
-            uniquingKeysWith: { a, _ in a })
         let ordered = order(changes, phases: phases)
         return Plan(
             revision: input.revision, appliedRevision: input.applied.revision, appliedDigest: input.applied.digest,
@@ -155,13 +176,14 @@ public enum Planner {
     ]
 
     static func change(
-        to state: ResourceState, from entry: InventoryEntry, previous: ResourceState?, applied: AppliedState
+        to state: StateDigest, details: ResourceState?, from entry: InventoryEntry, previous: ResourceState?,
+        applied: AppliedState
     ) -> Change {
         var result = Change(
             action: .update, id: state.id, server: state.server, account: state.account, hash: state.hash,
             oldHash: entry.hash, lastState: lastState(state.id, applied), previousUnknown: previous == nil)
-        guard let previous else { return result }
-        result.fields = diff(previous.fields, state.fields, replacing: replacing[state.id.kind] ?? [])
+        guard let previous, let details else { return result }
+        result.fields = diff(previous.fields, details.fields, replacing: replacing[state.id.kind] ?? [])
         let changed = Set(result.fields.map(\.field))
         if result.fields.contains(where: \.forcesReplacement) {
             result.action = .replace
@@ -230,5 +252,22 @@ public enum Planner {
             guard Double(count) * 100 > safety.threshold * Double(managed) else { return nil }
             return Plan.Refusal(server: server, destructive: count, managed: managed, threshold: safety.threshold)
         }
+    }
+}
+
+extension Planner.Input {
+    /// Everything in whole: for small sets and tests.
+    public init(
+        revision: String, states: [ResourceState], servers: Set<String>, applied: AppliedState,
+        previous: [Planner.Key: ResourceState] = [:], safety: SafetyPolicy = SafetyPolicy(),
+        allowMassDelete: Bool = false,
+        only: Set<String>? = nil
+    ) {
+        self.init(
+            revision: revision, desired: states.map(\.digest),
+            details: Dictionary(
+                states.map { (Planner.Key(server: $0.server, id: $0.id), $0) }, uniquingKeysWith: { a, _ in a }),
+            servers: servers, applied: applied, previous: previous, safety: safety, allowMassDelete: allowMassDelete,
+            only: only)
     }
 }

@@ -12,6 +12,8 @@ struct InventoryScanner {
     var position = 0
     var line = 1
     var lineStart = 0
+    /// Revisions and accounts repeat across entries: one string each, shared.
+    var interned: [String: String] = [:]
 
     init(_ bytes: [UInt8], file: String) {
         self.bytes = bytes
@@ -81,11 +83,11 @@ struct InventoryScanner {
         try expect(", name: ", end: end)
         let name = try quoted()
         try expect(", account: ", end: end)
-        let account = try quoted()
+        let account = intern(try quoted())
         try expect(", hash: ", end: end)
         let hash = try quoted()
         try expect(", revision: ", end: end)
-        let revision = try quoted()
+        let revision = intern(try quoted())
         var state: String?
         if position < end, bytes[position] == UInt8(ascii: ",") {
             try expect(", state: ", end: end)
@@ -95,6 +97,12 @@ struct InventoryScanner {
         guard position == end else { throw fail("unexpected text after '}'") }
         return InventoryFile.Entry(
             InventoryEntry(id: ResourceID(kind, name), account: account, hash: hash, revision: revision), state: state)
+    }
+
+    mutating func intern(_ s: String) -> String {
+        if let known = interned[s] { return known }
+        interned[s] = s
+        return s
     }
 
     mutating func expect(_ literal: StaticString, end: Int) throws {

@@ -57,9 +57,14 @@ public struct StatusBranch: Sendable {
         }
         // Status files matter to the plan only for resources no inventory lists (a create that failed):
         // read just those, so a big branch costs a tree listing, not a parse per resource.
-        for (path, blob) in try repository.files(under: "status", at: tip) {
-            guard let id = ResourceStatusFile.id(ofPath: path), known[id] == nil else { continue }
-            known[id] = try ResourceStatusFile.parse(try repository.blob(blob), file: label(path)).state
+        for kind in Kind.allCases {
+            for file in try repository.names(in: "status/\(kind.rawValue)", at: tip) where file.hasSuffix(".yaml") {
+                let id = ResourceID(kind, String(file.dropLast(5)))
+                guard known[id] == nil else { continue }
+                let path = ResourceStatusFile.path(of: id)
+                guard let bytes = try repository.file(atRoot: path, commit: tip) else { continue }
+                known[id] = try ResourceStatusFile.parse(bytes, file: label(path)).state
+            }
         }
         var digest = SHA256()
         digest.update(appliedBytes)

@@ -40,7 +40,12 @@ struct PlanCommand: ParsableCommand {
     @Flag(help: "Plan deletes beyond the mass-delete threshold (baton.yaml `safety:`).")
     var allowMassDelete = false
 
-    @Flag(help: "Fetch the status branch from origin first.")
+    @Flag(
+        help: ArgumentHelp(
+            "Fetch the status branch from origin first.",
+            discussion:
+                "For ssh:// remotes: BATON_GIT_SSH_KEY (client key file), BATON_GIT_HOST_KEY (pinned host key line) or BATON_GIT_KNOWN_HOSTS."
+        ))
     var fetch = false
 
     @Option(help: "Which checker checks the rendered zones: builtin, named-checkzone, both or none.")

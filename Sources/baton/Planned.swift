@@ -45,7 +45,8 @@ struct Planned {
         if fetch {
             do {
                 try repository.fetch(
-                    from: "origin", refspecs: ["+refs/heads/\(branch.name):refs/remotes/origin/\(branch.name)"])
+                    from: "origin", refspecs: ["+refs/heads/\(branch.name):refs/remotes/origin/\(branch.name)"],
+                    options: RemoteConfiguration.options())
             } catch {
                 throw PlanFailure("cannot fetch \(branch.name) from origin: \(gitMessage(error))")
             }
@@ -71,10 +72,17 @@ struct Planned {
             throw PlanFailure("cannot read the status branch \(branch.name): \(error)")
         }
         let readAt = Date()
-        let desired = ResourceStates.build(checked.manifests)
+        let builder = ResourceStates.Builder(checked.manifests)
+        let desired = builder.digests()
+        let changed = Planner.changed(desired: desired, applied: applied)
+        let details = Dictionary(
+            builder.states(only: Set(changed.map(\.id))).map { (Planner.Key(server: $0.server, id: $0.id), $0) }
+                .filter { changed.contains($0.0) },
+            uniquingKeysWith: { a, _ in a })
         let builtAt = Date()
+        let needed = Planner.needed(desired: desired, applied: applied)
         let previous = try previousStates(
-            Planner.needed(desired: desired, applied: applied), repository: repository, cache: parseCache)
+            needed, planned: commit, manifests: checked.manifests, repository: repository, cache: parseCache)
         logger.debug(
             "desired states in \(builtAt.timeIntervalSince(readAt))s, previous states in \(Date().timeIntervalSince(builtAt))s"
         )
@@ -84,7 +92,8 @@ struct Planned {
         }
         let plan = Planner.plan(
             Planner.Input(
-                revision: commit.description, desired: desired, servers: Set(checked.manifests.servers.map(\.name)),
+                revision: commit.description, desired: desired, details: details,
+                servers: Set(checked.manifests.servers.map(\.name)),
                 applied: applied, previous: previous,
                 safety: SafetyPolicy(threshold: config.deleteThreshold, minimum: config.deleteMinimum),
                 allowMassDelete: allowMassDelete, only: only.isEmpty ? nil : Set(only)))
@@ -94,10 +103,12 @@ struct Planned {
         return Planned(plan: plan, invalid: nil, manifests: checked.manifests, statusBranch: branch.name)
     }
 
-    /// The applied form of the resources that change or go, rebuilt from the revision each was applied
-    /// from. The parse cache already holds every blob the planned revision shares with those revisions.
+    /// The applied form of the resources that change or go, rebuilt as of the revision each was applied
+    /// from. That revision's manifests are the planned ones with the files that differ read back from it: a
+    /// tree diff and those files, not a second load of the repository.
     static func previousStates(
-        _ needed: [String: Set<Planner.Key>], repository: GitRepository, cache: ParseCache
+        _ needed: [String: Set<Planner.Key>], planned: ObjectID, manifests: ManifestSet, repository: GitRepository,
+        cache: ParseCache
     ) throws -> [Planner.Key: ResourceState] {
         var previous: [Planner.Key: ResourceState] = [:]
         for (revision, keys) in needed.sorted(by: { $0.key < $1.key }) {
@@ -109,13 +120,46 @@ struct Planned {
                 }
                 continue  // history rewritten and collected: the plan says the field diffs are unknown
             }
-            let loaded = try ManifestLoader.load(try repository.source(at: revision), cache: cache)
-            for state in ResourceStates.build(loaded.manifests, only: Set(keys.map(\.id))) {
+            let old = try manifestsAt(revision, from: manifests, planned: planned, repository: repository, cache: cache)
+            for state in ResourceStates.build(old, only: Set(keys.map(\.id))) {
                 let key = Planner.Key(server: state.server, id: state.id)
                 if keys.contains(key) { previous[key] = state }
             }
         }
         return previous
+    }
+
+    static func manifestsAt(
+        _ revision: String, from manifests: ManifestSet, planned: ObjectID, repository: GitRepository,
+        cache: ParseCache
+    ) throws -> ManifestSet {
+        let inside = repository.prefix.isEmpty ? "" : repository.prefix + "/"
+        let diff = try repository.changes(from: revision, to: planned.description)
+        var changedNow = Set<String>()
+        var changedThen = Set<String>()
+        for change in diff {
+            guard change.path.hasPrefix(inside) || (change.oldPath ?? "").hasPrefix(inside) else { continue }
+            let now = String(change.path.dropFirst(inside.count))
+            // Ignore rules changed: which files are manifests differs, so read that revision whole.
+            if now == IgnoreList.fileName || change.oldPath == inside + IgnoreList.fileName {
+                return try ManifestLoader.load(try repository.source(at: revision), cache: cache).manifests
+            }
+            switch change.kind {
+            case .added: changedNow.insert(now)
+            case .deleted: changedThen.insert(now)
+            case .modified:
+                changedNow.insert(now)
+                changedThen.insert(now)
+            case .renamed:
+                changedNow.insert(now)
+                changedThen.insert(String((change.oldPath ?? change.path).dropFirst(inside.count)))
+            }
+        }
+        var old = manifests.filter { !changedNow.contains($0.file) }
+        old.append(
+            contentsOf: try ManifestLoader.load(try repository.source(at: revision, only: changedThen), cache: cache)
+                .manifests)
+        return old
     }
 
     static func gitMessage(_ error: Error) -> String {

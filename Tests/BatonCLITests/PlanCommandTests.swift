@@ -62,6 +62,19 @@ final class PlanCommandTests: XCTestCase {
         XCTAssertEqual(plan.status, 0, plan.stdout)
     }
 
+    func testAFileRenamedAndChangedShowsTheFieldsThatChanged() throws {
+        try applyByHand()
+        try work.git("mv", "accounts/globex/webapps.yaml", "accounts/globex/sites.yaml")
+        try work.edit("accounts/globex/sites.yaml", "processes: 4", "processes: 6")
+        try work.write("accounts/globex/notes.yaml", "# nothing here yet\n")
+        try work.commit("rename and change")
+        let plan = try work.plan()
+        XCTAssertEqual(plan.status, 2)
+        XCTAssertTrue(
+            plan.stdout.contains("~ WebApp globex-shop\n        php.processes: \"4\" -> \"6\"\n"), plan.stdout)
+        XCTAssertTrue(plan.stdout.hasSuffix("Plan: 0 to create, 1 to update, 0 to delete.\n"), plan.stdout)
+    }
+
     func testDeletesOnlyWhatTheInventoryLists() throws {
         let domain =
             "apiVersion: baton/v1\nkind: Domain\nmetadata: {name: extra.example}\nspec:\n  account: acme\n  records:\n    - {name: www, type: A, value: 192.0.2.7}\n"

@@ -106,7 +106,7 @@ enum PlanFixtures {
         let appliedState = applied ?? old.map { Self.applied($0) } ?? .empty
         var previous: [Planner.Key: ResourceState] = [:]
         if let old {
-            let needed = Planner.needed(desired: states, applied: appliedState)
+            let needed = Planner.needed(desired: states.map(\.digest), applied: appliedState)
             let keys = needed.values.reduce(into: Set<Planner.Key>()) { $0.formUnion($1) }
             for state in ResourceStates.build(old, only: Set(keys.map(\.id))) {
                 let key = Planner.Key(server: state.server, id: state.id)
@@ -115,7 +115,7 @@ enum PlanFixtures {
         }
         return Planner.plan(
             Planner.Input(
-                revision: "r2", desired: states, servers: Set(desired.servers.map(\.name)), applied: appliedState,
+                revision: "r2", states: states, servers: Set(desired.servers.map(\.name)), applied: appliedState,
                 previous: previous, safety: safety, allowMassDelete: allowMassDelete, only: only))
     }
 }

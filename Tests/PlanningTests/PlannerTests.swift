@@ -191,7 +191,7 @@ final class PlannerTests: XCTestCase {
         let desired = try PlanFixtures.load(files)
         let plan = Planner.plan(
             Planner.Input(
-                revision: "r2", desired: ResourceStates.build(desired), servers: ["web1", "ns1", "ns2"],
+                revision: "r2", states: ResourceStates.build(desired), servers: ["web1", "ns1", "ns2"],
                 applied: PlanFixtures.applied(old)))
         XCTAssertEqual(plan.lines, ["web1 update WebApp/shop"])
         XCTAssertTrue(plan.changes[0].previousUnknown)

@@ -15,7 +15,7 @@ public struct DirectorySource: ManifestSource {
         guard isDirectory.boolValue else { throw SourceError("\(root): not a directory") }
         guard FileManager.default.isReadableFile(atPath: root) else { throw SourceError("\(root): permission denied") }
         self.root = root
-        let ignoreFile = (root as NSString).appendingPathComponent(".batonignore")
+        let ignoreFile = (root as NSString).appendingPathComponent(IgnoreList.fileName)
         ignore = IgnoreList((try? String(contentsOfFile: ignoreFile, encoding: .utf8)) ?? "")
     }
 
@@ -130,6 +130,9 @@ public struct DirectorySource: ManifestSource {
 /// `.batonignore`: one glob per line (`#` comments), matched against the path relative to the root;
 /// a pattern without `/` matches a name at any depth, and a trailing `/` matches folders only.
 public struct IgnoreList: Sendable {
+    /// The file, at the repository root.
+    public static let fileName = ".batonignore"
+
     private var patterns: [(glob: String, anchored: Bool, directoryOnly: Bool)] = []
 
     public init(_ text: String) {

@@ -32,4 +32,16 @@ public struct ManifestSet: Sendable, Hashable {
         webApps += other.webApps
         monitoredSites += other.monitoredSites
     }
+
+    /// The resources whose origin passes `include`.
+    public func filter(_ include: (Origin) -> Bool) -> ManifestSet {
+        var set = ManifestSet()
+        set.servers = servers.filter { include($0.origin) }
+        set.accounts = accounts.filter { include($0.origin) }
+        set.systemUsers = systemUsers.filter { include($0.origin) }
+        set.domains = domains.filter { include($0.origin) }
+        set.webApps = webApps.filter { include($0.origin) }
+        set.monitoredSites = monitoredSites.filter { include($0.origin) }
+        return set
+    }
 }

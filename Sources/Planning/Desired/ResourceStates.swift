@@ -17,45 +17,69 @@ public enum ResourceStates {
     /// Every resource state of a manifest set; `only` limits the work to some resources (the planner
     /// rebuilds just the changed ones from a previous revision).
     public static func build(_ set: ManifestSet, only: Set<ResourceID>? = nil) -> [ResourceState] {
-        let zones = ZoneInput.zones(of: set)
-        let context = Context(set, zones: zones)
-        func wanted(_ kind: Kind, _ name: String) -> Bool { only?.contains(ResourceID(kind, name)) ?? true }
-        let accounts = set.accounts.filter { wanted(.account, $0.name) }
-        let users = set.systemUsers.filter { wanted(.systemUser, $0.name) }
-        let zoneInputs = zones.filter { wanted(.domain, $0.origin) }
-        let apps = set.webApps.filter { wanted(.webApp, $0.name) }
-        // Zones cost the most (their canonical lines); the work is cut in chunks over every core.
-        let total = accounts.count + users.count + zoneInputs.count + apps.count
-        let chunk = 512
-        let chunks = (total + chunk - 1) / chunk
-        let slots = Slots<[ResourceState]>(count: chunks)
-        DispatchQueue.concurrentPerform(iterations: chunks) { c in
-            var out: [ResourceState] = []
-            for i in c * chunk..<min(total, (c + 1) * chunk) {
-                var j = i
-                if j < accounts.count {
-                    out += context.account(accounts[j])
-                    continue
-                }
-                j -= accounts.count
-                if j < users.count {
-                    out += context.user(users[j])
-                    continue
-                }
-                j -= users.count
-                if j < zoneInputs.count {
-                    out += context.zone(zoneInputs[j])
-                    continue
-                }
-                j -= zoneInputs.count
-                out += context.webApp(apps[j])
-            }
-            slots.set(c, out)
-        }
-        return slots.values().flatMap { $0 }
+        Builder(set).states(only: only)
     }
 
-    struct Context {
+    /// Builds the states of one manifest set, as digests for all or in full for some, sharing the lookups.
+    public struct Builder: Sendable {
+        let set: ManifestSet
+        let zones: [ZoneInput]
+        let context: Context
+
+        public init(_ set: ManifestSet) {
+            self.set = set
+            zones = ZoneInput.zones(of: set)
+            context = Context(set, zones: zones)
+        }
+
+        public func states(only: Set<ResourceID>? = nil) -> [ResourceState] {
+            run(only: only) { $0 }.flatMap { $0 }
+        }
+
+        public func digests() -> [StateDigest] {
+            run(only: nil) { $0.map(\.digest) }.flatMap { $0 }
+        }
+
+        /// Cuts the work in chunks over every core; each chunk's states go through `keep` before they are kept.
+        func run<T: Sendable>(only: Set<ResourceID>?, keep: @Sendable ([ResourceState]) -> [T]) -> [[T]] {
+            func wanted(_ kind: Kind, _ name: String) -> Bool { only?.contains(ResourceID(kind, name)) ?? true }
+            let accounts = only == nil ? set.accounts : set.accounts.filter { wanted(.account, $0.name) }
+            let users = only == nil ? set.systemUsers : set.systemUsers.filter { wanted(.systemUser, $0.name) }
+            let zoneInputs = only == nil ? zones : zones.filter { wanted(.domain, $0.origin) }
+            let apps = only == nil ? set.webApps : set.webApps.filter { wanted(.webApp, $0.name) }
+            let total = accounts.count + users.count + zoneInputs.count + apps.count
+            let chunk = 512
+            let chunks = (total + chunk - 1) / chunk
+            let slots = Slots<[T]>(count: chunks)
+            let context = self.context
+            DispatchQueue.concurrentPerform(iterations: chunks) { c in
+                var out: [ResourceState] = []
+                for i in c * chunk..<min(total, (c + 1) * chunk) {
+                    var j = i
+                    if j < accounts.count {
+                        out += context.account(accounts[j])
+                        continue
+                    }
+                    j -= accounts.count
+                    if j < users.count {
+                        out += context.user(users[j])
+                        continue
+                    }
+                    j -= users.count
+                    if j < zoneInputs.count {
+                        out += context.zone(zoneInputs[j])
+                        continue
+                    }
+                    j -= zoneInputs.count
+                    out += context.webApp(apps[j])
+                }
+                slots.set(c, keep(out))
+            }
+            return slots.values()
+        }
+    }
+
+    struct Context: Sendable {
         let servers: [String: Server]
         let accounts: [String: Account]
         let users: [String: SystemUser]

@@ -6,7 +6,11 @@ public struct AppliedState: Sendable, Hashable {
     public var revision: String?
     /// When (RFC 3339, UTC).
     public var time: String?
-    public var servers: [String: [InventoryEntry]]
+    public var servers: [String: [InventoryEntry]] {
+        didSet { index = Self.index(servers) }
+    }
+    /// Every inventory entry by server and resource.
+    public private(set) var index: [Planner.Key: InventoryEntry]
     /// Resources the status branch knows (`status/<kind>/<name>.yaml`) with their last state, whether or not
     /// they reached a server: a resource removed from git that never did is reported, not deleted.
     public var known: [ResourceID: String]
@@ -21,11 +25,21 @@ public struct AppliedState: Sendable, Hashable {
         self.revision = revision
         self.time = time
         self.servers = servers
+        index = Self.index(servers)
         self.known = known
         self.digest = digest
     }
 
     public static let empty = AppliedState()
+
+    static func index(_ servers: [String: [InventoryEntry]]) -> [Planner.Key: InventoryEntry] {
+        var index: [Planner.Key: InventoryEntry] = [:]
+        index.reserveCapacity(servers.values.reduce(0) { $0 + $1.count })
+        for (server, entries) in servers {
+            for entry in entries { index[Planner.Key(server: server, id: entry.id)] = entry }
+        }
+        return index
+    }
     public static let emptyDigest = "sha256:none"
 
     /// The distinct revisions the inventory's entries were applied from.
