@@ -28,6 +28,8 @@ let package = Package(
         .target(name: "SSHTransport", dependencies: ["CSSH2"]),
         // Plan: a pure function from the desired resources and the applied state to the changes.
         .target(name: "Planning", dependencies: ["Manifests", "Zones"]),
+        // Apply: shell scripts rendered from plan changes, every value through one quoting function.
+        .target(name: "Backends", dependencies: ["Manifests", "Planning"]),
         // Record: the status branch's files, read and written through GitStore.
         .target(name: "StatusStore", dependencies: ["GitStore", "Manifests", "Planning"]),
 
@@ -46,6 +48,7 @@ let package = Package(
             name: "ZonesTests", dependencies: ["Zones", "Manifests"], exclude: ["conformance-disagreements.tsv"]),
         .testTarget(name: "BatonCLITests", dependencies: ["Manifests"]),
         .testTarget(name: "GitStoreTests", dependencies: ["GitStore", "Manifests"]),
+        .testTarget(name: "BackendsTests", dependencies: ["Backends"]),
         .testTarget(name: "PlanningTests", dependencies: ["Planning", "Manifests", "Zones"]),
         .testTarget(name: "StatusStoreTests", dependencies: ["StatusStore", "GitStore", "Planning", "Manifests"]),
     ],
