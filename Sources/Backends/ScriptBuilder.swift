@@ -25,6 +25,8 @@ public struct ScriptBuilder: Sendable {
         }
 
         public static func value(_ text: String) -> Word { Word(content: .value(Array(text.utf8))) }
+        /// A number as code: decimal digits cannot be anything else.
+        public static func number(_ n: Int) -> Word { Word(content: .code(String(n))) }
         public static func value(bytes: [UInt8]) -> Word { Word(content: .value(bytes)) }
 
         private init(content: Content) {
@@ -76,6 +78,11 @@ public struct ScriptBuilder: Sendable {
     static func mode(_ mode: String) -> String {
         precondition(!mode.isEmpty && mode.count <= 4 && mode.allSatisfy { ("0"..."7").contains($0) }, "mode \(mode)")
         return mode
+    }
+
+    /// Another builder's script, as is (it was built by the same rules).
+    public mutating func append(_ other: ScriptBuilder) {
+        bytes += other.bytes
     }
 
     public var text: String { String(decoding: bytes, as: UTF8.self) }

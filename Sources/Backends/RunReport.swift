@@ -1,0 +1,65 @@
+/// What the markers on a run script's stdout say happened to each operation.
+public struct RunReport: Sendable, Hashable {
+    /// Run states, as django-orchestra's backend logs name them.
+    public enum State: String, Sendable, Hashable, CaseIterable {
+        case received = "RECEIVED"
+        case started = "STARTED"
+        case success = "SUCCESS"
+        case failure = "FAILURE"
+        case error = "ERROR"
+        case timeout = "TIMEOUT"
+        case aborted = "ABORTED"
+        case nothing = "NOTHING"
+    }
+
+    public struct Outcome: Sendable, Hashable {
+        public var state: State
+        public var exitStatus: Int32?
+    }
+
+    /// Per operation, in order.
+    public var operations: [Outcome]
+    /// The script reached its end.
+    public var finished: Bool
+
+    /// Reads the markers of `nonce` from stdout. `timedOut`: the transport stopped waiting, so an operation
+    /// that started and never ended timed out, and the ones after it never ran.
+    public static func parse(stdout: [UInt8], nonce: String, count: Int, timedOut: Bool) -> RunReport {
+        var outcomes = [Outcome](repeating: Outcome(state: .received, exitStatus: nil), count: count)
+        var received = false
+        var finished = false
+        let prefix = "@@BATON \(nonce) "
+        for line in String(decoding: stdout, as: UTF8.self).split(separator: "\n") where line.hasPrefix(prefix) {
+            let words = line.dropFirst(prefix.count).split(separator: " ")
+            guard let first = words.first else { continue }
+            if first == "RECEIVED" {
+                received = true
+                continue
+            }
+            if first == "DONE" {
+                finished = true
+                continue
+            }
+            guard let index = Int(first), outcomes.indices.contains(index), words.count >= 2 else { continue }
+            switch words[1] {
+            case "STARTED": outcomes[index].state = .started
+            case "SKIPPED": outcomes[index].state = .aborted
+            case "END":
+                let status = words.count > 2 ? Int32(words[2]) : nil
+                outcomes[index].exitStatus = status
+                outcomes[index].state = status == 0 ? .success : .failure
+            default: continue
+            }
+        }
+        for i in outcomes.indices where outcomes[i].state == .started {
+            outcomes[i].state = timedOut ? .timeout : .error
+        }
+        if !received {
+            for i in outcomes.indices { outcomes[i].state = .error }
+        } else if !finished {
+            // Never reached: the connection or the deadline ended the script first.
+            for i in outcomes.indices where outcomes[i].state == .received { outcomes[i].state = .aborted }
+        }
+        return RunReport(operations: outcomes, finished: finished)
+    }
+}

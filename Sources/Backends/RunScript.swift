@@ -1,0 +1,63 @@
+/// One script per server per run: the operations in plan order, each framed by marker lines so that the
+/// executor knows which finished, failed or never ran, even when the connection dies halfway.
+///
+/// Markers go to stdout and nothing else does: each operation's own output is sent to stderr and its stdin is
+/// /dev/null (the script itself arrives on the shell's stdin, and a command reading it would eat the rest of
+/// the script). Markers also carry a per-run nonce.
+public struct RunScript: Sendable {
+    public struct Operation: Sendable {
+        /// What the executor calls it in logs (`WebApp/shop`).
+        public var label: String
+        /// Indices of earlier operations that must have succeeded for this one to run.
+        public var dependsOn: [Int]
+        public var body: ScriptBuilder
+
+        public init(label: String, dependsOn: [Int] = [], body: ScriptBuilder) {
+            self.label = label
+            self.dependsOn = dependsOn
+            self.body = body
+        }
+    }
+
+    public let nonce: String
+    public let operations: [Operation]
+
+    public init(nonce: String, operations: [Operation]) {
+        precondition(!nonce.isEmpty && nonce.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber) }, "nonce")
+        self.nonce = nonce
+        self.operations = operations
+    }
+
+    public func render() throws -> ScriptBuilder {
+        var script = ScriptBuilder()
+        script.code("set -u")
+        script.code("umask 022")
+        script.code("baton_failed=' '")
+        script.code("baton_mark_failed() { baton_failed=\"$baton_failed$1 \"; }")
+        script.code(
+            "baton_dep_failed() { for baton_d in \"$@\"; do case \"$baton_failed\" in *\" $baton_d \"*) return 0;; esac; done; return 1; }"
+        )
+        try script.command("echo", .value("@@BATON \(nonce) RECEIVED \(operations.count)"))
+        for (index, operation) in operations.enumerated() {
+            let marker = "@@BATON \(nonce) \(index)"
+            let dependencies = operation.dependsOn.filter { $0 < index }
+            try script.command(
+                ["if baton_dep_failed"] + dependencies.map { ScriptBuilder.Word.number($0) } + ["; then"])
+            try script.command("echo", .value("\(marker) SKIPPED"))
+            try script.command("baton_mark_failed", .number(index))
+            script.code("else")
+            try script.command("echo", .value("\(marker) STARTED"))
+            try script.command("echo", .value("\(marker) \(operation.label)"), "1>&2")
+            script.code("(")
+            script.code("set -e")
+            script.append(operation.body)
+            script.code(") </dev/null 1>&2")
+            script.code("baton_status=$?")
+            try script.command("if [ \"$baton_status\" -ne 0 ]; then baton_mark_failed", .number(index), "; fi")
+            try script.command("echo", .value("\(marker) END"), "\"$baton_status\"")
+            script.code("fi")
+        }
+        try script.command("echo", .value("@@BATON \(nonce) DONE"))
+        return script
+    }
+}
