@@ -48,7 +48,7 @@ let package = Package(
             name: "ZonesTests", dependencies: ["Zones", "Manifests"], exclude: ["conformance-disagreements.tsv"]),
         .testTarget(name: "BatonCLITests", dependencies: ["Manifests"]),
         .testTarget(name: "GitStoreTests", dependencies: ["GitStore", "Manifests"]),
-        .testTarget(name: "BackendsTests", dependencies: ["Backends"]),
+        .testTarget(name: "BackendsTests", dependencies: ["Backends", "Planning", "Manifests", "Zones"]),
         .testTarget(name: "PlanningTests", dependencies: ["Planning", "Manifests", "Zones"]),
         .testTarget(name: "StatusStoreTests", dependencies: ["StatusStore", "GitStore", "Planning", "Manifests"]),
     ],

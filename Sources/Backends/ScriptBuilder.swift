@@ -50,6 +50,18 @@ public struct ScriptBuilder: Sendable {
         bytes.append(0x0A)
     }
 
+    /// `name='value'`: a shell variable that Baton's literal code then uses quoted (`"$name"`).
+    public mutating func assign(_ name: StaticString, _ value: String) throws {
+        let variable = name.description
+        precondition(
+            variable.first.map { $0 == "_" || $0.isLetter } == true
+                && variable.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_") }, "variable")
+        bytes += variable.utf8
+        bytes.append(UInt8(ascii: "="))
+        bytes += try ShellQuote.quote(Array(value.utf8))
+        bytes.append(0x0A)
+    }
+
     /// A line of Baton's own shell code (control flow, functions), with no value in it.
     public mutating func code(_ line: StaticString) {
         bytes += line.description.utf8

@@ -1,0 +1,78 @@
+/// Zones on BIND: the zone file under Baton's folder, checked with the server's own `named-checkzone` before it
+/// replaces the old one; one stanza file per zone, gathered into the include file of `named.conf`; `rndc reload`
+/// for a changed zone, `rndc reconfig` when the set of zones changes. Secondaries get a `type secondary` stanza
+/// with the primary's address and transfer the zone themselves.
+enum DomainBackend {
+    static func render(_ step: Step, context: ApplyContext, into s: inout ScriptBuilder) throws {
+        let origin = step.change.id.name
+        guard origin.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "-._".contains($0)) }) else {
+            throw BackendError(description: "Domain \(origin): not a name that can be written in named.conf")
+        }
+        let layout = context.layout
+        let zoneFile = "\(layout.zones)/\(origin).zone"
+        let stanzas = "\(layout.state)/named"
+        let stanza = "\(stanzas)/\(origin).conf"
+        try s.command("baton_dir", .value(layout.zones), "bind bind 0755")
+        try s.command("baton_dir", .value(stanzas), "root root 0755")
+        try s.command(
+            "grep -qF", .value("include \"\(layout.namedInclude)\";"), .value(layout.namedConfLocal),
+            "|| printf '%s\\n'", .value("include \"\(layout.namedInclude)\";"), ">>", .value(layout.namedConfLocal))
+        if step.change.action == .delete {
+            try s.command("rm -f --", .value(stanza))
+            try gather(layout, &s)
+            try s.command("baton_archive", .value(zoneFile), .value(layout.archive + "/zones"), .value(origin))
+            return
+        }
+        let role = step.scalar("role") ?? "primary"
+        var conf: String
+        if role == "primary" {
+            guard let text = context.zones[origin] else {
+                throw BackendError(description: "Domain \(origin): the zone was not rendered for this run")
+            }
+            // Written beside the live file and checked by the server's BIND before it replaces it.
+            let candidate = zoneFile + ".candidate"
+            try s.write(Array(text.utf8), to: candidate, mode: "0644")
+            try s.command(
+                "if ! named-checkzone -q -i local -k fail -n fail -m fail -M fail -S fail --", .value(origin),
+                .value(candidate),
+                "; then named-checkzone -i local -k fail -n fail -m fail -M fail -S fail --", .value(origin),
+                .value(candidate), ">&2; rm -f --", .value(candidate), "; exit 1; fi")
+            try s.command("mv -f --", .value(candidate), .value(zoneFile))
+            let secondaries = step.list("secondaries").filter(isAddress)
+            conf = "zone \"\(origin)\" {\n  type primary;\n  file \"\(zoneFile)\";\n"
+            if !secondaries.isEmpty {
+                let list = secondaries.map { "\($0);" }.joined(separator: " ")
+                conf += "  notify yes;\n  also-notify { \(list) };\n  allow-transfer { \(list) };\n"
+            }
+            conf += "};\n"
+        } else {
+            guard let primary = step.scalar("primary"), isAddress(primary) else {
+                throw BackendError(description: "Domain \(origin): a secondary needs its primary's address")
+            }
+            conf =
+                "zone \"\(origin)\" {\n  type secondary;\n  primaries { \(primary); };\n  file \"\(zoneFile)\";\n};\n"
+        }
+        try s.command("baton_was_new=0; [ -e", .value(stanza), "] || baton_was_new=1")
+        try s.write(Array(conf.utf8), to: stanza, mode: "0644")
+        try gather(layout, &s)
+        try s.command(
+            "if [ $baton_was_new = 1 ]; then rndc reconfig >&2; else rndc reload", .value(origin),
+            ">&2 || rndc reconfig >&2; fi")
+    }
+
+    /// The include file lists every stanza file, then named-checkconf checks the whole configuration: a
+    /// configuration BIND refuses never stays in place.
+    static func gather(_ layout: ServerLayout, _ s: inout ScriptBuilder) throws {
+        let stanzas = "\(layout.state)/named"
+        let next = layout.namedInclude + ".next"
+        try s.assign("baton_stanzas", stanzas)
+        try s.command(
+            "{ for f in \"$baton_stanzas\"/*.conf; do if [ -e \"$f\" ]; then printf 'include \"%s\";\\n' \"$f\"; fi; done; } >",
+            .value(next))
+        try s.command("baton_swap", .value(next), .value(layout.namedInclude), "named-checkconf")
+    }
+
+    static func isAddress(_ s: String) -> Bool {
+        !s.isEmpty && s.allSatisfy { $0.isHexDigit || $0 == "." || $0 == ":" }
+    }
+}

@@ -1,0 +1,132 @@
+import Planning
+
+/// Web apps: the directory (owner, mode 0750, never through a link), a php-fpm pool `[<user>-<app>]` for PHP,
+/// and an nginx server block. Each configuration file is tested by its daemon (`php-fpm -t`, `nginx -t`) once in
+/// place, and the previous file is put back when the test fails. A removed app loses its pool and server block;
+/// its directory is archived.
+enum WebAppBackend {
+    static func render(_ step: Step, context: ApplyContext, into s: inout ScriptBuilder) throws {
+        let app = step.change.id.name
+        let layout = context.layout
+        if let previous = step.previous,
+            step.change.action == .delete || step.change.action == .move || step.change.action == .replace
+        {
+            let oldName = step.change.from?.name ?? app
+            try remove(
+                app: oldName, user: previous.scalar("user"), version: previous.scalar("php.version"), layout: layout,
+                &s)
+            if step.change.action == .delete {
+                if let path = previous.scalar("path") {
+                    try s.command("baton_archive", .value(path), .value(layout.archive + "/webapps"), .value(oldName))
+                }
+                try reload(version: previous.scalar("php.version"), &s)
+                return
+            }
+        }
+        guard let desired = step.desired, let user = desired.scalar("user"), let path = desired.scalar("path") else {
+            throw BackendError(description: "WebApp \(app): no user or path in its applied form")
+        }
+        let account = step.change.account
+        if step.change.action == .move, let oldPath = step.previous?.scalar("path"), oldPath != path {
+            try s.command(
+                "if [ -d", .value(oldPath), "] && [ ! -e", .value(path), "]; then baton_safe_path", .value(oldPath),
+                "&& mv --", .value(oldPath), .value(path), "; fi")
+        }
+        try s.command("baton_dir", .value(path), .value(user), .value(account), "0750")
+        if let root = desired.scalar("publicRoot") {
+            try s.command("baton_dir", .value(path + "/" + root), .value(user), .value(account), "0750")
+        }
+        let document = desired.scalar("publicRoot").map { path + "/" + $0 } ?? path
+        let pool = "\(user)-\(app)"
+        let socket = "/run/php/baton-\(pool).sock"
+        var php: String?
+        if desired.scalar("type") == "php", let version = desired.scalar("php.version") {
+            php = version
+            try s.command("baton_dir", .value(layout.pools(version: version)), "root root 0755")
+            let poolFile = "\(layout.pools(version: version))/baton-\(pool).conf"
+            try s.write(
+                Array(try poolText(desired, pool: pool, user: user, account: account, socket: socket).utf8),
+                to: poolFile + ".next", mode: "0644")
+            try s.command(
+                "baton_swap", .value(poolFile + ".next"), .value(poolFile), .value("php-fpm\(version)"), "-t")
+        }
+        let vhost = "\(layout.nginxSites)/baton-\(app).conf"
+        try s.command("baton_dir", .value(layout.nginxSites), "root root 0755")
+        try s.write(
+            Array(try serverBlock(desired, app: app, root: document, socket: php == nil ? nil : socket).utf8),
+            to: vhost + ".next", mode: "0644")
+        try s.command("baton_swap", .value(vhost + ".next"), .value(vhost), "nginx -t -q")
+        try reload(version: php, &s)
+    }
+
+    static func remove(app: String, user: String?, version: String?, layout: ServerLayout, _ s: inout ScriptBuilder)
+        throws
+    {
+        try s.command("rm -f --", .value("\(layout.nginxSites)/baton-\(app).conf"))
+        if let user, let version {
+            try s.command("rm -f --", .value("\(layout.pools(version: version))/baton-\(user)-\(app).conf"))
+        }
+    }
+
+    /// Reloads what runs: systemd where there is one, the daemons' own signals elsewhere (test hosts).
+    static func reload(version: String?, _ s: inout ScriptBuilder) throws {
+        if let version {
+            try s.assign("baton_php", "php\(version)-fpm")
+            s.code(
+                "systemctl reload \"$baton_php\" 2>/dev/null || { [ -e \"/run/php/$baton_php.pid\" ] && kill -USR2 \"$(cat \"/run/php/$baton_php.pid\")\"; } || echo \"baton: $baton_php is not running\" >&2"
+            )
+        }
+        s.code(
+            "nginx -s reload 2>/dev/null || systemctl reload nginx 2>/dev/null || echo 'baton: nginx is not running' >&2"
+        )
+    }
+
+    /// Values here were checked by the rules (names, paths, the php.ini allow-list); a line break would still
+    /// add a directive of its own, so it is refused again.
+    static func line(_ value: String) throws -> String {
+        guard !value.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F || $0 == "\"" }) else {
+            throw BackendError(
+                description: "a configuration value holds a control character: \(value.debugDescription)")
+        }
+        return value
+    }
+
+    static func poolText(_ state: Planning.ResourceState, pool: String, user: String, account: String, socket: String)
+        throws -> String
+    {
+        var text =
+            "; written by Baton: do not edit\n[\(try line(pool))]\nuser = \(try line(user))\ngroup = \(try line(account))\n"
+        text += "listen = \(socket)\nlisten.owner = www-data\nlisten.group = www-data\nlisten.mode = 0660\n"
+        text += "pm = ondemand\npm.max_children = \(try line(state.scalar("php.processes") ?? "5"))\n"
+        text += "request_terminate_timeout = \(try line(state.scalar("php.timeout") ?? "30"))s\n"
+        if case .list(let settings)? = state.value("php.ini") {
+            for setting in settings {
+                guard let eq = setting.firstIndex(of: "=") else { continue }
+                text +=
+                    "php_admin_value[\(try line(String(setting[..<eq])))] = \(try line(String(setting[setting.index(after: eq)...])))\n"
+            }
+        }
+        return text
+    }
+
+    static func serverBlock(_ state: Planning.ResourceState, app: String, root: String, socket: String?) throws
+        -> String
+    {
+        var domains: [String] = []
+        if case .list(let names)? = state.value("domains") { domains = try names.map(line) }
+        let names = domains.isEmpty ? "_" : domains.joined(separator: " ")
+        var text = "# written by Baton for \(try line(app)): do not edit\nserver {\n  listen 80;\n"
+        if let certificate = state.scalar("tls.certificate"), let key = state.scalar("tls.key") {
+            text +=
+                "  listen 443 ssl;\n  ssl_certificate \"\(try line(certificate))\";\n  ssl_certificate_key \"\(try line(key))\";\n"
+        }
+        text += "  server_name \(names);\n  root \"\(try line(root))\";\n  index index.html index.php;\n"
+        text += "  location / { try_files $uri $uri/ =404; }\n"
+        if let socket {
+            text += "  location ~ \\.php$ {\n    try_files $uri =404;\n    include fastcgi_params;\n"
+            text += "    fastcgi_param SCRIPT_FILENAME $document_root$fastcgi_script_name;\n"
+            text += "    fastcgi_pass unix:\(socket);\n  }\n"
+        }
+        return text + "}\n"
+    }
+}
