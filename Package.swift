@@ -51,6 +51,7 @@ let package = Package(
         .testTarget(name: "BackendsTests", dependencies: ["Backends", "Planning", "Manifests", "Zones"]),
         .testTarget(name: "PlanningTests", dependencies: ["Planning", "Manifests", "Zones"]),
         .testTarget(name: "StatusStoreTests", dependencies: ["StatusStore", "GitStore", "Planning", "Manifests"]),
+        .testTarget(name: "SSHTransportTests", dependencies: ["SSHTransport"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -59,6 +59,10 @@ struct PlanCommand: ParsableCommand {
     @Option(help: ArgumentHelp(visibility: .private))
     var warmFrom: String?
 
+    /// For the tests: build every applied form, reusing none from the inventory; the plan must not differ.
+    @Flag(help: ArgumentHelp(visibility: .private))
+    var noReuse = false
+
     func run() throws {
         var logger = Logger(label: "baton.plan")
         if ProcessInfo.processInfo.environment["BATON_DEBUG"] != nil { logger.logLevel = .debug }
@@ -74,7 +78,8 @@ struct PlanCommand: ParsableCommand {
             let started = Date()
             planned = try Planned.make(
                 repo: repo, rev: rev, fetch: fetch, zoneChecker: zoneChecker, zoneCache: !noCache,
-                allowMassDelete: allowMassDelete, servers: servers, logger: logger, parseCache: cache)
+                allowMassDelete: allowMassDelete, servers: servers, logger: logger, parseCache: cache,
+                reuse: !noReuse)
             if warmFrom != nil {
                 Terminal.error(
                     String(

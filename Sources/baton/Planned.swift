@@ -17,7 +17,8 @@ struct Planned {
 
     static func make(
         repo: String, rev: String, fetch: Bool, zoneChecker: ZoneCheckerChoice?, zoneCache: Bool,
-        allowMassDelete: Bool, servers only: [String], logger: Logger, parseCache: ParseCache = ParseCache()
+        allowMassDelete: Bool, servers only: [String], logger: Logger, parseCache: ParseCache = ParseCache(),
+        reuse: Bool = true
     ) throws -> Planned {
         let started = Date()
         let repository: GitRepository
@@ -72,8 +73,11 @@ struct Planned {
             throw PlanFailure("cannot read the status branch \(branch.name): \(error)")
         }
         let readAt = Date()
+        let deltas = Deltas(planned: commit, repository: repository, cache: parseCache)
         let builder = ResourceStates.Builder(checked.manifests)
-        let desired = builder.digests()
+        let reused = reuse ? try AppliedReuse.accounts(applied, manifests: checked.manifests, deltas: deltas) : []
+        let desired = builder.digests(skippingAccounts: reused) + AppliedReuse.digests(applied, accounts: reused)
+        logger.debug("applied forms reused for \(reused.count) of \(checked.manifests.accounts.count) accounts")
         let changed = Planner.changed(desired: desired, applied: applied)
         let details = Dictionary(
             builder.states(only: Set(changed.map(\.id))).map { (Planner.Key(server: $0.server, id: $0.id), $0) }
@@ -82,7 +86,7 @@ struct Planned {
         let builtAt = Date()
         let needed = Planner.needed(desired: desired, applied: applied)
         let previous = try previousStates(
-            needed, planned: commit, manifests: checked.manifests, repository: repository, cache: parseCache)
+            needed, applied: applied, manifests: checked.manifests, repository: repository, deltas: deltas)
         logger.debug(
             "desired states in \(builtAt.timeIntervalSince(readAt))s, previous states in \(Date().timeIntervalSince(builtAt))s"
         )
@@ -107,8 +111,8 @@ struct Planned {
     /// from. That revision's manifests are the planned ones with the files that differ read back from it: a
     /// tree diff and those files, not a second load of the repository.
     static func previousStates(
-        _ needed: [String: Set<Planner.Key>], planned: ObjectID, manifests: ManifestSet, repository: GitRepository,
-        cache: ParseCache
+        _ needed: [String: Set<Planner.Key>], applied: AppliedState, manifests: ManifestSet, repository: GitRepository,
+        deltas: Deltas
     ) throws -> [Planner.Key: ResourceState] {
         var previous: [Planner.Key: ResourceState] = [:]
         for (revision, keys) in needed.sorted(by: { $0.key < $1.key }) {
@@ -120,46 +124,16 @@ struct Planned {
                 }
                 continue  // history rewritten and collected: the plan says the field diffs are unknown
             }
-            let old = try manifestsAt(revision, from: manifests, planned: planned, repository: repository, cache: cache)
-            for state in ResourceStates.build(old, only: Set(keys.map(\.id))) {
+            let delta = try deltas.delta(revision)
+            let old = delta.manifestsThen(from: manifests)
+            // An applied form depends on its account's resources and the servers only: build just those.
+            let accounts = Set(keys.compactMap { applied.index[$0]?.account })
+            for state in ResourceStates.build(old.within(accounts: accounts), only: Set(keys.map(\.id))) {
                 let key = Planner.Key(server: state.server, id: state.id)
                 if keys.contains(key) { previous[key] = state }
             }
         }
         return previous
-    }
-
-    static func manifestsAt(
-        _ revision: String, from manifests: ManifestSet, planned: ObjectID, repository: GitRepository,
-        cache: ParseCache
-    ) throws -> ManifestSet {
-        let inside = repository.prefix.isEmpty ? "" : repository.prefix + "/"
-        let diff = try repository.changes(from: revision, to: planned.description)
-        var changedNow = Set<String>()
-        var changedThen = Set<String>()
-        for change in diff {
-            guard change.path.hasPrefix(inside) || (change.oldPath ?? "").hasPrefix(inside) else { continue }
-            let now = String(change.path.dropFirst(inside.count))
-            // Ignore rules changed: which files are manifests differs, so read that revision whole.
-            if now == IgnoreList.fileName || change.oldPath == inside + IgnoreList.fileName {
-                return try ManifestLoader.load(try repository.source(at: revision), cache: cache).manifests
-            }
-            switch change.kind {
-            case .added: changedNow.insert(now)
-            case .deleted: changedThen.insert(now)
-            case .modified:
-                changedNow.insert(now)
-                changedThen.insert(now)
-            case .renamed:
-                changedNow.insert(now)
-                changedThen.insert(String((change.oldPath ?? change.path).dropFirst(inside.count)))
-            }
-        }
-        var old = manifests.filter { !changedNow.contains($0.file) }
-        old.append(
-            contentsOf: try ManifestLoader.load(try repository.source(at: revision, only: changedThen), cache: cache)
-                .manifests)
-        return old
     }
 
     static func gitMessage(_ error: Error) -> String {

@@ -44,4 +44,16 @@ public struct ManifestSet: Sendable, Hashable {
         set.monitoredSites = monitoredSites.filter { include($0.origin) }
         return set
     }
+
+    /// The servers, and the resources of these accounts.
+    public func within(accounts: Set<String>) -> ManifestSet {
+        var set = ManifestSet()
+        set.servers = servers
+        set.accounts = self.accounts.filter { accounts.contains($0.name) }
+        set.systemUsers = systemUsers.filter { accounts.contains($0.spec.account) }
+        set.domains = domains.filter { accounts.contains($0.spec.account) }
+        set.webApps = webApps.filter { accounts.contains($0.spec.account) }
+        set.monitoredSites = monitoredSites.filter { accounts.contains($0.spec.account) }
+        return set
+    }
 }

@@ -36,17 +36,22 @@ public enum ResourceStates {
             run(only: only) { $0 }.flatMap { $0 }
         }
 
-        public func digests() -> [StateDigest] {
-            run(only: nil) { $0.map(\.digest) }.flatMap { $0 }
+        public func digests(skippingAccounts skipped: Set<String> = []) -> [StateDigest] {
+            run(only: nil, skipping: skipped) { $0.map(\.digest) }.flatMap { $0 }
         }
 
         /// Cuts the work in chunks over every core; each chunk's states go through `keep` before they are kept.
-        func run<T: Sendable>(only: Set<ResourceID>?, keep: @Sendable ([ResourceState]) -> [T]) -> [[T]] {
-            func wanted(_ kind: Kind, _ name: String) -> Bool { only?.contains(ResourceID(kind, name)) ?? true }
-            let accounts = only == nil ? set.accounts : set.accounts.filter { wanted(.account, $0.name) }
-            let users = only == nil ? set.systemUsers : set.systemUsers.filter { wanted(.systemUser, $0.name) }
-            let zoneInputs = only == nil ? zones : zones.filter { wanted(.domain, $0.origin) }
-            let apps = only == nil ? set.webApps : set.webApps.filter { wanted(.webApp, $0.name) }
+        func run<T: Sendable>(
+            only: Set<ResourceID>?, skipping skipped: Set<String> = [], keep: @Sendable ([ResourceState]) -> [T]
+        ) -> [[T]] {
+            let all = only == nil && skipped.isEmpty
+            func wanted(_ kind: Kind, _ name: String, _ account: String) -> Bool {
+                !skipped.contains(account) && (only?.contains(ResourceID(kind, name)) ?? true)
+            }
+            let accounts = all ? set.accounts : set.accounts.filter { wanted(.account, $0.name, $0.name) }
+            let users = all ? set.systemUsers : set.systemUsers.filter { wanted(.systemUser, $0.name, $0.spec.account) }
+            let zoneInputs = all ? zones : zones.filter { wanted(.domain, $0.origin, $0.domain.spec.account) }
+            let apps = all ? set.webApps : set.webApps.filter { wanted(.webApp, $0.name, $0.spec.account) }
             let total = accounts.count + users.count + zoneInputs.count + apps.count
             let chunk = 512
             let chunks = (total + chunk - 1) / chunk

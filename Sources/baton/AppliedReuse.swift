@@ -1,0 +1,70 @@
+import Foundation
+import GitStore
+import Manifests
+import Planning
+import StatusStore
+
+/// The tree diffs of one plan, each computed once.
+final class Deltas {
+    let planned: ObjectID
+    let repository: GitRepository
+    let cache: ParseCache
+    private var known: [String: RevisionDelta] = [:]
+
+    init(planned: ObjectID, repository: GitRepository, cache: ParseCache) {
+        self.planned = planned
+        self.repository = repository
+        self.cache = cache
+    }
+
+    func delta(_ revision: String) throws -> RevisionDelta {
+        if let delta = known[revision] { return delta }
+        let delta = try RevisionDelta.between(revision, and: planned, repository: repository, cache: cache)
+        known[revision] = delta
+        return delta
+    }
+}
+
+/// Accounts whose applied forms need not be built again: every manifest of the account is byte for byte what
+/// it was at the revision last applied, no server changed, and the inventory lists exactly the account's
+/// resources, all applied from that revision. Their applied forms are then the inventory's (the same inputs
+/// give the same hash), so a plan of a big repository builds only what changed. Anything that does not fit
+/// is built as usual: reuse is an optimisation, never a different answer.
+enum AppliedReuse {
+    static func accounts(_ applied: AppliedState, manifests: ManifestSet, deltas: Deltas) throws -> Set<String> {
+        guard let revision = applied.revision, let id = try? deltas.repository.resolve(revision),
+            deltas.repository.hasCommit(id),
+            var candidates = try deltas.delta(revision).unchangedAccounts(now: manifests)
+        else { return [] }
+        var inventoried: [String: Set<ResourceID>] = [:]
+        for entry in applied.index.values {
+            guard candidates.contains(entry.account) else { continue }
+            if entry.revision != revision || applied.known[entry.id].map({ $0 != "Applied" }) == true {
+                candidates.remove(entry.account)
+            } else {
+                inventoried[entry.account, default: []].insert(entry.id)
+            }
+        }
+        // Every resource of the account must be in the inventory: one that is not (a create that failed, a
+        // subdomain merged into its zone) makes the account be built as usual.
+        var declared: [String: Set<ResourceID>] = [:]
+        func add(_ kind: Kind, _ name: String, _ account: String) {
+            if candidates.contains(account) { declared[account, default: []].insert(ResourceID(kind, name)) }
+        }
+        for account in manifests.accounts { add(.account, account.name, account.name) }
+        for user in manifests.systemUsers { add(.systemUser, user.name, user.spec.account) }
+        for domain in manifests.domains { add(.domain, domain.name, domain.spec.account) }
+        for app in manifests.webApps { add(.webApp, app.name, app.spec.account) }
+        return candidates.filter { declared[$0] == inventoried[$0] }
+    }
+
+    /// The inventory's entries of these accounts, as the digests the planner compares.
+    static func digests(_ applied: AppliedState, accounts: Set<String>) -> [StateDigest] {
+        guard !accounts.isEmpty else { return [] }
+        return applied.index.compactMap { key, entry in
+            accounts.contains(entry.account)
+                ? StateDigest(id: entry.id, server: key.server, account: entry.account, phase: 0, hash: entry.hash)
+                : nil
+        }
+    }
+}
