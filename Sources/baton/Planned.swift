@@ -74,9 +74,13 @@ struct Planned {
         }
         let readAt = Date()
         let deltas = Deltas(planned: commit, repository: repository, cache: parseCache)
-        let builder = ResourceStates.Builder(checked.manifests)
         let reused = reuse ? try AppliedReuse.accounts(applied, manifests: checked.manifests, deltas: deltas) : []
-        let desired = builder.digests(skippingAccounts: reused) + AppliedReuse.digests(applied, accounts: reused)
+        // Applied forms depend on their own account and the servers only: build the others' alone.
+        let builder = ResourceStates.Builder(
+            reused.isEmpty
+                ? checked.manifests
+                : checked.manifests.within(accounts: Set(checked.manifests.accounts.map(\.name)).subtracting(reused)))
+        let desired = builder.digests() + AppliedReuse.digests(applied, accounts: reused)
         logger.debug("applied forms reused for \(reused.count) of \(checked.manifests.accounts.count) accounts")
         let changed = Planner.changed(desired: desired, applied: applied)
         let details = Dictionary(
