@@ -188,3 +188,10 @@ extension GitRepository {
         return found
     }
 }
+
+extension GitRepository {
+    /// The blob id of one file of a commit, path from the repository root; nil when there is no such file.
+    public func blobID(atRoot path: String, commit: ObjectID) throws -> ObjectID? {
+        try handles.use { repo in try Self.blobIDs(repo, commit: commit, paths: [path])[path] }
+    }
+}

@@ -36,26 +36,32 @@ enum AppliedReuse {
             deltas.repository.hasCommit(id),
             var candidates = try deltas.delta(revision).unchangedAccounts(now: manifests)
         else { return [] }
-        var inventoried: [String: Set<ResourceID>] = [:]
-        for entry in applied.index.values {
-            guard candidates.contains(entry.account) else { continue }
+        // Per account, the distinct resources the inventory lists, all applied from that revision.
+        var ids = Set<ResourceID>()
+        var listed: [String: Int] = [:]
+        for entry in applied.index.values where candidates.contains(entry.account) {
             if entry.revision != revision || applied.known[entry.id].map({ $0 != "Applied" }) == true {
                 candidates.remove(entry.account)
-            } else {
-                inventoried[entry.account, default: []].insert(entry.id)
+            } else if ids.insert(entry.id).inserted {
+                listed[entry.account, default: 0] += 1
             }
         }
-        // Every resource of the account must be in the inventory: one that is not (a create that failed, a
-        // subdomain merged into its zone) makes the account be built as usual.
-        var declared: [String: Set<ResourceID>] = [:]
+        // Every resource of the account must be listed: one that is not (a create that failed, a subdomain
+        // merged into its zone) makes the account be built as usual. Listed and declared alike, by count.
+        var declared: [String: Int] = [:]
         func add(_ kind: Kind, _ name: String, _ account: String) {
-            if candidates.contains(account) { declared[account, default: []].insert(ResourceID(kind, name)) }
+            guard candidates.contains(account) else { return }
+            if ids.contains(ResourceID(kind, name)) {
+                declared[account, default: 0] += 1
+            } else {
+                candidates.remove(account)
+            }
         }
         for account in manifests.accounts { add(.account, account.name, account.name) }
         for user in manifests.systemUsers { add(.systemUser, user.name, user.spec.account) }
         for domain in manifests.domains { add(.domain, domain.name, domain.spec.account) }
         for app in manifests.webApps { add(.webApp, app.name, app.spec.account) }
-        return candidates.filter { declared[$0] == inventoried[$0] }
+        return candidates.filter { declared[$0] == listed[$0] }
     }
 
     /// The inventory's entries of these accounts, as the digests the planner compares.

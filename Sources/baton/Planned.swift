@@ -52,6 +52,7 @@ struct Planned {
                 throw PlanFailure("cannot fetch \(branch.name) from origin: \(gitMessage(error))")
             }
         }
+        let status = Background { try branch.read() }
         let checked: CheckedManifests
         do {
             checked = try CheckedManifests.check(
@@ -68,7 +69,7 @@ struct Planned {
         let loadedAt = Date()
         let applied: AppliedState
         do {
-            applied = try branch.read()
+            applied = try status.value()
         } catch {
             throw PlanFailure("cannot read the status branch \(branch.name): \(error)")
         }
