@@ -28,12 +28,12 @@ public enum Backend {
     }
 
     /// The whole script of one server's run.
-    public static func script(_ steps: [Step], context: ApplyContext, nonce: String) throws -> (
+    public static func script(_ steps: [Step], context: ApplyContext, nonce: String, deadline: Int? = nil) throws -> (
         script: ScriptBuilder, count: Int
     ) {
         let operations = try operations(steps, context: context)
         var script = Prelude.script()
-        script.append(try RunScript(nonce: nonce, operations: operations).render())
+        script.append(try RunScript(nonce: nonce, operations: operations, deadline: deadline).render())
         return (script, operations.count)
     }
 }

@@ -21,8 +21,12 @@ public struct RunScript: Sendable {
 
     public let nonce: String
     public let operations: [Operation]
+    /// Seconds after which the server itself kills the whole script (its process group), so that nothing keeps
+    /// running once Baton stopped waiting; nil for none.
+    public var deadline: Int?
 
-    public init(nonce: String, operations: [Operation]) {
+    public init(nonce: String, operations: [Operation], deadline: Int? = nil) {
+        self.deadline = deadline
         precondition(!nonce.isEmpty && nonce.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber) }, "nonce")
         self.nonce = nonce
         self.operations = operations
@@ -37,6 +41,13 @@ public struct RunScript: Sendable {
         script.code(
             "baton_dep_failed() { for baton_d in \"$@\"; do case \"$baton_failed\" in *\" $baton_d \"*) return 0;; esac; done; return 1; }"
         )
+        if let deadline {
+            // The watchdog holds no output open (the channel would stay open for it) and kills the whole process
+            // group. `kill -9 -PID`: dash reads neither `--` nor `-s KILL` before a negative PID.
+            try script.command(
+                "( sleep", .number(deadline), "; kill -9 -$$ || kill -9 $$ ) </dev/null >/dev/null 2>&1 &")
+            script.code("baton_watchdog=$!")
+        }
         try script.command("echo", .value("@@BATON \(nonce) RECEIVED \(operations.count)"))
         for (index, operation) in operations.enumerated() {
             let marker = "@@BATON \(nonce) \(index)"
@@ -57,6 +68,7 @@ public struct RunScript: Sendable {
             try script.command("echo", .value("\(marker) END"), "\"$baton_status\"")
             script.code("fi")
         }
+        if deadline != nil { script.code("kill \"$baton_watchdog\" 2>/dev/null") }
         try script.command("echo", .value("@@BATON \(nonce) DONE"))
         return script
     }

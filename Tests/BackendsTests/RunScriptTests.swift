@@ -79,3 +79,32 @@ final class RunScriptTests: XCTestCase {
         XCTAssertEqual(report.operations.map(\.state), [.error, .error])
     }
 }
+
+final class RunScriptDeadlineTests: XCTestCase {
+    func testTheServerKillsAScriptPastItsDeadline() throws {
+        var slow = ScriptBuilder()
+        slow.code("sleep 30")
+        var fast = ScriptBuilder()
+        fast.code("true")
+        let script = try RunScript(
+            nonce: "dl", operations: [.init(label: "fast", body: fast), .init(label: "slow", body: slow)], deadline: 1
+        ).render()
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/setsid")
+        process.arguments = ["-w", "/bin/sh", "-s"]
+        let input = Pipe()
+        let output = Pipe()
+        process.standardInput = input
+        process.standardOutput = output
+        process.standardError = FileHandle.nullDevice
+        let started = Date()
+        try process.run()
+        input.fileHandleForWriting.write(Data(script.bytes))
+        try input.fileHandleForWriting.close()
+        let stdout = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        XCTAssertLessThan(Date().timeIntervalSince(started), 10, "killed by its watchdog, not after 30 s")
+        let report = RunReport.parse(stdout: [UInt8](stdout), nonce: "dl", count: 2, timedOut: true)
+        XCTAssertEqual(report.operations.map(\.state), [.success, .timeout])
+    }
+}
