@@ -30,13 +30,16 @@ let package = Package(
         .target(name: "Planning", dependencies: ["Manifests", "Zones"]),
         // Apply: shell scripts rendered from plan changes, every value through one quoting function.
         .target(name: "Backends", dependencies: ["Manifests", "Planning"]),
+        // Apply: one script per server over SSH, results read back from the markers.
+        .target(name: "Apply", dependencies: ["Backends", "Planning", "SSHTransport"]),
         // Record: the status branch's files, read and written through GitStore.
         .target(name: "StatusStore", dependencies: ["GitStore", "Manifests", "Planning"]),
 
         .executableTarget(
             name: "baton",
             dependencies: [
-                "Manifests", "Validation", "Zones", "GitStore", "SSHTransport", "Planning", "StatusStore",
+                "Manifests", "Validation", "Zones", "GitStore", "SSHTransport", "Planning", "StatusStore", "Backends",
+                "Apply",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -46,7 +49,7 @@ let package = Package(
         .testTarget(name: "ValidationTests", dependencies: ["Validation", "Manifests"]),
         .testTarget(
             name: "ZonesTests", dependencies: ["Zones", "Manifests"], exclude: ["conformance-disagreements.tsv"]),
-        .testTarget(name: "BatonCLITests", dependencies: ["Manifests"]),
+        .testTarget(name: "BatonCLITests", dependencies: ["Manifests", "Planning"]),
         .testTarget(name: "GitStoreTests", dependencies: ["GitStore", "Manifests"]),
         .testTarget(name: "BackendsTests", dependencies: ["Backends", "Planning", "Manifests", "Zones"]),
         .testTarget(name: "PlanningTests", dependencies: ["Planning", "Manifests", "Zones"]),

@@ -69,6 +69,7 @@ enum DomainBackend {
         try s.command(
             "{ for f in \"$baton_stanzas\"/*.conf; do if [ -e \"$f\" ]; then printf 'include \"%s\";\\n' \"$f\"; fi; done; } >",
             .value(next))
+        try s.command("chmod 0644 --", .value(next))
         try s.command("baton_swap", .value(next), .value(layout.namedInclude), "named-checkconf")
     }
 

@@ -72,7 +72,8 @@ public struct ScriptBuilder: Sendable {
     /// encoded text (base64 has no `_`), decoded into a temporary file in the same folder, then renamed.
     public mutating func write(_ contents: [UInt8], to path: String, mode: String = "0644") throws {
         let temporary = Word.value(path + ".baton-tmp")
-        try command("umask 077 && base64 -d >", temporary, "<<'_BATON_EOF_'")
+        // The umask stays inside the subshell: the rest of the script keeps its own.
+        try command("(umask 077 && base64 -d >", temporary, ") <<'_BATON_EOF_'")
         let encoded = Base64.encode(contents)
         var start = encoded.startIndex
         while start < encoded.endIndex {

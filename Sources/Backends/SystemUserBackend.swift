@@ -31,18 +31,30 @@ enum SystemUserBackend {
             .value(account), "--", .value(name), "; else useradd -M -s", .value(shell), "-d", .value(home), "-g",
             .value(account), "--", .value(name), "; fi")
         try s.command("usermod -G", .value(step.list("groups").joined(separator: ",")), "--", .value(name))
-        try s.command("baton_dir", .value(home), .value(name), .value(account), "0750")
+        let mainHome = "/home/\(account)"
+        let sharesMainHome = step.scalar("main") != "true" && home == mainHome
+        if !sharesMainHome {
+            try s.command("baton_dir", .value(home), .value(name), .value(account), "0750")
+        }
         if step.scalar("main") != "true" {
-            // A secondary user lives under the main user's home: it may pass through, no more.
+            // A secondary user lives in or under the main user's home: it may pass through, no more.
             try s.command(
-                "if command -v setfacl >/dev/null; then setfacl -m", .value("u:\(name):--x"), "--",
-                .value("/home/\(account)"),
+                "if command -v setfacl >/dev/null; then setfacl -m", .value("u:\(name):--x"), "--", .value(mainHome),
                 "|| echo 'baton: no ACL support here: the secondary user may not reach its home' >&2; fi")
         }
-        try s.command("baton_dir", .value(home + "/.ssh"), .value(name), .value(account), "0700")
-        let keys = step.list("authorizedKeys").map { $0 + "\n" }.joined()
-        try s.write(Array(keys.utf8), to: home + "/.ssh/authorized_keys", mode: "0600")
-        try s.command("chown -h --", .value("\(name):\(account)"), .value(home + "/.ssh/authorized_keys"))
+        let keys = step.list("authorizedKeys")
+        if sharesMainHome {
+            // Its ~/.ssh is the main user's: installing keys there would hand the main user's login over.
+            if !keys.isEmpty {
+                try s.command(
+                    "echo", .value("baton: \(name) shares the home of \(account): give it a home of its own for its keys"),
+                    ">&2; exit 1")
+            }
+        } else {
+            try s.command("baton_dir", .value(home + "/.ssh"), .value(name), .value(account), "0700")
+            try s.write(Array(keys.map { $0 + "\n" }.joined().utf8), to: home + "/.ssh/authorized_keys", mode: "0600")
+            try s.command("chown -h --", .value("\(name):\(account)"), .value(home + "/.ssh/authorized_keys"))
+        }
         if let hash = context.users[name]?.spec.passwordHash {
             try s.command("usermod -p", .value(hash), "--", .value(name))
         }

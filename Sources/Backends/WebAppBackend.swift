@@ -37,6 +37,12 @@ enum WebAppBackend {
             try s.command("baton_dir", .value(path + "/" + root), .value(user), .value(account), "0750")
         }
         let document = desired.scalar("publicRoot").map { path + "/" + $0 } ?? path
+        // nginx (www-data) passes through the homes and reads the app; the account's other users do not.
+        try s.command(
+            "if command -v setfacl >/dev/null; then setfacl -m u:www-data:--x --", .value("/home/\(account)"),
+            .value("/home/\(account)/webapps"), "2>/dev/null; setfacl -R -m u:www-data:r-X,d:u:www-data:r-X --",
+            .value(path),
+            "|| echo 'baton: no ACL support here: nginx may not read the app' >&2; fi")
         let pool = "\(user)-\(app)"
         let socket = "/run/php/baton-\(pool).sock"
         var php: String?

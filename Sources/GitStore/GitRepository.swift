@@ -6,6 +6,8 @@ import Manifests
 /// libgit2 pointers. libgit2 handles are not for concurrent use, so callers borrow one from a small pool.
 public final class GitRepository: @unchecked Sendable {
     public let path: String
+    /// The `.git` folder (or the bare repository itself): where Baton keeps its lock.
+    public var gitDirectory: String { handles.path }
     /// The folder that was opened, relative to the work tree's root (empty at the root, or for a bare
     /// repository): manifests are read from there, and their paths are relative to it, as on disk.
     public let prefix: String

@@ -27,9 +27,14 @@ public struct AppliedFile: Sendable, Hashable {
     public var revision: String
     public var time: String
     public var run: String
+    /// `ResourceStates.recipe` of the Baton that wrote the inventory's hashes.
+    public var recipe: Int?
     public var servers: [String: ServerSummary]
 
-    public init(revision: String, time: String, run: String, servers: [String: ServerSummary] = [:]) {
+    public init(
+        revision: String, time: String, run: String, recipe: Int? = nil, servers: [String: ServerSummary] = [:]
+    ) {
+        self.recipe = recipe
         self.revision = revision
         self.time = time
         self.run = run
@@ -40,6 +45,7 @@ public struct AppliedFile: Sendable, Hashable {
         var out = "# Written by Baton: the last revision applied. Do not edit.\n"
         out += "formatVersion: \(Self.formatVersion)\n"
         out += "revision: \(YAMLText.quoted(revision))\ntime: \(YAMLText.quoted(time))\nrun: \(YAMLText.quoted(run))\n"
+        if let recipe { out += "recipe: \(recipe)\n" }
         out += servers.isEmpty ? "servers: {}\n" : "servers:\n"
         for name in servers.keys.sorted() {
             let s = servers[name]!
@@ -55,7 +61,8 @@ public struct AppliedFile: Sendable, Hashable {
         let root = try StatusNode.parse(bytes, file: file)
         try FormatVersion.check(root, supported: formatVersion)
         var applied = AppliedFile(
-            revision: try root.string("revision"), time: try root.string("time"), run: try root.string("run"))
+            revision: try root.string("revision"), time: try root.string("time"), run: try root.string("run"),
+            recipe: try root.optional("recipe")?.int())
         for (name, s) in try root.optional("servers")?.pairs() ?? [] {
             applied.servers[name] = ServerSummary(
                 revision: try s.string("revision"), time: try s.string("time"), run: try s.string("run"),

@@ -28,6 +28,8 @@ public struct StatusBranch: Sendable {
         public var applied: AppliedFile?
         public var inventory: [String: [InventoryFile.Entry]]
         public var state: AppliedState
+        /// The serial each zone was last applied with.
+        public var serials: [String: ZoneSerialsFile.Entry] = [:]
 
         public static let empty = Snapshot(tip: nil, applied: nil, inventory: [:], state: .empty)
     }
@@ -73,9 +75,12 @@ public struct StatusBranch: Sendable {
             digest.update(path + "=" + (try repository.blobID(atRoot: path, commit: tip)?.description ?? "none") + "\n")
         }
         let state = AppliedState(
-            revision: applied.revision, time: applied.time, servers: servers, known: known,
+            revision: applied.revision, time: applied.time, recipe: applied.recipe, servers: servers, known: known,
             digest: "sha256:" + digest.hexDigest())
-        return Snapshot(tip: tip, applied: applied, inventory: inventory, state: state)
+        let serials = try repository.file(atRoot: ZoneSerialsFile.path, commit: tip).map {
+            try ZoneSerialsFile.parse($0, file: label(ZoneSerialsFile.path))
+        }
+        return Snapshot(tip: tip, applied: applied, inventory: inventory, state: state, serials: serials ?? [:])
     }
 
     /// Commits a run's files on top of `snapshot` (compare-and-swap: a branch that moved meanwhile is an

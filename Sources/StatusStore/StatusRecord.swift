@@ -92,7 +92,7 @@ public struct StatusRecord: Sendable {
                 message: result.message)
             files[path] = Array(file.render().utf8)
         }
-        var applied = AppliedFile(revision: revision, time: time, run: run)
+        var applied = AppliedFile(revision: revision, time: time, run: run, recipe: ResourceStates.recipe)
         applied.servers = (previous?.servers ?? [:]).merging(summaries) { _, new in new }
         files[AppliedFile.path] = Array(applied.render().utf8)
         return files

@@ -32,7 +32,8 @@ final class Deltas {
 /// is built as usual: reuse is an optimisation, never a different answer.
 enum AppliedReuse {
     static func accounts(_ applied: AppliedState, manifests: ManifestSet, deltas: Deltas) throws -> Set<String> {
-        guard let revision = applied.revision, let id = try? deltas.repository.resolve(revision),
+        // Hashes made by another recipe cannot stand in for this one's.
+        guard applied.recipe == ResourceStates.recipe, let revision = applied.revision, let id = try? deltas.repository.resolve(revision),
             deltas.repository.hasCommit(id),
             var candidates = try deltas.delta(revision).unchangedAccounts(now: manifests)
         else { return [] }

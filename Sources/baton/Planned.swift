@@ -14,6 +14,10 @@ struct Planned {
     var manifests: ManifestSet
     /// The status branch the plan was made against.
     var statusBranch: String = StatusBranch.defaultName
+    /// What apply needs besides the plan: the branch as read, and the whole applied forms of the changes.
+    var snapshot: StatusBranch.Snapshot = .empty
+    var details: [Planner.Key: ResourceState] = [:]
+    var previous: [Planner.Key: ResourceState] = [:]
 
     static func make(
         repo: String, rev: String, fetch: Bool, zoneChecker: ZoneCheckerChoice?, zoneCache: Bool,
@@ -52,7 +56,7 @@ struct Planned {
                 throw PlanFailure("cannot fetch \(branch.name) from origin: \(gitMessage(error))")
             }
         }
-        let status = Background { try branch.read() }
+        let status = Background { try branch.snapshot() }
         let checked: CheckedManifests
         do {
             checked = try CheckedManifests.check(
@@ -67,12 +71,13 @@ struct Planned {
                 invalid: checked.diagnostics, manifests: checked.manifests)
         }
         let loadedAt = Date()
-        let applied: AppliedState
+        let snapshot: StatusBranch.Snapshot
         do {
-            applied = try status.value()
+            snapshot = try status.value()
         } catch {
             throw PlanFailure("cannot read the status branch \(branch.name): \(error)")
         }
+        let applied = snapshot.state
         let readAt = Date()
         let deltas = Deltas(planned: commit, repository: repository, cache: parseCache)
         let reused = reuse ? try AppliedReuse.accounts(applied, manifests: checked.manifests, deltas: deltas) : []
@@ -109,7 +114,9 @@ struct Planned {
         logger.debug(
             "checked in \(loadedAt.timeIntervalSince(started))s, status read in \(readAt.timeIntervalSince(loadedAt))s, planned in \(Date().timeIntervalSince(readAt))s"
         )
-        return Planned(plan: plan, invalid: nil, manifests: checked.manifests, statusBranch: branch.name)
+        return Planned(
+            plan: plan, invalid: nil, manifests: checked.manifests, statusBranch: branch.name, snapshot: snapshot,
+            details: details, previous: previous)
     }
 
     /// The applied form of the resources that change or go, rebuilt as of the revision each was applied

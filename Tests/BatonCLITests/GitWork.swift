@@ -1,4 +1,5 @@
 import Foundation
+import Planning
 import XCTest
 
 /// A scratch git work tree holding a copy of `examples/hosting`, driven with the git CLI, and status branches
@@ -121,6 +122,7 @@ struct GitWork {
             revision: "\(revision)"
             time: "2026-12-02T10:00:00Z"
             run: "by-hand"
+            recipe: \(ResourceStates.recipe)
             servers: {}
 
             """

@@ -64,8 +64,9 @@ final class PlannerTests: XCTestCase {
         XCTAssertTrue(text.contains("passwordHash: (sensitive)"), text)
         XCTAssertFalse(text.contains("$6$salt"), text)
         let app = plan.changes[1]
-        XCTAssertEqual(app.fields.map(\.field), ["php.version", "php.processes", "php.timeout", "php.ini", "domains"])
-        XCTAssertTrue(text.contains("php.version: \"8.3\""), text)
+        // A PHP app without `php:` had the defaults: only the version changes.
+        XCTAssertEqual(app.fields.map(\.field), ["php.version", "domains"])
+        XCTAssertTrue(text.contains("php.version: \"8.2\" -> \"8.3\""), text)
         XCTAssertTrue(text.contains("  + \"acme.example\""), text)
         XCTAssertTrue(text.hasSuffix("Plan: 0 to create, 2 to update, 0 to delete.\n"), text)
     }

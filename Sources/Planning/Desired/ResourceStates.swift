@@ -5,6 +5,11 @@ import Zones
 /// Turns loaded manifests into what each server should hold: one `ResourceState` per resource and server.
 /// Servers are connection targets, not resources; monitored sites are checked by the daemon, not applied.
 public enum ResourceStates {
+    /// The version of how applied forms are made. A change to any of them changes hashes, so the status branch
+    /// records it and applied forms are reused from the inventory only when it is the same. Raise it with
+    /// every change to the fields below.
+    public static let recipe = 2
+
     /// Applying order of kinds (deletes run in reverse).
     public enum Phase {
         public static let account = 0
@@ -192,7 +197,8 @@ public enum ResourceStates {
                 Field("path", .scalar(path)),
             ]
             if let root = spec.publicRoot { fields.append(Field("publicRoot", .scalar(root))) }
-            if let php = spec.php {
+            // A PHP app without a `php:` block runs with the defaults.
+            if let php = spec.php ?? (spec.type == .php ? WebAppSpec.PHP() : nil) {
                 fields += [
                     Field("php.version", .scalar(php.version)),
                     Field("php.processes", .scalar(String(php.processes))),

@@ -6,6 +6,8 @@ public struct AppliedState: Sendable, Hashable {
     public var revision: String?
     /// When (RFC 3339, UTC).
     public var time: String?
+    /// `ResourceStates.recipe` of the Baton that wrote the hashes; nil when unknown.
+    public var recipe: Int?
     public var servers: [String: [InventoryEntry]] {
         didSet { index = Self.index(servers) }
     }
@@ -19,11 +21,12 @@ public struct AppliedState: Sendable, Hashable {
     public var digest: String
 
     public init(
-        revision: String? = nil, time: String? = nil, servers: [String: [InventoryEntry]] = [:],
+        revision: String? = nil, time: String? = nil, recipe: Int? = nil, servers: [String: [InventoryEntry]] = [:],
         known: [ResourceID: String] = [:], digest: String = AppliedState.emptyDigest
     ) {
         self.revision = revision
         self.time = time
+        self.recipe = recipe
         self.servers = servers
         index = Self.index(servers)
         self.known = known

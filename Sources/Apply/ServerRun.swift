@@ -1,0 +1,32 @@
+import Backends
+import Planning
+import SSHTransport
+
+/// One server's part of a run: where to connect, and the steps in plan order.
+public struct ServerRun: Sendable {
+    public var server: String
+    public var target: SSHTarget
+    public var steps: [Step]
+    public var context: ApplyContext
+
+    public init(server: String, target: SSHTarget, steps: [Step], context: ApplyContext) {
+        self.server = server
+        self.target = target
+        self.steps = steps
+        self.context = context
+    }
+}
+
+/// What happened on one server.
+public struct ServerResult: Sendable {
+    public var server: String
+    /// Per step, in order: the run state of its operation.
+    public var states: [RunReport.State]
+    public var exitStatuses: [Int32?]
+    /// Why nothing ran, when the connection or the script could not even start (host key, refused, auth).
+    public var failure: String?
+    public var script: String
+    public var stdout: String
+    public var stderr: String
+    public var seconds: Double
+}

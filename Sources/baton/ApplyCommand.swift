@@ -1,0 +1,201 @@
+import Apply
+import ArgumentParser
+import Backends
+import Foundation
+import GitStore
+import Logging
+import Manifests
+import Planning
+import SSHTransport
+import StatusStore
+import Zones
+
+struct ApplyCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "apply",
+        abstract: "Apply a revision to the servers over SSH, then record status and logs on the status branch.",
+        discussion: """
+            Plans like `baton plan`, shows the plan and asks (unless --yes, or stdin is not a terminal), then runs \
+            one script per server. The client key comes from --identity or BATON_SSH_KEY. Exit status: 0 all \
+            applied, 1 any failure (the status branch says which resources are Applied, Failed or Pending).
+            """
+    )
+
+    @Option(help: "The git repository.") var repo: String = "."
+    @Option(help: "The revision to apply.") var rev: String = "HEAD"
+    @Option(help: "Apply this saved plan (from `baton plan --out`); refused when the revision or the applied state moved.")
+    var plan: String?
+    @Option(name: .customLong("server"), help: "Apply only to this server (repeatable).") var servers: [String] = []
+    @Flag(help: "Do not ask.") var yes = false
+    @Flag(help: "Apply deletes beyond the mass-delete threshold.") var allowMassDelete = false
+    @Flag(help: "Wait for another apply on this repository to finish instead of refusing.") var wait = false
+    @Option(help: "The SSH client key (default: BATON_SSH_KEY).") var identity: String?
+    @Option(help: "Seconds after which a server's script is stopped (on the server too).") var timeout: Int = 600
+    @Option(help: "Which checker checks the rendered zones: builtin, named-checkzone, both or none.")
+    var zoneChecker: ZoneCheckerChoice?
+
+    func run() throws {
+        var logger = Logger(label: "baton.apply")
+        if ProcessInfo.processInfo.environment["BATON_DEBUG"] != nil { logger.logLevel = .debug }
+        do {
+            try apply(logger: logger)
+        } catch let failure as PlanFailure {
+            Terminal.error("baton: \(failure)")
+            throw ExitStatus.invalid
+        }
+    }
+
+    func apply(logger: Logger) throws {
+        guard let key = identity ?? ProcessInfo.processInfo.environment["BATON_SSH_KEY"] else {
+            throw PlanFailure("no SSH client key: pass --identity KEY or set BATON_SSH_KEY")
+        }
+        let repository: GitRepository
+        do { repository = try GitRepository(path: repo) } catch {
+            throw PlanFailure("\(repo) is not a git repository (nor inside one): \(Planned.gitMessage(error))")
+        }
+        let lock = try ApplyLock.acquire(in: repository.gitDirectory, wait: wait)
+        defer { close(lock.descriptor) }
+        let saved = try plan.map { path -> Plan in
+            guard let data = FileManager.default.contents(atPath: path) else { throw PlanFailure("cannot read \(path)") }
+            do { return try PlanJSON.parse([UInt8](data)) } catch { throw PlanFailure("\(path): \(error)") }
+        }
+        let planned = try Planned.make(
+            repo: repo, rev: saved?.revision ?? rev, fetch: false, zoneChecker: zoneChecker, zoneCache: true,
+            allowMassDelete: allowMassDelete, servers: servers, logger: logger)
+        if let diagnostics = planned.invalid {
+            print(DiagnosticReport(diagnostics: diagnostics, color: Terminal.useColor).text(), terminator: "")
+            throw PlanFailure("the manifests are not valid: nothing applied")
+        }
+        let plan = planned.plan
+        if let saved {
+            guard saved.appliedDigest == plan.appliedDigest, saved.changes == plan.changes else {
+                throw PlanFailure(
+                    "the saved plan is stale: the applied state or the plan moved since it was made; plan again")
+            }
+        }
+        if !plan.refusals.isEmpty {
+            print(PlanText.render(plan, color: Terminal.useColor), terminator: "")
+            throw PlanFailure("refused: \(plan.refusals.map(\.message).joined(separator: "; ")); pass --allow-mass-delete once reviewed")
+        }
+        if plan.isEmpty {
+            print("No changes: the servers match \(String(plan.revision.prefix(12))).")
+            return
+        }
+        print(PlanText.render(plan, color: Terminal.useColor), terminator: "")
+        if !yes && isatty(STDIN_FILENO) == 1 {
+            print("Apply these changes? Only 'yes' applies: ", terminator: "")
+            guard readLine() == "yes" else { throw PlanFailure("not applied") }
+        }
+        let now = Date()
+        let time = ISO8601DateFormatter().string(from: now)
+        let runID = time.filter(\.isNumber) + "-" + String(plan.revision.prefix(8))
+        let (runs, serials) = try Self.serverRuns(planned, date: now)
+        let results = Executor.run(
+            runs, credentials: SSHCredentials(privateKeyPath: key), deadline: timeout)
+        try record(planned, runs: runs, results: results, serials: serials, runID: runID, time: time)
+        var failed = false
+        for result in results {
+            let counts = Dictionary(grouping: result.states, by: { $0 }).mapValues(\.count)
+            let line = RunReport.State.allCases.compactMap { state in counts[state].map { "\($0) \(state.rawValue)" } }
+            print("\(result.server): \(line.joined(separator: ", "))" + (result.failure.map { " — \($0)" } ?? ""))
+            if result.states.contains(where: { $0 != .success }) || result.failure != nil { failed = true }
+            if !result.stderr.isEmpty, !result.states.contains(where: { $0 != .success }) {
+                Terminal.error("baton: warning: \(result.server) printed on stderr (see baton logs \(runID))")
+            }
+        }
+        print("Run \(runID) recorded on \(planned.statusBranch).")
+        if failed { throw ExitStatus.invalid }
+    }
+
+    /// Per server: its steps in plan order, and the zones its primaries serve rendered with their next serial.
+    static func serverRuns(_ planned: Planned, date: Date) throws -> ([ServerRun], [String: ZoneSerialsFile.Entry]) {
+        let manifests = planned.manifests
+        var serials = planned.snapshot.serials
+        var zones: [String: String] = [:]
+        let primaries = Set(
+            planned.plan.changes.filter { $0.id.kind == .domain && $0.action != .delete && planned.details[Planner.Key(server: $0.server, id: $0.id)]?.scalar("role") == "primary" }
+                .map(\.id.name))
+        for input in ZoneInput.zones(of: manifests) where primaries.contains(input.origin) {
+            let hash = ZoneRenderer.contentHash(input)
+            let last = serials[input.origin].map { ($0.serial, $0.contentHash) }
+            let serial = ZoneSerial.next(last: last, contentHash: hash, date: date)
+            zones[input.origin] = ZoneRenderer.render(input, serial: serial).text
+            serials[input.origin] = ZoneSerialsFile.Entry(serial: serial, contentHash: hash)
+        }
+        let servers = Dictionary(manifests.servers.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
+        var runs: [ServerRun] = []
+        for server in planned.plan.servers {
+            guard let declared = servers[server] else { continue }
+            let steps = planned.plan.changes(on: server).map { change in
+                let key = Planner.Key(server: change.server, id: change.id)
+                return Step(change: change, desired: planned.details[key], previous: planned.previous[key])
+            }
+            runs.append(
+                ServerRun(
+                    server: server,
+                    target: SSHTarget(
+                        host: declared.spec.address, port: declared.spec.port, user: declared.spec.user,
+                        hostKey: declared.spec.hostKey),
+                    steps: steps,
+                    context: ApplyContext(layout: ServerLayout(declared.spec.paths), manifests: manifests, zones: zones)))
+        }
+        return (runs, serials)
+    }
+
+    func record(
+        _ planned: Planned, runs: [ServerRun], results: [ServerResult], serials: [String: ZoneSerialsFile.Entry],
+        runID: String, time: String
+    ) throws {
+        var outcomes: [Planner.Key: StatusRecord.Outcome] = [:]
+        var messages: [Planner.Key: String] = [:]
+        var operations: [RunFile.Operation] = []
+        var appliedSerials = planned.snapshot.serials
+        for (run, result) in zip(runs, results) {
+            for (index, step) in run.steps.enumerated() {
+                let key = Planner.Key(server: step.change.server, id: step.change.id)
+                let state = result.states[index]
+                let outcome: StatusRecord.Outcome =
+                    switch state {
+                    case .success, .nothing: .applied
+                    case .failure, .error, .timeout: .failed
+                    case .aborted, .received, .started: .pending
+                    }
+                outcomes[key] = outcome
+                if outcome != .applied {
+                    messages[key] = result.failure ?? "\(state.rawValue): see baton logs \(runID)"
+                }
+                if outcome == .applied, step.change.id.kind == .domain {
+                    if step.change.action == .delete {
+                        appliedSerials[step.change.id.name] = nil
+                    } else if let serial = serials[step.change.id.name] {
+                        appliedSerials[step.change.id.name] = serial
+                    }
+                }
+                operations.append(
+                    RunFile.Operation(
+                        server: run.server, resource: step.change.id, action: step.change.action,
+                        state: state.rawValue, exitStatus: result.exitStatuses[index]))
+            }
+        }
+        let repository = try GitRepository(path: repo)
+        let branch = StatusBranch(repository: repository, name: planned.statusBranch)
+        let snapshot = planned.snapshot
+        var files = StatusRecord(revision: planned.plan.revision, time: time, run: runID).files(
+            plan: planned.plan, outcomes: outcomes, messages: messages, inventory: snapshot.inventory,
+            applied: snapshot.applied)
+        files[ZoneSerialsFile.path] = Array(ZoneSerialsFile.render(appliedSerials).utf8)
+        let existing = try snapshot.tip.map { try repository.names(in: "runs", at: $0) } ?? []
+        let runFile = RunFile(
+            id: runID, revision: planned.plan.revision, time: time, summary: planned.plan.summary,
+            operations: operations,
+            servers: results.map {
+                RunFile.ServerLog(
+                    server: $0.server, seconds: $0.seconds, failure: $0.failure, script: $0.script, stdout: $0.stdout,
+                    stderr: $0.stderr)
+            })
+        files.merge(runFile.files(existing: existing)) { _, new in new }
+        let revision = try repository.resolve(planned.plan.revision)
+        _ = try branch.commit(files, on: snapshot, applied: revision, message: "baton apply \(runID)\n\n\(planned.plan.summary)")
+        try repository.setNote("run \(runID): \(planned.plan.summary)", on: revision)
+    }
+}
