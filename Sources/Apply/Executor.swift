@@ -8,10 +8,26 @@ import SSHTransport
 /// whose host key does not match gets a result that says so, and its steps stay pending.
 public enum Executor {
     public static func run(
-        _ runs: [ServerRun], credentials: SSHCredentials, deadline: Int = 600, parallel: Int = SSHPool.defaultParallelism
+        _ runs: [ServerRun], credentials: SSHCredentials, deadline: Int = 600,
+        parallel: Int = SSHPool.defaultParallelism
     ) -> [ServerResult] {
         let nonce = String((0..<16).map { _ in "abcdefghijklmnopqrstuvwxyz0123456789".randomElement()! })
-        return SSHPool.forEach(runs, parallel: parallel) { run in
+        var results: [String: ServerResult] = [:]
+        for wave in Set(runs.map(\.wave)).sorted() {
+            for result in runWave(
+                runs.filter { $0.wave == wave }, nonce: nonce, credentials: credentials, deadline: deadline,
+                parallel: parallel)
+            {
+                results[result.server] = result
+            }
+        }
+        return runs.compactMap { results[$0.server] }
+    }
+
+    static func runWave(
+        _ runs: [ServerRun], nonce: String, credentials: SSHCredentials, deadline: Int, parallel: Int
+    ) -> [ServerResult] {
+        SSHPool.forEach(runs, parallel: parallel) { run in
             let started = Date()
             let count = run.steps.count
             func failed(_ why: String, script: String = "") -> ServerResult {

@@ -8,9 +8,15 @@ public struct ServerRun: Sendable {
     public var target: SSHTarget
     public var steps: [Step]
     public var context: ApplyContext
+    /// Runs go in waves: a server that is only a DNS secondary in this run waits for the primaries, so that
+    /// its first transfer finds the zone loaded.
+    public var wave: Int
 
     public init(server: String, target: SSHTarget, steps: [Step], context: ApplyContext) {
         self.server = server
+        let zoneRoles = steps.filter { $0.change.id.kind == .domain && $0.change.action != .delete }
+            .map { ($0.desired ?? $0.previous)?.scalar("role") }
+        wave = !zoneRoles.isEmpty && zoneRoles.allSatisfy { $0 == "secondary" } ? 1 : 0
         self.target = target
         self.steps = steps
         self.context = context

@@ -58,6 +58,10 @@ enum DomainBackend {
         try s.command(
             "if [ $baton_was_new = 1 ]; then rndc reconfig >&2; else rndc reload", .value(origin),
             ">&2 || rndc reconfig >&2; fi")
+        if role != "primary" {
+            // A new secondary transfers now rather than at its first refresh: its primary ran in an earlier wave.
+            try s.command("if [ $baton_was_new = 1 ]; then rndc retransfer", .value(origin), ">&2 || true; fi")
+        }
     }
 
     /// The include file lists every stanza file, then named-checkconf checks the whole configuration: a

@@ -47,7 +47,8 @@ enum SystemUserBackend {
             // Its ~/.ssh is the main user's: installing keys there would hand the main user's login over.
             if !keys.isEmpty {
                 try s.command(
-                    "echo", .value("baton: \(name) shares the home of \(account): give it a home of its own for its keys"),
+                    "echo",
+                    .value("baton: \(name) shares the home of \(account): give it a home of its own for its keys"),
                     ">&2; exit 1")
             }
         } else {

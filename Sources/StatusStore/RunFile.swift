@@ -60,7 +60,8 @@ public struct RunFile: Sendable {
     }
 
     public var yaml: String {
-        var out = "# Written by Baton. Do not edit.\nid: \(YAMLText.quoted(id))\nrevision: \(YAMLText.quoted(revision))\n"
+        var out =
+            "# Written by Baton. Do not edit.\nid: \(YAMLText.quoted(id))\nrevision: \(YAMLText.quoted(revision))\n"
         out += "time: \(YAMLText.quoted(time))\nplan: \(YAMLText.quoted(summary))\nservers:\n"
         for server in servers {
             out += "  \(YAMLText.quoted(server.server)): {seconds: \(String(format: "%.3f", server.seconds))"

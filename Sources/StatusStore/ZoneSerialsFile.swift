@@ -21,7 +21,8 @@ public enum ZoneSerialsFile {
         out += "formatVersion: \(formatVersion)\n" + (zones.isEmpty ? "zones: {}\n" : "zones:\n")
         for origin in zones.keys.sorted() {
             let entry = zones[origin]!
-            out += "  \(YAMLText.quoted(origin)): {serial: \(entry.serial), hash: \(YAMLText.quoted(entry.contentHash))}\n"
+            out +=
+                "  \(YAMLText.quoted(origin)): {serial: \(entry.serial), hash: \(YAMLText.quoted(entry.contentHash))}\n"
         }
         return out
     }

@@ -33,7 +33,8 @@ final class Deltas {
 enum AppliedReuse {
     static func accounts(_ applied: AppliedState, manifests: ManifestSet, deltas: Deltas) throws -> Set<String> {
         // Hashes made by another recipe cannot stand in for this one's.
-        guard applied.recipe == ResourceStates.recipe, let revision = applied.revision, let id = try? deltas.repository.resolve(revision),
+        guard applied.recipe == ResourceStates.recipe, let revision = applied.revision,
+            let id = try? deltas.repository.resolve(revision),
             deltas.repository.hasCommit(id),
             var candidates = try deltas.delta(revision).unchangedAccounts(now: manifests)
         else { return [] }

@@ -23,7 +23,8 @@ struct ApplyCommand: ParsableCommand {
 
     @Option(help: "The git repository.") var repo: String = "."
     @Option(help: "The revision to apply.") var rev: String = "HEAD"
-    @Option(help: "Apply this saved plan (from `baton plan --out`); refused when the revision or the applied state moved.")
+    @Option(
+        help: "Apply this saved plan (from `baton plan --out`); refused when the revision or the applied state moved.")
     var plan: String?
     @Option(name: .customLong("server"), help: "Apply only to this server (repeatable).") var servers: [String] = []
     @Flag(help: "Do not ask.") var yes = false
@@ -56,7 +57,9 @@ struct ApplyCommand: ParsableCommand {
         let lock = try ApplyLock.acquire(in: repository.gitDirectory, wait: wait)
         defer { close(lock.descriptor) }
         let saved = try plan.map { path -> Plan in
-            guard let data = FileManager.default.contents(atPath: path) else { throw PlanFailure("cannot read \(path)") }
+            guard let data = FileManager.default.contents(atPath: path) else {
+                throw PlanFailure("cannot read \(path)")
+            }
             do { return try PlanJSON.parse([UInt8](data)) } catch { throw PlanFailure("\(path): \(error)") }
         }
         let planned = try Planned.make(
@@ -75,7 +78,9 @@ struct ApplyCommand: ParsableCommand {
         }
         if !plan.refusals.isEmpty {
             print(PlanText.render(plan, color: Terminal.useColor), terminator: "")
-            throw PlanFailure("refused: \(plan.refusals.map(\.message).joined(separator: "; ")); pass --allow-mass-delete once reviewed")
+            throw PlanFailure(
+                "refused: \(plan.refusals.map(\.message).joined(separator: "; ")); pass --allow-mass-delete once reviewed"
+            )
         }
         if plan.isEmpty {
             print("No changes: the servers match \(String(plan.revision.prefix(12))).")
@@ -113,8 +118,11 @@ struct ApplyCommand: ParsableCommand {
         var serials = planned.snapshot.serials
         var zones: [String: String] = [:]
         let primaries = Set(
-            planned.plan.changes.filter { $0.id.kind == .domain && $0.action != .delete && planned.details[Planner.Key(server: $0.server, id: $0.id)]?.scalar("role") == "primary" }
-                .map(\.id.name))
+            planned.plan.changes.filter {
+                $0.id.kind == .domain && $0.action != .delete
+                    && planned.details[Planner.Key(server: $0.server, id: $0.id)]?.scalar("role") == "primary"
+            }
+            .map(\.id.name))
         for input in ZoneInput.zones(of: manifests) where primaries.contains(input.origin) {
             let hash = ZoneRenderer.contentHash(input)
             let last = serials[input.origin].map { ($0.serial, $0.contentHash) }
@@ -137,7 +145,8 @@ struct ApplyCommand: ParsableCommand {
                         host: declared.spec.address, port: declared.spec.port, user: declared.spec.user,
                         hostKey: declared.spec.hostKey),
                     steps: steps,
-                    context: ApplyContext(layout: ServerLayout(declared.spec.paths), manifests: manifests, zones: zones)))
+                    context: ApplyContext(layout: ServerLayout(declared.spec.paths), manifests: manifests, zones: zones)
+                ))
         }
         return (runs, serials)
     }
@@ -195,7 +204,8 @@ struct ApplyCommand: ParsableCommand {
             })
         files.merge(runFile.files(existing: existing)) { _, new in new }
         let revision = try repository.resolve(planned.plan.revision)
-        _ = try branch.commit(files, on: snapshot, applied: revision, message: "baton apply \(runID)\n\n\(planned.plan.summary)")
+        _ = try branch.commit(
+            files, on: snapshot, applied: revision, message: "baton apply \(runID)\n\n\(planned.plan.summary)")
         try repository.setNote("run \(runID): \(planned.plan.summary)", on: revision)
     }
 }

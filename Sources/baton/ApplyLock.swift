@@ -8,9 +8,12 @@ struct ApplyLock {
     static func acquire(in gitDirectory: String, wait: Bool) throws -> ApplyLock {
         let path = (gitDirectory as NSString).appendingPathComponent("baton-apply.lock")
         let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { throw PlanFailure("cannot open the apply lock \(path): \(String(cString: strerror(errno)))") }
+        guard fd >= 0 else {
+            throw PlanFailure("cannot open the apply lock \(path): \(String(cString: strerror(errno)))")
+        }
         if flock(fd, LOCK_EX | (wait ? 0 : LOCK_NB)) != 0 {
-            let holder = (try? String(contentsOfFile: path, encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines)
+            let holder = (try? String(contentsOfFile: path, encoding: .utf8))?.trimmingCharacters(
+                in: .whitespacesAndNewlines)
             close(fd)
             throw PlanFailure(
                 "another baton apply is running on this repository\(holder.map { $0.isEmpty ? "" : " (process \($0))" } ?? ""); wait for it, or pass --wait"

@@ -1,0 +1,195 @@
+import Foundation
+import Glibc
+import Manifests
+import XCTest
+
+/// The whole loop on the project's test hosts (`scripts/testhosts`): apply, then ask BIND with `dig`, the web
+/// host with `getent` and nginx with `curl`, change things and apply again.
+final class EndToEndTests: XCTestCase {
+    var work: URL!
+    static let testhosts = BatonProcess.packageRoot.appendingPathComponent("scripts/testhosts").path
+    static let key = "/run/baton-testhosts/client_ed25519"
+
+    override func setUpWithError() throws {
+        guard getuid() == 0 else { throw XCTSkip("test hosts need root (network and mount namespaces)") }
+        // Fresh hosts: `up` alone keeps hosts that are up, with whatever an earlier run left on them.
+        XCTAssertEqual(Self.system("down"), 0)
+        XCTAssertEqual(Self.system("up"), 0, "scripts/testhosts up: see \(Self.log)")
+        work = FileManager.default.temporaryDirectory.appendingPathComponent("baton-e2e-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
+    }
+
+    override func tearDown() {
+        if let work { try? FileManager.default.removeItem(at: work) }
+        _ = Self.system("down")
+    }
+
+    static let log = FileManager.default.temporaryDirectory.appendingPathComponent("baton-testhosts.log").path
+
+    /// `scripts/testhosts up|down` through system(3), not Foundation's Process: the daemons it starts outlive
+    /// it, and Process's child watching then hangs (the SSH transport's tests met the same with sshd).
+    static func system(_ command: String) -> Int32 {
+        let status = Glibc.system("\(testhosts) \(command) >>\(log) 2>&1 </dev/null")
+        return status == -1 ? -1 : (status >> 8) & 0xFF
+    }
+
+    @discardableResult
+    static func shell(_ args: [String], in dir: URL? = nil) throws -> BatonProcess.Output {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        p.arguments = args
+        if let dir { p.currentDirectoryURL = dir }
+        let out = Pipe()
+        let err = Pipe()
+        p.standardOutput = out
+        p.standardError = err
+        try p.run()
+        let stdout = out.fileHandleForReading.readDataToEndOfFile()
+        let stderr = err.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        return BatonProcess.Output(
+            status: p.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
+            stderr: String(decoding: stderr, as: UTF8.self))
+    }
+
+    func git(_ args: String...) throws {
+        let result = try Self.shell(["git", "-c", "user.name=T", "-c", "user.email=t@example.com"] + args, in: work)
+        XCTAssertEqual(result.status, 0, result.stderr)
+    }
+
+    func host(_ name: String, _ command: String) throws -> String {
+        try Self.shell([Self.testhosts, "exec", name, "sh", "-c", command]).stdout
+    }
+
+    func dig(_ server: String, _ name: String, _ type: String) throws -> String {
+        try Self.shell(["dig", "+short", "+time=2", "+tries=2", "@\(server)", name, type]).stdout
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    func apply() throws -> BatonProcess.Output {
+        try BatonProcess.run(
+            ["apply", "--repo", work.path, "--yes", "--zone-checker", "builtin"],
+            environment: ["BATON_SSH_KEY": Self.key])
+    }
+
+    static let hostile = "$(touch /tmp/pwned) `touch /tmp/pwned` '; touch /tmp/pwned; ' EOF"
+
+    func write(_ path: String, _ text: String) throws {
+        let url = work.appendingPathComponent(path)
+        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try text.write(to: url, atomically: true, encoding: .utf8)
+    }
+
+    func manifests(wwwAddress: String, withWebsite: Bool) -> String {
+        var text = """
+            apiVersion: baton/v1
+            kind: Account
+            metadata: {name: acme}
+            spec: {contact: ops@acme.example, placement: {web: web1, dns: [ns1, ns2]}}
+            ---
+            apiVersion: baton/v1
+            kind: Domain
+            metadata: {name: acme.example}
+            spec:
+              account: acme
+              records:
+                - {name: "@", type: A, value: 10.213.0.11}
+                - {name: www, type: A, value: \(wwwAddress)}
+                - {name: shop, type: A, value: 10.213.0.11}
+                - {name: "@", type: TXT, value: \(YAMLText.quoted(Self.hostile))}
+            ---
+            apiVersion: baton/v1
+            kind: SystemUser
+            metadata: {name: acme-deploy}
+            spec:
+              account: acme
+              home: /home/acme/deploy
+              shell: /bin/sh
+              authorizedKeys: ["ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIGkBaL+FGG24nh5vCAYsPjbVQYh/D1lDdMxl4iqSOkfS deploy"]
+            ---
+            apiVersion: baton/v1
+            kind: WebApp
+            metadata: {name: acme-shop}
+            spec: {account: acme, type: php, user: acme-deploy, domains: [shop.acme.example]}
+
+            """
+        if withWebsite {
+            text += """
+                ---
+                apiVersion: baton/v1
+                kind: WebApp
+                metadata: {name: acme-www}
+                spec: {account: acme, type: static, domains: [acme.example, www.acme.example]}
+
+                """
+        }
+        return text
+    }
+
+    func serial() throws -> UInt32? {
+        let text = try Self.shell(["git", "show", "baton/status:zones.yaml"], in: work).stdout
+        guard let range = text.range(of: "serial: ") else { return nil }
+        return UInt32(text[range.upperBound...].prefix { $0.isNumber })
+    }
+
+    func testApplyServeChangeAndRemove() throws {
+        XCTAssertEqual(
+            try Self.shell([Self.testhosts, "servers", work.appendingPathComponent("servers").path]).status, 0)
+        try write("accounts/acme/acme.yaml", manifests(wwwAddress: "10.213.0.11", withWebsite: true))
+        try git("init", "-q")
+        try git("add", "-A")
+        try git("commit", "-q", "-m", "first")
+
+        let first = try apply()
+        XCTAssertEqual(first.status, 0, first.stdout + first.stderr)
+        for server in ["10.213.0.12", "10.213.0.13"] {
+            XCTAssertTrue(try waitFor { try self.dig(server, "www.acme.example", "A") == "10.213.0.11" }, server)
+            XCTAssertEqual(try dig(server, "acme.example", "TXT"), "\"" + Self.hostile + "\"", server)
+            let soa = try dig(server, "acme.example", "SOA").split(separator: " ")
+            XCTAssertEqual(soa.count, 7)
+            if soa.count == 7 { XCTAssertEqual(UInt32(soa[2]), try serial(), "the serial the status branch says") }
+        }
+        XCTAssertFalse(FileManager.default.fileExists(atPath: "/tmp/pwned"))
+        XCTAssertEqual(try host("ns1", "test -e /tmp/pwned && echo yes || echo no"), "no\n")
+        XCTAssertTrue(try host("web1", "getent passwd acme-deploy").hasPrefix("acme-deploy:x:"))
+        XCTAssertEqual(try host("web1", "stat -c '%a %U' /home/acme/deploy"), "750 acme-deploy\n")
+        XCTAssertTrue(try host("web1", "ls /etc/php/8.2/fpm/pool.d/").contains("baton-acme-deploy-acme-shop.conf"))
+        _ = try host("web1", "echo served-by-baton > /home/acme/webapps/acme-www/index.html")
+        XCTAssertTrue(
+            try waitFor {
+                try Self.shell(["curl", "-s", "-H", "Host: www.acme.example", "http://10.213.0.11/"]).stdout
+                    == "served-by-baton\n"
+            })
+        let again = try BatonProcess.run(["plan", "--repo", work.path, "--zone-checker", "builtin"])
+        XCTAssertEqual(again.status, 0, again.stdout)
+
+        // One record changes: the serial rises and both servers answer with the new value.
+        let before = try XCTUnwrap(try serial())
+        try write("accounts/acme/acme.yaml", manifests(wwwAddress: "10.213.0.99", withWebsite: true))
+        try git("commit", "-q", "-am", "www moves")
+        let second = try apply()
+        XCTAssertEqual(second.status, 0, second.stdout + second.stderr)
+        XCTAssertGreaterThan(try XCTUnwrap(try serial()), before)
+        for server in ["10.213.0.12", "10.213.0.13"] {
+            XCTAssertTrue(try waitFor { try self.dig(server, "www.acme.example", "A") == "10.213.0.99" }, server)
+        }
+
+        // The web site goes: its server block goes, its folder is archived.
+        try write("accounts/acme/acme.yaml", manifests(wwwAddress: "10.213.0.99", withWebsite: false))
+        try git("commit", "-q", "-am", "no website")
+        let third = try apply()
+        XCTAssertEqual(third.status, 0, third.stdout + third.stderr)
+        XCTAssertFalse(try host("web1", "ls /etc/nginx/sites-enabled/").contains("baton-acme-www"))
+        XCTAssertEqual(try host("web1", "test -e /home/acme/webapps/acme-www && echo yes || echo no"), "no\n")
+        XCTAssertTrue(try host("web1", "ls /var/lib/baton/archive/webapps/").contains("acme-www-"))
+    }
+
+    /// DNS transfers and nginx reloads finish a moment after the command that started them.
+    func waitFor(_ condition: () throws -> Bool) throws -> Bool {
+        for _ in 0..<20 {
+            if try condition() { return true }
+            Thread.sleep(forTimeInterval: 0.25)
+        }
+        return false
+    }
+}
