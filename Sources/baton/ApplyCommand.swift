@@ -104,7 +104,10 @@ struct ApplyCommand: ParsableCommand {
             let line = RunReport.State.allCases.compactMap { state in counts[state].map { "\($0) \(state.rawValue)" } }
             print("\(result.server): \(line.joined(separator: ", "))" + (result.failure.map { " — \($0)" } ?? ""))
             if result.states.contains(where: { $0 != .success }) || result.failure != nil { failed = true }
-            if !result.stderr.isEmpty, !result.states.contains(where: { $0 != .success }) {
+            // Output on stderr from operations that succeeded is kept and shown as a warning; the marker lines
+            // Baton writes there to attribute it are not.
+            let printed = result.stderr.split(separator: "\n").filter { !$0.hasPrefix("@@BATON ") }
+            if !printed.isEmpty, !result.states.contains(where: { $0 != .success }) {
                 Terminal.error("baton: warning: \(result.server) printed on stderr (see baton logs \(runID))")
             }
         }
