@@ -132,13 +132,92 @@ final class EndToEndTests: XCTestCase {
         return UInt32(text[range.upperBound...].prefix { $0.isNumber })
     }
 
-    func testApplyServeChangeAndRemove() throws {
+    /// The test hosts' servers and the acme account, committed.
+    func makeRepository() throws {
         XCTAssertEqual(
             try Self.shell([Self.testhosts, "servers", work.appendingPathComponent("servers").path]).status, 0)
         try write("accounts/acme/acme.yaml", manifests(wwwAddress: "10.213.0.11", withWebsite: true))
         try git("init", "-q")
         try git("add", "-A")
         try git("commit", "-q", "-m", "first")
+    }
+
+    func status(_ resource: String) throws -> String {
+        try Self.shell(["git", "show", "baton/status:status/\(resource).yaml"], in: work).stdout
+    }
+
+    func testAHostKeyThatChangedIsRefusedAndNothingRunsThere() throws {
+        try makeRepository()
+        // web1's manifest pins ns1's key: the server web1 offers another one.
+        let ns1 = try String(contentsOf: work.appendingPathComponent("servers/ns1.yaml"), encoding: .utf8)
+        var web1 = try String(contentsOf: work.appendingPathComponent("servers/web1.yaml"), encoding: .utf8)
+        let ns1Key = try XCTUnwrap(ns1.split(separator: "\n").first { $0.contains("hostKey:") })
+        let web1Key = try XCTUnwrap(web1.split(separator: "\n").first { $0.contains("hostKey:") })
+        web1 = web1.replacingOccurrences(of: web1Key, with: ns1Key)
+        try write("servers/web1.yaml", web1)
+        try git("commit", "-q", "-am", "a wrong key")
+        let run = try apply()
+        XCTAssertEqual(run.status, 1)
+        XCTAssertTrue(run.stdout.contains("web1: 4 ABORTED") && run.stdout.contains("host key"), run.stdout)
+        XCTAssertTrue(run.stdout.contains("ns1: 1 SUCCESS"), run.stdout)
+        XCTAssertEqual(try host("web1", "getent passwd acme-deploy || echo absent"), "absent\n")
+        XCTAssertTrue(try status("SystemUser/acme-deploy").contains("state: Pending"))
+        XCTAssertTrue(try status("Domain/acme.example").contains("state: Applied"))
+    }
+
+    func testFailedChecksOnTheServerKeepTheOldConfiguration() throws {
+        try makeRepository()
+        XCTAssertEqual(try apply().status, 0)
+        // nginx -t fails (a certificate that does not exist): the old server block stays.
+        let before = try host("web1", "cat /etc/nginx/sites-enabled/baton-acme-www.conf")
+        XCTAssertFalse(before.isEmpty)
+        try write(
+            "accounts/acme/acme.yaml",
+            manifests(wwwAddress: "10.213.0.11", withWebsite: true).replacingOccurrences(
+                of: "domains: [acme.example, www.acme.example]}",
+                with:
+                    "domains: [acme.example, www.acme.example], tls: {certificate: /etc/ssl/none.pem, key: /etc/ssl/none.key}}"
+            ))
+        try git("commit", "-q", "-am", "tls without a certificate")
+        let failed = try apply()
+        XCTAssertEqual(failed.status, 1, failed.stdout)
+        XCTAssertEqual(try host("web1", "cat /etc/nginx/sites-enabled/baton-acme-www.conf"), before)
+        XCTAssertTrue(try status("WebApp/acme-www").contains("state: Failed"))
+
+        // The server's named-checkzone refuses a zone Baton's own checks were told to skip (an MX that names
+        // a CNAME): the old zone stays served.
+        try write(
+            "accounts/acme/acme.yaml",
+            manifests(wwwAddress: "10.213.0.11", withWebsite: true).replacingOccurrences(
+                of: "    - {name: shop, type: A, value: 10.213.0.11}",
+                with:
+                    "    - {name: shop, type: A, value: 10.213.0.11}\n    - {name: \"@\", type: MX, value: 10 alias}\n    - {name: alias, type: CNAME, value: www}"
+            ))
+        try git("commit", "-q", "-am", "MX to a CNAME")
+        let refused = try BatonProcess.run(
+            ["apply", "--repo", work.path, "--yes", "--zone-checker", "none"], environment: ["BATON_SSH_KEY": Self.key])
+        XCTAssertEqual(refused.status, 1, refused.stdout)
+        XCTAssertTrue(try status("Domain/acme.example").contains("state: Failed"))
+        XCTAssertEqual(try dig("10.213.0.12", "acme.example", "MX"), "")
+        XCTAssertEqual(try dig("10.213.0.12", "www.acme.example", "A"), "10.213.0.11")
+    }
+
+    func testASecondApplyIsRefusedWhileOneRuns() throws {
+        try makeRepository()
+        let holder = Process()
+        holder.executableURL = URL(fileURLWithPath: "/usr/bin/flock")
+        holder.arguments = [work.appendingPathComponent(".git/baton-apply.lock").path, "sleep", "5"]
+        try holder.run()
+        defer { holder.terminate() }
+        Thread.sleep(forTimeInterval: 0.3)
+        let second = try apply()
+        XCTAssertEqual(second.status, 1)
+        XCTAssertTrue(second.stderr.contains("another baton apply is running on this repository"), second.stderr)
+        XCTAssertEqual(try Self.shell(["git", "branch", "--list", "baton/status"], in: work).stdout, "")
+    }
+
+    func testApplyServeChangeAndRemove() throws {
+        try makeRepository()
 
         let first = try apply()
         XCTAssertEqual(first.status, 0, first.stdout + first.stderr)
