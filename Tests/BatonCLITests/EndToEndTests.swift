@@ -202,6 +202,29 @@ final class EndToEndTests: XCTestCase {
         XCTAssertEqual(try dig("10.213.0.12", "www.acme.example", "A"), "10.213.0.11")
     }
 
+    func testAHostThatIsDownWaitsForTheNextRun() throws {
+        try makeRepository()
+        // web1's sshd stops: the DNS servers still apply, web1's resources wait.
+        let pid = try String(contentsOfFile: "/run/baton-testhosts/hosts/web1/sshd.pid", encoding: .utf8)
+        XCTAssertEqual(kill(pid_t(pid.trimmingCharacters(in: .whitespacesAndNewlines))!, SIGTERM), 0)
+        Thread.sleep(forTimeInterval: 0.3)
+        let first = try apply()
+        XCTAssertEqual(first.status, 1)
+        XCTAssertTrue(first.stdout.contains("web1: 4 ABORTED"), first.stdout)
+        XCTAssertTrue(try status("WebApp/acme-www").contains("state: Pending"))
+        XCTAssertTrue(try status("Domain/acme.example").contains("state: Applied"))
+        // The host comes back (a new one, with a new key); the next run finishes the job and only that.
+        XCTAssertEqual(Self.system("up"), 0)
+        XCTAssertEqual(
+            try Self.shell([Self.testhosts, "servers", work.appendingPathComponent("servers").path]).status, 0)
+        try git("commit", "-q", "-am", "web1 is back")
+        let plan = try BatonProcess.run(["plan", "--repo", work.path, "--zone-checker", "builtin"])
+        XCTAssertTrue(plan.stdout.hasSuffix("Plan: 4 to create, 0 to update, 0 to delete.\n"), plan.stdout)
+        let second = try apply()
+        XCTAssertEqual(second.status, 0, second.stdout + second.stderr)
+        XCTAssertTrue(try host("web1", "getent passwd acme-deploy").hasPrefix("acme-deploy:"))
+    }
+
     func testASecondApplyIsRefusedWhileOneRuns() throws {
         try makeRepository()
         let holder = Process()
