@@ -34,6 +34,9 @@ let package = Package(
         .target(name: "Apply", dependencies: ["Backends", "Planning", "SSHTransport"]),
         // Record: the status branch's files, read and written through GitStore.
         .target(name: "StatusStore", dependencies: ["GitStore", "Manifests", "Planning"]),
+        // Test helpers shared by test targets (an sshd on 127.0.0.1, git and other tools run to their end): no
+        // XCTest, so that `swift build` builds it with the rest.
+        .target(name: "TestSupport"),
 
         .executableTarget(
             name: "baton",
@@ -50,11 +53,12 @@ let package = Package(
         .testTarget(
             name: "ZonesTests", dependencies: ["Zones", "Manifests"], exclude: ["conformance-disagreements.tsv"]),
         .testTarget(name: "BatonCLITests", dependencies: ["Manifests", "Planning"]),
-        .testTarget(name: "GitStoreTests", dependencies: ["GitStore", "Manifests"]),
+        .testTarget(name: "GitStoreTests", dependencies: ["GitStore", "Manifests", "TestSupport"]),
         .testTarget(name: "BackendsTests", dependencies: ["Backends", "Planning", "Manifests", "Zones"]),
         .testTarget(name: "PlanningTests", dependencies: ["Planning", "Manifests", "Zones"]),
-        .testTarget(name: "StatusStoreTests", dependencies: ["StatusStore", "GitStore", "Planning", "Manifests"]),
-        .testTarget(name: "SSHTransportTests", dependencies: ["SSHTransport"]),
+        .testTarget(
+            name: "StatusStoreTests", dependencies: ["StatusStore", "GitStore", "Planning", "Manifests", "TestSupport"]),
+        .testTarget(name: "SSHTransportTests", dependencies: ["SSHTransport", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,5 +1,6 @@
 import Foundation
 import GitStore
+import TestSupport
 import XCTest
 
 /// Real repositories, made with the git CLI in a scratch folder: the base of the GitStore test cases.
@@ -19,27 +20,9 @@ class GitTestCase: XCTestCase {
 
     @discardableResult
     func git(_ args: String..., in dir: URL? = nil) throws -> String {
-        let (status, out) = try run(git: args, in: dir ?? work)
-        XCTAssertEqual(status, 0, "git \(args.joined(separator: " "))")
-        return out
-    }
-
-    /// A git command that may fail: its exit status and output.
-    func run(git args: [String], in dir: URL) throws -> (Int32, String) {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/git")
-        p.arguments =
-            ["-c", "user.name=Test", "-c", "user.email=test@example.com", "-c", "init.defaultBranch=main"] + args
-        p.currentDirectoryURL = dir
-        let out = Pipe()
-        p.standardOutput = out
-        p.standardError = FileHandle.nullDevice
-        try p.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return (
-            p.terminationStatus, String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-        )
+        let result = try GitCLI.run(args, in: dir ?? work)
+        XCTAssertEqual(result.status, 0, "git \(args.joined(separator: " "))")
+        return result.stdout
     }
 
     func write(_ path: String, _ text: String, in dir: URL? = nil) throws {

@@ -1,5 +1,6 @@
 import Foundation
 import SSHTransport
+import TestSupport
 import XCTest
 
 final class SSHConnectionTests: SSHTestCase {
@@ -130,7 +131,7 @@ final class SSHConnectionTests: SSHTestCase {
     }
 
     func testAClosedPortIsRefusedFast() throws {
-        let port = try SSHTestServer.freePort()
+        let port = try LoopbackSocket.freePort()
         let target = SSHTarget(
             host: "127.0.0.1", port: port, user: "nobody", hostKey: try hostKeyLine(), connectTimeout: .seconds(5))
         let (error, elapsed) = measure { () -> Error? in

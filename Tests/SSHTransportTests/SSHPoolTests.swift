@@ -1,5 +1,6 @@
 import Foundation
 import SSHTransport
+import TestSupport
 import XCTest
 
 final class SSHPoolTests: SSHTestCase {
@@ -45,7 +46,7 @@ final class SSHPoolTests: SSHTestCase {
         let server = try startServer()
         let credentials = SSHCredentials(privateKeyPath: server.clientKey)
         let closed = SSHTarget(
-            host: "127.0.0.1", port: try SSHTestServer.freePort(), user: server.user, hostKey: server.hostKey)
+            host: "127.0.0.1", port: try LoopbackSocket.freePort(), user: server.user, hostKey: server.hostKey)
         let start = ContinuousClock.now
         let results = await SSHPool.connectEach([target(server), closed, target(server)], credentials: credentials) {
             connection in

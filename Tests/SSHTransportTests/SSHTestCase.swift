@@ -1,5 +1,6 @@
 import Foundation
 import SSHTransport
+import TestSupport
 import XCTest
 
 /// A scratch folder and, on demand, a real sshd on 127.0.0.1: the base of the SSHTransport test cases.
@@ -20,10 +21,7 @@ class SSHTestCase: XCTestCase {
     }
 
     func startServer() throws -> SSHTestServer {
-        guard FileManager.default.isExecutableFile(atPath: "/usr/sbin/sshd") else {
-            throw XCTSkip("/usr/sbin/sshd is missing: install openssh-server (scripts/install-deps) to run ssh tests")
-        }
-        let started = try SSHTestServer(folder: root.appendingPathComponent("sshd"))
+        let started = try SSHTestServer.start(folder: root.appendingPathComponent("sshd"), skip: { XCTSkip($0) })
         server = started
         return started
     }

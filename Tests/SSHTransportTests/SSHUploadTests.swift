@@ -1,5 +1,6 @@
 import Foundation
 import SSHTransport
+import TestSupport
 import XCTest
 
 final class SSHUploadTests: SSHTestCase {
@@ -17,7 +18,7 @@ final class SSHUploadTests: SSHTestCase {
             "sha256sum \(path) | cut -d' ' -f1; stat -c %a \(path)", timeout: .seconds(10))
         let local = root.appendingPathComponent("local.bin")
         try Data(bytes).write(to: local)
-        let expected = try SSHTestServer.run("/usr/bin/sha256sum", [local.path]).split(separator: " ")[0]
+        let expected = try ProcessRunner.output("/usr/bin/sha256sum", [local.path]).split(separator: " ")[0]
         XCTAssertEqual(text(remote.stdout), "\(expected)\n640\n", text(remote.stderr))
 
         // Over an existing file: replaced (a new inode, so readers of the old one never see a mix), new mode,

@@ -3,6 +3,7 @@ import GitStore
 import Manifests
 import Planning
 import StatusStore
+import TestSupport
 import XCTest
 
 /// Status branches built by hand with the git CLI, read back through libgit2.
@@ -27,19 +28,9 @@ final class StatusBranchTests: XCTestCase {
 
     @discardableResult
     func git(_ args: String...) throws -> String {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/git")
-        p.arguments =
-            ["-c", "user.name=Test", "-c", "user.email=test@example.com", "-c", "init.defaultBranch=main"] + args
-        p.currentDirectoryURL = work
-        let out = Pipe()
-        p.standardOutput = out
-        p.standardError = FileHandle.nullDevice
-        try p.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        XCTAssertEqual(p.terminationStatus, 0, "git \(args.joined(separator: " "))")
-        return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        let result = try GitCLI.run(args, in: work)
+        XCTAssertEqual(result.status, 0, "git \(args.joined(separator: " "))")
+        return result.stdout
     }
 
     func write(_ path: String, _ text: String) throws {
