@@ -291,3 +291,32 @@ final class TreeChanges {
         return true
     }
 }
+
+extension GitRepository {
+    /// Points a reference at a commit, compare-and-swap: `expected` is where it must point now (nil: it must
+    /// not exist). Used to drop a local commit that a remote refused, in favour of the remote's tip.
+    public func setReference(_ fullName: String, to id: ObjectID, expected: ObjectID?) throws {
+        try handles.use { repo in
+            var ref: OpaquePointer?
+            var newID = id.oid
+            let code: Int32
+            if let expected {
+                var old = expected.oid
+                code = git_reference_create_matching(&ref, repo, fullName, &newID, 1, &old, "baton: reset")
+            } else {
+                code = git_reference_create(&ref, repo, fullName, &newID, 0, "baton: reset")
+            }
+            git_reference_free(ref)
+            try GitError.check(code, "updating \(fullName)")
+        }
+    }
+
+    /// Whether the repository has a remote of this name.
+    public func hasRemote(_ name: String) -> Bool {
+        (try? handles.use { repo -> Bool in
+            var remote: OpaquePointer?
+            defer { git_remote_free(remote) }
+            return git_remote_lookup(&remote, repo, name) == 0
+        }) ?? false
+    }
+}

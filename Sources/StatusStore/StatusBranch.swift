@@ -90,6 +90,10 @@ public struct StatusBranch: Sendable {
         throws -> ObjectID
     {
         var tip = snapshot.tip
+        // Read from the remote-tracking branch: the local one starts there.
+        if let tip, try repository.reference("refs/heads/" + name) == nil {
+            try repository.setReference("refs/heads/" + name, to: tip, expected: nil)
+        }
         if tip == nil, revision != nil {
             // A root commit of its own first: the branch's first parents are then its own history, and
             // the applied revisions hang off as second parents.
@@ -99,5 +103,45 @@ public struct StatusBranch: Sendable {
         return try repository.commit(
             branch: name, updates: files, message: message, extraParents: revision.map { [$0] } ?? [],
             expectedTip: .some(tip))
+    }
+}
+
+extension StatusBranch {
+    /// What `record` did.
+    public struct Recorded: Sendable {
+        public var commit: ObjectID
+        /// Pushed to the remote (nil: there is none).
+        public var pushed: Bool?
+        /// How many times the files were made: more than one when the remote had moved and the run was merged
+        /// onto its state.
+        public var attempts: Int
+    }
+
+    /// Commits a run's files and pushes the branch to `remote` when the repository has it. When the push is
+    /// refused because the remote moved (another Baton recorded meanwhile), the remote's branch is fetched and
+    /// `make` runs again on its state: the run's outcomes are merged onto what the other recorded, not written
+    /// over it. `make` gets the snapshot to build on.
+    public func record(
+        applied revision: ObjectID?, message: String, remote: String = "origin",
+        options: RemoteOptions = RemoteOptions(),
+        attempts limit: Int = 5, make: (Snapshot) throws -> [String: [UInt8]?]
+    ) throws -> Recorded {
+        var attempts = 0
+        while true {
+            attempts += 1
+            let snapshot = try snapshot()
+            let commit = try self.commit(try make(snapshot), on: snapshot, applied: revision, message: message)
+            guard repository.hasRemote(remote) else { return Recorded(commit: commit, pushed: nil, attempts: attempts) }
+            do {
+                try repository.push(to: remote, refspecs: ["refs/heads/\(name):refs/heads/\(name)"], options: options)
+                return Recorded(commit: commit, pushed: true, attempts: attempts)
+            } catch let error as GitError where error.isNonFastForward && attempts < limit {
+                try repository.fetch(
+                    from: remote, refspecs: ["+refs/heads/\(name):refs/remotes/\(remote)/\(name)"], options: options)
+                guard let theirs = try repository.reference("refs/remotes/\(remote)/\(name)") else { throw error }
+                // Our commit is dropped; the next attempt builds on theirs.
+                try repository.setReference("refs/heads/\(name)", to: theirs, expected: commit)
+            }
+        }
     }
 }

@@ -161,7 +161,8 @@ struct ApplyCommand: ParsableCommand {
         var outcomes: [Planner.Key: StatusRecord.Outcome] = [:]
         var messages: [Planner.Key: String] = [:]
         var operations: [RunFile.Operation] = []
-        var appliedSerials = planned.snapshot.serials
+        var appliedSerials: [String: ZoneSerialsFile.Entry] = [:]
+        var removedZones = Set<String>()
         for (run, result) in zip(runs, results) {
             for (index, step) in run.steps.enumerated() {
                 let key = Planner.Key(server: step.change.server, id: step.change.id)
@@ -178,7 +179,7 @@ struct ApplyCommand: ParsableCommand {
                 }
                 if outcome == .applied, step.change.id.kind == .domain {
                     if step.change.action == .delete {
-                        appliedSerials[step.change.id.name] = nil
+                        removedZones.insert(step.change.id.name)
                     } else if let serial = serials[step.change.id.name] {
                         appliedSerials[step.change.id.name] = serial
                     }
@@ -189,14 +190,6 @@ struct ApplyCommand: ParsableCommand {
                         state: state.rawValue, exitStatus: result.exitStatuses[index]))
             }
         }
-        let repository = try GitRepository(path: repo)
-        let branch = StatusBranch(repository: repository, name: planned.statusBranch)
-        let snapshot = planned.snapshot
-        var files = StatusRecord(revision: planned.plan.revision, time: time, run: runID).files(
-            plan: planned.plan, outcomes: outcomes, messages: messages, inventory: snapshot.inventory,
-            applied: snapshot.applied)
-        files[ZoneSerialsFile.path] = Array(ZoneSerialsFile.render(appliedSerials).utf8)
-        let existing = try snapshot.tip.map { try repository.names(in: "runs", at: $0) } ?? []
         let runFile = RunFile(
             id: runID, revision: planned.plan.revision, time: time, summary: planned.plan.summary,
             operations: operations,
@@ -205,10 +198,40 @@ struct ApplyCommand: ParsableCommand {
                     server: $0.server, seconds: $0.seconds, failure: $0.failure, script: $0.script, stdout: $0.stdout,
                     stderr: $0.stderr)
             })
-        files.merge(runFile.files(existing: existing)) { _, new in new }
+        let repository = try GitRepository(path: repo)
+        let branch = StatusBranch(repository: repository, name: planned.statusBranch)
         let revision = try repository.resolve(planned.plan.revision)
-        _ = try branch.commit(
-            files, on: snapshot, applied: revision, message: "baton apply \(runID)\n\n\(planned.plan.summary)")
+        let plan = planned.plan
+        let recorded = try branch.record(
+            applied: revision, message: "baton apply \(runID)\n\n\(plan.summary)",
+            options: RemoteConfiguration.options()
+        ) { snapshot in
+            // Built on the branch as it is now: after a refused push, on what another run recorded.
+            var serials = snapshot.serials
+            for (origin, serial) in appliedSerials { serials[origin] = serial }
+            for origin in removedZones { serials[origin] = nil }
+            var files = StatusRecord(revision: plan.revision, time: time, run: runID).files(
+                plan: plan, outcomes: outcomes, messages: messages, inventory: snapshot.inventory,
+                applied: snapshot.applied)
+            files[ZoneSerialsFile.path] = Array(ZoneSerialsFile.render(serials).utf8)
+            let existing = try snapshot.tip.map { try repository.names(in: "runs", at: $0) } ?? []
+            files.merge(runFile.files(existing: existing)) { _, new in new }
+            return files
+        }
+        if recorded.attempts > 1 {
+            Terminal.error("baton: the status branch had moved on the remote: this run was merged onto it")
+        }
         try repository.setNote("run \(runID): \(planned.plan.summary)", on: revision)
+        if recorded.pushed == true {
+            // Notes are for people: a refused push of them (another run's note) is a warning, not a failure.
+            do {
+                try repository.push(
+                    to: "origin", refspecs: ["refs/notes/baton:refs/notes/baton"],
+                    options: RemoteConfiguration.options())
+            } catch {
+                Terminal.error(
+                    "baton: warning: the note on \(String(revision.description.prefix(12))) was not pushed: \(error)")
+            }
+        }
     }
 }
