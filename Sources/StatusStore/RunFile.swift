@@ -101,3 +101,16 @@ public struct RunFile: Sendable {
         return files
     }
 }
+
+extension RunFile {
+    /// The operations of a recorded run that did not succeed, from `runs/<run-id>.yaml`.
+    public static func unfinished(_ bytes: [UInt8], file: String) throws -> [(server: String, resource: ResourceID)] {
+        let root = try StatusNode.parse(bytes, file: file)
+        return try (root.optional("operations")?.items() ?? []).compactMap { item in
+            guard try item.string("state") != "SUCCESS" else { return nil }
+            let text = try item.string("resource")
+            guard let id = ResourceID(parsing: text) else { throw item.fail("unknown resource '\(text)'") }
+            return (try item.string("server"), id)
+        }
+    }
+}

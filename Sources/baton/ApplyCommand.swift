@@ -46,7 +46,7 @@ struct ApplyCommand: ParsableCommand {
         }
     }
 
-    func apply(logger: Logger) throws {
+    func apply(logger: Logger, only resources: Set<Planner.Key>? = nil) throws {
         guard let key = identity ?? ProcessInfo.processInfo.environment["BATON_SSH_KEY"] else {
             throw PlanFailure("no SSH client key: pass --identity KEY or set BATON_SSH_KEY")
         }
@@ -62,12 +62,18 @@ struct ApplyCommand: ParsableCommand {
             }
             do { return try PlanJSON.parse([UInt8](data)) } catch { throw PlanFailure("\(path): \(error)") }
         }
-        let planned = try Planned.make(
+        var planned = try Planned.make(
             repo: repo, rev: saved?.revision ?? rev, fetch: false, zoneChecker: zoneChecker, zoneCache: true,
             allowMassDelete: allowMassDelete, servers: servers, logger: logger)
         if let diagnostics = planned.invalid {
             print(DiagnosticReport(diagnostics: diagnostics, color: Terminal.useColor).text(), terminator: "")
             throw PlanFailure("the manifests are not valid: nothing applied")
+        }
+        if let resources {
+            // A retry: only the operations of that run that did not succeed, planned against the state now.
+            planned.plan.changes = planned.plan.changes.filter {
+                resources.contains(Planner.Key(server: $0.server, id: $0.id))
+            }
         }
         let plan = planned.plan
         if let saved {

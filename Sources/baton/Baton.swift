@@ -14,7 +14,8 @@ struct Baton: ParsableCommand {
         abstract: "Keeps web-hosting servers in the state that a git repository of YAML manifests describes.",
         version: BuildInfo.version,
         subcommands: [
-            Validate.self, PlanCommand.self, ApplyCommand.self, StatusCommand.self, LogsCommand.self, Adopt.self,
+            Validate.self, PlanCommand.self, ApplyCommand.self, StatusCommand.self, LogsCommand.self, RetryCommand.self,
+            Adopt.self,
             Show.self, CheckZone.self, Import.self,
             Version.self,
         ]

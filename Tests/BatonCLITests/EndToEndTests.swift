@@ -156,13 +156,25 @@ final class EndToEndTests: XCTestCase {
         web1 = web1.replacingOccurrences(of: web1Key, with: ns1Key)
         try write("servers/web1.yaml", web1)
         try git("commit", "-q", "-am", "a wrong key")
-        let run = try apply()
-        XCTAssertEqual(run.status, 1)
-        XCTAssertTrue(run.stdout.contains("web1: 4 ABORTED") && run.stdout.contains("host key"), run.stdout)
-        XCTAssertTrue(run.stdout.contains("ns1: 1 SUCCESS"), run.stdout)
+        let first = try apply()
+        XCTAssertEqual(first.status, 1)
+        XCTAssertTrue(first.stdout.contains("web1: 4 ABORTED") && first.stdout.contains("host key"), first.stdout)
+        XCTAssertTrue(first.stdout.contains("ns1: 1 SUCCESS"), first.stdout)
         XCTAssertEqual(try host("web1", "getent passwd acme-deploy || echo absent"), "absent\n")
         XCTAssertTrue(try status("SystemUser/acme-deploy").contains("state: Pending"))
         XCTAssertTrue(try status("Domain/acme.example").contains("state: Applied"))
+
+        // The key put right, `baton retry` applies what that run left pending, and only that.
+        let run = try XCTUnwrap(
+            first.stdout.split(separator: "\n").first { $0.hasPrefix("Run ") }?.split(separator: " ")[1])
+        try write("servers/web1.yaml", web1.replacingOccurrences(of: ns1Key, with: web1Key))
+        try git("commit", "-q", "-am", "the right key")
+        let retry = try BatonProcess.run(
+            ["retry", String(run), "--repo", work.path, "--yes"], environment: ["BATON_SSH_KEY": Self.key])
+        XCTAssertEqual(retry.status, 0, retry.stdout + retry.stderr)
+        XCTAssertTrue(retry.stdout.contains("web1: 4 SUCCESS"), retry.stdout)
+        XCTAssertFalse(retry.stdout.contains("ns1:"), retry.stdout)
+        XCTAssertTrue(try host("web1", "getent passwd acme-deploy").hasPrefix("acme-deploy:"))
     }
 
     func testFailedChecksOnTheServerKeepTheOldConfiguration() throws {

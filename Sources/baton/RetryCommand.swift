@@ -1,0 +1,54 @@
+import ArgumentParser
+import Foundation
+import GitStore
+import Logging
+import Planning
+import StatusStore
+
+/// `baton retry RUN`: the operations of a run that did not succeed, planned again against the state now and
+/// applied; the rest of what changed since is left for a full `apply`.
+struct RetryCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "retry",
+        abstract: "Apply again what a run failed or left pending, against the current state.",
+        discussion: "Exit status: 0 all applied, 1 any failure. Resources that need nothing any more are skipped."
+    )
+
+    @Argument(help: "The run id (see `baton status`).") var runID: String
+    @Option(help: "The git repository.") var repo: String = "."
+    @Option(help: "The revision to plan (default HEAD).") var rev: String = "HEAD"
+    @Flag(help: "Do not ask.") var yes = false
+    @Option(help: "The SSH client key (default: BATON_SSH_KEY).") var identity: String?
+    @Option(help: "Seconds after which a server's script is stopped.") var timeout: Int = 600
+
+    func run() throws {
+        let keys: Set<Planner.Key>
+        do {
+            let repository = try GitRepository(path: repo)
+            let name = try RepositoryConfigReader.statusBranch(repository)
+            guard let tip = try StatusBranch(repository: repository, name: name).tip(),
+                let bytes = try repository.file(atRoot: "runs/\(runID).yaml", commit: tip)
+            else { throw PlanFailure("no run \(runID) on the status branch (see baton status)") }
+            keys = Set(
+                try RunFile.unfinished(bytes, file: "\(name):runs/\(runID).yaml").map {
+                    Planner.Key(server: $0.server, id: $0.resource)
+                })
+        } catch {
+            Terminal.error("baton: \(error)")
+            throw ExitStatus.invalid
+        }
+        guard !keys.isEmpty else {
+            print("Run \(runID) applied everything: nothing to retry.")
+            return
+        }
+        do {
+            let apply = try ApplyCommand.parse(
+                ["--repo", repo, "--rev", rev, "--timeout", String(timeout)] + (yes ? ["--yes"] : [])
+                    + (identity.map { ["--identity", $0] } ?? []))
+            try apply.apply(logger: Logger(label: "baton.retry"), only: keys)
+        } catch let failure as PlanFailure {
+            Terminal.error("baton: \(failure)")
+            throw ExitStatus.invalid
+        }
+    }
+}
