@@ -237,6 +237,42 @@ final class EndToEndTests: XCTestCase {
         XCTAssertTrue(try host("web1", "getent passwd acme-deploy").hasPrefix("acme-deploy:"))
     }
 
+    func testDoctorExplainsEachStep() throws {
+        try makeRepository()
+        let doctor = { (server: String) in
+            try BatonProcess.run(
+                ["doctor", server, "--repo", self.work.path], environment: ["BATON_SSH_KEY": Self.key])
+        }
+        let healthy = try doctor("ns1")
+        XCTAssertEqual(healthy.status, 0, healthy.stdout + healthy.stderr)
+        XCTAssertTrue(healthy.stdout.contains("ok   tool named-checkzone"), healthy.stdout)
+        XCTAssertTrue(healthy.stdout.contains("ok   named: answers rndc"), healthy.stdout)
+        let web = try doctor("web1")
+        XCTAssertEqual(web.status, 0, web.stdout)
+        XCTAssertTrue(web.stdout.contains("ok   nginx configuration"), web.stdout)
+
+        // A port nobody listens on, then a key that is not the server's.
+        var web1 = try String(contentsOf: work.appendingPathComponent("servers/web1.yaml"), encoding: .utf8)
+        web1 = web1.replacingOccurrences(of: "port: 22", with: "port: 2222")
+        try write("servers/web1.yaml", web1)
+        try git("commit", "-q", "-am", "wrong port")
+        let refused = try doctor("web1")
+        XCTAssertEqual(refused.status, 1)
+        XCTAssertTrue(refused.stdout.contains("FAIL connection") && refused.stdout.contains("check:"), refused.stdout)
+        let ns1 = try String(contentsOf: work.appendingPathComponent("servers/ns1.yaml"), encoding: .utf8)
+        let ns1Key = try XCTUnwrap(ns1.split(separator: "\n").first { $0.contains("hostKey:") })
+        let web1Key = try XCTUnwrap(web1.split(separator: "\n").first { $0.contains("hostKey:") })
+        try write(
+            "servers/web1.yaml",
+            web1.replacingOccurrences(of: "port: 2222", with: "port: 22").replacingOccurrences(
+                of: web1Key, with: ns1Key))
+        try git("commit", "-q", "-am", "wrong key")
+        let mismatch = try doctor("web1")
+        XCTAssertEqual(mismatch.status, 1)
+        XCTAssertTrue(mismatch.stdout.contains("host key"), mismatch.stdout)
+        XCTAssertEqual(try doctor("web9").status, 3)
+    }
+
     func testASecondApplyIsRefusedWhileOneRuns() throws {
         try makeRepository()
         let holder = Process()
