@@ -15,7 +15,7 @@ struct Baton: ParsableCommand {
         version: BuildInfo.version,
         subcommands: [
             Validate.self, PlanCommand.self, ApplyCommand.self, StatusCommand.self, LogsCommand.self, RetryCommand.self,
-            DoctorCommand.self,
+            DriftCommand.self, DoctorCommand.self,
             Adopt.self,
             Show.self, CheckZone.self, Import.self,
             Version.self,

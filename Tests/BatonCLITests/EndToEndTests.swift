@@ -313,6 +313,26 @@ final class EndToEndTests: XCTestCase {
         let again = try BatonProcess.run(["plan", "--repo", work.path, "--zone-checker", "builtin"])
         XCTAssertEqual(again.status, 0, again.stdout)
 
+        // Read-only drift probes: nothing drifted, then a hand edit on each kind of server.
+        let drift = {
+            try BatonProcess.run(["drift", "--repo", self.work.path], environment: ["BATON_SSH_KEY": Self.key])
+        }
+        let clean = try drift()
+        XCTAssertEqual(clean.status, 0, clean.stdout + clean.stderr)
+        XCTAssertTrue(clean.stdout.contains("web1: no drift"), clean.stdout)
+        _ = try host(
+            "web1", "usermod -s /bin/bash acme-deploy; echo '# edited' >> /etc/nginx/sites-enabled/baton-acme-www.conf")
+        _ = try host("ns1", "echo '; edited' >> /var/lib/baton/zones/acme.example.zone")
+        let drifted = try drift()
+        XCTAssertEqual(drifted.status, 2, drifted.stdout + drifted.stderr)
+        XCTAssertTrue(
+            drifted.stdout.contains(
+                "~ SystemUser/acme-deploy: home and shell: expected /home/acme/deploy:/bin/sh, found /home/acme/deploy:/bin/bash"
+            ), drifted.stdout)
+        XCTAssertTrue(drifted.stdout.contains("~ WebApp/acme-www: nginx server block"), drifted.stdout)
+        XCTAssertTrue(drifted.stdout.contains("~ Domain/acme.example: zone file"), drifted.stdout)
+        _ = try host("web1", "usermod -s /bin/sh acme-deploy")
+
         // One record changes: the serial rises and both servers answer with the new value.
         let before = try XCTUnwrap(try serial())
         try write("accounts/acme/acme.yaml", manifests(wwwAddress: "10.213.0.99", withWebsite: true))
