@@ -32,8 +32,15 @@ public enum Backend {
         script: ScriptBuilder, count: Int
     ) {
         let operations = try operations(steps, context: context)
+        var finish = ScriptBuilder()
+        let kinds = Set(steps.map(\.change.id.kind))
+        if kinds.contains(.webApp) { WebAppBackend.finish(&finish) }
+        if kinds.contains(.domain) { try DomainBackend.finish(context.layout, &finish) }
         var script = Prelude.script()
-        script.append(try RunScript(nonce: nonce, operations: operations, deadline: deadline).render())
+        script.append(
+            try RunScript(
+                nonce: nonce, operations: operations, deadline: deadline, finish: finish.bytes.isEmpty ? nil : finish
+            ).render())
         return (script, operations.count)
     }
 }

@@ -1,6 +1,6 @@
 /// Zones on BIND: the zone file under Baton's folder, checked with the server's own `named-checkzone` before it
-/// replaces the old one; one stanza file per zone, gathered into the include file of `named.conf`; `rndc reload`
-/// for a changed zone, `rndc reconfig` when the set of zones changes. Secondaries get a `type secondary` stanza
+/// replaces the old one; one stanza file per zone, gathered into the include file of `named.conf` and checked by
+/// `named-checkconf` once per run, then one `rndc reload`. Secondaries get a `type secondary` stanza
 /// with the primary's address and transfer the zone themselves.
 enum DomainBackend {
     static func render(_ step: Step, context: ApplyContext, into s: inout ScriptBuilder) throws {
@@ -19,7 +19,7 @@ enum DomainBackend {
             "|| printf '%s\\n'", .value("include \"\(layout.namedInclude)\";"), ">>", .value(layout.namedConfLocal))
         if step.change.action == .delete {
             try s.command("rm -f --", .value(stanza))
-            try gather(layout, &s)
+            s.code("echo named >> \"$baton_todo\"")
             try s.command("baton_archive", .value(zoneFile), .value(layout.archive + "/zones"), .value(origin))
             return
         }
@@ -54,14 +54,25 @@ enum DomainBackend {
         }
         try s.command("baton_was_new=0; [ -e", .value(stanza), "] || baton_was_new=1")
         try s.write(Array(conf.utf8), to: stanza, mode: "0644")
-        try gather(layout, &s)
-        try s.command(
-            "if [ $baton_was_new = 1 ]; then rndc reconfig >&2; else rndc reload", .value(origin),
-            ">&2 || rndc reconfig >&2; fi")
+        s.code("echo named >> \"$baton_todo\"")
         if role != "primary" {
-            // A new secondary transfers now rather than at its first refresh: its primary ran in an earlier wave.
-            try s.command("if [ $baton_was_new = 1 ]; then rndc retransfer", .value(origin), ">&2 || true; fi")
+            // A new secondary transfers at once rather than at its first refresh: its primary ran in an earlier
+            // wave.
+            try s.command(
+                "if [ $baton_was_new = 1 ]; then echo", .value("retransfer \(origin)"), ">> \"$baton_todo\"; fi")
         }
+    }
+
+    /// The finish step's part for DNS servers: the include file gathered and checked once, one `rndc reload`
+    /// (new zones, changed zones and configuration alike), then the new secondaries' first transfers.
+    static func finish(_ layout: ServerLayout, _ s: inout ScriptBuilder) throws {
+        s.code("if grep -qx named \"$baton_todo\"; then")
+        try gather(layout, &s)
+        s.code("rndc reload >&2")
+        s.code(
+            "for baton_z in $(sed -n 's/^retransfer //p' \"$baton_todo\"); do rndc retransfer \"$baton_z\" >&2 || true; done"
+        )
+        s.code("fi")
     }
 
     /// The include file lists every stanza file, then named-checkconf checks the whole configuration: a

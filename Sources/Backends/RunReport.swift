@@ -28,6 +28,8 @@ public struct RunReport: Sendable, Hashable {
         var outcomes = [Outcome](repeating: Outcome(state: .received, exitStatus: nil), count: count)
         var received = false
         var finished = false
+        var finishStatus: Int32?
+        var finishStarted = false
         let prefix = "@@BATON \(nonce) "
         for line in String(decoding: stdout, as: UTF8.self).split(separator: "\n") where line.hasPrefix(prefix) {
             let words = line.dropFirst(prefix.count).split(separator: " ")
@@ -40,6 +42,11 @@ public struct RunReport: Sendable, Hashable {
                 finished = true
                 continue
             }
+            if first == "FINISH" {
+                if words.count >= 2, words[1] == "STARTED" { finishStarted = true }
+                if words.count >= 3, words[1] == "END" { finishStatus = Int32(words[2]) }
+                continue
+            }
             guard let index = Int(first), outcomes.indices.contains(index), words.count >= 2 else { continue }
             switch words[1] {
             case "STARTED": outcomes[index].state = .started
@@ -49,6 +56,12 @@ public struct RunReport: Sendable, Hashable {
                 outcomes[index].exitStatus = status
                 outcomes[index].state = status == 0 ? .success : .failure
             default: continue
+            }
+        }
+        // The finish step (reloading the daemons) failed or never ended: nothing of this run is live.
+        if finishStarted, finishStatus != 0 {
+            for i in outcomes.indices where outcomes[i].state == .success {
+                outcomes[i].state = finishStatus == nil ? (timedOut ? .timeout : .error) : .failure
             }
         }
         for i in outcomes.indices where outcomes[i].state == .started {

@@ -24,9 +24,14 @@ public struct RunScript: Sendable {
     /// Seconds after which the server itself kills the whole script (its process group), so that nothing keeps
     /// running once Baton stopped waiting; nil for none.
     public var deadline: Int?
+    /// Runs once after every operation: what is cheaper done once per run than once per change (reloading the
+    /// daemons). Operations ask for it by appending lines to the file named by `$baton_todo`. When it fails,
+    /// what the operations changed is not live, so none of them counts as applied.
+    public var finish: ScriptBuilder?
 
-    public init(nonce: String, operations: [Operation], deadline: Int? = nil) {
+    public init(nonce: String, operations: [Operation], deadline: Int? = nil, finish: ScriptBuilder? = nil) {
         self.deadline = deadline
+        self.finish = finish
         precondition(!nonce.isEmpty && nonce.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber) }, "nonce")
         self.nonce = nonce
         self.operations = operations
@@ -48,6 +53,7 @@ public struct RunScript: Sendable {
                 "( sleep", .number(deadline), "; kill -9 -$$ || kill -9 $$ ) </dev/null >/dev/null 2>&1 &")
             script.code("baton_watchdog=$!")
         }
+        script.code("baton_todo=$(mktemp) || exit 1")
         try script.command("echo", .value("@@BATON \(nonce) RECEIVED \(operations.count)"))
         for (index, operation) in operations.enumerated() {
             let marker = "@@BATON \(nonce) \(index)"
@@ -68,6 +74,16 @@ public struct RunScript: Sendable {
             try script.command("echo", .value("\(marker) END"), "\"$baton_status\"")
             script.code("fi")
         }
+        if let finish {
+            try script.command("echo", .value("@@BATON \(nonce) FINISH STARTED"))
+            script.code("(")
+            script.code("set -e")
+            script.append(finish)
+            script.code(") </dev/null 1>&2")
+            script.code("baton_status=$?")
+            try script.command("echo", .value("@@BATON \(nonce) FINISH END"), "\"$baton_status\"")
+        }
+        script.code("rm -f \"$baton_todo\"")
         if deadline != nil { script.code("kill \"$baton_watchdog\" 2>/dev/null") }
         try script.command("echo", .value("@@BATON \(nonce) DONE"))
         return script

@@ -74,17 +74,26 @@ enum WebAppBackend {
         }
     }
 
-    /// Reloads what runs: systemd where there is one, the daemons' own signals elsewhere (test hosts).
+    /// Asks the run's finish step to reload nginx and this PHP version's php-fpm: once per run, however many
+    /// apps changed. Each file was already tested by its daemon here.
     static func reload(version: String?, _ s: inout ScriptBuilder) throws {
-        if let version {
-            try s.assign("baton_php", "php\(version)-fpm")
-            s.code(
-                "systemctl reload \"$baton_php\" 2>/dev/null || { [ -e \"/run/php/$baton_php.pid\" ] && kill -USR2 \"$(cat \"/run/php/$baton_php.pid\")\"; } || echo \"baton: $baton_php is not running\" >&2"
-            )
-        }
+        if let version { try s.command("echo", .value("php \(version)"), ">> \"$baton_todo\"") }
+        s.code("echo nginx >> \"$baton_todo\"")
+    }
+
+    /// The finish step's part for web servers.
+    static func finish(_ s: inout ScriptBuilder) {
+        s.code("for baton_v in $(sed -n 's/^php //p' \"$baton_todo\" | sort -u); do")
+        s.code("  baton_php=\"php$baton_v-fpm\"")
         s.code(
-            "nginx -s reload 2>/dev/null || systemctl reload nginx 2>/dev/null || echo 'baton: nginx is not running' >&2"
+            "  systemctl reload \"$baton_php\" 2>/dev/null || { [ -e \"/run/php/$baton_php.pid\" ] && kill -USR2 \"$(cat \"/run/php/$baton_php.pid\")\"; } || { echo \"baton: $baton_php is not running\" >&2; false; }"
         )
+        s.code("done")
+        s.code("if grep -qx nginx \"$baton_todo\"; then")
+        s.code(
+            "  nginx -s reload 2>/dev/null || systemctl reload nginx 2>/dev/null || { echo 'baton: nginx is not running' >&2; false; }"
+        )
+        s.code("fi")
     }
 
     /// Values here were checked by the rules (names, paths, the php.ini allow-list); a line break would still

@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# bench/apply.sh [N]   (default 200)
+#
+# `baton apply` of the generated repository with N accounts (bench/gen.py) to the project's test hosts
+# (scripts/testhosts: every account on web1, zones on ns1 and ns2): the first apply, a no-change apply, and an
+# apply after changing 10% of the zones. Wall seconds and peak RSS from /usr/bin/time. Needs root (namespaces).
+# Side by side: ../shared/bench/peers (Ansible doing the same kind of work on one host); see bench/README.md.
+set -euo pipefail
+export LC_ALL=C
+BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+ROOT=$(cd "$BENCH_DIR/.." && pwd)
+N=${1:-200}
+WORK=$BENCH_DIR/.work
+REPO=$WORK/apply-$N
+BATON=${BATON_BIN:-$ROOT/.build/release/baton}
+GIT="git -C $REPO -c user.name=bench -c user.email=bench@example.com"
+[ -n "${BATON_BIN:-}" ] || (cd "$ROOT" && swift build -c release --product baton >/dev/null)
+"$ROOT/scripts/testhosts" down >/dev/null 2>&1 || true
+"$ROOT/scripts/testhosts" up >/dev/null
+rm -rf "$REPO"
+python3 "$BENCH_DIR/gen.py" "$N" "$REPO" >/dev/null
+rm -f "$REPO"/servers/*.yaml
+"$ROOT/scripts/testhosts" servers "$REPO/servers" >/dev/null
+# One web host: every account on web1.
+sed -i -E 's/web: web[0-9]+/web: web1/' "$REPO"/accounts/*/account.yaml
+$GIT init -q -b main
+$GIT add -A
+$GIT commit -q -m "bench repository"
+export BATON_SSH_KEY=/run/baton-testhosts/client_ed25519
+measure() { # LABEL: wall seconds and peak MB of one apply
+    local status=0
+    /usr/bin/time -f '%e %M' -o "$WORK/apply.time" "$BATON" apply --repo "$REPO" --yes --zone-checker builtin \
+        >"$WORK/apply-$1.out" 2>&1 || status=$?
+    read -r s kb < <(tail -1 "$WORK/apply.time")
+    printf '| %d | %s | %.2f | %.0f | %d | %s |\n' "$N" "$1" "$s" "$((kb / 1024))" "$status" \
+        "$(grep -E '^(web1|ns1|ns2):' "$WORK/apply-$1.out" | tr '\n' ' ')"
+}
+echo "| N | apply | wall s | peak MB | exit | per server |"
+echo "|---:|---|---:|---:|---:|---|"
+measure first
+measure no-change
+# 10% of the zones: one record each in every 10th account's first zone.
+for i in $(seq 10 10 "$N"); do sed -i '0,/v=spf1 mx -all/s//v=spf1 mx ~all/' "$REPO/accounts/a$i/domains.yaml"; done
+$GIT commit -q -am "10% of zones"
+measure ten-percent-zones
+"$ROOT/scripts/testhosts" down >/dev/null
