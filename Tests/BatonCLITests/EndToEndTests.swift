@@ -273,6 +273,30 @@ final class EndToEndTests: XCTestCase {
         XCTAssertEqual(try doctor("web9").status, 3)
     }
 
+    func testAScriptKilledHalfwayByItsDeadlineSaysWhatRan() throws {
+        try makeRepository()
+        // nginx -t hangs on web1: the server's watchdog kills the script at the deadline.
+        _ = try host(
+            "web1",
+            "mv /usr/sbin/nginx /usr/sbin/nginx.real && printf '#!/bin/sh\\nsleep 60\\n' > /usr/sbin/nginx && chmod 755 /usr/sbin/nginx"
+        )
+        let started = Date()
+        let run = try BatonProcess.run(
+            ["apply", "--repo", work.path, "--yes", "--zone-checker", "builtin", "--timeout", "4"],
+            environment: ["BATON_SSH_KEY": Self.key])
+        XCTAssertLessThan(Date().timeIntervalSince(started), 40)
+        XCTAssertEqual(run.status, 1)
+        XCTAssertTrue(run.stdout.contains("web1: 2 SUCCESS, 1 TIMEOUT, 1 ABORTED"), run.stdout)
+        XCTAssertTrue(try status("SystemUser/acme-deploy").contains("state: Applied"))
+        XCTAssertTrue(try status("WebApp/acme-shop").contains("state: Failed"))
+        XCTAssertTrue(try status("WebApp/acme-www").contains("state: Pending"))
+        // nginx back: the next run finishes the web apps only.
+        _ = try host("web1", "mv -f /usr/sbin/nginx.real /usr/sbin/nginx")
+        let again = try apply()
+        XCTAssertEqual(again.status, 0, again.stdout + again.stderr)
+        XCTAssertTrue(again.stdout.contains("web1: 2 SUCCESS"), again.stdout)
+    }
+
     func testASecondApplyIsRefusedWhileOneRuns() throws {
         try makeRepository()
         let holder = Process()
