@@ -135,7 +135,12 @@ enum WebAppBackend {
             text +=
                 "  listen 443 ssl;\n  ssl_certificate \"\(try line(certificate))\";\n  ssl_certificate_key \"\(try line(key))\";\n"
         }
-        text += "  server_name \(names);\n  root \"\(try line(root))\";\n  index index.html index.php;\n"
+        text += "  server_name \(names);\n"
+        if state.scalar("active") == "false" {
+            // The account is deactivated: the names answer, the app does not run, nothing is deleted.
+            return text + "  location / { return 503; }\n}\n"
+        }
+        text += "  root \"\(try line(root))\";\n  index index.html index.php;\n"
         text += "  location / { try_files $uri $uri/ =404; }\n"
         if let socket {
             text += "  location ~ \\.php$ {\n    try_files $uri =404;\n    include fastcgi_params;\n"

@@ -297,6 +297,37 @@ final class EndToEndTests: XCTestCase {
         XCTAssertTrue(again.stdout.contains("web1: 2 SUCCESS"), again.stdout)
     }
 
+    func testADeactivatedAccountIsLockedAndItsSitesAnswer503() throws {
+        try makeRepository()
+        XCTAssertEqual(try apply().status, 0)
+        _ = try host("web1", "echo up > /home/acme/webapps/acme-www/index.html")
+        let page = {
+            try Self.shell([
+                "curl", "-s", "-o", "/dev/null", "-w", "%{http_code}", "-H", "Host: www.acme.example",
+                "http://10.213.0.11/",
+            ])
+            .stdout
+        }
+        XCTAssertTrue(try waitFor { try page() == "200" })
+        let active = manifests(wwwAddress: "10.213.0.11", withWebsite: true)
+        try write(
+            "accounts/acme/acme.yaml",
+            active.replacingOccurrences(
+                of: "spec: {contact: ops@acme.example,", with: "spec: {contact: ops@acme.example, active: false,"))
+        try git("commit", "-q", "-am", "acme deactivated")
+        let off = try apply()
+        XCTAssertEqual(off.status, 0, off.stdout + off.stderr)
+        XCTAssertTrue(try waitFor { try page() == "503" })
+        // Expired: no login at all, keys included (a locked password alone would still let keys in).
+        XCTAssertEqual(try host("web1", "getent shadow acme-deploy | cut -d: -f8"), "1\n", "expired")
+        XCTAssertEqual(try host("web1", "cat /home/acme/webapps/acme-www/index.html"), "up\n", "nothing deleted")
+        try write("accounts/acme/acme.yaml", active)
+        try git("commit", "-q", "-am", "acme reactivated")
+        XCTAssertEqual(try apply().status, 0)
+        XCTAssertTrue(try waitFor { try page() == "200" })
+        XCTAssertEqual(try host("web1", "getent shadow acme-deploy | cut -d: -f8"), "\n", "no longer expired")
+    }
+
     func testASecondApplyIsRefusedWhileOneRuns() throws {
         try makeRepository()
         let holder = Process()

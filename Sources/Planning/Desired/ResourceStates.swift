@@ -8,7 +8,7 @@ public enum ResourceStates {
     /// The version of how applied forms are made. A change to any of them changes hashes, so the status branch
     /// records it and applied forms are reused from the inventory only when it is the same. Raise it with
     /// every change to the fields below.
-    public static let recipe = 2
+    public static let recipe = 3
 
     /// Applying order of kinds (deletes run in reverse).
     public enum Phase {
@@ -142,7 +142,12 @@ public enum ResourceStates {
                 Field("authorizedKeys", .list(spec.authorizedKeys.sorted())),
             ]
             if let hash = spec.passwordHash { fields.append(Field("passwordHash", .sensitive(SHA256.hex(hash)))) }
-            fields += [Field("active", .scalar(String(spec.active))), Field("purge", .scalar(String(spec.purge)))]
+            // A deactivated account locks all its users, whatever each one says.
+            let accountActive = accounts[spec.account]?.spec.active ?? true
+            fields += [
+                Field("active", .scalar(String(spec.active && accountActive))),
+                Field("purge", .scalar(String(spec.purge))),
+            ]
             return [
                 ResourceState(
                     id: ResourceID(.systemUser, user.name), server: server, account: spec.account,
@@ -207,6 +212,8 @@ public enum ResourceStates {
                 ]
             }
             fields.append(Field("domains", .list(spec.domains.map { $0.lowercased() }.sorted())))
+            // A deactivated account's web apps answer 503; their files stay.
+            fields.append(Field("active", .scalar(String(accounts[spec.account]?.spec.active ?? true))))
             if let tls = spec.tls {
                 fields += [Field("tls.certificate", .scalar(tls.certificate)), Field("tls.key", .scalar(tls.key))]
             }
