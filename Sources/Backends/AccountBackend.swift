@@ -18,9 +18,9 @@ enum AccountBackend {
             try s.command("baton_dir", .value(home), .value(name), .value(name), "0750")
             try s.command("baton_dir", .value(home + "/webapps"), .value(name), .value(name), "0750")
             if step.scalar("active") == "false" {
-                try s.command("usermod -L -e 1 --", .value(name))
+                try s.command("baton_quiet usermod -L -e 1 --", .value(name))
             } else {
-                try s.command("usermod -e '' --", .value(name))
+                try s.command("baton_quiet usermod -e '' --", .value(name))
             }
         }
     }

@@ -68,7 +68,7 @@ enum DomainBackend {
     static func finish(_ layout: ServerLayout, _ s: inout ScriptBuilder) throws {
         s.code("if grep -qx named \"$baton_todo\"; then")
         try gather(layout, &s)
-        s.code("rndc reload >&2")
+        s.code("baton_quiet rndc reload")
         s.code(
             "for baton_z in $(sed -n 's/^retransfer //p' \"$baton_todo\"); do rndc retransfer \"$baton_z\" >&2 || true; done"
         )

@@ -23,13 +23,19 @@ public enum Prelude {
         s.code("  baton_safe_path \"$1\" || return 1")
         s.code("  mkdir -p -m 0700 -- \"$2\" && mv -- \"$1\" \"$2/$3-$(date -u +%Y%m%dT%H%M%SZ)\"")
         s.code("}")
+        // baton_quiet CMD...: the command's output only when it fails. For commands that report success or
+        // "no changes" on stderr, which would otherwise read as a warning on every run.
+        s.code("baton_quiet() {")
+        s.code("  baton_out=$(\"$@\" 2>&1) && return 0")
+        s.code("  baton_rc=$?; printf '%s\\n' \"$baton_out\" >&2; return $baton_rc")
+        s.code("}")
         // baton_swap NEW TARGET TEST...: installs NEW over TARGET, runs TEST, and puts the old file back
         // (or removes the new one) when the test fails, saying so.
         s.code("baton_swap() {")
         s.code("  baton_new=$1; baton_target=$2; shift 2")
         s.code("  if [ -e \"$baton_target\" ]; then cp -p -- \"$baton_target\" \"$baton_target.baton-old\"; fi")
         s.code("  mv -f -- \"$baton_new\" \"$baton_target\"")
-        s.code("  if \"$@\"; then rm -f -- \"$baton_target.baton-old\"; return 0; fi")
+        s.code("  if baton_quiet \"$@\"; then rm -f -- \"$baton_target.baton-old\"; return 0; fi")
         s.code("  echo \"baton: $* failed: $baton_target restored\" >&2")
         s.code(
             "  if [ -e \"$baton_target.baton-old\" ]; then mv -f -- \"$baton_target.baton-old\" \"$baton_target\"; else rm -f -- \"$baton_target\"; fi"

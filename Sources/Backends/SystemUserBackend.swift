@@ -27,10 +27,11 @@ enum SystemUserBackend {
         }
         try s.command("getent group", .value(account), ">/dev/null || groupadd --", .value(account))
         try s.command(
-            "if id -u", .value(name), ">/dev/null 2>&1; then usermod -s", .value(shell), "-d", .value(home), "-g",
+            "if id -u", .value(name), ">/dev/null 2>&1; then baton_quiet usermod -s", .value(shell), "-d", .value(home),
+            "-g",
             .value(account), "--", .value(name), "; else useradd -M -s", .value(shell), "-d", .value(home), "-g",
             .value(account), "--", .value(name), "; fi")
-        try s.command("usermod -G", .value(step.list("groups").joined(separator: ",")), "--", .value(name))
+        try s.command("baton_quiet usermod -G", .value(step.list("groups").joined(separator: ",")), "--", .value(name))
         let mainHome = "/home/\(account)"
         let sharesMainHome = step.scalar("main") != "true" && home == mainHome
         if !sharesMainHome {
@@ -57,13 +58,14 @@ enum SystemUserBackend {
             try s.command("chown -h --", .value("\(name):\(account)"), .value(home + "/.ssh/authorized_keys"))
         }
         if let hash = context.users[name]?.spec.passwordHash {
-            try s.command("usermod -p", .value(hash), "--", .value(name))
+            try s.command("baton_quiet usermod -p", .value(hash), "--", .value(name))
         }
         if step.scalar("active") == "false" {
             // An expired account refuses every login, keys included; data stays.
-            try s.command("usermod -L -e 1 --", .value(name))
+            try s.command("baton_quiet usermod -L -e 1 --", .value(name))
         } else {
-            try s.command("usermod -U -e '' --", .value(name), "2>/dev/null || usermod -e '' --", .value(name))
+            try s.command(
+                "usermod -U -e '' --", .value(name), "2>/dev/null || baton_quiet usermod -e '' --", .value(name))
         }
     }
 
