@@ -17,6 +17,8 @@ extension GitRepository {
         branch: String, updates: [String: [UInt8]?], message: String, extraParents: [ObjectID] = [],
         author: GitSignature = .baton, expectedTip: ObjectID?? = nil
     ) throws -> ObjectID {
+        commitLock.lock()
+        defer { commitLock.unlock() }
         let refName = "refs/heads/" + branch
         var valid: Int32 = 0
         try GitError.check(git_reference_name_is_valid(&valid, refName), "git_reference_name_is_valid(\(refName))")

@@ -12,6 +12,10 @@ public final class GitRepository: @unchecked Sendable {
     /// repository): manifests are read from there, and their paths are relative to it, as on disk.
     public let prefix: String
     let handles: HandlePool
+    /// Commits of one process are made one at a time: under load, two writers on different libgit2 handles of
+    /// this process both saw their compare-and-swap of the branch succeed and one update was lost
+    /// (testConcurrentWritersLoseNoUpdate). Other processes are kept apart by the ref's lock file as before.
+    let commitLock = NSLock()
 
     /// Opens the repository that holds `path` (a work tree, a folder inside one, or a bare repository).
     public init(path: String) throws {
