@@ -243,3 +243,18 @@ final class PlanCommandTests: XCTestCase {
         XCTAssertEqual(try BatonProcess.run(["plan", "--repo", bare, "--zone-checker", "none"]).status, 0)
     }
 }
+
+final class AdoptCommandTests: XCTestCase {
+    func testAdoptRecordsWithoutServersAndThenThereIsNothingToPlan() throws {
+        let work = try GitWork.make()
+        defer { work.remove() }
+        let adopt = try BatonProcess.run(["adopt", "--repo", work.path, "--zone-checker", "none"])
+        XCTAssertEqual(adopt.status, 0, adopt.stderr)
+        XCTAssertTrue(adopt.stdout.contains("Plan: 21 to create"), adopt.stdout)
+        XCTAssertEqual(try work.plan().status, 0)
+        let again = try BatonProcess.run(["adopt", "--repo", work.path, "--zone-checker", "none"])
+        XCTAssertTrue(again.stdout.contains("Nothing to record"), again.stdout)
+        // The applied revision hangs off the status branch as a second parent.
+        XCTAssertEqual(try work.git("rev-parse", "baton/status^2"), try work.git("rev-parse", "HEAD"))
+    }
+}
