@@ -48,8 +48,8 @@ let package = Package(
             ]
         ),
 
-        .testTarget(name: "ManifestsTests", dependencies: ["Manifests"]),
-        .testTarget(name: "ValidationTests", dependencies: ["Validation", "Manifests"]),
+        .testTarget(name: "ManifestsTests", dependencies: ["Manifests", "TestSupport"]),
+        .testTarget(name: "ValidationTests", dependencies: ["Validation", "Manifests", "TestSupport"]),
         .testTarget(
             name: "ZonesTests", dependencies: ["Zones", "Manifests"], exclude: ["conformance-disagreements.tsv"]),
         .testTarget(name: "BatonCLITests", dependencies: ["Manifests", "Planning"]),

@@ -32,6 +32,8 @@ public enum Planner {
         public var allowMassDelete: Bool
         /// Plan only these servers (`--server`); nil means all.
         public var only: Set<String>?
+        /// Set when `desired` holds only some accounts' resources: see `Scope`.
+        public var scope: Scope?
 
         public init(
             revision: String, desired: [StateDigest], details: [Key: ResourceState], servers: Set<String>,
@@ -48,6 +50,30 @@ public enum Planner {
             self.safety = safety
             self.allowMassDelete = allowMassDelete
             self.only = only
+        }
+    }
+
+    /// A plan of the accounts that differ from the inventory, for a caller that knows which they are (a
+    /// session that plans revision after revision): `desired` then lists those accounts' resources only, and
+    /// every other account's resources are taken to match the inventory exactly. The plan is the whole one.
+    public struct Scope: Sendable {
+        /// The inventory entries of the accounts planned: the only ones that may be deleted.
+        public var inventory: [Key]
+        /// Every desired resource's hash, of every account: an entry still asked for elsewhere is no delete.
+        public var desired: [Key: String]
+        /// Resources with a last state but in no server's inventory.
+        public var unlisted: Set<ResourceID>
+
+        public init(inventory: [Key], desired: [Key: String], unlisted: Set<ResourceID>) {
+            self.inventory = inventory
+            self.desired = desired
+            self.unlisted = unlisted
+        }
+
+        /// What `unlisted` holds for an applied state.
+        public static func unlisted(_ applied: AppliedState) -> Set<ResourceID> {
+            let managed = Set(applied.index.keys.map(\.id))
+            return Set(applied.known.keys.filter { !managed.contains($0) })
         }
     }
 
@@ -104,7 +130,9 @@ public enum Planner {
         // What the inventory holds and git no longer asks for: deletes, or a move when a create on the same
         // server takes its place.
         var deletes: [InventoryEntry: String] = [:]
-        for (key, entry) in inventory where !desiredKeys.contains(key) && included(key.server) {
+        for key in input.scope?.inventory ?? Array(inventory.keys)
+        where !desiredKeys.contains(key) && input.scope?.desired[key] == nil && included(key.server) {
+            guard let entry = inventory[key] else { continue }
             if input.servers.contains(key.server) {
                 deletes[entry] = key.server
             } else {
@@ -144,8 +172,7 @@ public enum Planner {
         }
 
         // Removed from git, never applied: nothing of it is on a server, so nothing is deleted.
-        let managed = Set(inventory.keys.map(\.id))
-        let unlisted = Set(input.applied.known.keys.filter { !managed.contains($0) })
+        let unlisted = input.scope?.unlisted ?? Scope.unlisted(input.applied)
         let asked = unlisted.isEmpty ? [] : Set(input.desired.lazy.map(\.id).filter { unlisted.contains($0) })
         for id in unlisted.sorted() where !asked.contains(id) {
             notices.append(

@@ -7,14 +7,20 @@ struct RepositoryIndex {
     let accounts: [String: Account]
     let users: [String: SystemUser]
     let domains: [String: Domain]
+    /// Every account of the repository, for suggestions: more than `accounts` when the set is a part of it.
+    private let allAccounts: [String]?
 
-    init(_ set: ManifestSet) {
+    init(_ set: ManifestSet, accountNames: [String]? = nil) {
+        allAccounts = accountNames
         self.set = set
         servers = Dictionary(set.servers.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
         accounts = Dictionary(set.accounts.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
         users = Dictionary(set.systemUsers.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
         domains = Dictionary(set.domains.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
     }
+
+    /// The repository's account names, sorted: what a misspelt account reference is compared with.
+    func accountNames() -> [String] { allAccounts ?? accounts.keys.sorted() }
 
     /// Every account has a main user named after it, whether or not a SystemUser manifest customises it.
     func accountOfUser(_ name: String) -> String? {

@@ -3,13 +3,12 @@ import Manifests
 /// Every resource belongs to one account, and nothing of one account names another's.
 enum TenancyRules {
     static func check(_ index: RepositoryIndex, _ f: inout Findings) {
-        let accountNames = index.accounts.keys.sorted()
         func owned(_ kind: Kind, _ name: String, _ account: String, _ o: Origin) {
             if index.accounts[account] == nil {
                 f.error(
                     o, "spec.account", "ref.account",
                     "\(kind.rawValue) '\(name)' names account '\(account)', which is not declared"
-                        + Suggestion.phrase(for: account, in: accountNames),
+                        + Suggestion.phrase(for: account, in: index.accountNames()),
                     hint: "declare the Account (accounts/\(account)/account.yaml) or fix the name")
             }
             folder(kind, name, account: account, o)

@@ -3,8 +3,9 @@ import Manifests
 
 /// Runs every rule over a loaded repository. Pure: no disk, no network.
 public enum Validator {
-    public static func validate(_ set: ManifestSet) -> [Diagnostic] {
-        let index = RepositoryIndex(set)
+    /// `accountNames`: the whole repository's, when `set` is a part of it (suggestions name any account).
+    public static func validate(_ set: ManifestSet, accountNames: [String]? = nil) -> [Diagnostic] {
+        let index = RepositoryIndex(set, accountNames: accountNames)
         // Rule groups read the index and write only their own findings, so they run on all cores;
         // the per-domain checks, the largest share, are split in shards.
         let shards = 8

@@ -54,10 +54,10 @@ struct PlanCommand: ParsableCommand {
     @Flag(help: "Check every zone again instead of reusing cached results.")
     var noCache = false
 
-    /// For the benchmark: plan this revision first in the same process, as the daemon would have, then time
-    /// the plan of `--rev` with what that left in the parse cache.
+    /// For the benchmark and the tests: plan these revisions first, in order, in one plan session (what the
+    /// daemon keeps between plans), then time the plan of `--rev` in that session.
     @Option(help: ArgumentHelp(visibility: .private))
-    var warmFrom: String?
+    var warmFrom: [String] = []
 
     /// For the tests: build every applied form, reusing none from the inventory; the plan must not differ.
     @Flag(help: ArgumentHelp(visibility: .private))
@@ -68,23 +68,22 @@ struct PlanCommand: ParsableCommand {
         if ProcessInfo.processInfo.environment["BATON_DEBUG"] != nil { logger.logLevel = .debug }
         let planned: Planned
         let cache = ParseCache()
+        let session = warmFrom.isEmpty ? nil : PlanSession()
         do {
-            if let warmFrom {
+            for warmFrom in warmFrom {
                 _ = try Planned.make(
                     repo: repo, rev: warmFrom, fetch: false, zoneChecker: zoneChecker, zoneCache: !noCache,
-                    allowMassDelete: allowMassDelete, servers: servers, logger: logger, parseCache: cache)
+                    allowMassDelete: allowMassDelete, servers: servers, logger: logger, parseCache: cache,
+                    session: session)
                 cache.resetCounters()
             }
             let started = Date()
             planned = try Planned.make(
                 repo: repo, rev: rev, fetch: fetch, zoneChecker: zoneChecker, zoneCache: !noCache,
                 allowMassDelete: allowMassDelete, servers: servers, logger: logger, parseCache: cache,
-                reuse: !noReuse)
-            if warmFrom != nil {
-                Terminal.error(
-                    String(
-                        format: "re-plan: %.0f ms, parse cache %d hits, %d misses",
-                        Date().timeIntervalSince(started) * 1000, cache.hits, cache.misses))
+                reuse: !noReuse, session: session)
+            if !warmFrom.isEmpty {
+                Terminal.error(String(format: "re-plan: %.0f ms", Date().timeIntervalSince(started) * 1000))
             }
         } catch let failure as PlanFailure {
             Terminal.error("baton: \(failure)")

@@ -22,7 +22,7 @@ struct Planned {
     static func make(
         repo: String, rev: String, fetch: Bool, zoneChecker: ZoneCheckerChoice?, zoneCache: Bool,
         allowMassDelete: Bool, servers only: [String], logger: Logger, parseCache: ParseCache = ParseCache(),
-        reuse: Bool = true
+        reuse: Bool = true, session: PlanSession? = nil
     ) throws -> Planned {
         let started = Date()
         let repository: GitRepository
@@ -40,9 +40,10 @@ struct Planned {
             )
         }
         let config: RepositoryConfig
+        let configBytes: [UInt8]
         do {
-            config = try RepositoryConfig.parse(
-                try repository.file(RepositoryConfig.fileName, at: commit.description) ?? [])
+            configBytes = try repository.file(RepositoryConfig.fileName, at: commit.description) ?? []
+            config = try RepositoryConfig.parse(configBytes)
         } catch {
             throw PlanFailure("\(error)")
         }
@@ -56,12 +57,19 @@ struct Planned {
                 throw PlanFailure("cannot fetch \(branch.name) from origin: \(gitMessage(error))")
             }
         }
-        let status = Background { try branch.snapshot() }
+        // A session has the branch already when its tip did not move; else it is read beside the manifests.
+        let status = session == nil ? Background { try branch.snapshot() } : nil
         let checked: CheckedManifests
         do {
-            checked = try CheckedManifests.check(
-                try repository.source(at: commit.description), config: config, zoneChecker: zoneChecker,
-                zoneCache: zoneCache, parseCache: parseCache, timing: { logger.debug("\($0)") })
+            if let session {
+                checked = try session.check(
+                    repository, commit: commit, config: configBytes, repositoryConfig: config,
+                    zoneChecker: zoneChecker, zoneCache: zoneCache, timing: { logger.debug("\($0)") })
+            } else {
+                checked = try CheckedManifests.check(
+                    try repository.source(at: commit.description), config: config, zoneChecker: zoneChecker,
+                    zoneCache: zoneCache, parseCache: parseCache, timing: { logger.debug("\($0)") })
+            }
         } catch {
             throw PlanFailure("cannot read \(rev): \(error)")
         }
@@ -73,44 +81,59 @@ struct Planned {
         let loadedAt = Date()
         let snapshot: StatusBranch.Snapshot
         do {
-            snapshot = try status.value()
+            snapshot = try session?.snapshot(branch) ?? status!.value()
         } catch {
             throw PlanFailure("cannot read the status branch \(branch.name): \(error)")
         }
         let applied = snapshot.state
         let readAt = Date()
         let deltas = Deltas(planned: commit, repository: repository, cache: parseCache)
-        let reused = reuse ? try AppliedReuse.accounts(applied, manifests: checked.manifests, deltas: deltas) : []
-        // Applied forms depend on their own account and the servers only: build the others' alone.
-        let builder = ResourceStates.Builder(
-            reused.isEmpty
-                ? checked.manifests
-                : checked.manifests.within(accounts: Set(checked.manifests.accounts.map(\.name)).subtracting(reused)))
-        let desired = builder.digests() + AppliedReuse.digests(applied, accounts: reused)
-        logger.debug("applied forms reused for \(reused.count) of \(checked.manifests.accounts.count) accounts")
-        let changed = Planner.changed(desired: desired, applied: applied)
-        let details = Dictionary(
-            builder.states(only: Set(changed.map(\.id))).map { (Planner.Key(server: $0.server, id: $0.id), $0) }
-                .filter { changed.contains($0.0) },
-            uniquingKeysWith: { a, _ in a })
-        let builtAt = Date()
-        let needed = Planner.needed(desired: desired, applied: applied)
-        let previous = try previousStates(
-            needed, applied: applied, manifests: checked.manifests, repository: repository, deltas: deltas)
-        logger.debug(
-            "desired states in \(builtAt.timeIntervalSince(readAt))s, previous states in \(Date().timeIntervalSince(builtAt))s"
-        )
         let unknown = Set(only).subtracting(checked.manifests.servers.map(\.name))
         if let name = unknown.sorted().first {
             throw PlanFailure("--server \(name): no Server of that name is declared at \(rev)")
         }
-        let plan = Planner.plan(
-            Planner.Input(
+        func input(
+            _ desired: [StateDigest], _ details: [Planner.Key: ResourceState],
+            _ previous: [Planner.Key: ResourceState], _ scope: Planner.Scope?
+        ) -> Planner.Input {
+            var input = Planner.Input(
                 revision: commit.description, desired: desired, details: details,
                 servers: Set(checked.manifests.servers.map(\.name)),
                 applied: applied, previous: previous,
                 safety: SafetyPolicy(threshold: config.deleteThreshold, minimum: config.deleteMinimum),
-                allowMassDelete: allowMassDelete, only: only.isEmpty ? nil : Set(only)))
+                allowMassDelete: allowMassDelete, only: only.isEmpty ? nil : Set(only))
+            input.scope = scope
+            return input
+        }
+        let plan: Plan
+        let details: [Planner.Key: ResourceState]
+        let previous: [Planner.Key: ResourceState]
+        if let session, let changedAccounts = session.changedAccounts, !session.forms.isEmpty {
+            (plan, details, previous) = try planInSession(
+                session, changedAccounts: changedAccounts, manifests: checked.manifests, snapshot: snapshot,
+                repository: repository, deltas: deltas, input: { input($0, $1, $2, $3) }, logger: logger)
+        } else {
+            let reused =
+                reuse ? try AppliedReuse.accounts(applied, manifests: checked.manifests, deltas: deltas) : []
+            // Applied forms depend on their own account and the servers only: build the others' alone.
+            let builder = ResourceStates.Builder(
+                reused.isEmpty
+                    ? checked.manifests
+                    : checked.manifests.within(
+                        accounts: Set(checked.manifests.accounts.map(\.name)).subtracting(reused)))
+            let desired = builder.digests() + AppliedReuse.digests(applied, accounts: reused)
+            logger.debug("applied forms reused for \(reused.count) of \(checked.manifests.accounts.count) accounts")
+            let changed = Planner.changed(desired: desired, applied: applied)
+            details = Dictionary(
+                builder.states(only: Set(changed.map(\.id))).map { (Planner.Key(server: $0.server, id: $0.id), $0) }
+                    .filter { changed.contains($0.0) },
+                uniquingKeysWith: { a, _ in a })
+            let needed = Planner.needed(desired: desired, applied: applied)
+            previous = try previousStates(
+                needed, applied: applied, manifests: checked.manifests, repository: repository, deltas: deltas)
+            plan = Planner.plan(input(desired, details, previous, nil))
+            session?.start(desired: desired, details: details, previous: previous, snapshot: snapshot)
+        }
         logger.debug(
             "checked in \(loadedAt.timeIntervalSince(started))s, status read in \(readAt.timeIntervalSince(loadedAt))s, planned in \(Date().timeIntervalSince(readAt))s"
         )
@@ -119,12 +142,79 @@ struct Planned {
             details: details, previous: previous)
     }
 
+    /// A plan in a session: the accounts whose files changed get their desired forms built again, every other
+    /// account's come from the session, and only the accounts that differ from the inventory are planned
+    /// (`Planner.Scope`), with the whole states the session kept for keys whose inputs did not move.
+    static func planInSession(
+        _ session: PlanSession, changedAccounts: Set<String>, manifests: ManifestSet, snapshot: StatusBranch.Snapshot,
+        repository: GitRepository, deltas: Deltas,
+        input: (
+            _ desired: [StateDigest], _ details: [Planner.Key: ResourceState],
+            _ previous: [Planner.Key: ResourceState], _ scope: Planner.Scope
+        ) -> Planner.Input, logger: Logger
+    ) throws -> (Plan, [Planner.Key: ResourceState], [Planner.Key: ResourceState]) {
+        let applied = snapshot.state
+        let accounts = Set(manifests.accounts.map(\.name))
+        let rebuild = changedAccounts.union(accounts.filter { session.forms[$0] == nil })
+        let fresh = ResourceStates.Builder(session.part(accounts: rebuild) ?? manifests.within(accounts: rebuild))
+            .digests()
+        let replaced = rebuild.union(session.forms.keys.filter { !accounts.contains($0) })
+        session.replaceForms(of: replaced, with: fresh)
+        let differing = session.differing(snapshot, changed: replaced)
+        logger.debug(
+            "session: desired forms built for \(rebuild.count) of \(accounts.count) accounts; \(differing.count) differ from the inventory"
+        )
+
+        let desired = differing.flatMap { session.forms[$0] ?? [] }
+        let changed = Set(
+            desired.lazy.map { Planner.Key(server: $0.server, id: $0.id) }.filter {
+                applied.index[$0]?.hash != session.desired[$0]
+            })
+        session.details = session.details.filter { changed.contains($0.key) && !rebuild.contains($0.value.account) }
+        let missing = changed.filter { session.details[$0] == nil }
+        if !missing.isEmpty {
+            // Whole states of just the accounts that hold them.
+            let owners = Set(
+                desired.lazy.filter { missing.contains(Planner.Key(server: $0.server, id: $0.id)) }.map(\.account))
+            let part = session.part(accounts: owners) ?? manifests.within(accounts: owners)
+            for state in ResourceStates.build(part, only: Set(missing.map(\.id))) {
+                let key = Planner.Key(server: state.server, id: state.id)
+                if changed.contains(key) { session.details[key] = state }
+            }
+        }
+
+        let inventory = differing.flatMap { session.inventory?.byAccount[$0] ?? [] }
+        var previous: [Planner.Key: ResourceState] = [:]
+        var needed: [String: Set<Planner.Key>] = [:]
+        var kept: [Planner.Key: (revision: String, hash: String, state: ResourceState)] = [:]
+        for key in inventory {
+            guard let entry = applied.index[key], session.desired[key] != entry.hash else { continue }
+            if let old = session.previous[key], old.revision == entry.revision, old.hash == entry.hash {
+                previous[key] = old.state
+                kept[key] = old
+            } else {
+                needed[entry.revision, default: []].insert(key)
+            }
+        }
+        for (key, state) in try previousStates(
+            needed, applied: applied, manifests: manifests, repository: repository, deltas: deltas,
+            part: session.part)
+        {
+            previous[key] = state
+            if let entry = applied.index[key] { kept[key] = (entry.revision, entry.hash, state) }
+        }
+        session.previous = kept
+        let scope = Planner.Scope(
+            inventory: inventory, desired: session.desired, unlisted: session.inventory?.unlisted ?? [])
+        return (Planner.plan(input(desired, session.details, previous, scope)), session.details, previous)
+    }
+
     /// The applied form of the resources that change or go, rebuilt as of the revision each was applied
     /// from. That revision's manifests are the planned ones with the files that differ read back from it: a
     /// tree diff and those files, not a second load of the repository.
     static func previousStates(
         _ needed: [String: Set<Planner.Key>], applied: AppliedState, manifests: ManifestSet, repository: GitRepository,
-        deltas: Deltas
+        deltas: Deltas, part: ((Set<String>) -> ManifestSet?)? = nil
     ) throws -> [Planner.Key: ResourceState] {
         var previous: [Planner.Key: ResourceState] = [:]
         for (revision, keys) in needed.sorted(by: { $0.key < $1.key }) {
@@ -137,10 +227,12 @@ struct Planned {
                 continue  // history rewritten and collected: the plan says the field diffs are unknown
             }
             let delta = try deltas.delta(revision)
-            let old = delta.manifestsThen(from: manifests)
             // An applied form depends on its account's resources and the servers only: build just those.
             let accounts = Set(keys.compactMap { applied.index[$0]?.account })
-            for state in ResourceStates.build(old.within(accounts: accounts), only: Set(keys.map(\.id))) {
+            let old =
+                part.flatMap { delta.manifestsThen(accounts: accounts, now: $0(accounts)) }
+                ?? delta.manifestsThen(from: manifests).within(accounts: accounts)
+            for state in ResourceStates.build(old, only: Set(keys.map(\.id))) {
                 let key = Planner.Key(server: state.server, id: state.id)
                 if keys.contains(key) { previous[key] = state }
             }

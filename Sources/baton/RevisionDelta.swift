@@ -18,24 +18,17 @@ struct RevisionDelta {
     ) throws -> RevisionDelta {
         var delta = RevisionDelta()
         let inside = repository.prefix.isEmpty ? "" : repository.prefix + "/"
-        for change in try repository.changes(from: revision, to: planned.description) {
-            guard change.path.hasPrefix(inside) || (change.oldPath ?? "").hasPrefix(inside) else { continue }
-            let now = String(change.path.dropFirst(inside.count))
+        // Both names of a rename count as changed on both sides: a path absent from one side is just not read.
+        for path in try repository.changedFiles(from: repository.resolve(revision), to: planned)
+        where path.hasPrefix(inside) {
+            let relative = String(path.dropFirst(inside.count))
             // Ignore rules changed: which files are manifests differs, so read that revision whole.
-            if now == IgnoreList.fileName || change.oldPath == inside + IgnoreList.fileName {
+            if relative == IgnoreList.fileName {
                 delta.whole = try ManifestLoader.load(try repository.source(at: revision), cache: cache).manifests
                 return delta
             }
-            switch change.kind {
-            case .added: delta.changedNow.insert(now)
-            case .deleted: delta.changedThen.insert(now)
-            case .modified:
-                delta.changedNow.insert(now)
-                delta.changedThen.insert(now)
-            case .renamed:
-                delta.changedNow.insert(now)
-                delta.changedThen.insert(String((change.oldPath ?? change.path).dropFirst(inside.count)))
-            }
+            delta.changedNow.insert(relative)
+            delta.changedThen.insert(relative)
         }
         delta.then =
             try ManifestLoader.load(try repository.source(at: revision, only: delta.changedThen), cache: cache)
@@ -48,6 +41,16 @@ struct RevisionDelta {
         if let whole { return whole }
         var old = now.filter { !changedNow.contains($0.file) }
         old.append(contentsOf: then)
+        return old
+    }
+
+    /// The earlier revision's servers and resources of `accounts`, given the planned ones of the same (`now`,
+    /// with every server); nil when `now` cannot stand for them.
+    func manifestsThen(accounts: Set<String>, now: ManifestSet?) -> ManifestSet? {
+        guard let now else { return nil }
+        if let whole { return whole.within(accounts: accounts) }
+        var old = now.filter { !changedNow.contains($0.file) }
+        old.append(contentsOf: then.within(accounts: accounts))
         return old
     }
 

@@ -80,6 +80,10 @@ struct GitWork {
     }
 
     func plan(_ extra: String...) throws -> BatonProcess.Output {
+        try plan(extra)
+    }
+
+    func plan(_ extra: [String]) throws -> BatonProcess.Output {
         try BatonProcess.run(["plan", "--repo", path, "--zone-checker", "builtin"] + extra)
     }
 

@@ -26,6 +26,33 @@ final class GitRepositoryTests: GitTestCase {
         XCTAssertEqual(try git("status", "--porcelain").split(separator: "\n").count, 2, "nothing was staged")
     }
 
+    /// The tree walk that skips equal folders lists what `git diff --name-only --no-renames` lists.
+    func testChangedFilesAgreeWithGit() throws {
+        try makeRepository()
+        let start = try git("rev-parse", "HEAD")
+        try write("accounts/acme/users.yaml", "kind: SystemUser\n")
+        try write("accounts/globex/account.yaml", "changed: true\n")
+        try write("deep/a/b/c.yaml", "x: 1\n")
+        try write("notes.txt", "a file that is no manifest\n")
+        _ = try git("mv", "accounts/acme/account.yaml", "accounts/acme/renamed.yaml")
+        _ = try git("add", "-A")
+        _ = try git("commit", "-q", "-m", "many changes")
+        // A file becomes a folder of the same name, and a folder goes.
+        _ = try git("rm", "-q", "notes.txt")
+        try write("notes.txt/inner.yaml", "y: 2\n")
+        _ = try git("rm", "-q", "-r", "deep")
+        _ = try git("add", "-A")
+        _ = try git("commit", "-q", "-m", "file to folder")
+        let repo = try GitRepository(path: root.appendingPathComponent("work").path)
+        for (from, to) in [(start, "HEAD~1"), ("HEAD~1", "HEAD"), (start, "HEAD"), ("HEAD", start)] {
+            let expected = Set(
+                try git("diff", "--name-only", "--no-renames", from, to).split(separator: "\n").map(String.init))
+            XCTAssertEqual(
+                try repo.changedFiles(from: repo.resolve(from), to: repo.resolve(to)), expected, "\(from)..\(to)")
+        }
+        XCTAssertEqual(try repo.changedFiles(from: repo.resolve("HEAD"), to: repo.resolve("HEAD")), [])
+    }
+
     func testResolvesEveryFormOfRevision() throws {
         try makeRepository()
         let repo = try GitRepository(path: root.appendingPathComponent("work").path)

@@ -1,5 +1,6 @@
 import Foundation
 import Manifests
+import TestSupport
 import XCTest
 
 /// YAML edge cases through `ManifestLoader.load`: positions, limits, anchors, merges and defaults.
@@ -789,20 +790,5 @@ final class LoaderTests: XCTestCase {
     static func column(of needle: String, in text: String, line: Int) -> Int {
         let row = text.components(separatedBy: "\n")[line - 1]
         return row.distance(from: row.startIndex, to: row.range(of: needle)!.lowerBound) + 1
-    }
-}
-
-/// A small deterministic generator, so the random-bytes test is the same on every run.
-struct SplitMix64 {
-    var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

@@ -15,7 +15,14 @@ public enum ManifestLoader {
 
     /// Throws only when the source itself cannot be listed; a file that cannot be read is a diagnostic.
     public static func load(_ source: some ManifestSource, cache: ParseCache? = nil) throws -> Result {
-        let paths = try source.manifestPaths()
+        let files = try LoadedFiles(source, cache: cache)
+        return Result(
+            manifests: files.manifests, diagnostics: files.diagnostics + duplicates(in: files.manifests),
+            files: files.count, documents: files.documents)
+    }
+
+    /// Each path's file read and decoded, in the order of `paths`, on all cores.
+    static func decode(_ paths: [String], from source: some ManifestSource, cache: ParseCache?) -> [FileResult] {
         let slots = Slots<FileResult>(count: paths.count)
         // Chunks keep scheduling cheap for tens of thousands of small files.
         let chunk = 64
@@ -46,16 +53,7 @@ public enum ManifestLoader {
                 slots.set(i, result)
             }
         }
-        var set = ManifestSet()
-        var diagnostics: [Diagnostic] = []
-        var documents = 0
-        for result in slots.values() {
-            set.append(contentsOf: result.set)
-            diagnostics += result.diagnostics
-            documents += result.documents
-        }
-        diagnostics += duplicates(in: set)
-        return Result(manifests: set, diagnostics: diagnostics, files: paths.count, documents: documents)
+        return slots.values()
     }
 
     public struct FileResult: Sendable {
@@ -84,8 +82,8 @@ public enum ManifestLoader {
         return FileResult(set: set, documents: parsed.documents.count, diagnostics: diagnostics)
     }
 
-    /// `kind` + `name` is unique across the repository.
-    static func duplicates(in set: ManifestSet) -> [Diagnostic] {
+    /// `kind` + `name` is unique across the repository: the second of two is reported, at its name.
+    public static func duplicates(in set: ManifestSet) -> [Diagnostic] {
         var diagnostics: [Diagnostic] = []
         func check<S>(_ items: [Manifest<S>], _ kind: Kind) {
             var first: [String: Origin] = [:]
