@@ -8,7 +8,7 @@
 #
 # Targets (issue 4), reported as PASS/MISS:
 #   plan within 1.5x of validate, under 400 MB peak; the 1% plan lists exactly the changed resources;
-#   a re-plan after a one-file commit, in a process that planned the commit before (parse cache warm), < 300 ms.
+#   a re-plan after a one-file commit, in a process that planned the commit before (a plan session), < 300 ms.
 set -euo pipefail
 export LC_ALL=C
 BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
