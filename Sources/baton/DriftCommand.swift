@@ -35,27 +35,43 @@ struct DriftCommand: ParsableCommand {
                 print("Nothing applied yet: nothing to compare.")
                 return
             }
-            // The applied forms as of the revision last applied; entries applied from another revision (a run
-            // that failed in part) are not compared.
-            let set = try ManifestLoader.load(try repository.source(at: revision)).manifests
-            let states = ResourceStates.build(set)
+            // Each entry's applied form as of the revision it was applied from: most come from the revision
+            // last applied, some from an earlier one (a run that failed in part). Revisions are read through one
+            // parse cache, so each later one decodes only the files that differ.
             let index = snapshot.state.index
+            let cache = ParseCache()
+            let set = try ManifestLoader.load(try repository.source(at: revision), cache: cache).manifests
             var byServer: [String: [ResourceState]] = [:]
+            var zones: [String: String] = [:]
             var unchecked = 0
-            for state in states {
-                guard let entry = index[Planner.Key(server: state.server, id: state.id)] else { continue }
-                if entry.hash == state.hash {
+            for (from, keys) in Dictionary(grouping: index.keys, by: { index[$0]!.revision }).sorted(by: {
+                $0.key < $1.key
+            }) {
+                guard let id = try? repository.resolve(from), repository.hasCommit(id) else {
+                    unchecked += keys.count  // history rewritten and collected: nothing to rebuild it from
+                    continue
+                }
+                let then =
+                    from == revision
+                    ? set : try ManifestLoader.load(try repository.source(at: from), cache: cache).manifests
+                let wanted = Set(keys)
+                var found = Set<Planner.Key>()
+                // The zone files that primaries hold as of this revision.
+                var domains = Set<String>()
+                for state in ResourceStates.build(then, only: Set(keys.map(\.id))) {
+                    let key = Planner.Key(server: state.server, id: state.id)
+                    guard wanted.contains(key), index[key]?.hash == state.hash else { continue }
                     byServer[state.server, default: []].append(state)
-                } else {
-                    unchecked += 1
+                    found.insert(key)
+                    if state.id.kind == .domain, state.scalar("role") == "primary" { domains.insert(state.id.name) }
+                }
+                unchecked += wanted.subtracting(found).count
+                for input in ZoneInput.zones(of: then) where domains.contains(input.origin) {
+                    guard let serial = snapshot.serials[input.origin] else { continue }
+                    zones[input.origin] = ZoneRenderer.render(input, serial: serial.serial).text
                 }
             }
             skipped = unchecked
-            var zones: [String: String] = [:]
-            for input in ZoneInput.zones(of: set) {
-                guard let serial = snapshot.serials[input.origin] else { continue }
-                zones[input.origin] = ZoneRenderer.render(input, serial: serial.serial).text
-            }
             let declared = Dictionary(set.servers.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
             probes = try byServer.keys.sorted().filter { servers.isEmpty || servers.contains($0) }.compactMap {
                 server in
@@ -99,7 +115,11 @@ struct DriftCommand: ParsableCommand {
                 for line in differences { print(line) }
             }
         }
-        if skipped > 0 { print("\(skipped) resource(s) applied from other revisions were not compared.") }
+        if skipped > 0 {
+            print(
+                "\(skipped) resource(s) not compared: their applied form could not be rebuilt (the revision is gone, or an older Baton applied it)"
+            )
+        }
         if unreachable { throw ExitStatus.invalid }
         if drifted > 0 { throw ExitStatus.changes }
     }

@@ -195,6 +195,12 @@ final class EndToEndTests: XCTestCase {
         XCTAssertEqual(failed.status, 1, failed.stdout)
         XCTAssertEqual(try host("web1", "cat /etc/nginx/sites-enabled/baton-acme-www.conf"), before)
         XCTAssertTrue(try status("WebApp/acme-www").contains("state: Failed"))
+        // The inventory still lists the old server block, applied from the earlier revision: drift rebuilds it
+        // from that revision and finds it in place.
+        let drift = try BatonProcess.run(["drift", "--repo", work.path], environment: ["BATON_SSH_KEY": Self.key])
+        XCTAssertEqual(drift.status, 0, drift.stdout + drift.stderr)
+        XCTAssertTrue(drift.stdout.contains("web1: no drift"), drift.stdout)
+        XCTAssertFalse(drift.stdout.contains("not compared"), drift.stdout)
 
         // The server's named-checkzone refuses a zone Baton's own checks were told to skip (an MX that names
         // a CNAME): the old zone stays served.
