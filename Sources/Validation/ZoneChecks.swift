@@ -88,6 +88,10 @@ public struct ZoneChecks: Sendable {
         return results.map { $0! }
     }
 
+    /// The rule of a zone the checker could not check at all (written out where it is reported, for the rule
+    /// catalog's scan): the zone's validity is unknown, so validate exits 3.
+    public static let unavailable = "zone.checker-unavailable"
+
     static func fileName(_ zone: RenderedZone) -> String { "\(zone.origin).zone" }
 
     func map(
@@ -101,7 +105,7 @@ public struct ZoneChecks: Sendable {
         case .failure(let error):
             return [
                 .error(
-                    at: zone.domain.origin.location("metadata.name"), rule: "zone.\(checker.name)",
+                    at: zone.domain.origin.location("metadata.name"), rule: "zone.checker-unavailable",
                     "\(checker.name) could not run: \(error)",
                     hint: "install bind9-utils, or choose `--zone-checker builtin`")
             ]

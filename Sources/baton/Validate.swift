@@ -78,6 +78,8 @@ struct Validate: ParsableCommand {
         case .github:
             print(report.github(), terminator: "")
         }
+        // A zone no checker could check is neither valid nor invalid: Baton could not do its job.
+        if diagnostics.contains(where: { $0.rule == ZoneChecks.unavailable }) { throw ExitStatus.couldNotRun }
         if diagnostics.contains(where: { $0.severity == .error }) { throw ExitStatus.invalid }
     }
 }

@@ -80,6 +80,32 @@ final class ValidateCommandTests: XCTestCase {
         XCTAssertTrue(out.stderr.contains("no such file or directory"), out.stderr)
     }
 
+    /// A checker that crashes says nothing about the zone: the run could not do its job (3), not "invalid" (1).
+    func testAZoneCheckerThatCrashesExitsThree() throws {
+        let repo = try repository([
+            "accounts/acme/account.yaml": Self.account,
+            "accounts/acme/domain.yaml": """
+            apiVersion: baton/v1
+            kind: Domain
+            metadata: {name: acme.example}
+            spec:
+              account: acme
+              records:
+                - {name: "@", type: NS, value: ns1.acme.example.}
+                - {name: ns1, type: A, value: 192.0.2.1}
+
+            """,
+            "bin/named-checkzone": "#!/bin/sh\necho 'error while loading shared libraries: libdns.so' >&2\nexit 127\n",
+        ])
+        XCTAssertEqual(chmod(repo.appendingPathComponent("bin/named-checkzone").path, 0o755), 0)
+        let out = try BatonProcess.run(
+            ["validate", repo.path, "--zone-checker", "named-checkzone", "--no-cache", "--format", "json"],
+            environment: ["PATH": repo.appendingPathComponent("bin").path + ":/usr/bin:/bin"])
+        XCTAssertEqual(out.status, 3, out.stdout + out.stderr)
+        XCTAssertTrue(out.stdout.contains("zone.checker-unavailable"), out.stdout)
+        XCTAssertTrue(out.stdout.contains("failed (exit status 127): error while loading shared libraries"), out.stdout)
+    }
+
     func testUnknownFormatIsAUsageError() throws {
         let out = try BatonProcess.run(["validate", ".", "--format", "xml"])
         XCTAssertNotEqual(out.status, 0)

@@ -78,6 +78,29 @@ public struct NamedCheckzone: Sendable {
         }
         let data = stdout.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+        let text = String(decoding: data, as: UTF8.self)
+        // BIND's tools exit 0 or 1; a signal or any other status means the tool itself failed, and its
+        // output says nothing about the zone.
+        guard process.terminationReason == .exit, process.terminationStatus == 0 || process.terminationStatus == 1
+        else {
+            throw Failure(
+                executable: executable,
+                status: process.terminationReason == .exit
+                    ? "exit status \(process.terminationStatus)" : "signal \(process.terminationStatus)",
+                output: text)
+        }
+        return (process.terminationStatus, text)
+    }
+
+    /// The tool ran but failed as a program (crashed, missing libraries, killed).
+    public struct Failure: Error, CustomStringConvertible {
+        public var executable: String
+        public var status: String
+        public var output: String
+
+        public var description: String {
+            let first = output.split(whereSeparator: \.isNewline).first.map { ": \($0)" } ?? ""
+            return "\(executable) failed (\(status))\(first)"
+        }
     }
 }
