@@ -24,8 +24,9 @@ let package = Package(
         // Validate: rules over the loaded resources.
         .target(name: "Validation", dependencies: ["Manifests", "Zones"]),
         // Source (libgit2) and the SSH transport (libssh2): the only Swift that sees their pointers.
-        .target(name: "GitStore", dependencies: ["CGit2", "Manifests"]),
-        .target(name: "SSHTransport", dependencies: ["CSSH2"]),
+        .target(name: "SSHKeys"),
+        .target(name: "GitStore", dependencies: ["CGit2", "Manifests", "SSHKeys"]),
+        .target(name: "SSHTransport", dependencies: ["CSSH2", "SSHKeys"]),
         // Plan: a pure function from the desired resources and the applied state to the changes.
         .target(name: "Planning", dependencies: ["Manifests", "Zones"]),
         // Apply: shell scripts rendered from plan changes, every value through one quoting function.
@@ -53,7 +54,7 @@ let package = Package(
         .testTarget(
             name: "ZonesTests", dependencies: ["Zones", "Manifests"], exclude: ["conformance-disagreements.tsv"]),
         .testTarget(name: "BatonCLITests", dependencies: ["Manifests", "Planning"]),
-        .testTarget(name: "GitStoreTests", dependencies: ["GitStore", "Manifests", "TestSupport"]),
+        .testTarget(name: "GitStoreTests", dependencies: ["GitStore", "Manifests", "SSHKeys", "TestSupport"]),
         .testTarget(name: "BackendsTests", dependencies: ["Backends", "Planning", "Manifests", "Zones"]),
         .testTarget(name: "PlanningTests", dependencies: ["Planning", "Manifests", "Zones"]),
         .testTarget(

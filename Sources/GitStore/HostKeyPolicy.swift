@@ -1,4 +1,5 @@
 import Foundation
+import SSHKeys
 
 /// Whether to trust an ssh server's host key: a pinned key must be the one offered, byte for byte; without one,
 /// the known_hosts file must list it for that host. Nothing is trusted on first use.
@@ -17,9 +18,9 @@ struct HostKeyPolicy {
 
     /// nil when the offered key is trusted; otherwise why not, naming the keys compared.
     func refusal(offered: [UInt8], at endpoint: SSHEndpoint) -> String? {
-        let offeredText = SSHKey(blob: offered).text
+        let offeredText = SSHPublicKey(blob: offered).text
         if let pinned {
-            guard let expected = SSHKey(line: pinned) else {
+            guard let expected = SSHPublicKey(line: pinned) else {
                 return "the pinned host key is not a key line (\"type base64\"): \(pinned)"
             }
             if expected.blob == offered { return nil }
@@ -29,7 +30,7 @@ struct HostKeyPolicy {
             return "unknown host \(endpoint): \(knownHosts) cannot be read, and no host is trusted on first use"
                 + " (offered \(offeredText))"
         }
-        var listed: [SSHKey] = []
+        var listed: [SSHPublicKey] = []
         var trusted = false
         for line in contents.split(whereSeparator: \.isNewline) {
             guard let entry = KnownHostsEntry(line), entry.matches(endpoint.knownHostsName) else { continue }
@@ -51,49 +52,18 @@ struct HostKeyPolicy {
     }
 }
 
-/// A public key in the SSH wire format (the bytes a host key line's base64 holds), which names its own type.
-struct SSHKey: Equatable {
-    var blob: [UInt8]
-
-    init(blob: [UInt8]) { self.blob = blob }
-
-    /// The key of a line "type base64 [comment]", with or without host names or a marker before it.
-    init?(line: some StringProtocol) {
-        let fields = line.split(whereSeparator: { $0 == " " || $0 == "\t" })
-        for (type, base64) in zip(fields, fields.dropFirst()) {
-            guard let data = Data(base64Encoded: String(base64)) else { continue }
-            let key = SSHKey(blob: [UInt8](data))
-            if key.type == String(type) {
-                self = key
-                return
-            }
-        }
-        return nil
-    }
-
-    /// The first string of the blob: "ssh-ed25519", "ecdsa-sha2-nistp256", "ssh-rsa".
-    var type: String {
-        guard blob.count >= 4 else { return "unknown" }
-        let length = blob.prefix(4).reduce(0) { $0 << 8 | Int($1) }
-        guard length <= blob.count - 4 else { return "unknown" }
-        return String(decoding: blob[4..<4 + length], as: UTF8.self)
-    }
-
-    var text: String { "\(type) \(Data(blob).base64EncodedString())" }
-}
-
 /// One line of known_hosts: `[@marker] patterns type base64 [comment]`.
 struct KnownHostsEntry {
     var marker: String?
     var hosts: String
-    var key: SSHKey
+    var key: SSHPublicKey
 
     init?(_ line: some StringProtocol) {
         let trimmed = line.drop { $0 == " " || $0 == "\t" }
         guard !trimmed.isEmpty, !trimmed.hasPrefix("#") else { return nil }
         var fields = trimmed.split(whereSeparator: { $0 == " " || $0 == "\t" })
         if fields.first?.hasPrefix("@") == true { marker = String(fields.removeFirst()) }
-        guard fields.count >= 3, let key = SSHKey(line: fields[1...].joined(separator: " ")) else { return nil }
+        guard fields.count >= 3, let key = SSHPublicKey(line: fields[1...].joined(separator: " ")) else { return nil }
         hosts = String(fields[0])
         self.key = key
     }

@@ -1,4 +1,5 @@
 import CSSH2
+import SSHKeys
 
 #if canImport(Glibc)
     import Glibc

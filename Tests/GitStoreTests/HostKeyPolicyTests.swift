@@ -1,4 +1,5 @@
 import Foundation
+import SSHKeys
 import XCTest
 
 @testable import GitStore
@@ -42,8 +43,8 @@ final class HostKeyPolicyTests: XCTestCase {
         XCTAssertNil(KnownHostsEntry("# h \(key)"))
         XCTAssertNil(KnownHostsEntry("h ssh-ed25519 not-base64"))
         XCTAssertNil(KnownHostsEntry("h ssh-rsa \(key.split(separator: " ")[1])"), "the type must be the key's own")
-        XCTAssertEqual(SSHKey(line: "\(key) user@host")?.text, key)
-        XCTAssertEqual(SSHKey(line: "host \(key)")?.text, key)
+        XCTAssertEqual(SSHPublicKey(line: "\(key) user@host")?.text, key)
+        XCTAssertEqual(SSHPublicKey(line: "host \(key)")?.text, key)
         XCTAssertTrue(KnownHostsEntry.glob("web?.example.*", "web1.example.net"))
         XCTAssertFalse(KnownHostsEntry.glob("web?.example.*", "web10.example.net"))
     }
@@ -69,7 +70,7 @@ final class HostKeyPolicyTests: XCTestCase {
 
     func testPinnedKeys() {
         let key = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOiopnR1tXGK9DwdYIBQidJq5/RKdM0fccl5givdocX1"
-        let offered = SSHKey(line: key)!.blob
+        let offered = SSHPublicKey(line: key)!.blob
         let at = SSHEndpoint(host: "h", port: 2222)
         XCTAssertNil(HostKeyPolicy(RemoteOptions(hostKey: key + " comment")).refusal(offered: offered, at: at))
         let other = HostKeyPolicy(
