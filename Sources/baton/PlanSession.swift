@@ -23,8 +23,8 @@ final class PlanSession {
     }
 
     private(set) var checked: Checked?
-    /// The accounts whose files changed in the last check; nil when anything may have (a first check, a Server
-    /// or `baton.yaml` changed).
+    /// The accounts whose files changed since `forms` were built (over every check since, an invalid revision's
+    /// included); nil when anything may have (a first check, a Server or `baton.yaml` changed).
     private(set) var changedAccounts: Set<String>?
     var status: StatusBranch.Snapshot?
     /// Each account's desired digests as of the last plan.
@@ -51,8 +51,9 @@ final class PlanSession {
             let loadedAt = Date()
             kept.validator.update(to: kept.loaded, changedFiles: paths, before: before)
             let rulesAt = Date()
-            changedAccounts = kept.validator.changedAccounts
-            if let changed = changedAccounts {
+            let changed = kept.validator.changedAccounts
+            changedAccounts = changed.flatMap { changed in changedAccounts.map { $0.union(changed) } }
+            if let changed {
                 // Zone findings depend on the zone, its account and the servers only.
                 let part = kept.loaded.manifests(in: kept.validator.files(of: changed), accounts: changed)
                 for file in paths.union(part.domains.map(\.origin.file)) { kept.zoneFindings[file] = nil }
@@ -137,7 +138,13 @@ final class PlanSession {
             if let entry = snapshot.state.index[key] { self.previous[key] = (entry.revision, entry.hash, state) }
         }
         inventory = nil
+        changedAccounts = []
         _ = differing(snapshot, changed: [])
+    }
+
+    /// The forms are current again: every account in `changedAccounts` was built anew.
+    func formsBuilt() {
+        changedAccounts = []
     }
 
     /// Puts these accounts' new digests in place of their old ones.

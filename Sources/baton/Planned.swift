@@ -160,6 +160,7 @@ struct Planned {
             .digests()
         let replaced = rebuild.union(session.forms.keys.filter { !accounts.contains($0) })
         session.replaceForms(of: replaced, with: fresh)
+        session.formsBuilt()
         let differing = session.differing(snapshot, changed: replaced)
         logger.debug(
             "session: desired forms built for \(rebuild.count) of \(accounts.count) accounts; \(differing.count) differ from the inventory"

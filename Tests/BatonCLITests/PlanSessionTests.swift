@@ -50,6 +50,12 @@ final class PlanSessionTests: XCTestCase {
         try commitAndCompare("another account's name served: invalid")
         try work.edit("accounts/globex/webapps.yaml", "    - www.acme.example", "    - shop.globex.example")
         try commitAndCompare("fixed again")
+        // An invalid commit plans nothing; what it changed elsewhere must still reach the next plan.
+        try work.edit("accounts/acme/domains.yaml", "name: www2, type: A", "name: www3, type: A")
+        try work.edit("accounts/globex/webapps.yaml", "    - shop.globex.example", "    - www.acme.example")
+        try commitAndCompare("a record renamed in one account, another account broken")
+        try work.edit("accounts/globex/webapps.yaml", "    - www.acme.example", "    - shop.globex.example")
+        try commitAndCompare("only the broken account fixed")
         try work.write(
             "accounts/initech/extra.yaml",
             "apiVersion: baton/v1\nkind: Domain\nmetadata: {name: globex.example}\nspec:\n  account: initech\n  records:\n    - {name: www, type: A, value: 192.0.2.9}\n"
