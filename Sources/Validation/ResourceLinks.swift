@@ -82,6 +82,14 @@ struct ResourceLinks: Sendable {
             owned(.webApp, app.name, account, app.origin)
             let user = app.spec.user ?? account
             links[account]!.reads.formUnion([hash(.user, user), hash(.account, user)])
+            // Certificates: another account's home, and the domain a Let's Encrypt lineage is named after.
+            for path in [app.spec.tls?.certificate, app.spec.tls?.key].compactMap({ $0 }) {
+                if let owner = TenancyRules.homeOwner(path) { links[account]!.reads.insert(hash(.account, owner)) }
+                if let lineage = TenancyRules.letsEncryptName(path) {
+                    let name = lineage.hasPrefix("*.") ? String(lineage.dropFirst(2)) : lineage
+                    for suffix in [name] + suffixes(of: name) { links[account]!.reads.insert(hash(.domain, suffix)) }
+                }
+            }
             for fqdn in app.spec.domains {
                 let key = hash(.served, fqdn)
                 links[account]!.provides.insert(key)

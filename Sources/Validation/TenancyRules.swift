@@ -49,6 +49,11 @@ enum TenancyRules {
         var servedBy: [String: (app: String, at: SourceLocation)] = [:]
         for app in index.set.webApps {
             owned(.webApp, app.name, app.spec.account, app.origin)
+            if let tls = app.spec.tls {
+                for (field, path) in [("certificate", tls.certificate), ("key", tls.key)] {
+                    tlsPath(path, field: "spec.tls.\(field)", of: app, index, &f)
+                }
+            }
             for (i, fqdn) in app.spec.domains.enumerated() {
                 let path = "spec.domains.\(i)"
                 let name = fqdn.hasPrefix("*.") ? String(fqdn.dropFirst(2)) : fqdn
@@ -83,5 +88,49 @@ enum TenancyRules {
                 }
             }
         }
+    }
+
+    /// A web app's certificate and key are its own account's: not in another account's home, and a Let's
+    /// Encrypt lineage (`/etc/letsencrypt/live/NAME/`) named after a name of the app's own account's domains.
+    /// nginx reads these files as root, so they are where one tenant could reach another's.
+    static func tlsPath(_ path: String, field: String, of app: WebApp, _ index: RepositoryIndex, _ f: inout Findings) {
+        let account = app.spec.account
+        if let owner = homeOwner(path), owner != account, index.accounts[owner] != nil {
+            f.error(
+                app.origin, field, "tenancy.tls-path", "'\(path)' lies in the home of account '\(owner)'",
+                hint: "keep the app's certificate and key in its own account's home, or in /etc/letsencrypt/live/")
+        }
+        guard let lineage = letsEncryptName(path) else { return }
+        let name = lineage.hasPrefix("*.") ? String(lineage.dropFirst(2)) : lineage
+        if let domain = index.domain(containing: name) {
+            if domain.spec.account != account {
+                f.error(
+                    app.origin, field, "tenancy.tls-path",
+                    "the certificate '\(lineage)' is for domain '\(domain.name)' of account '\(domain.spec.account)'",
+                    hint: "an app uses certificates of its own account's domains only")
+            }
+        } else {
+            f.error(
+                app.origin, field, "tenancy.tls-path",
+                "the certificate '\(lineage)' is for no Domain of the repository",
+                hint: "use the certificate of one of account '\(account)''s domains, named after it")
+        }
+    }
+
+    /// `/home/NAME/...` lies in account NAME's home.
+    static func homeOwner(_ path: String) -> String? {
+        guard path.hasPrefix("/home/") else { return nil }
+        let name = path.dropFirst(6).prefix { $0 != "/" }
+        return name.isEmpty ? nil : String(name)
+    }
+
+    /// The lineage name of `/etc/letsencrypt/live/NAME/...` (or `archive/`), the name certbot files a
+    /// certificate under.
+    static func letsEncryptName(_ path: String) -> String? {
+        for folder in ["/etc/letsencrypt/live/", "/etc/letsencrypt/archive/"] where path.hasPrefix(folder) {
+            let name = path.dropFirst(folder.count).prefix { $0 != "/" }
+            return name.isEmpty ? nil : String(name).lowercased()
+        }
+        return nil
     }
 }

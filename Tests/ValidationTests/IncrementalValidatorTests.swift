@@ -39,7 +39,7 @@ final class IncrementalValidatorTests: XCTestCase {
         // The edits must really reach the rules across accounts, and most updates must stay partial.
         for rule in [
             "resource.duplicate", "tenancy.subdomain-split", "tenancy.cross-account", "tenancy.fqdn-conflict",
-            "home.other-account", "ref.account", "tenancy.folder", "record.cname-exclusive",
+            "home.other-account", "ref.account", "tenancy.folder", "record.cname-exclusive", "tenancy.tls-path",
         ] {
             XCTAssertTrue(seenRules.contains(rule), "no edit produced \(rule): \(seenRules.sorted())")
         }
@@ -101,6 +101,7 @@ struct AccountDraft {
     var folder: String
     var withAccountFile = true
     var withWebApps = true
+    var tls: String?
 
     init(index: Int) {
         self.index = index
@@ -114,7 +115,11 @@ struct AccountDraft {
 
     mutating func mutate(others count: Int, using generator: inout SplitMix64) {
         let other = Int.random(in: 0..<count, using: &generator)
-        switch Int.random(in: 0..<16, using: &generator) {
+        switch Int.random(in: 0..<17, using: &generator) {
+        case 15:
+            tls =
+                Bool.random(using: &generator)
+                ? "/etc/letsencrypt/live/www.a\(other).example/fullchain.pem" : "/home/a\(other)/tls/site.pem"
         case 0: domains[0] = "a\(other).example"
         case 1: domains[1] = "shop.a\(other).example"
         case 2: appDomains.append("www.a\(other).example")
@@ -215,7 +220,7 @@ enum RepositoryText {
                     spec:
                       account: \(draft.specAccount)
                       type: static
-                    \(draft.appUser.map { "  user: \($0)\n" } ?? "")  domains: [\(draft.appDomains.joined(separator: ", "))]
+                    \(draft.appUser.map { "  user: \($0)\n" } ?? "")\(draft.tls.map { "  tls: {certificate: \($0), key: \($0)}\n" } ?? "")  domains: [\(draft.appDomains.joined(separator: ", "))]
 
                     """)
             }

@@ -681,6 +681,23 @@ final class RuleCatalogTests: XCTestCase {
             file: "accounts/acme/site.yaml", line: 9,
             passing: acmeApp("static", "tls:", "  certificate: /etc/ssl/site.pem", "  key: /etc/ssl/site.key")),
 
+        RuleCase(
+            rule: "tenancy.tls-path", summary: "acme's app uses the certificate of globex's domain",
+            failing: acmeApp(
+                "static", "tls:", "  certificate: /etc/letsencrypt/live/globex.example/fullchain.pem",
+                "  key: /etc/letsencrypt/live/acme.example/privkey.pem"),
+            file: "accounts/acme/site.yaml", line: 9,
+            passing: acmeApp(
+                "static", "tls:", "  certificate: /etc/letsencrypt/live/www.acme.example/fullchain.pem",
+                "  key: /etc/letsencrypt/live/www.acme.example/privkey.pem")),
+        RuleCase(
+            rule: "tenancy.tls-path", summary: "acme's app reads its key from globex's home",
+            failing: acmeApp(
+                "static", "tls:", "  certificate: /home/acme/tls/site.pem", "  key: /home/globex/site.key"),
+            file: "accounts/acme/site.yaml", line: 10,
+            passing: acmeApp(
+                "static", "tls:", "  certificate: /home/acme/tls/site.pem", "  key: /home/acme/tls/site.key")),
+
         // MARK: Monitored sites
         RuleCase(
             rule: "monitor.url", summary: "an ftp URL",
