@@ -1,21 +1,76 @@
 /// Shell functions every run script starts with. Paths are checked as the brief asks: nothing is created or
 /// chowned through a symbolic link.
+///
+/// Every process the server starts costs about a millisecond on a small machine, and a first apply runs
+/// thousands of operations: these functions use shell builtins wherever a builtin does the job.
 public enum Prelude {
+    /// `baton_dir_once` for a folder that many operations of a run share: made and checked by the first one.
+    /// `ownerGroupMode` is Baton's own code (`"root root 0755"`).
+    static func sharedFolder(_ path: String, _ ownerGroupMode: ScriptBuilder.Word, _ s: inout ScriptBuilder) throws {
+        try s.command("baton_dir_once", .value(path.replacing("/", with: "%")), .value(path), ownerGroupMode)
+    }
+
     public static func script() -> ScriptBuilder {
         var s = ScriptBuilder()
-        // A path is safe when no component of it is a symbolic link: realpath would then give it back as is.
+        // A path is safe when it is absolute and plain (no `.`, `..` or empty component) and no component of it
+        // is a symbolic link: what `realpath -m` would give back unchanged, checked with builtins alone.
         s.code("baton_safe_path() {")
-        s.code("  baton_real=$(realpath -m -- \"$1\") || return 1")
+        s.code("  case \"$1/\" in")
+        s.code("    /|*//*|*/./*|*/../*|[!/]*) echo \"baton: refusing $1: not a plain absolute path\" >&2; return 1;;")
+        s.code("  esac")
+        s.code("  baton_rest=${1#/}; baton_here=")
+        s.code("  while [ -n \"$baton_rest\" ]; do")
+        s.code("    baton_here=\"$baton_here/${baton_rest%%/*}\"")
+        s.code("    case \"$baton_rest\" in */*) baton_rest=${baton_rest#*/};; *) baton_rest=;; esac")
         s.code(
-            "  if [ \"$baton_real\" != \"$1\" ]; then echo \"baton: refusing $1: a symbolic link is on the way ($baton_real)\" >&2; return 1; fi"
+            "    if [ -L \"$baton_here\" ]; then echo \"baton: refusing $1: a symbolic link is on the way ($baton_here)\" >&2; return 1; fi"
         )
+        s.code("  done")
         s.code("}")
-        // baton_dir PATH OWNER GROUP MODE: the folder exists, is no link, and has this owner and mode.
-        s.code("baton_dir() {")
-        s.code("  baton_safe_path \"$1\" || return 1")
-        s.code("  if [ ! -d \"$1\" ]; then mkdir -p -m \"$4\" -- \"$1\" || return 1; fi")
-        s.code("  baton_safe_path \"$1\" || return 1")
-        s.code("  chown -h -- \"$2:$3\" \"$1\" && chmod -- \"$4\" \"$1\"")
+        // baton_dirs OWNER GROUP MODE PATH...: the folders exist, are no links, and have this owner and mode: one
+        // mkdir for the missing ones (`mkdir -m` sets their mode), one chown, and a chmod only when one existed.
+        s.code("baton_dirs() {")
+        s.code("  baton_og=$1:$2; baton_m=$3; shift 3; baton_missing=0; baton_existed=0")
+        s.code("  for baton_p in \"$@\"; do")
+        s.code("    baton_safe_path \"$baton_p\" || return 1")
+        s.code("    if [ -d \"$baton_p\" ]; then baton_existed=1; else baton_missing=1; fi")
+        s.code("  done")
+        s.code("  if [ $baton_missing = 1 ]; then")
+        s.code("    mkdir -p -m \"$baton_m\" -- \"$@\" || return 1")
+        s.code("    for baton_p in \"$@\"; do baton_safe_path \"$baton_p\" || return 1; done")
+        s.code("  fi")
+        s.code("  chown -h -- \"$baton_og\" \"$@\" || return 1")
+        s.code("  [ $baton_existed = 0 ] || chmod -- \"$baton_m\" \"$@\"")
+        s.code("}")
+        // baton_dir PATH OWNER GROUP MODE: one folder.
+        s.code("baton_dir() { baton_dirs \"$2\" \"$3\" \"$4\" \"$1\"; }")
+        // baton_home HOME OWNER GROUP < base64: a user's home (0750) and ~/.ssh (0700), made or put right, and
+        // ~/.ssh/authorized_keys (0600) written from stdin (base64), all given to the user with one chown.
+        s.code("baton_home() {")
+        s.code("  baton_safe_path \"$1\" && baton_safe_path \"$1/.ssh\" || return 1")
+        s.code("  baton_fix=")
+        s.code("  if [ -d \"$1\" ]; then baton_fix=home; else mkdir -p -m 0750 -- \"$1\" || return 1; fi")
+        s.code(
+            "  if [ -d \"$1/.ssh\" ]; then baton_fix=\"$baton_fix ssh\"; else mkdir -m 0700 -- \"$1/.ssh\" || return 1; fi"
+        )
+        s.code("  baton_safe_path \"$1/.ssh\" || return 1")
+        s.code("  baton_keys=\"$1/.ssh/authorized_keys\"")
+        s.code("  [ ! -e \"$baton_keys.baton-tmp\" ] || rm -f -- \"$baton_keys.baton-tmp\"")
+        s.code(
+            "  umask 0177; base64 -d > \"$baton_keys.baton-tmp\"; baton_rc=$?; umask 022; [ $baton_rc = 0 ] || return 1"
+        )
+        s.code("  chown -h -- \"$2:$3\" \"$1\" \"$1/.ssh\" \"$baton_keys.baton-tmp\" || return 1")
+        s.code("  case \"$baton_fix\" in *home*) chmod 0750 -- \"$1\" || return 1;; esac")
+        s.code("  case \"$baton_fix\" in *ssh*) chmod 0700 -- \"$1/.ssh\" || return 1;; esac")
+        s.code("  mv -f -- \"$baton_keys.baton-tmp\" \"$baton_keys\"")
+        s.code("}")
+        // baton_dir_once KEY PATH OWNER GROUP MODE: baton_dir for a folder many operations share (nginx's sites,
+        // a pool folder, the zones): done by the first operation of the run that needs it. KEY names it in the
+        // run's scratch folder.
+        s.code("baton_dir_once() {")
+        s.code("  case \"$1\" in ''|*/*|.|..) echo \"baton: bad folder key $1\" >&2; return 1;; esac")
+        s.code("  [ ! -e \"$baton_run/dir-$1\" ] || return 0")
+        s.code("  baton_dir \"$2\" \"$3\" \"$4\" \"$5\" && : > \"$baton_run/dir-$1\"")
         s.code("}")
         // baton_archive PATH ARCHIVE NAME: moves a folder away under a dated name instead of deleting it.
         s.code("baton_archive() {")
@@ -28,6 +83,28 @@ public enum Prelude {
         s.code("baton_quiet() {")
         s.code("  baton_out=$(\"$@\" 2>&1) && return 0")
         s.code("  baton_rc=$?; printf '%s\\n' \"$baton_out\" >&2; return $baton_rc")
+        s.code("}")
+        // baton_add CMD...: groupadd or useradd: 0 when it made the name; 9 (their "already exists") and 6
+        // (useradd's "no such group") quietly, for the caller to handle, the output kept in $baton_out; anything
+        // else with the command's output. Trying first spares a lookup per user.
+        s.code("baton_add() {")
+        s.code("  baton_out=$(\"$@\" 2>&1) && return 0")
+        s.code("  baton_rc=$?; [ $baton_rc -eq 9 ] || [ $baton_rc -eq 6 ] || printf '%s\\n' \"$baton_out\" >&2")
+        s.code("  return $baton_rc")
+        s.code("}")
+        // baton_unlock NAME: the user is neither locked nor expired. Read from the shadow entry first, so that
+        // usermod runs only when there is something to change: a password of "!" alone has nothing to unlock
+        // (usermod -U refuses it), so it stays as it is.
+        s.code("baton_unlock() {")
+        s.code("  baton_user=$1")
+        s.code(
+            "  baton_sh=$(getent shadow \"$baton_user\") || { echo \"baton: $baton_user has no shadow entry\" >&2; return 1; }"
+        )
+        s.code("  baton_ifs=$IFS; IFS=:; set -f; set -- $baton_sh; set +f; IFS=$baton_ifs")
+        s.code("  baton_locked=0; case \"${2:-}\" in '!'?*) baton_locked=1;; esac")
+        s.code("  if [ $baton_locked = 1 ] && [ -n \"${8:-}\" ]; then baton_quiet usermod -U -e '' -- \"$baton_user\"")
+        s.code("  elif [ $baton_locked = 1 ]; then baton_quiet usermod -U -- \"$baton_user\"")
+        s.code("  elif [ -n \"${8:-}\" ]; then baton_quiet usermod -e '' -- \"$baton_user\"; fi")
         s.code("}")
         // baton_swap NEW TARGET TEST...: installs NEW over TARGET, runs TEST, and puts the old file back
         // (or removes the new one) when the test fails, saying so.
@@ -42,6 +119,7 @@ public enum Prelude {
         )
         s.code("  return 1")
         s.code("}")
+        s.append(StagedChecks.functions())
         return s
     }
 }

@@ -22,7 +22,10 @@ public struct RunReport: Sendable, Hashable {
     /// The script reached its end.
     public var finished: Bool
 
-    /// Reads the markers of `nonce` from stdout. `timedOut`: the transport stopped waiting, so an operation
+    /// Reads the markers of `nonce` from stdout: `RECEIVED <count>`, per operation `<i> STARTED`, `<i> SKIPPED`
+    /// and `<i> END <status>`, or `<i> END 0 DEFERRED` followed later by `<i> VERDICT <status>` (an operation that
+    /// staged files for the run's batched check), then `FINISH STARTED`, `FINISH END <status>` and `DONE`. A
+    /// deferred operation without its verdict counts as one that never ended. `timedOut`: the transport stopped waiting, so an operation
     /// that started and never ended timed out, and the ones after it never ran.
     public static func parse(stdout: [UInt8], nonce: String, count: Int, timedOut: Bool) -> RunReport {
         var outcomes = [Outcome](repeating: Outcome(state: .received, exitStatus: nil), count: count)
@@ -53,6 +56,13 @@ public struct RunReport: Sendable, Hashable {
             case "SKIPPED": outcomes[index].state = .aborted
             case "END":
                 let status = words.count > 2 ? Int32(words[2]) : nil
+                outcomes[index].exitStatus = status
+                // `END 0 DEFERRED`: it ran, and its files wait for the run's batched check: still started.
+                let deferred = status == 0 && words.count > 3 && words[3] == "DEFERRED"
+                outcomes[index].state = deferred ? .started : status == 0 ? .success : .failure
+            case "VERDICT":
+                // The late verdict of a deferred operation; it counts only for one that is waiting for it.
+                guard outcomes[index].state == .started, words.count > 2, let status = Int32(words[2]) else { continue }
                 outcomes[index].exitStatus = status
                 outcomes[index].state = status == 0 ? .success : .failure
             default: continue

@@ -11,6 +11,9 @@ public struct RunScript: Sendable {
         /// Indices of earlier operations that must have succeeded for this one to run.
         public var dependsOn: [Int]
         public var body: ScriptBuilder
+        /// The body stages files whose test runs later (`ScriptBuilder.stage`): the operation's verdict comes
+        /// after its end, from the run's batched check.
+        public var defersVerdict: Bool { body.stagesFiles }
 
         public init(label: String, dependsOn: [Int] = [], body: ScriptBuilder) {
             self.label = label
@@ -54,10 +57,26 @@ public struct RunScript: Sendable {
             script.code("baton_watchdog=$!")
         }
         script.code("baton_todo=$(mktemp) || exit 1")
+        // The run's scratch folder: files kept aside for staged checks, folders already made.
+        script.code("baton_run=$(mktemp -d) || exit 1")
+        script.code("baton_staged=\"$baton_run/staged\"; : > \"$baton_staged\"; baton_deferred=")
+        try script.assign("baton_nonce", nonce)
+        // Verdicts of the operations that staged files since the last checkpoint (see StagedChecks).
+        script.code("baton_checkpoint() {")
+        script.code("  [ -n \"$baton_deferred\" ] || return 0")
+        script.code("  baton_verify $baton_deferred 3>&1 1>&2 </dev/null")
+        script.code("  baton_deferred=")
+        script.code("}")
         try script.command("echo", .value("@@BATON \(nonce) RECEIVED \(operations.count)"))
+        // Operations that staged files and have no verdict yet: an operation depending on one waits for it.
+        var unverified = Set<Int>()
         for (index, operation) in operations.enumerated() {
             let marker = "@@BATON \(nonce) \(index)"
             let dependencies = operation.dependsOn.filter { $0 < index }
+            if !unverified.isDisjoint(with: dependencies) {
+                script.code("baton_checkpoint")
+                unverified = []
+            }
             try script.command(
                 ["if baton_dep_failed"] + dependencies.map { ScriptBuilder.Word.number($0) } + ["; then"])
             try script.command("echo", .value("\(marker) SKIPPED"))
@@ -67,13 +86,26 @@ public struct RunScript: Sendable {
             try script.command("echo", .value("\(marker) \(operation.label)"), "1>&2")
             script.code("(")
             script.code("set -e")
+            if operation.defersVerdict { try script.command("baton_op=$((", .number(index), "))") }
             script.append(operation.body)
             script.code(") </dev/null 1>&2")
             script.code("baton_status=$?")
-            try script.command("if [ \"$baton_status\" -ne 0 ]; then baton_mark_failed", .number(index), "; fi")
-            try script.command("echo", .value("\(marker) END"), "\"$baton_status\"")
+            if operation.defersVerdict {
+                unverified.insert(index)
+                // Files it staged before failing go back at once; one that ended well waits for its verdict.
+                try script.command(
+                    "if [ \"$baton_status\" -ne 0 ]; then baton_mark_failed", .number(index),
+                    "; baton_each baton_put_old -",
+                    .number(index), "; echo", .value("\(marker) END"), "\"$baton_status\"; else echo",
+                    .value("\(marker) END 0 DEFERRED"), "; baton_deferred=\"$baton_deferred", .number(index),
+                    "\"; fi")
+            } else {
+                try script.command("if [ \"$baton_status\" -ne 0 ]; then baton_mark_failed", .number(index), "; fi")
+                try script.command("echo", .value("\(marker) END"), "\"$baton_status\"")
+            }
             script.code("fi")
         }
+        script.code("baton_checkpoint")
         if let finish {
             try script.command("echo", .value("@@BATON \(nonce) FINISH STARTED"))
             script.code("(")
@@ -83,7 +115,7 @@ public struct RunScript: Sendable {
             script.code("baton_status=$?")
             try script.command("echo", .value("@@BATON \(nonce) FINISH END"), "\"$baton_status\"")
         }
-        script.code("rm -f \"$baton_todo\"")
+        script.code("rm -rf \"$baton_todo\" \"$baton_run\"")
         if deadline != nil { script.code("kill \"$baton_watchdog\" 2>/dev/null") }
         try script.command("echo", .value("@@BATON \(nonce) DONE"))
         return script

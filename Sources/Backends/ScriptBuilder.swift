@@ -3,8 +3,16 @@
 /// them. There is no way to splice an unquoted string into the script.
 public struct ScriptBuilder: Sendable {
     public private(set) var bytes: [UInt8] = []
+    /// Whether this script stages a file whose test runs later (`stage`).
+    public private(set) var stagesFiles = false
 
     public init() {}
+
+    /// A path or daemon name that the staged list of a run cannot hold (see `ScriptBuilder.stage`).
+    public struct Unstageable: Error, CustomStringConvertible {
+        var text: String
+        public var description: String { "cannot stage \(text.debugDescription): not a plain name or path" }
+    }
 
     /// One word of a command: Baton's literal code, or a value that is quoted. Code can only be written as a
     /// string literal in Baton's source: no run-time string becomes code.
@@ -68,12 +76,59 @@ public struct ScriptBuilder: Sendable {
         bytes.append(0x0A)
     }
 
-    /// Writes `contents` to `path` atomically: base64 in a here-document whose terminator cannot occur in the
-    /// encoded text (base64 has no `_`), decoded into a temporary file in the same folder, then renamed.
+    /// Writes `contents` to `path` atomically: decoded into a temporary file in the same folder, then renamed.
     public mutating func write(_ contents: [UInt8], to path: String, mode: String = "0644") throws {
-        let temporary = Word.value(path + ".baton-tmp")
-        // The umask stays inside the subshell: the rest of the script keeps its own.
-        try command("(umask 077 && base64 -d >", temporary, ") <<'_BATON_EOF_'")
+        try decode(contents, into: path + ".baton-tmp", mode: mode)
+        try command("mv -f --", .value(path + ".baton-tmp"), .value(path))
+    }
+
+    /// Writes `contents` straight to `path`, a file nothing reads until Baton moves it in place (a zone checked
+    /// before it replaces the live one): no rename needed.
+    public mutating func writeScratch(_ contents: [UInt8], to path: String, mode: String = "0644") throws {
+        try decode(contents, into: path, mode: mode)
+    }
+
+    /// Installs `contents` as `target` now; `daemon -t` tests the daemon's whole configuration later, once for
+    /// the run, and the old file is put back if it rejects this one (StagedChecks). Only in an operation of a
+    /// run script.
+    public mutating func stage(_ contents: [UInt8], as target: String, mode: String = "0644", testedBy daemon: String)
+        throws
+    {
+        guard daemon.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "._/-".contains($0)) }),
+            !daemon.isEmpty
+        else { throw Unstageable(text: daemon) }
+        // The staged list holds one file a line, the path last: a control character or an edge space would
+        // change it.
+        guard !target.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }),
+            target.first != " ", target.last != " "
+        else { throw Unstageable(text: target) }
+        try decode(contents, into: target + ".baton-tmp", mode: mode)
+        try command("baton_stage", .value(target + ".baton-tmp"), .value(target), .value(daemon))
+        stagesFiles = true
+    }
+
+    /// `command(words)` with `contents` on its stdin, base64 in a here-document (for a function that decodes
+    /// it, such as `baton_home`).
+    public mutating func command(_ words: [Word], stdin contents: [UInt8]) throws {
+        try command(words + ["<<'_BATON_EOF_'"])
+        hereDocument(contents)
+    }
+
+    /// base64 in a here-document whose terminator cannot occur in the encoded text (base64 has no `_`). The file
+    /// is created with its mode (the umask is set for it, then put back to the run script's 022), so it is never
+    /// readable by more than its mode allows, without a `chmod`; a file left by a killed run is removed first,
+    /// since writing into it would keep its old mode.
+    private mutating func decode(_ contents: [UInt8], into path: String, mode: String) throws {
+        let file = Word.value(path)
+        try command("[ ! -e", file, "] || rm -f --", file)
+        try command("umask", Word(checkedCode: Self.umask(for: mode)))
+        try command("base64 -d >", file, "<<'_BATON_EOF_'")
+        hereDocument(contents)
+        code("umask 022")
+    }
+
+    /// The body of a `<<'_BATON_EOF_'` here-document: `contents` in base64, which has no `_`, then the terminator.
+    private mutating func hereDocument(_ contents: [UInt8]) {
         let encoded = Base64.encode(contents)
         var start = encoded.startIndex
         while start < encoded.endIndex {
@@ -83,8 +138,6 @@ public struct ScriptBuilder: Sendable {
             start = end
         }
         code("_BATON_EOF_")
-        try command("chmod", Word(checkedCode: Self.mode(mode)), temporary)
-        try command("mv -f --", temporary, .value(path))
     }
 
     /// Modes are Baton's own constants, checked here so that none can carry anything but octal digits.
@@ -93,9 +146,18 @@ public struct ScriptBuilder: Sendable {
         return mode
     }
 
+    /// The umask that creates a file with `mode` (files only: no execute bits, nothing beyond 0666).
+    static func umask(for mode: String) -> String {
+        guard let bits = Int(Self.mode(mode), radix: 8), bits & 0o7111 == 0 else {
+            preconditionFailure("not a file mode: \(mode)")
+        }
+        return "0" + String(0o777 & ~bits, radix: 8)
+    }
+
     /// Another builder's script, as is (it was built by the same rules).
     public mutating func append(_ other: ScriptBuilder) {
         bytes += other.bytes
+        stagesFiles = stagesFiles || other.stagesFiles
     }
 
     public var text: String { String(decoding: bytes, as: UTF8.self) }

@@ -1,9 +1,9 @@
 import Planning
 
 /// Web apps: the directory (owner, mode 0750, never through a link), a php-fpm pool `[<user>-<app>]` for PHP,
-/// and an nginx server block. Each configuration file is tested by its daemon (`php-fpm -t`, `nginx -t`) once in
-/// place, and the previous file is put back when the test fails. A removed app loses its pool and server block;
-/// its directory is archived.
+/// and an nginx server block. Both files are staged: in place at once, tested by their daemons (`php-fpm -t`,
+/// `nginx -t`) once per run for all apps (StagedChecks), and put back as they were, for an app whose files a test
+/// rejects. A removed app loses its pool and server block; its directory is archived.
 enum WebAppBackend {
     static func render(_ step: Step, context: ApplyContext, into s: inout ScriptBuilder) throws {
         let app = step.change.id.name
@@ -32,10 +32,9 @@ enum WebAppBackend {
                 "if [ -d", .value(oldPath), "] && [ ! -e", .value(path), "]; then baton_safe_path", .value(oldPath),
                 "&& mv --", .value(oldPath), .value(path), "; fi")
         }
-        try s.command("baton_dir", .value(path), .value(user), .value(account), "0750")
-        if let root = desired.scalar("publicRoot") {
-            try s.command("baton_dir", .value(path + "/" + root), .value(user), .value(account), "0750")
-        }
+        try s.command(
+            ["baton_dirs", .value(user), .value(account), "0750", .value(path)]
+                + (desired.scalar("publicRoot").map { [.value(path + "/" + $0)] } ?? []))
         let document = desired.scalar("publicRoot").map { path + "/" + $0 } ?? path
         // nginx (www-data) passes through the homes and reads the app; the account's other users do not.
         try s.command(
@@ -48,20 +47,18 @@ enum WebAppBackend {
         var php: String?
         if desired.scalar("type") == "php", let version = desired.scalar("php.version") {
             php = version
-            try s.command("baton_dir", .value(layout.pools(version: version)), "root root 0755")
-            let poolFile = "\(layout.pools(version: version))/baton-\(pool).conf"
-            try s.write(
+            let pools = layout.pools(version: version)
+            try Prelude.sharedFolder(pools, "root root 0755", &s)
+            let poolFile = "\(pools)/baton-\(pool).conf"
+            try s.stage(
                 Array(try poolText(desired, pool: pool, user: user, account: account, socket: socket).utf8),
-                to: poolFile + ".next", mode: "0644")
-            try s.command(
-                "baton_swap", .value(poolFile + ".next"), .value(poolFile), .value("php-fpm\(version)"), "-t")
+                as: poolFile, testedBy: "php-fpm\(version)")
         }
         let vhost = "\(layout.nginxSites)/baton-\(app).conf"
-        try s.command("baton_dir", .value(layout.nginxSites), "root root 0755")
-        try s.write(
+        try Prelude.sharedFolder(layout.nginxSites, "root root 0755", &s)
+        try s.stage(
             Array(try serverBlock(desired, app: app, root: document, socket: php == nil ? nil : socket).utf8),
-            to: vhost + ".next", mode: "0644")
-        try s.command("baton_swap", .value(vhost + ".next"), .value(vhost), "nginx -t -q")
+            as: vhost, testedBy: "nginx")
         try reload(version: php, &s)
     }
 

@@ -57,9 +57,13 @@ final class BackendScriptTests: XCTestCase {
             XCTAssertTrue(script.text.contains("@@BATON t3st RECEIVED \(count)"))
         }
         let web = try Backend.script(perServer["web1"]!, context: context(set), nonce: "x").script.text
-        XCTAssertTrue(web.contains("useradd -M -s '/bin/sh' -d '/home/acme/deploy' -g 'acme' -- 'acme-deploy'"), web)
-        XCTAssertTrue(web.contains("baton_swap '/etc/nginx/sites-enabled/baton-acme-shop.conf.next'"))
-        XCTAssertTrue(web.contains("'php-fpm8.2' -t"))
+        XCTAssertTrue(
+            web.contains("useradd -M -s '/bin/sh' -d '/home/acme/deploy' -g 'acme' -G 'acme' -- 'acme-deploy'"), web)
+        XCTAssertTrue(
+            web.contains(
+                "baton_stage '/etc/nginx/sites-enabled/baton-acme-shop.conf.baton-tmp' '/etc/nginx/sites-enabled/baton-acme-shop.conf' 'nginx'"
+            ))
+        XCTAssertTrue(web.contains("/baton-acme-deploy-acme-shop.conf' 'php-fpm8.2'"))
     }
 
     func testHostileRecordValuesTravelAsData() throws {

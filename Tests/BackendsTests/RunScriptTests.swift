@@ -5,32 +5,8 @@ import XCTest
 /// Run scripts executed by a real `/bin/sh`, their markers read back.
 final class RunScriptTests: XCTestCase {
     func shell(_ script: ScriptBuilder, timeout: Int? = nil) throws -> (stdout: [UInt8], stderr: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/timeout")
-        process.arguments = ["-s", "KILL", String(timeout ?? 30), "/bin/sh", "-s"]
-        let input = Pipe()
-        let output = Pipe()
-        let errors = Pipe()
-        process.standardInput = input
-        process.standardOutput = output
-        process.standardError = errors
-        try process.run()
-        input.fileHandleForWriting.write(Data(script.bytes))
-        try input.fileHandleForWriting.close()
-        // Both streams drained at once: a full stderr pipe would block the shell.
-        let box = Box()
-        let done = DispatchSemaphore(value: 0)
-        DispatchQueue.global().async {
-            box.data = errors.fileHandleForReading.readDataToEndOfFile()
-            done.signal()
-        }
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        done.wait()
-        process.waitUntilExit()
-        return ([UInt8](data), String(decoding: box.data, as: UTF8.self))
+        try TestShell.run(script, timeout: timeout)
     }
-
-    final class Box: @unchecked Sendable { var data = Data() }
 
     func body(_ lines: StaticString...) -> ScriptBuilder {
         var script = ScriptBuilder()

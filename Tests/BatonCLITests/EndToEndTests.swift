@@ -126,6 +126,15 @@ final class EndToEndTests: XCTestCase {
         return text
     }
 
+    /// acme-www asks for a certificate that does not exist: nginx -t fails.
+    static func tlsWithoutCertificate(_ manifests: String) -> String {
+        manifests.replacingOccurrences(
+            of: "domains: [acme.example, www.acme.example]}",
+            with:
+                "domains: [acme.example, www.acme.example], tls: {certificate: /etc/ssl/none.pem, key: /etc/ssl/none.key}}"
+        )
+    }
+
     func serial() throws -> UInt32? {
         let text = try Self.shell(["git", "show", "baton/status:zones.yaml"], in: work).stdout
         guard let range = text.range(of: "serial: ") else { return nil }
@@ -185,11 +194,7 @@ final class EndToEndTests: XCTestCase {
         XCTAssertFalse(before.isEmpty)
         try write(
             "accounts/acme/acme.yaml",
-            manifests(wwwAddress: "10.213.0.11", withWebsite: true).replacingOccurrences(
-                of: "domains: [acme.example, www.acme.example]}",
-                with:
-                    "domains: [acme.example, www.acme.example], tls: {certificate: /etc/ssl/none.pem, key: /etc/ssl/none.key}}"
-            ))
+            Self.tlsWithoutCertificate(manifests(wwwAddress: "10.213.0.11", withWebsite: true)))
         try git("commit", "-q", "-am", "tls without a certificate")
         let failed = try apply()
         XCTAssertEqual(failed.status, 1, failed.stdout)
@@ -218,6 +223,32 @@ final class EndToEndTests: XCTestCase {
         XCTAssertTrue(try status("Domain/acme.example").contains("state: Failed"))
         XCTAssertEqual(try dig("10.213.0.12", "acme.example", "MX"), "")
         XCTAssertEqual(try dig("10.213.0.12", "www.acme.example", "A"), "10.213.0.11")
+    }
+
+    func testOfTwoWebAppsChangedInOneRunOnlyTheOneNginxRejectsFails() throws {
+        try makeRepository()
+        XCTAssertEqual(try apply().status, 0)
+        let www = "cat /etc/nginx/sites-enabled/baton-acme-www.conf"
+        let before = try host("web1", www)
+        // acme-shop gains a name (fine); acme-www asks for a certificate that does not exist (nginx -t fails).
+        try write(
+            "accounts/acme/acme.yaml",
+            Self.tlsWithoutCertificate(
+                manifests(wwwAddress: "10.213.0.11", withWebsite: true).replacingOccurrences(
+                    of: "domains: [shop.acme.example]", with: "domains: [shop.acme.example, store.acme.example]")))
+        try git("commit", "-q", "-am", "one good change, one bad")
+        let run = try apply()
+        XCTAssertEqual(run.status, 1, run.stdout)
+        XCTAssertTrue(run.stdout.contains("web1: 1 SUCCESS, 1 FAILURE"), run.stdout)
+        XCTAssertTrue(try status("WebApp/acme-shop").contains("state: Applied"))
+        XCTAssertTrue(try status("WebApp/acme-www").contains("state: Failed"))
+        XCTAssertTrue(
+            try host("web1", "cat /etc/nginx/sites-enabled/baton-acme-shop.conf").contains("store.acme.example"))
+        XCTAssertEqual(try host("web1", www), before, "the old server block is back")
+        XCTAssertEqual(try host("web1", "nginx -t -q 2>&1; echo $?"), "0\n")
+        XCTAssertEqual(try host("web1", "ls /etc/nginx/sites-enabled/ | grep -c baton-"), "2\n", "no stray files")
+        let logs = try BatonProcess.run(["logs", "--repo", work.path])
+        XCTAssertTrue(logs.stdout.contains("none.pem"), "nginx's own message is in the run's log")
     }
 
     func testAHostThatIsDownWaitsForTheNextRun() throws {
@@ -292,10 +323,11 @@ final class EndToEndTests: XCTestCase {
             environment: ["BATON_SSH_KEY": Self.key])
         XCTAssertLessThan(Date().timeIntervalSince(started), 40)
         XCTAssertEqual(run.status, 1)
-        XCTAssertTrue(run.stdout.contains("web1: 2 SUCCESS, 1 TIMEOUT, 1 ABORTED"), run.stdout)
+        // Both web apps staged their files; the run's one nginx -t hung, so neither got its verdict.
+        XCTAssertTrue(run.stdout.contains("web1: 2 SUCCESS, 2 TIMEOUT"), run.stdout)
         XCTAssertTrue(try status("SystemUser/acme-deploy").contains("state: Applied"))
         XCTAssertTrue(try status("WebApp/acme-shop").contains("state: Failed"))
-        XCTAssertTrue(try status("WebApp/acme-www").contains("state: Pending"))
+        XCTAssertTrue(try status("WebApp/acme-www").contains("state: Failed"))
         // nginx back: the next run finishes the web apps only.
         _ = try host("web1", "mv -f /usr/sbin/nginx.real /usr/sbin/nginx")
         let again = try apply()

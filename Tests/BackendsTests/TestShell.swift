@@ -1,0 +1,33 @@
+import Backends
+import Foundation
+
+/// Runs a script with a real `/bin/sh` (killed after `timeout` seconds) and returns what it printed.
+enum TestShell {
+    static func run(_ script: ScriptBuilder, timeout: Int? = nil) throws -> (stdout: [UInt8], stderr: String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/timeout")
+        process.arguments = ["-s", "KILL", String(timeout ?? 30), "/bin/sh", "-s"]
+        let input = Pipe()
+        let output = Pipe()
+        let errors = Pipe()
+        process.standardInput = input
+        process.standardOutput = output
+        process.standardError = errors
+        try process.run()
+        input.fileHandleForWriting.write(Data(script.bytes))
+        try input.fileHandleForWriting.close()
+        // Both streams drained at once: a full stderr pipe would block the shell.
+        let box = Box()
+        let done = DispatchSemaphore(value: 0)
+        DispatchQueue.global().async {
+            box.data = errors.fileHandleForReading.readDataToEndOfFile()
+            done.signal()
+        }
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        done.wait()
+        process.waitUntilExit()
+        return ([UInt8](data), String(decoding: box.data, as: UTF8.self))
+    }
+
+    final class Box: @unchecked Sendable { var data = Data() }
+}
