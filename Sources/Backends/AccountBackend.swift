@@ -10,17 +10,26 @@ enum AccountBackend {
             try s.command("baton_archive", .value(home), .value(context.layout.archive), .value(name))
             try s.command("if getent group", .value(name), ">/dev/null; then groupdel --", .value(name), "; fi")
         default:
-            try s.command("getent group", .value(name), ">/dev/null || groupadd --", .value(name))
             // A SystemUser manifest with `main: true` customises this user; its own step runs after this one.
+            // `useradd -U` makes the user and its group at once; when either exists (9), the group is made if
+            // missing and the user with it.
             try s.command(
-                "id -u", .value(name), ">/dev/null 2>&1 || useradd -M -s /usr/sbin/nologin -d", .value(home), "-g",
-                .value(name), "--", .value(name))
-            try s.command("baton_dir", .value(home), .value(name), .value(name), "0750")
-            try s.command("baton_dir", .value(home + "/webapps"), .value(name), .value(name), "0750")
+                "baton_new=0; baton_add useradd -M -U -s /usr/sbin/nologin -d", .value(home), "--", .value(name),
+                "|| baton_new=$?")
+            try s.command("if [ $baton_new -eq 9 ]; then baton_add groupadd --", .value(name), "|| [ $? -eq 9 ]")
+            try s.command(
+                "baton_new=0; baton_add useradd -M -s /usr/sbin/nologin -d", .value(home), "-g", .value(name), "--",
+                .value(name), "|| baton_new=$?")
+            s.code("fi")
+            s.code(
+                "[ $baton_new -eq 0 ] || [ $baton_new -eq 9 ] || { [ $baton_new -ne 6 ] || printf '%s\\n' \"$baton_out\" >&2; exit $baton_new; }"
+            )
+            try s.command("baton_dirs", .value(name), .value(name), "0750", .value(home), .value(home + "/webapps"))
             if step.scalar("active") == "false" {
                 try s.command("baton_quiet usermod -L -e 1 --", .value(name))
             } else {
-                try s.command("baton_quiet usermod -e '' --", .value(name))
+                // A user useradd just made has no expiry.
+                try s.command("[ $baton_new -eq 0 ] || baton_quiet usermod -e '' --", .value(name))
             }
         }
     }

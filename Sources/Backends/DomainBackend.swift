@@ -12,11 +12,8 @@ enum DomainBackend {
         let zoneFile = "\(layout.zones)/\(origin).zone"
         let stanzas = "\(layout.state)/named"
         let stanza = "\(stanzas)/\(origin).conf"
-        try s.command("baton_dir", .value(layout.zones), "bind bind 0755")
-        try s.command("baton_dir", .value(stanzas), "root root 0755")
-        try s.command(
-            "grep -qF", .value("include \"\(layout.namedInclude)\";"), .value(layout.namedConfLocal),
-            "|| printf '%s\\n'", .value("include \"\(layout.namedInclude)\";"), ">>", .value(layout.namedConfLocal))
+        try Prelude.sharedFolder(layout.zones, "bind bind 0755", &s)
+        try Prelude.sharedFolder(stanzas, "root root 0755", &s)
         if step.change.action == .delete {
             try s.command("rm -f --", .value(stanza))
             s.code("echo named >> \"$baton_todo\"")
@@ -31,7 +28,7 @@ enum DomainBackend {
             }
             // Written beside the live file and checked by the server's BIND before it replaces it.
             let candidate = zoneFile + ".candidate"
-            try s.write(Array(text.utf8), to: candidate, mode: "0644")
+            try s.writeScratch(Array(text.utf8), to: candidate, mode: "0644")
             try s.command(
                 "if ! named-checkzone -q -i local -k fail -n fail -m fail -M fail -S fail --", .value(origin),
                 .value(candidate),
@@ -56,10 +53,12 @@ enum DomainBackend {
         try s.write(Array(conf.utf8), to: stanza, mode: "0644")
         s.code("echo named >> \"$baton_todo\"")
         if role != "primary" {
-            // A new secondary transfers at once rather than at its first refresh: its primary ran in an earlier
-            // wave.
+            // A new secondary transfers at once rather than at its first refresh: its primary ran before it. BIND
+            // transfers a secondary that has no zone file as soon as it loads it; one that finds an old file
+            // (kept from before) would wait for its refresh, so only that one is asked to (an `rndc` each).
             try s.command(
-                "if [ $baton_was_new = 1 ]; then echo", .value("retransfer \(origin)"), ">> \"$baton_todo\"; fi")
+                "if [ $baton_was_new = 1 ] && [ -e", .value(zoneFile), "]; then echo", .value("retransfer \(origin)"),
+                ">> \"$baton_todo\"; fi")
         }
     }
 
@@ -80,6 +79,10 @@ enum DomainBackend {
     static func gather(_ layout: ServerLayout, _ s: inout ScriptBuilder) throws {
         let stanzas = "\(layout.state)/named"
         let next = layout.namedInclude + ".next"
+        let include = "include \"\(layout.namedInclude)\";"
+        try s.command(
+            "grep -qF", .value(include), .value(layout.namedConfLocal), "|| printf '%s\\n'", .value(include), ">>",
+            .value(layout.namedConfLocal))
         try s.assign("baton_stanzas", stanzas)
         try s.command(
             "{ for f in \"$baton_stanzas\"/*.conf; do if [ -e \"$f\" ]; then printf 'include \"%s\";\\n' \"$f\"; fi; done; } >",

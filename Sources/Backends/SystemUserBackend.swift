@@ -25,18 +25,27 @@ enum SystemUserBackend {
         guard let home = step.scalar("home"), let shell = step.scalar("shell") else {
             throw BackendError(description: "SystemUser \(name): no home or shell in its applied form")
         }
-        try s.command("getent group", .value(account), ">/dev/null || groupadd --", .value(account))
+        // One useradd with every field for a new user, one usermod for one that exists: each of them rewrites
+        // the account files, so they are not split per field. `baton_add` says which (9: it exists); useradd
+        // says 6 when the group is missing (checked before the name), so the group is made only then.
+        let groups = step.list("groups").joined(separator: ",")
+        let hash = context.users[name]?.spec.passwordHash
+        var fields: [ScriptBuilder.Word] = ["-s", .value(shell), "-d", .value(home), "-g", .value(account)]
+        if let hash { fields += ["-p", .value(hash)] }
+        let useradd: [ScriptBuilder.Word] =
+            ["baton_new=0; baton_add useradd -M"] + fields + (groups.isEmpty ? [] : ["-G", .value(groups)])
+            + ["--", .value(name), "|| baton_new=$?"]
+        try s.command(useradd)
+        try s.command("if [ $baton_new -eq 6 ]; then baton_add groupadd --", .value(account), "|| [ $? -eq 9 ]")
+        try s.command(useradd)
+        s.code("fi")
         try s.command(
-            "if id -u", .value(name), ">/dev/null 2>&1; then baton_quiet usermod -s", .value(shell), "-d", .value(home),
-            "-g",
-            .value(account), "--", .value(name), "; else useradd -M -s", .value(shell), "-d", .value(home), "-g",
-            .value(account), "--", .value(name), "; fi")
-        try s.command("baton_quiet usermod -G", .value(step.list("groups").joined(separator: ",")), "--", .value(name))
+            ["if [ $baton_new -eq 9 ]; then baton_quiet usermod"] + fields + ["-G", .value(groups), "--", .value(name)]
+                + [
+                    "; elif [ $baton_new -eq 6 ]; then printf '%s\\n' \"$baton_out\" >&2; exit 6; elif [ $baton_new -ne 0 ]; then exit $baton_new; fi"
+                ])
         let mainHome = "/home/\(account)"
         let sharesMainHome = step.scalar("main") != "true" && home == mainHome
-        if !sharesMainHome {
-            try s.command("baton_dir", .value(home), .value(name), .value(account), "0750")
-        }
         if step.scalar("main") != "true" {
             // A secondary user lives in or under the main user's home: it may pass through, no more.
             try s.command(
@@ -53,19 +62,19 @@ enum SystemUserBackend {
                     ">&2; exit 1")
             }
         } else {
-            try s.command("baton_dir", .value(home + "/.ssh"), .value(name), .value(account), "0700")
-            try s.write(Array(keys.map { $0 + "\n" }.joined().utf8), to: home + "/.ssh/authorized_keys", mode: "0600")
-            try s.command("chown -h --", .value("\(name):\(account)"), .value(home + "/.ssh/authorized_keys"))
-        }
-        if let hash = context.users[name]?.spec.passwordHash {
-            try s.command("baton_quiet usermod -p", .value(hash), "--", .value(name))
+            try s.command(
+                ["baton_home", .value(home), .value(name), .value(account)],
+                stdin: Array(keys.map { $0 + "\n" }.joined().utf8))
         }
         if step.scalar("active") == "false" {
             // An expired account refuses every login, keys included; data stays.
             try s.command("baton_quiet usermod -L -e 1 --", .value(name))
+        } else if hash?.hasPrefix("!") == true {
+            try s.command("baton_unlock", .value(name))
         } else {
-            try s.command(
-                "usermod -U -e '' --", .value(name), "2>/dev/null || baton_quiet usermod -e '' --", .value(name))
+            // A new user has no expiry, and its password is the hash given or none ("!"), which unlocking would
+            // leave as it is: only a user that existed may have been locked or expired.
+            try s.command("[ $baton_new -eq 0 ] || baton_unlock", .value(name))
         }
     }
 
