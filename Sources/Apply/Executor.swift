@@ -12,56 +12,56 @@ public enum Executor {
         parallel: Int = SSHPool.defaultParallelism
     ) -> [ServerResult] {
         let nonce = String((0..<16).map { _ in "abcdefghijklmnopqrstuvwxyz0123456789".randomElement()! })
-        var results: [String: ServerResult] = [:]
-        for wave in Set(runs.map(\.wave)).sorted() {
-            for result in runWave(
-                runs.filter { $0.wave == wave }, nonce: nonce, credentials: credentials, deadline: deadline,
-                parallel: parallel)
-            {
-                results[result.server] = result
-            }
+        // A server of the second wave waits for the servers that load primary zones in this run, not for the
+        // others (a web server's run is the longest and has nothing to do with a zone transfer). The pool takes
+        // the runs in order, so every run it waits for has a thread before it takes one.
+        let ordered = runs.sorted { $0.wave < $1.wave }
+        let primaries = DispatchGroup()
+        let loadsPrimaries = ordered.map { $0.wave == 0 && $0.loadsPrimaryZones }
+        for loads in loadsPrimaries where loads { primaries.enter() }
+        let results = SSHPool.forEach(Array(zip(ordered, loadsPrimaries)), parallel: parallel) { run, loads in
+            if run.wave > 0 { primaries.wait() }
+            defer { if loads { primaries.leave() } }
+            return runOne(run, nonce: nonce, credentials: credentials, deadline: deadline)
         }
-        return runs.compactMap { results[$0.server] }
+        let byServer = Dictionary(results.map { ($0.server, $0) }, uniquingKeysWith: { a, _ in a })
+        return runs.compactMap { byServer[$0.server] }
     }
 
-    static func runWave(
-        _ runs: [ServerRun], nonce: String, credentials: SSHCredentials, deadline: Int, parallel: Int
-    ) -> [ServerResult] {
-        SSHPool.forEach(runs, parallel: parallel) { run in
-            let started = Date()
-            let count = run.steps.count
-            func failed(_ why: String, script: String = "") -> ServerResult {
-                ServerResult(
-                    server: run.server, states: Array(repeating: .aborted, count: count),
-                    exitStatuses: Array(repeating: nil, count: count), failure: why, script: script, stdout: "",
-                    stderr: "", seconds: Date().timeIntervalSince(started))
-            }
-            let rendered: (script: ScriptBuilder, count: Int)
-            do {
-                rendered = try Backend.script(run.steps, context: run.context, nonce: nonce, deadline: deadline)
-            } catch {
-                var result = failed("Baton could not render the script: \(error)")
-                result.states = Array(repeating: .error, count: count)
-                return result
-            }
-            let text = rendered.script.text
-            do {
-                let connection = try SSHConnection.connect(run.target, credentials: credentials)
-                defer { connection.close() }
-                // Baton waits a little longer than the server's own watchdog, which reports what ran.
-                let result = try connection.run(text, timeout: .seconds(deadline + 15))
-                let report = RunReport.parse(
-                    stdout: result.stdout, nonce: nonce, count: count,
-                    timedOut: result.timedOut || result.exitSignal == "KILL")
-                return ServerResult(
-                    server: run.server, states: report.operations.map(\.state),
-                    exitStatuses: report.operations.map(\.exitStatus),
-                    failure: result.connectionLost.map { "the connection was lost: \($0)" }, script: text,
-                    stdout: String(decoding: result.stdout, as: UTF8.self),
-                    stderr: String(decoding: result.stderr, as: UTF8.self), seconds: Date().timeIntervalSince(started))
-            } catch {
-                return failed("\(run.server) (\(run.target)): \(error)", script: text)
-            }
+    static func runOne(_ run: ServerRun, nonce: String, credentials: SSHCredentials, deadline: Int) -> ServerResult {
+        let started = Date()
+        let count = run.steps.count
+        func failed(_ why: String, script: String = "") -> ServerResult {
+            ServerResult(
+                server: run.server, states: Array(repeating: .aborted, count: count),
+                exitStatuses: Array(repeating: nil, count: count), failure: why, script: script, stdout: "",
+                stderr: "", seconds: Date().timeIntervalSince(started))
+        }
+        let rendered: (script: ScriptBuilder, count: Int)
+        do {
+            rendered = try Backend.script(run.steps, context: run.context, nonce: nonce, deadline: deadline)
+        } catch {
+            var result = failed("Baton could not render the script: \(error)")
+            result.states = Array(repeating: .error, count: count)
+            return result
+        }
+        let text = rendered.script.text
+        do {
+            let connection = try SSHConnection.connect(run.target, credentials: credentials)
+            defer { connection.close() }
+            // Baton waits a little longer than the server's own watchdog, which reports what ran.
+            let result = try connection.run(text, timeout: .seconds(deadline + 15))
+            let report = RunReport.parse(
+                stdout: result.stdout, nonce: nonce, count: count,
+                timedOut: result.timedOut || result.exitSignal == "KILL")
+            return ServerResult(
+                server: run.server, states: report.operations.map(\.state),
+                exitStatuses: report.operations.map(\.exitStatus),
+                failure: result.connectionLost.map { "the connection was lost: \($0)" }, script: text,
+                stdout: String(decoding: result.stdout, as: UTF8.self),
+                stderr: String(decoding: result.stderr, as: UTF8.self), seconds: Date().timeIntervalSince(started))
+        } catch {
+            return failed("\(run.server) (\(run.target)): \(error)", script: text)
         }
     }
 }

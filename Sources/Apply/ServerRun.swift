@@ -8,9 +8,17 @@ public struct ServerRun: Sendable {
     public var target: SSHTarget
     public var steps: [Step]
     public var context: ApplyContext
-    /// Runs go in waves: a server that is only a DNS secondary in this run waits for the primaries, so that
-    /// its first transfer finds the zone loaded.
+    /// Runs go in waves: a server that is only a DNS secondary in this run waits for the servers that load
+    /// primary zones in it, so that its first transfer finds the zone loaded.
     public var wave: Int
+
+    /// Whether this run writes zones this server serves as their primary: the second wave waits for those.
+    var loadsPrimaryZones: Bool {
+        steps.contains {
+            $0.change.id.kind == .domain && $0.change.action != .delete
+                && ($0.desired ?? $0.previous)?.scalar("role") != "secondary"
+        }
+    }
 
     public init(server: String, target: SSHTarget, steps: [Step], context: ApplyContext) {
         self.server = server
