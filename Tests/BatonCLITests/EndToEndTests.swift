@@ -248,7 +248,8 @@ final class EndToEndTests: XCTestCase {
         XCTAssertEqual(try host("web1", "nginx -t -q 2>&1; echo $?"), "0\n")
         XCTAssertEqual(try host("web1", "ls /etc/nginx/sites-enabled/ | grep -c baton-"), "2\n", "no stray files")
         let logs = try BatonProcess.run(["logs", "--repo", work.path])
-        XCTAssertTrue(logs.stdout.contains("none.pem"), "nginx's own message is in the run's log")
+        XCTAssertTrue(
+            logs.stdout.contains("none.pem"), "nginx's own message is in the run's log: " + logs.stdout + logs.stderr)
     }
 
     func testAHostThatIsDownWaitsForTheNextRun() throws {
