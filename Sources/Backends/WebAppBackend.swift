@@ -36,12 +36,17 @@ enum WebAppBackend {
             ["baton_dirs", .value(user), .value(account), "0750", .value(path)]
                 + (desired.scalar("publicRoot").map { [.value(path + "/" + $0)] } ?? []))
         let document = desired.scalar("publicRoot").map { path + "/" + $0 } ?? path
-        // nginx (www-data) passes through the homes and reads the app; the account's other users do not.
+        // nginx (www-data) passes through the folders above the app and reads the app; the account's other users
+        // do not. The app's own files are the user's: their ACLs are set with the user's rights, without
+        // following links (-P), so a link in the app leads nowhere else.
+        let above = Self.folders(between: "/home/\(account)", and: path)
         try s.command(
-            "if command -v setfacl >/dev/null; then setfacl -m u:www-data:--x --", .value("/home/\(account)"),
-            .value("/home/\(account)/webapps"), "2>/dev/null; setfacl -R -m u:www-data:r-X,d:u:www-data:r-X --",
-            .value(path),
-            "|| echo 'baton: no ACL support here: nginx may not read the app' >&2; fi")
+            ["if command -v setfacl >/dev/null; then setfacl -P -m u:www-data:--x --"] + above.map { .value($0) }
+                + [
+                    "2>/dev/null; baton_as", .value(user), .value(account),
+                    "setfacl -R -P -m u:www-data:r-X,d:u:www-data:r-X --", .value(path),
+                    "|| echo 'baton: no ACL support here: nginx may not read the app' >&2; fi",
+                ])
         let pool = "\(user)-\(app)"
         let socket = "/run/php/baton-\(pool).sock"
         var php: String?
@@ -69,6 +74,19 @@ enum WebAppBackend {
         if let user, let version {
             try s.command("rm -f --", .value("\(layout.pools(version: version))/baton-\(user)-\(app).conf"))
         }
+    }
+
+    /// The folders from `top` down to the one holding `path`: `/home/acme`, `/home/acme/webapps` for
+    /// `/home/acme/webapps/site`. Just `top` when `path` is not below it.
+    static func folders(between top: String, and path: String) -> [String] {
+        guard path.hasPrefix(top + "/") else { return [top] }
+        var folders = [top]
+        var current = top
+        for part in path.dropFirst(top.count + 1).split(separator: "/").dropLast() {
+            current += "/" + part
+            folders.append(current)
+        }
+        return folders
     }
 
     /// Asks the run's finish step to reload nginx and this PHP version's php-fpm: once per run, however many

@@ -367,6 +367,29 @@ final class EndToEndTests: XCTestCase {
         XCTAssertEqual(try host("web1", "getent shadow acme-deploy | cut -d: -f8"), "\n", "no longer expired")
     }
 
+    /// A user owns its home: links planted there must not lead root anywhere. Keys are written and folders
+    /// given their mode with the user's own rights, so a planted link fails the operation and changes nothing
+    /// outside the user's reach.
+    func testLinksPlantedInAHomeLeadNowhere() throws {
+        try makeRepository()
+        XCTAssertEqual(try apply().status, 0)
+        let etc = try host("web1", "stat -c '%a %U' /etc /etc/passwd")
+        // As acme-deploy could: its ~/.ssh becomes a link to /etc, and the main user's webapps folder a link
+        // to /etc/nginx (the main user owns /home/acme).
+        _ = try host("web1", "rm -rf /home/acme/deploy/.ssh && ln -s /etc /home/acme/deploy/.ssh")
+        let keys = manifests(wwwAddress: "10.213.0.11", withWebsite: true).replacingOccurrences(
+            of: "D1lDdMxl4iqSOkfS deploy", with: "D1lDdMxl4iqSOkfS deploy-2")
+        XCTAssertNotEqual(keys, manifests(wwwAddress: "10.213.0.11", withWebsite: true))
+        try write("accounts/acme/acme.yaml", keys)
+        try git("commit", "-q", "-am", "deploy's key comment")
+        let run = try apply()
+        XCTAssertEqual(run.status, 1, run.stdout + run.stderr)
+        XCTAssertTrue(try status("SystemUser/acme-deploy").contains("state: Failed"))
+        XCTAssertEqual(try host("web1", "stat -c '%a %U' /etc /etc/passwd"), etc, "/etc as it was")
+        XCTAssertEqual(try host("web1", "ls /etc | grep -c '^authorized_keys' || true"), "0\n")
+        XCTAssertEqual(try host("web1", "getent passwd root | cut -d: -f1"), "root\n", "/etc/passwd still readable")
+    }
+
     func testASecondApplyIsRefusedWhileOneRuns() throws {
         try makeRepository()
         let holder = Process()
@@ -403,6 +426,13 @@ final class EndToEndTests: XCTestCase {
             try waitFor {
                 try Self.shell(["curl", "-s", "-H", "Host: www.acme.example", "http://10.213.0.11/"]).stdout
                     == "served-by-baton\n"
+            })
+        // The PHP app runs as a secondary user, in its home under the main user's: nginx passes through both.
+        _ = try host("web1", "echo shop-page > /home/acme/deploy/webapps/acme-shop/page.html")
+        XCTAssertTrue(
+            try waitFor {
+                try Self.shell(["curl", "-s", "-H", "Host: shop.acme.example", "http://10.213.0.11/page.html"]).stdout
+                    == "shop-page\n"
             })
         let again = try BatonProcess.run(["plan", "--repo", work.path, "--zone-checker", "builtin"])
         XCTAssertEqual(again.status, 0, again.stdout)
