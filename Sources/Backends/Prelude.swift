@@ -33,53 +33,58 @@ public enum Prelude {
         s.code(
             "baton_as() { baton_au=$1; baton_ag=$2; shift 2; setpriv --reuid=\"$baton_au\" --regid=\"$baton_ag\" --clear-groups -- \"$@\"; }"
         )
-        // baton_dirs OWNER GROUP MODE PATH...: the folders exist, are no links, and have this owner and mode. For
-        // root's own folders, one mkdir, one chown and a chmod when one existed. For a user's: root only chowns
-        // (never following a link); a missing folder is made by the owner of the folder it goes in (root for
-        // /home), and an existing one gets its mode from its own owner.
+        // baton_dirs OWNER GROUP MODE PATH...: root's own folders (and daemons'), outside any user's reach: they
+        // exist, are no links, and have this owner and mode: one mkdir for the missing ones (`mkdir -m` sets
+        // their mode), one chown, and a chmod only when one existed.
         s.code("baton_dirs() {")
-        s.code("  baton_u=$1; baton_g=$2; baton_m=$3; shift 3; baton_missing=0; baton_existed=0")
+        s.code("  baton_og=$1:$2; baton_m=$3; shift 3; baton_missing=0; baton_existed=0")
         s.code("  for baton_p in \"$@\"; do")
         s.code("    baton_safe_path \"$baton_p\" || return 1")
         s.code("    if [ -d \"$baton_p\" ]; then baton_existed=1; else baton_missing=1; fi")
         s.code("  done")
-        s.code("  if [ \"$baton_u\" = root ]; then")
-        s.code("    if [ $baton_missing = 1 ]; then")
-        s.code("      mkdir -p -m \"$baton_m\" -- \"$@\" || return 1")
-        s.code("      for baton_p in \"$@\"; do baton_safe_path \"$baton_p\" || return 1; done")
-        s.code("    fi")
-        s.code("    chown -h -- \"$baton_u:$baton_g\" \"$@\" || return 1")
-        s.code("    [ $baton_existed = 0 ] || chmod -- \"$baton_m\" \"$@\"")
-        s.code("    return")
+        s.code("  if [ $baton_missing = 1 ]; then")
+        s.code("    mkdir -p -m \"$baton_m\" -- \"$@\" || return 1")
+        s.code("    for baton_p in \"$@\"; do baton_safe_path \"$baton_p\" || return 1; done")
         s.code("  fi")
+        s.code("  chown -h -- \"$baton_og\" \"$@\" || return 1")
+        s.code("  [ $baton_existed = 0 ] || chmod -- \"$baton_m\" \"$@\"")
+        s.code("}")
+        // baton_dir PATH OWNER GROUP MODE: one folder.
+        s.code("baton_dir() { baton_dirs \"$2\" \"$3\" \"$4\" \"$1\"; }")
+        // baton_as USER GROUP CMD...: CMD with that user's rights alone (no capabilities, no other groups). What
+        // root does inside a user's tree, the user could have changed since it was checked: a link planted there
+        // leads, with the user's rights, only where the user may write anyway.
+        s.code(
+            "baton_as() { baton_au=$1; baton_ag=$2; shift 2; setpriv --reuid=\"$baton_au\" --regid=\"$baton_ag\" --clear-groups -- \"$@\"; }"
+        )
+        // baton_user_dirs MAKER OWNER GROUP MODE PATH...: folders in a user's tree. Root only chowns (never
+        // following a link); a missing folder is made by MAKER, who owns the folder it goes in (root for
+        // /home/NAME, else the user whose home holds it), and an existing one gets its mode from its own owner.
+        s.code("baton_user_dirs() {")
+        s.code("  baton_mk=$1; baton_u=$2; baton_g=$3; baton_m=$4; shift 4")
         s.code("  for baton_p in \"$@\"; do")
+        s.code("    baton_safe_path \"$baton_p\" || return 1")
         s.code("    if [ -d \"$baton_p\" ]; then")
         s.code(
             "      chown -h -- \"$baton_u:$baton_g\" \"$baton_p\" && baton_as \"$baton_u\" \"$baton_g\" chmod -- \"$baton_m\" \"$baton_p\" || return 1"
         )
-        s.code("      continue")
-        s.code("    fi")
-        s.code("    baton_a=${baton_p%/*}")
-        s.code("    while [ -n \"$baton_a\" ] && [ ! -d \"$baton_a\" ]; do baton_a=${baton_a%/*}; done")
-        s.code("    baton_o=$(stat -c %u:%g -- \"${baton_a:-/}\") || return 1")
-        s.code("    if [ \"${baton_o%:*}\" = 0 ]; then")
-        s.code("      mkdir -p -m \"$baton_m\" -- \"$baton_p\" || return 1")
-        s.code("    else")
+        s.code("    elif [ \"$baton_mk\" = root ]; then")
         s.code(
-            "      baton_as \"${baton_o%:*}\" \"${baton_o#*:}\" mkdir -p -m \"$baton_m\" -- \"$baton_p\" || return 1")
+            "      mkdir -p -m \"$baton_m\" -- \"$baton_p\" && chown -h -- \"$baton_u:$baton_g\" \"$baton_p\" || return 1"
+        )
+        s.code("    else")
+        s.code("      baton_as \"$baton_mk\" \"$baton_g\" mkdir -p -m \"$baton_m\" -- \"$baton_p\" || return 1")
+        s.code("      [ \"$baton_mk\" = \"$baton_u\" ] || chown -h -- \"$baton_u:$baton_g\" \"$baton_p\" || return 1")
         s.code("    fi")
-        s.code("    baton_safe_path \"$baton_p\" && chown -h -- \"$baton_u:$baton_g\" \"$baton_p\" || return 1")
         s.code("  done")
         s.code("}")
-        // baton_dir PATH OWNER GROUP MODE: one folder.
-        s.code("baton_dir() { baton_dirs \"$2\" \"$3\" \"$4\" \"$1\"; }")
-        // baton_home HOME OWNER GROUP < base64: a user's home (0750), and inside it, with the user's own rights,
-        // ~/.ssh (0700) and ~/.ssh/authorized_keys (0600) written from stdin (base64) through a new temporary
-        // file: root never writes into a folder the user controls.
+        // baton_home MAKER HOME OWNER GROUP < base64: a user's home (0750), and inside it, with the user's own
+        // rights, ~/.ssh (0700) and ~/.ssh/authorized_keys (0600) written from stdin (base64): root never writes
+        // into a folder the user controls.
         s.code("baton_home() {")
-        s.code("  baton_dirs \"$2\" \"$3\" 0750 \"$1\" || return 1")
+        s.code("  baton_user_dirs \"$1\" \"$3\" \"$4\" 0750 \"$2\" || return 1")
         s.code(
-            "  baton_as \"$2\" \"$3\" sh -c 'umask 077; { [ -d \"$1/.ssh\" ] || mkdir -m 0700 -- \"$1/.ssh\"; } && chmod 0700 -- \"$1/.ssh\" && t=$(mktemp -- \"$1/.ssh/authorized_keys.XXXXXX\") && { base64 -d > \"$t\" && mv -f -- \"$t\" \"$1/.ssh/authorized_keys\" || { rm -f -- \"$t\"; false; }; }' baton-home \"$1\""
+            "  baton_as \"$3\" \"$4\" sh -c 'umask 077; if [ -d \"$1/.ssh\" ]; then chmod 0700 -- \"$1/.ssh\"; else mkdir -- \"$1/.ssh\"; fi && base64 -d > \"$1/.ssh/authorized_keys.baton-tmp\" && mv -f -- \"$1/.ssh/authorized_keys.baton-tmp\" \"$1/.ssh/authorized_keys\"' baton-home \"$2\""
         )
         s.code("}")
         // baton_dir_once KEY PATH OWNER GROUP MODE: baton_dir for a folder many operations share (nginx's sites,

@@ -63,7 +63,12 @@ enum SystemUserBackend {
             }
         } else {
             try s.command(
-                ["baton_home", .value(home), .value(name), .value(account)],
+                // A home right in /home (a main user's) is made by root; one below the main user's home, by the
+                // main user.
+                [
+                    "baton_home", home.split(separator: "/").count == 2 ? "root" : .value(account), .value(home),
+                    .value(name), .value(account),
+                ],
                 stdin: Array(keys.map { $0 + "\n" }.joined().utf8))
         }
         if step.scalar("active") == "false" {

@@ -33,7 +33,8 @@ enum WebAppBackend {
                 "&& mv --", .value(oldPath), .value(path), "; fi")
         }
         try s.command(
-            ["baton_dirs", .value(user), .value(account), "0750", .value(path)]
+            // The path lies in the user's home (a rule): the user makes it.
+            ["baton_user_dirs", .value(user), .value(user), .value(account), "0750", .value(path)]
                 + (desired.scalar("publicRoot").map { [.value(path + "/" + $0)] } ?? []))
         let document = desired.scalar("publicRoot").map { path + "/" + $0 } ?? path
         // nginx (www-data) passes through the folders above the app and reads the app; the account's other users
