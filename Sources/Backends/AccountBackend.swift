@@ -24,10 +24,9 @@ enum AccountBackend {
             s.code(
                 "[ $baton_new -eq 0 ] || [ $baton_new -eq 9 ] || { [ $baton_new -ne 6 ] || printf '%s\\n' \"$baton_out\" >&2; exit $baton_new; }"
             )
-            // The home in /home is made by root, what lies in it by its user.
-            try s.command("baton_user_dirs root", .value(name), .value(name), "0750", .value(home))
             try s.command(
-                "baton_user_dirs", .value(name), .value(name), .value(name), "0750", .value(home + "/webapps"))
+                "baton_user_dirs", .value(name), .value(name), .value(name), "0750", .value(home),
+                .value(home + "/webapps"))
             if step.scalar("active") == "false" {
                 try s.command("baton_quiet usermod -L -e 1 --", .value(name))
             } else {

@@ -57,34 +57,48 @@ public enum Prelude {
         s.code(
             "baton_as() { baton_au=$1; baton_ag=$2; shift 2; setpriv --reuid=\"$baton_au\" --regid=\"$baton_ag\" --clear-groups -- \"$@\"; }"
         )
-        // baton_user_dirs MAKER OWNER GROUP MODE PATH...: folders in a user's tree. Root only chowns (never
-        // following a link); a missing folder is made by MAKER, who owns the folder it goes in (root for
-        // /home/NAME, else the user whose home holds it), and an existing one gets its mode from its own owner.
+        // baton_user_dirs MAKER OWNER GROUP MODE PATH...: folders in a user's tree. Root only makes a folder
+        // whose way there no user controls (`/home/NAME` and what lies right in it: mkdir does not follow a link
+        // in the last place) and only chowns without following links; a deeper missing folder is made by
+        // MAKER, the user whose home holds it; an existing one gets its mode from its own owner.
         s.code("baton_user_dirs() {")
-        s.code("  baton_mk=$1; baton_u=$2; baton_g=$3; baton_m=$4; shift 4")
+        s.code("  baton_mk=$1; baton_u=$2; baton_g=$3; baton_m=$4; shift 4; baton_all=1")
         s.code("  for baton_p in \"$@\"; do")
         s.code("    baton_safe_path \"$baton_p\" || return 1")
+        s.code("    case \"$baton_p\" in /*/*/*/*) baton_all=0;; *) [ ! -e \"$baton_p\" ] || baton_all=0;; esac")
+        s.code("  done")
+        // The usual first apply: every folder new and near the top: one mkdir, one chown.
+        s.code("  if [ $baton_all = 1 ]; then")
+        s.code("    mkdir -m \"$baton_m\" -- \"$@\" && chown -h -- \"$baton_u:$baton_g\" \"$@\"")
+        s.code("    return")
+        s.code("  fi")
+        s.code("  for baton_p in \"$@\"; do")
         s.code("    if [ -d \"$baton_p\" ]; then")
         s.code(
             "      chown -h -- \"$baton_u:$baton_g\" \"$baton_p\" && baton_as \"$baton_u\" \"$baton_g\" chmod -- \"$baton_m\" \"$baton_p\" || return 1"
         )
-        s.code("    elif [ \"$baton_mk\" = root ]; then")
-        s.code(
-            "      mkdir -p -m \"$baton_m\" -- \"$baton_p\" && chown -h -- \"$baton_u:$baton_g\" \"$baton_p\" || return 1"
-        )
-        s.code("    else")
-        s.code("      baton_as \"$baton_mk\" \"$baton_g\" mkdir -p -m \"$baton_m\" -- \"$baton_p\" || return 1")
-        s.code("      [ \"$baton_mk\" = \"$baton_u\" ] || chown -h -- \"$baton_u:$baton_g\" \"$baton_p\" || return 1")
+        s.code("      continue")
         s.code("    fi")
+        s.code("    case \"$baton_p\" in")
+        s.code(
+            "      /*/*/*/*) baton_as \"$baton_mk\" \"$baton_g\" mkdir -p -m \"$baton_m\" -- \"$baton_p\" || return 1")
+        s.code(
+            "        [ \"$baton_mk\" = \"$baton_u\" ] || chown -h -- \"$baton_u:$baton_g\" \"$baton_p\" || return 1;;")
+        s.code(
+            "      *) mkdir -m \"$baton_m\" -- \"$baton_p\" && chown -h -- \"$baton_u:$baton_g\" \"$baton_p\" || return 1;;"
+        )
+        s.code("    esac")
         s.code("  done")
         s.code("}")
-        // baton_home MAKER HOME OWNER GROUP < base64: a user's home (0750), and inside it, with the user's own
-        // rights, ~/.ssh (0700) and ~/.ssh/authorized_keys (0600) written from stdin (base64): root never writes
-        // into a folder the user controls.
+        // baton_home MAKER HOME OWNER GROUP < base64: a user's home (0750), made and given to the user as
+        // baton_user_dirs does; then, with the user's own rights, its mode, ~/.ssh (0700) and
+        // ~/.ssh/authorized_keys written from stdin (base64): root never writes into a folder the user controls.
         s.code("baton_home() {")
-        s.code("  baton_user_dirs \"$1\" \"$3\" \"$4\" 0750 \"$2\" || return 1")
+        s.code("  baton_safe_path \"$2\" || return 1")
+        s.code("  if [ -d \"$2\" ]; then baton_hm=0750; chown -h -- \"$3:$4\" \"$2\" || return 1")
+        s.code("  else baton_user_dirs \"$1\" \"$3\" \"$4\" 0750 \"$2\" || return 1; baton_hm=; fi")
         s.code(
-            "  baton_as \"$3\" \"$4\" sh -c 'umask 077; if [ -d \"$1/.ssh\" ]; then chmod 0700 -- \"$1/.ssh\"; else mkdir -- \"$1/.ssh\"; fi && base64 -d > \"$1/.ssh/authorized_keys.baton-tmp\" && mv -f -- \"$1/.ssh/authorized_keys.baton-tmp\" \"$1/.ssh/authorized_keys\"' baton-home \"$2\""
+            "  baton_as \"$3\" \"$4\" sh -c 'umask 077; [ -z \"$2\" ] || chmod \"$2\" -- \"$1\" || exit 1; if [ -d \"$1/.ssh\" ]; then chmod 0700 -- \"$1/.ssh\"; else mkdir -- \"$1/.ssh\"; fi && base64 -d > \"$1/.ssh/authorized_keys.baton-tmp\" && mv -f -- \"$1/.ssh/authorized_keys.baton-tmp\" \"$1/.ssh/authorized_keys\"' baton-home \"$2\" \"$baton_hm\""
         )
         s.code("}")
         // baton_dir_once KEY PATH OWNER GROUP MODE: baton_dir for a folder many operations share (nginx's sites,

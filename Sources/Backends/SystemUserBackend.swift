@@ -63,12 +63,8 @@ enum SystemUserBackend {
             }
         } else {
             try s.command(
-                // A home right in /home (a main user's) is made by root; one below the main user's home, by the
-                // main user.
-                [
-                    "baton_home", home.split(separator: "/").count == 2 ? "root" : .value(account), .value(home),
-                    .value(name), .value(account),
-                ],
+                // A home deep below the main user's home is made by the main user.
+                ["baton_home", .value(account), .value(home), .value(name), .value(account)],
                 stdin: Array(keys.map { $0 + "\n" }.joined().utf8))
         }
         if step.scalar("active") == "false" {
