@@ -39,7 +39,8 @@ public enum Backend {
         var script = Prelude.script()
         script.append(
             try RunScript(
-                nonce: nonce, operations: operations, deadline: deadline, finish: finish.bytes.isEmpty ? nil : finish
+                nonce: nonce, operations: operations, deadline: deadline, finish: finish.bytes.isEmpty ? nil : finish,
+                scratch: context.layout.state + "/runs"
             ).render())
         return (script, operations.count)
     }

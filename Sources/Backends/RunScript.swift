@@ -31,10 +31,18 @@ public struct RunScript: Sendable {
     /// daemons). Operations ask for it by appending lines to the file named by `$baton_todo`. When it fails,
     /// what the operations changed is not live, so none of them counts as applied.
     public var finish: ScriptBuilder?
+    /// Root's folder for the runs' scratch folders (`/var/lib/baton/runs`): there, a run finds what an earlier
+    /// one killed during its checks left staged, and puts it back (`baton_recover`, which needs the prelude).
+    /// Nil: a temporary folder, no recovery.
+    public var scratch: String?
 
-    public init(nonce: String, operations: [Operation], deadline: Int? = nil, finish: ScriptBuilder? = nil) {
+    public init(
+        nonce: String, operations: [Operation], deadline: Int? = nil, finish: ScriptBuilder? = nil,
+        scratch: String? = nil
+    ) {
         self.deadline = deadline
         self.finish = finish
+        self.scratch = scratch
         precondition(!nonce.isEmpty && nonce.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber) }, "nonce")
         self.nonce = nonce
         self.operations = operations
@@ -58,7 +66,15 @@ public struct RunScript: Sendable {
         }
         script.code("baton_todo=$(mktemp) || exit 1")
         // The run's scratch folder: files kept aside for staged checks, folders already made.
-        script.code("baton_run=$(mktemp -d) || exit 1")
+        if let scratch {
+            try script.assign("baton_runs", scratch)
+            script.code("mkdir -p -m 0700 -- \"$baton_runs\" && baton_safe_path \"$baton_runs\" || exit 1")
+            script.code("baton_run=$(mktemp -d -- \"$baton_runs/run.XXXXXXXX\") || exit 1")
+            script.code("echo $$ > \"$baton_run/pid\"")
+            script.code("baton_recover")
+        } else {
+            script.code("baton_run=$(mktemp -d) || exit 1")
+        }
         script.code("baton_staged=\"$baton_run/staged\"; : > \"$baton_staged\"; baton_deferred=")
         try script.assign("baton_nonce", nonce)
         // Verdicts of the operations that staged files since the last checkpoint (see StagedChecks).

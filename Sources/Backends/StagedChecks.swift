@@ -90,6 +90,28 @@ enum StagedChecks {
         s.code("    case \"$baton_list\" in *\" $baton_o \"*) ;; *) baton_list=\"$baton_list$baton_o \";; esac")
         s.code("  done < \"$baton_staged\"")
         s.code("}")
+        // baton_recover: a run killed during its checks (its deadline, a lost server) left files staged and
+        // untested, and no verdict for them: every one goes back to what it was, so each resource is in its old
+        // state again, and the operations, not recorded as applied, run again. Runs still alive are left alone.
+        s.code("baton_recover() {")
+        s.code("  for baton_left in \"$baton_runs\"/run.*; do")
+        s.code("    [ -d \"$baton_left\" ] && [ \"$baton_left\" != \"$baton_run\" ] || continue")
+        s.code("    baton_lp=; [ ! -e \"$baton_left/pid\" ] || read -r baton_lp < \"$baton_left/pid\" || true")
+        s.code("    [ -z \"$baton_lp\" ] || ! kill -0 \"$baton_lp\" 2>/dev/null || continue")
+        s.code("    if [ -s \"$baton_left/staged\" ]; then")
+        s.code(
+            "      echo 'baton: an earlier run was stopped during its configuration checks: its untested files are put back:' >&2"
+        )
+        s.code("      while read -r baton_o baton_fd baton_fk baton_ft; do")
+        s.code("        echo \"  $baton_ft\" >&2")
+        s.code(
+            "        baton_put_old \"$baton_fk\" \"$baton_ft\" \"$baton_fd\" </dev/null || echo \"baton: $baton_ft could not be put back\" >&2"
+        )
+        s.code("      done < \"$baton_left/staged\"")
+        s.code("    fi")
+        s.code("    rm -rf -- \"$baton_left\"")
+        s.code("  done")
+        s.code("}")
         s.code("baton_verify() {")
         s.code("  baton_live=\" $* \"; baton_verdicts=' '; baton_recheck=' '; baton_vd=")
         s.code("  while read -r baton_o baton_fd baton_fk baton_ft; do")

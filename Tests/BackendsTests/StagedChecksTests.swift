@@ -43,9 +43,10 @@ final class StagedChecksTests: XCTestCase {
         return body
     }
 
-    func run(_ operations: [RunScript.Operation]) throws -> (report: RunReport, stderr: String) {
+    func run(_ operations: [RunScript.Operation], scratch: String? = nil) throws -> (report: RunReport, stderr: String)
+    {
         var script = Prelude.script()
-        script.append(try RunScript(nonce: "st4ge", operations: operations).render())
+        script.append(try RunScript(nonce: "st4ge", operations: operations, scratch: scratch).render())
         let (stdout, stderr) = try TestShell.run(script)
         return (RunReport.parse(stdout: stdout, nonce: "st4ge", count: operations.count, timedOut: false), stderr)
     }
@@ -81,6 +82,30 @@ final class StagedChecksTests: XCTestCase {
             [
                 "a.conf", "b.conf", "c.conf", "d.conf",
             ])
+    }
+
+    /// Killed after staging and before the check (the server's watchdog): the file stays in place untested and
+    /// its operation has no verdict. The next run on the server puts it back before anything else.
+    func testWhatAKilledRunLeftStagedIsPutBackByTheNext() throws {
+        try "old a\n".write(toFile: conf + "/a.conf", atomically: true, encoding: .utf8)
+        let runs = dir.appendingPathComponent("runs").path
+        var killed = ScriptBuilder()
+        killed.code("kill -9 $$")
+        let (first, _) = try run(
+            [.init(label: "WebApp/a", body: try staging("a.conf", "new a\n")), .init(label: "dies", body: killed)],
+            scratch: runs)
+        XCTAssertFalse(first.finished)
+        XCTAssertEqual(read("a.conf"), "new a\n", "staged, never tested")
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: runs).count, 1, "its scratch folder")
+
+        var plain = ScriptBuilder()
+        plain.code("true")
+        let (next, stderr) = try run([.init(label: "anything", body: plain)], scratch: runs)
+        XCTAssertEqual(next.operations.map(\.state), [.success])
+        XCTAssertEqual(read("a.conf"), "old a\n", "put back")
+        XCTAssertTrue(stderr.contains("stopped during its configuration checks"), stderr)
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: runs), [], "both scratch folders gone")
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: conf), ["a.conf"])
     }
 
     func testTwoBrokenFilesAmongManyAreBothFound() throws {

@@ -334,6 +334,10 @@ final class EndToEndTests: XCTestCase {
         let again = try apply()
         XCTAssertEqual(again.status, 0, again.stdout + again.stderr)
         XCTAssertTrue(again.stdout.contains("web1: 2 SUCCESS"), again.stdout)
+        // Before anything else, it put back what the killed run had left staged and untested.
+        let logs = try BatonProcess.run(["logs", "--repo", work.path])
+        XCTAssertTrue(logs.stdout.contains("stopped during its configuration checks"), logs.stdout)
+        XCTAssertEqual(try host("web1", "ls /var/lib/baton/runs | wc -l"), "0\n", "no scratch folder left")
     }
 
     func testADeactivatedAccountIsLockedAndItsSitesAnswer503() throws {
