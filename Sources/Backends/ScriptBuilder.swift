@@ -94,6 +94,21 @@ public struct ScriptBuilder: Sendable {
     public mutating func stage(_ contents: [UInt8], as target: String, mode: String = "0644", testedBy daemon: String)
         throws
     {
+        try Self.checkStageable(target, daemon)
+        try decode(contents, into: target + ".baton-tmp", mode: mode)
+        try command("baton_stage", .value(target + ".baton-tmp"), .value(target), .value(daemon))
+        stagesFiles = true
+    }
+
+    /// Removes `target` the staged way: kept aside and put back, like a staged file, when the daemon's test
+    /// rejects the operation's files, so that a rejected move or rename leaves the old configuration in place.
+    public mutating func stageRemoval(of target: String, testedBy daemon: String) throws {
+        try Self.checkStageable(target, daemon)
+        try command("baton_stage_rm", .value(target), .value(daemon))
+        stagesFiles = true
+    }
+
+    static func checkStageable(_ target: String, _ daemon: String) throws {
         guard daemon.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "._/-".contains($0)) }),
             !daemon.isEmpty
         else { throw Unstageable(text: daemon) }
@@ -102,9 +117,6 @@ public struct ScriptBuilder: Sendable {
         guard !target.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }),
             target.first != " ", target.last != " "
         else { throw Unstageable(text: target) }
-        try decode(contents, into: target + ".baton-tmp", mode: mode)
-        try command("baton_stage", .value(target + ".baton-tmp"), .value(target), .value(daemon))
-        stagesFiles = true
     }
 
     /// `command(words)` with `contents` on its stdin, base64 in a here-document (for a function that decodes

@@ -20,6 +20,16 @@ enum StagedChecks {
         s.code("  printf '%s %s %s %s\\n' \"$baton_op\" \"$3\" \"$baton_keep\" \"$2\" >> \"$baton_staged\" || return 1")
         s.code("  mv -f -- \"$1\" \"$2\"")
         s.code("}")
+        // baton_stage_rm TARGET DAEMON: TARGET removed, kept aside to be put back; `.gone` says its new state is
+        // no file.
+        s.code("baton_stage_rm() {")
+        s.code("  case \"$2\" in ''|*[!A-Za-z0-9._/-]*) echo \"baton: not a daemon name: $2\" >&2; return 1;; esac")
+        s.code("  [ -e \"$1\" ] || return 0")
+        s.code("  baton_k=$((${baton_k:-0} + 1)); baton_keep=\"$baton_run/k$baton_op.$baton_k\"")
+        s.code("  cp -p -- \"$1\" \"$baton_keep.old\" && : > \"$baton_keep.gone\" || return 1")
+        s.code("  printf '%s %s %s %s\\n' \"$baton_op\" \"$2\" \"$baton_keep\" \"$1\" >> \"$baton_staged\" || return 1")
+        s.code("  rm -f -- \"$1\"")
+        s.code("}")
         // baton_each ACTION DAEMON OPS...: ACTION KEEP TARGET DAEMON for each staged file of OPS (of DAEMON, or of
         // every daemon for -).
         s.code("baton_each() {")
@@ -39,6 +49,7 @@ enum StagedChecks {
         )
         s.code("}")
         s.code("baton_put_new() {")
+        s.code("  if [ -e \"$1.gone\" ]; then rm -f -- \"$2\"; return; fi")
         s.code("  [ ! -e \"$1.new\" ] || { cp -p -- \"$1.new\" \"$2.baton-tmp\" && mv -f -- \"$2.baton-tmp\" \"$2\"; }")
         s.code("}")
         s.code("baton_say() { echo \"  $2\" >&2; }")

@@ -8,13 +8,15 @@ enum WebAppBackend {
     static func render(_ step: Step, context: ApplyContext, into s: inout ScriptBuilder) throws {
         let app = step.change.id.name
         let layout = context.layout
-        if let previous = step.previous,
-            step.change.action == .delete || step.change.action == .move || step.change.action == .replace
-        {
+        if let previous = step.previous {
             let oldName = step.change.from?.name ?? app
-            try remove(
-                app: oldName, user: previous.scalar("user"), version: previous.scalar("php.version"), layout: layout,
-                &s)
+            // The old configuration's files that the new one does not write again (a rename, another user, another
+            // PHP version, PHP no more, a delete) go the staged way, so a rejected change leaves the old whole;
+            // the ones it writes again are kept aside by their own staging.
+            let kept = Set(step.desired.map { Self.files(app: app, state: $0, layout: layout).map(\.path) } ?? [])
+            for file in Self.files(app: oldName, state: previous, layout: layout) where !kept.contains(file.path) {
+                try s.stageRemoval(of: file.path, testedBy: file.daemon)
+            }
             if step.change.action == .delete {
                 if let path = previous.scalar("path") {
                     try s.command("baton_archive", .value(path), .value(layout.archive + "/webapps"), .value(oldName))
@@ -68,13 +70,15 @@ enum WebAppBackend {
         try reload(version: php, &s)
     }
 
-    static func remove(app: String, user: String?, version: String?, layout: ServerLayout, _ s: inout ScriptBuilder)
-        throws
-    {
-        try s.command("rm -f --", .value("\(layout.nginxSites)/baton-\(app).conf"))
-        if let user, let version {
-            try s.command("rm -f --", .value("\(layout.pools(version: version))/baton-\(user)-\(app).conf"))
+    /// The configuration files of an app in this applied form, with the daemon that tests each.
+    static func files(app: String, state: Planning.ResourceState, layout: ServerLayout) -> [(
+        path: String, daemon: String
+    )] {
+        var files = [("\(layout.nginxSites)/baton-\(app).conf", "nginx")]
+        if state.scalar("type") == "php", let user = state.scalar("user"), let version = state.scalar("php.version") {
+            files.append(("\(layout.pools(version: version))/baton-\(user)-\(app).conf", "php-fpm\(version)"))
         }
+        return files
     }
 
     /// The folders from `top` down to the one holding `path`: `/home/acme`, `/home/acme/webapps` for

@@ -108,6 +108,26 @@ final class StagedChecksTests: XCTestCase {
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: conf), ["a.conf"])
     }
 
+    /// A rename removes the old file and stages the new one: a rejected rename keeps the old file (and drops the
+    /// new), an accepted one in the same run loses its old file, through the bisection.
+    func testARejectedRenameKeepsItsOldFileAndAnAcceptedOneDoesNot() throws {
+        try "old x\n".write(toFile: conf + "/x.conf", atomically: true, encoding: .utf8)
+        try "old y\n".write(toFile: conf + "/y.conf", atomically: true, encoding: .utf8)
+        var bad = ScriptBuilder()
+        try bad.stageRemoval(of: conf + "/x.conf", testedBy: daemon)
+        try bad.stage(Array("BROKEN x2\n".utf8), as: conf + "/x2.conf", testedBy: daemon)
+        var good = ScriptBuilder()
+        try good.stageRemoval(of: conf + "/y.conf", testedBy: daemon)
+        try good.stage(Array("new y2\n".utf8), as: conf + "/y2.conf", testedBy: daemon)
+        let (report, _) = try run([.init(label: "rename x", body: bad), .init(label: "rename y", body: good)])
+        XCTAssertEqual(report.operations.map(\.state), [.failure, .success])
+        XCTAssertEqual(read("x.conf"), "old x\n", "the rejected rename's old file is back")
+        XCTAssertNil(read("x2.conf"))
+        XCTAssertNil(read("y.conf"), "the accepted rename's old file is gone")
+        XCTAssertEqual(read("y2.conf"), "new y2\n")
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: conf).sorted(), ["x.conf", "y2.conf"])
+    }
+
     func testTwoBrokenFilesAmongManyAreBothFound() throws {
         let names = (0..<9).map { "f\($0).conf" }
         let (report, _) = try run(
