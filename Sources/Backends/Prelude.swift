@@ -132,13 +132,15 @@ public enum Prelude {
         // baton_unlock NAME: the user is neither locked nor expired. Read from the shadow entry first, so that
         // usermod runs only when there is something to change: a password of "!" alone has nothing to unlock
         // (usermod -U refuses it), so it stays as it is.
+        // baton_unlock USER [expiry]: undoes a deactivation: the password unlocked and the expiry cleared, or
+        // only the expiry when the manifest's own hash is a locked one (`!...`).
         s.code("baton_unlock() {")
-        s.code("  baton_user=$1")
+        s.code("  baton_user=$1; baton_only=${2:-}")
         s.code(
             "  baton_sh=$(getent shadow \"$baton_user\") || { echo \"baton: $baton_user has no shadow entry\" >&2; return 1; }"
         )
         s.code("  baton_ifs=$IFS; IFS=:; set -f; set -- $baton_sh; set +f; IFS=$baton_ifs")
-        s.code("  baton_locked=0; case \"${2:-}\" in '!'?*) baton_locked=1;; esac")
+        s.code("  baton_locked=0; case \"${2:-}\" in '!'?*) [ -n \"$baton_only\" ] || baton_locked=1;; esac")
         s.code("  if [ $baton_locked = 1 ] && [ -n \"${8:-}\" ]; then baton_quiet usermod -U -e '' -- \"$baton_user\"")
         s.code("  elif [ $baton_locked = 1 ]; then baton_quiet usermod -U -- \"$baton_user\"")
         s.code("  elif [ -n \"${8:-}\" ]; then baton_quiet usermod -e '' -- \"$baton_user\"; fi")

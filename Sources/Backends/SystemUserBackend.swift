@@ -71,7 +71,8 @@ enum SystemUserBackend {
             // An expired account refuses every login, keys included; data stays.
             try s.command("baton_quiet usermod -L -e 1 --", .value(name))
         } else if hash?.hasPrefix("!") == true {
-            try s.command("baton_unlock", .value(name))
+            // The hash itself says locked: only an expiry of a deactivation is undone.
+            try s.command("baton_unlock", .value(name), "expiry")
         } else {
             // A new user has no expiry, and its password is the hash given or none ("!"), which unlocking would
             // leave as it is: only a user that existed may have been locked or expired.
