@@ -25,7 +25,7 @@ enum AccountBackend {
                 "[ $baton_new -eq 0 ] || [ $baton_new -eq 9 ] || { [ $baton_new -ne 6 ] || printf '%s\\n' \"$baton_out\" >&2; exit $baton_new; }"
             )
             try s.command(
-                "baton_user_dirs", .value(name), .value(name), .value(name), "0750", .value(home),
+                "baton_user_dirs", .value(name), .value(name), "0750", .value(home),
                 .value(home + "/webapps"))
             if step.scalar("active") == "false" {
                 try s.command("baton_quiet usermod -L -e 1 --", .value(name))

@@ -57,49 +57,70 @@ public enum Prelude {
         s.code(
             "baton_as() { baton_au=$1; baton_ag=$2; shift 2; setpriv --reuid=\"$baton_au\" --regid=\"$baton_ag\" --clear-groups -- \"$@\"; }"
         )
-        // baton_user_dirs MAKER OWNER GROUP MODE PATH...: folders in a user's tree. Root only makes a folder
-        // whose way there no user controls (`/home/NAME` and what lies right in it: mkdir does not follow a link
-        // in the last place) and only chowns without following links; a deeper missing folder is made by
-        // MAKER, the user whose home holds it; an existing one gets its mode from its own owner.
+        // baton_pin PATH: into PATH's folder, checked to be PATH's folder once there (`cd -P`, then $PWD): what
+        // follows acts on `./$baton_name`, so no link swapped in higher up can lead it elsewhere. Only the last
+        // component is left, and chown -h, rm and mv do not follow a link there.
+        s.code("baton_pin() {")
+        s.code("  baton_parent=${1%/*}; baton_name=${1##*/}")
+        s.code(
+            "  cd -P -- \"${baton_parent:-/}\" 2>/dev/null && [ \"$PWD\" = \"${baton_parent:-/}\" ] && [ -n \"$baton_name\" ] \\"
+        )
+        s.code("    || { echo \"baton: refusing $1: its folder moved while Baton worked on it\" >&2; return 1; }")
+        s.code("}")
+        // baton_user_dirs OWNER GROUP MODE PATH...: folders in a user's tree. Root makes a folder only where no
+        // user controls the way there (`/home/NAME` and right inside it: mkdir does not follow a link in the last
+        // place); a deeper one is made by the owner of the nearest folder above it that exists. Root then only
+        // chowns, pinned (baton_pin), and the folder's own owner sets its mode.
         s.code("baton_user_dirs() {")
-        s.code("  baton_mk=$1; baton_u=$2; baton_g=$3; baton_m=$4; shift 4; baton_all=1")
+        s.code("  baton_u=$1; baton_g=$2; baton_m=$3; shift 3; baton_all=1")
         s.code("  for baton_p in \"$@\"; do")
         s.code("    baton_safe_path \"$baton_p\" || return 1")
         s.code("    case \"$baton_p\" in /*/*/*/*) baton_all=0;; *) [ ! -e \"$baton_p\" ] || baton_all=0;; esac")
         s.code("  done")
-        // The usual first apply: every folder new and near the top: one mkdir, one chown.
+        // The usual first apply of an account: both folders new and near the top: one mkdir, one chown.
         s.code("  if [ $baton_all = 1 ]; then")
         s.code("    mkdir -m \"$baton_m\" -- \"$@\" && chown -h -- \"$baton_u:$baton_g\" \"$@\"")
         s.code("    return")
         s.code("  fi")
         s.code("  for baton_p in \"$@\"; do")
-        s.code("    if [ -d \"$baton_p\" ]; then")
+        s.code("    baton_made=")
+        s.code("    if [ ! -d \"$baton_p\" ]; then")
+        s.code("      case \"$baton_p\" in")
+        s.code("        /*/*/*/*)")
+        s.code("          baton_a=${baton_p%/*}")
+        s.code("          while [ -n \"$baton_a\" ] && [ ! -d \"$baton_a\" ]; do baton_a=${baton_a%/*}; done")
+        s.code("          baton_o=$(stat -c %U:%G -- \"${baton_a:-/}\") || return 1")
+        s.code("          case \"$baton_o\" in root:*) mkdir -p -m \"$baton_m\" -- \"$baton_p\";;")
         s.code(
-            "      chown -h -- \"$baton_u:$baton_g\" \"$baton_p\" && baton_as \"$baton_u\" \"$baton_g\" chmod -- \"$baton_m\" \"$baton_p\" || return 1"
+            "            *) baton_as \"${baton_o%:*}\" \"${baton_o#*:}\" mkdir -p -m \"$baton_m\" -- \"$baton_p\";; esac || return 1"
         )
-        s.code("      continue")
+        s.code("          [ \"$baton_o\" != \"$baton_u:$baton_g\" ] || baton_made=mine;;")
+        s.code("        *) mkdir -m \"$baton_m\" -- \"$baton_p\" || return 1; baton_made=root;;")
+        s.code("      esac")
         s.code("    fi")
-        s.code("    case \"$baton_p\" in")
+        s.code("    [ \"$baton_made\" != mine ] || continue")
         s.code(
-            "      /*/*/*/*) baton_as \"$baton_mk\" \"$baton_g\" mkdir -p -m \"$baton_m\" -- \"$baton_p\" || return 1")
+            "    baton_pin \"$baton_p\" && chown -h -- \"$baton_u:$baton_g\" \"./$baton_name\" || { cd /; return 1; }")
         s.code(
-            "        [ \"$baton_mk\" = \"$baton_u\" ] || chown -h -- \"$baton_u:$baton_g\" \"$baton_p\" || return 1;;")
-        s.code(
-            "      *) mkdir -m \"$baton_m\" -- \"$baton_p\" && chown -h -- \"$baton_u:$baton_g\" \"$baton_p\" || return 1;;"
+            "    [ -n \"$baton_made\" ] || baton_as \"$baton_u\" \"$baton_g\" chmod -- \"$baton_m\" \"./$baton_name\" || { cd /; return 1; }"
         )
-        s.code("    esac")
+        s.code("    cd /")
         s.code("  done")
         s.code("}")
-        // baton_home MAKER HOME OWNER GROUP < base64: a user's home (0750), made and given to the user as
-        // baton_user_dirs does; then, with the user's own rights, its mode, ~/.ssh (0700) and
-        // ~/.ssh/authorized_keys written from stdin (base64): root never writes into a folder the user controls.
+        // baton_home HOME OWNER GROUP < base64: a user's home (0750, as baton_user_dirs makes folders); then,
+        // with the user's own rights, ~/.ssh (0700) and ~/.ssh/authorized_keys written from stdin (base64): root
+        // never writes into a folder the user controls.
         s.code("baton_home() {")
-        s.code("  baton_safe_path \"$2\" || return 1")
-        s.code("  if [ -d \"$2\" ]; then baton_hm=0750; chown -h -- \"$3:$4\" \"$2\" || return 1")
-        s.code("  else baton_user_dirs \"$1\" \"$3\" \"$4\" 0750 \"$2\" || return 1; baton_hm=; fi")
+        s.code("  baton_user_dirs \"$2\" \"$3\" 0750 \"$1\" || return 1")
         s.code(
-            "  baton_as \"$3\" \"$4\" sh -c 'umask 077; [ -z \"$2\" ] || chmod \"$2\" -- \"$1\" || exit 1; if [ -d \"$1/.ssh\" ]; then chmod 0700 -- \"$1/.ssh\"; else mkdir -- \"$1/.ssh\"; fi && base64 -d > \"$1/.ssh/authorized_keys.baton-tmp\" && mv -f -- \"$1/.ssh/authorized_keys.baton-tmp\" \"$1/.ssh/authorized_keys\"' baton-home \"$2\" \"$baton_hm\""
+            "  baton_as \"$2\" \"$3\" sh -c 'umask 077; if [ -d \"$1/.ssh\" ]; then chmod 0700 -- \"$1/.ssh\"; else mkdir -- \"$1/.ssh\"; fi && base64 -d > \"$1/.ssh/.authorized_keys.baton-tmp\" && mv -f -- \"$1/.ssh/.authorized_keys.baton-tmp\" \"$1/.ssh/authorized_keys\"' baton-home \"$1\""
         )
+        s.code("}")
+        // baton_rm_tree PATH: a folder removed for good (`purge`), pinned.
+        s.code("baton_rm_tree() {")
+        s.code("  [ -e \"$1\" ] || return 0")
+        s.code("  baton_safe_path \"$1\" && baton_pin \"$1\" || return 1")
+        s.code("  rm -rf --one-file-system -- \"./$baton_name\"; baton_rc=$?; cd /; return $baton_rc")
         s.code("}")
         // baton_dir_once KEY PATH OWNER GROUP MODE: baton_dir for a folder many operations share (nginx's sites,
         // a pool folder, the zones): done by the first operation of the run that needs it. KEY names it in the
@@ -112,8 +133,10 @@ public enum Prelude {
         // baton_archive PATH ARCHIVE NAME: moves a folder away under a dated name instead of deleting it.
         s.code("baton_archive() {")
         s.code("  [ -e \"$1\" ] || return 0")
-        s.code("  baton_safe_path \"$1\" || return 1")
-        s.code("  mkdir -p -m 0700 -- \"$2\" && mv -- \"$1\" \"$2/$3-$(date -u +%Y%m%dT%H%M%SZ)\"")
+        s.code("  baton_safe_path \"$1\" && mkdir -p -m 0700 -- \"$2\" || return 1")
+        s.code("  baton_stamp=$(date -u +%Y%m%dT%H%M%SZ)")
+        s.code("  baton_pin \"$1\" || return 1")
+        s.code("  mv -- \"./$baton_name\" \"$2/$3-$baton_stamp\"; baton_rc=$?; cd /; return $baton_rc")
         s.code("}")
         // baton_quiet CMD...: the command's output only when it fails. For commands that report success or
         // "no changes" on stderr, which would otherwise read as a warning on every run.

@@ -63,8 +63,7 @@ enum SystemUserBackend {
             }
         } else {
             try s.command(
-                // A home deep below the main user's home is made by the main user.
-                ["baton_home", .value(account), .value(home), .value(name), .value(account)],
+                ["baton_home", .value(home), .value(name), .value(account)],
                 stdin: Array(keys.map { $0 + "\n" }.joined().utf8))
         }
         if step.scalar("active") == "false" {
@@ -86,7 +85,7 @@ enum SystemUserBackend {
         try s.command("if id -u", .value(name), ">/dev/null 2>&1; then userdel --", .value(name), "; fi")
         guard let home, home.hasPrefix("/home/"), home.count > 6 else { return }
         if purge {
-            try s.command("baton_safe_path", .value(home), "&& rm -rf --one-file-system --", .value(home))
+            try s.command("baton_rm_tree", .value(home))
         } else {
             try s.command("baton_archive", .value(home), .value(context.layout.archive), .value(name))
         }

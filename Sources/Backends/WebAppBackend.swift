@@ -30,13 +30,21 @@ enum WebAppBackend {
         }
         let account = step.change.account
         if step.change.action == .move, let oldPath = step.previous?.scalar("path"), oldPath != path {
-            try s.command(
-                "if [ -d", .value(oldPath), "] && [ ! -e", .value(path), "]; then baton_safe_path", .value(oldPath),
-                "&& mv --", .value(oldPath), .value(path), "; fi")
+            if step.previous?.scalar("user") == user {
+                // Within the user's own home: moved with the user's rights, so no link in it leads elsewhere.
+                try s.command(
+                    "if [ -d", .value(oldPath), "] && [ ! -e", .value(path), "]; then baton_safe_path", .value(oldPath),
+                    "&& baton_as", .value(user), .value(account), "mv --", .value(oldPath), .value(path), "; fi")
+            } else {
+                // From one user's home to another's: no one user may do it, and root would act in two trees that
+                // users control. The files stay; the app starts with an empty folder.
+                try s.command(
+                    "if [ -d", .value(oldPath), "]; then echo",
+                    .value("baton: the app's files stay in \(oldPath): move them to \(path) by hand"), ">&2; fi")
+            }
         }
         try s.command(
-            // The path lies in the user's home (a rule): the user makes it.
-            ["baton_user_dirs", .value(user), .value(user), .value(account), "0750", .value(path)]
+            ["baton_user_dirs", .value(user), .value(account), "0750", .value(path)]
                 + (desired.scalar("publicRoot").map { [.value(path + "/" + $0)] } ?? []))
         let document = desired.scalar("publicRoot").map { path + "/" + $0 } ?? path
         // nginx (www-data) passes through the folders above the app and reads the app; the account's other users

@@ -394,6 +394,37 @@ final class EndToEndTests: XCTestCase {
         XCTAssertEqual(try host("web1", "getent passwd root | cut -d: -f1"), "root\n", "/etc/passwd still readable")
     }
 
+    /// A secondary user without a home of its own shares the main user's: its app's folder lies in the main
+    /// user's `webapps/`, made by the main user and given to it.
+    func testAnAppOfAUserSharingTheMainHome() throws {
+        try makeRepository()
+        try write(
+            "accounts/acme/team.yaml",
+            """
+            apiVersion: baton/v1
+            kind: SystemUser
+            metadata: {name: acme-web}
+            spec: {account: acme}
+            ---
+            apiVersion: baton/v1
+            kind: WebApp
+            metadata: {name: acme-docs}
+            spec: {account: acme, type: static, user: acme-web, domains: [docs.acme.example]}
+
+            """)
+        try git("add", "-A")
+        try git("commit", "-q", "-m", "a user sharing the main home, with an app")
+        let run = try apply()
+        XCTAssertEqual(run.status, 0, run.stdout + run.stderr)
+        XCTAssertEqual(try host("web1", "stat -c '%a %U %G' /home/acme/webapps/acme-docs"), "750 acme-web acme\n")
+        _ = try host("web1", "echo docs > /home/acme/webapps/acme-docs/index.html")
+        XCTAssertTrue(
+            try waitFor {
+                try Self.shell(["curl", "-s", "-H", "Host: docs.acme.example", "http://10.213.0.11/"]).stdout
+                    == "docs\n"
+            })
+    }
+
     func testASecondApplyIsRefusedWhileOneRuns() throws {
         try makeRepository()
         let holder = Process()
