@@ -69,6 +69,12 @@ public struct RunScript: Sendable {
         if let scratch {
             try script.assign("baton_runs", scratch)
             script.code("mkdir -p -m 0700 -- \"$baton_runs\" && baton_safe_path \"$baton_runs\" || exit 1")
+            // One run at a time on a server (two repositories may name it): recovery then never mistakes a live
+            // run's files for a dead one's. The lock goes with the shell, killed or not.
+            script.code("exec 9> \"$baton_runs/lock\" || exit 1")
+            script.code(
+                "flock -w 30 9 || { echo 'baton: another Baton run holds this server; try again when it ends' >&2; exit 1; }"
+            )
             script.code("baton_run=$(mktemp -d -- \"$baton_runs/run.XXXXXXXX\") || exit 1")
             script.code("echo $$ > \"$baton_run/pid\"")
             script.code("baton_recover")

@@ -78,8 +78,8 @@ public struct ScriptBuilder: Sendable {
 
     /// Writes `contents` to `path` atomically: decoded into a temporary file in the same folder, then renamed.
     public mutating func write(_ contents: [UInt8], to path: String, mode: String = "0644") throws {
-        try decode(contents, into: path + ".baton-tmp", mode: mode)
-        try command("mv -f --", .value(path + ".baton-tmp"), .value(path))
+        try decode(contents, into: Self.temporary(path), mode: mode)
+        try command("mv -f --", .value(Self.temporary(path)), .value(path))
     }
 
     /// Writes `contents` straight to `path`, a file nothing reads until Baton moves it in place (a zone checked
@@ -95,8 +95,8 @@ public struct ScriptBuilder: Sendable {
         throws
     {
         try Self.checkStageable(target, daemon)
-        try decode(contents, into: target + ".baton-tmp", mode: mode)
-        try command("baton_stage", .value(target + ".baton-tmp"), .value(target), .value(daemon))
+        try decode(contents, into: Self.temporary(target), mode: mode)
+        try command("baton_stage", .value(Self.temporary(target)), .value(target), .value(daemon))
         stagesFiles = true
     }
 
@@ -106,6 +106,14 @@ public struct ScriptBuilder: Sendable {
         try Self.checkStageable(target, daemon)
         try command("baton_stage_rm", .value(target), .value(daemon))
         stagesFiles = true
+    }
+
+    /// Where a file is written before it is renamed into place: beside it, under a hidden name, because the
+    /// daemons read whole folders by pattern (nginx `sites-enabled/*`, php-fpm `*.conf`), and glob patterns skip
+    /// hidden names: a temporary file left by a killed run is never read as configuration.
+    static func temporary(_ path: String) -> String {
+        guard let slash = path.lastIndex(of: "/") else { return "." + path + ".baton-tmp" }
+        return String(path[...slash]) + "." + path[path.index(after: slash)...] + ".baton-tmp"
     }
 
     static func checkStageable(_ target: String, _ daemon: String) throws {

@@ -45,12 +45,13 @@ enum StagedChecks {
         s.code("baton_put_old() {")
         s.code("  if [ ! -e \"$1.new\" ] && [ -e \"$2\" ]; then cp -p -- \"$2\" \"$1.new\" || return 1; fi")
         s.code(
-            "  if [ -e \"$1.old\" ]; then cp -p -- \"$1.old\" \"$2.baton-tmp\" && mv -f -- \"$2.baton-tmp\" \"$2\"; else rm -f -- \"$2\"; fi"
+            "  baton_t=\"${2%/*}/.${2##*/}.baton-tmp\"; if [ -e \"$1.old\" ]; then cp -p -- \"$1.old\" \"$baton_t\" && mv -f -- \"$baton_t\" \"$2\"; else rm -f -- \"$2\"; fi"
         )
         s.code("}")
         s.code("baton_put_new() {")
         s.code("  if [ -e \"$1.gone\" ]; then rm -f -- \"$2\"; return; fi")
-        s.code("  [ ! -e \"$1.new\" ] || { cp -p -- \"$1.new\" \"$2.baton-tmp\" && mv -f -- \"$2.baton-tmp\" \"$2\"; }")
+        s.code("  baton_t=\"${2%/*}/.${2##*/}.baton-tmp\"")
+        s.code("  [ ! -e \"$1.new\" ] || { cp -p -- \"$1.new\" \"$baton_t\" && mv -f -- \"$baton_t\" \"$2\"; }")
         s.code("}")
         s.code("baton_say() { echo \"  $2\" >&2; }")
         s.code("baton_touch() {")
@@ -114,7 +115,7 @@ enum StagedChecks {
             "      echo 'baton: an earlier run was stopped during its configuration checks: its untested files are put back:' >&2"
         )
         s.code("      while read -r baton_o baton_fd baton_fk baton_ft; do")
-        s.code("        echo \"  $baton_ft\" >&2")
+        s.code("        echo \"  $baton_ft\" >&2; rm -f -- \"${baton_ft%/*}/.${baton_ft##*/}.baton-tmp\"")
         s.code(
             "        baton_put_old \"$baton_fk\" \"$baton_ft\" \"$baton_fd\" </dev/null || echo \"baton: $baton_ft could not be put back\" >&2"
         )
@@ -143,6 +144,10 @@ enum StagedChecks {
         s.code("      for baton_o in $baton_list; do baton_reject \"$baton_o\" \"$baton_vd\"; done")
         s.code("    done")
         s.code("  done")
+        // The list is emptied before any verdict is printed: a run killed in between leaves its operations
+        // without verdicts (to run again) rather than files that the next run would put back after they were
+        // reported applied.
+        s.code("  : > \"$baton_staged\"")
         s.code("  for baton_o in \"$@\"; do")
         s.code("    baton_v=0")
         s.code(
@@ -151,7 +156,6 @@ enum StagedChecks {
         s.code("    echo \"@@BATON $baton_nonce $baton_o VERDICT $baton_v\" >&3")
         s.code("    [ \"$baton_v\" = 0 ] || baton_mark_failed \"$baton_o\"")
         s.code("  done")
-        s.code("  : > \"$baton_staged\"")
         s.code("}")
         return s
     }
