@@ -20,6 +20,8 @@ final class PlanSession {
         var loaded: LoadedFiles
         var validator: IncrementalValidator
         var zoneFindings: [String: [Diagnostic]]
+        /// A checker could not run last time: check every zone again.
+        var zonesToRecheck = false
     }
 
     private(set) var checked: Checked?
@@ -53,15 +55,28 @@ final class PlanSession {
             let rulesAt = Date()
             let changed = kept.validator.changedAccounts
             changedAccounts = changed.flatMap { changed in changedAccounts.map { $0.union(changed) } }
-            if let changed {
-                // Zone findings depend on the zone, its account and the servers only.
-                let part = kept.loaded.manifests(in: kept.validator.files(of: changed), accounts: changed)
-                for file in paths.union(part.domains.map(\.origin.file)) { kept.zoneFindings[file] = nil }
+            if let changed, !kept.zonesToRecheck {
+                // Zone findings depend on the zone, its account and the servers only. The files they point at
+                // are checked again whole: every zone in them, of whichever account.
+                var accounts = changed
+                var files = paths.union(kept.validator.files(of: changed))
+                while true {
+                    let owners = Set(kept.loaded.manifests(in: files).domains.map(\.spec.account))
+                    if owners.isSubset(of: accounts) { break }
+                    accounts.formUnion(owners)
+                    files.formUnion(kept.validator.files(of: owners))
+                }
+                for file in files { kept.zoneFindings[file] = nil }
+                let part = kept.loaded.manifests(in: files, accounts: accounts)
                 for (file, findings) in Self.byFile(kept.zoneChecks?.run(part) ?? []) {
                     kept.zoneFindings[file] = findings
                 }
             } else {
                 kept.zoneFindings = Self.byFile(kept.zoneChecks?.run(kept.loaded.manifests) ?? [])
+            }
+            // A checker that could not run says nothing lasting: those zones are checked again next time.
+            kept.zonesToRecheck = kept.zoneFindings.values.contains {
+                $0.contains { $0.rule == ZoneChecks.unavailable }
             }
             kept.commit = commit
             checked = kept
@@ -72,10 +87,11 @@ final class PlanSession {
             let zoneChecks = try ZoneCheckerChoice.stage(
                 zoneChecker, config: repositoryConfig, cache: zoneCache, notice: { Terminal.error($0) })
             let loaded = try LoadedFiles(repository.source(at: commit.description))
+            let findings = Self.byFile(zoneChecks?.run(loaded.manifests) ?? [])
             checked = Checked(
                 commit: commit, config: config, zoneChecker: zoneChecker, zoneChecks: zoneChecks, loaded: loaded,
-                validator: IncrementalValidator(loaded),
-                zoneFindings: Self.byFile(zoneChecks?.run(loaded.manifests) ?? []))
+                validator: IncrementalValidator(loaded), zoneFindings: findings,
+                zonesToRecheck: findings.values.contains { $0.contains { $0.rule == ZoneChecks.unavailable } })
             changedAccounts = nil
         }
         let kept = checked!

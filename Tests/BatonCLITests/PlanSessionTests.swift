@@ -63,11 +63,43 @@ final class PlanSessionTests: XCTestCase {
         try commitAndCompare("a zone declared twice, in two accounts: invalid")
         try work.git("rm", "-q", "accounts/initech/extra.yaml")
         try commitAndCompare("the second declaration gone")
+        // A file outside accounts/ holds zones of two accounts; one zone fails its zone check. A commit that
+        // changes the other account must not lose that finding.
+        try work.write(
+            "dns/shared.yaml",
+            """
+            apiVersion: baton/v1
+            kind: Domain
+            metadata: {name: acme-mail.example}
+            spec:
+              account: acme
+              records:
+                - {name: "@", type: A, value: 192.0.2.20}
+            ---
+            apiVersion: baton/v1
+            kind: Domain
+            metadata: {name: globex-mail.example}
+            spec:
+              account: globex
+              records:
+                - {name: "@", type: MX, value: 10 alias}
+                - {name: alias, type: CNAME, value: www}
+                - {name: www, type: A, value: 192.0.2.21}
+
+            """)
+        try commitAndCompare("a shared file; one of its zones fails the zone check")
+        try work.edit("accounts/acme/account.yaml", "diskQuota: 20G", "diskQuota: 25G")
+        try commitAndCompare("the other account changes")
+        let invalid = try work.plan("--format", "json")
+        XCTAssertEqual(invalid.status, 1, "the shared file's zone error still stops the plan")
+        XCTAssertTrue(invalid.stdout.contains("zone.builtin"), invalid.stdout)
+        try work.git("rm", "-q", "dns/shared.yaml")
+        try commitAndCompare("the shared file gone")
         try work.git("mv", "accounts/initech/users.yaml", "accounts/initech/people.yaml")
         try commitAndCompare("a file renamed")
         try work.edit("servers/ns1.yaml", "hostname: ns1.hosting.example", "hostname: dns1.hosting.example")
         try commitAndCompare("a server's hostname, in every zone", reaches: "rules (whole)")
-        try work.edit("accounts/acme/account.yaml", "diskQuota: 20G", "diskQuota: 30G")
+        try work.edit("accounts/acme/account.yaml", "diskQuota: 25G", "diskQuota: 30G")
         try commitAndCompare("an account's own field", reaches: "desired forms built for 1 of 3 accounts")
         try work.git("rm", "-q", "-r", "accounts/initech")
         try commitAndCompare("a whole account deleted")
