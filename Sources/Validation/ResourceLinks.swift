@@ -86,7 +86,7 @@ struct ResourceLinks: Sendable {
             for path in [app.spec.tls?.certificate, app.spec.tls?.key].compactMap({ $0 }) {
                 if let owner = TenancyRules.homeOwner(path) { links[account]!.reads.insert(hash(.account, owner)) }
                 if let lineage = TenancyRules.letsEncryptName(path) {
-                    let name = lineage.hasPrefix("*.") ? String(lineage.dropFirst(2)) : lineage
+                    let name = TenancyRules.domainName(ofLineage: lineage)
                     for suffix in [name] + suffixes(of: name) { links[account]!.reads.insert(hash(.domain, suffix)) }
                 }
             }

@@ -100,8 +100,17 @@ enum TenancyRules {
                 app.origin, field, "tenancy.tls-path", "'\(path)' lies in the home of account '\(owner)'",
                 hint: "keep the app's certificate and key in its own account's home, or in /etc/letsencrypt/live/")
         }
+        if path.hasPrefix("/etc/letsencrypt/"), letsEncryptName(path) == nil {
+            f.error(
+                app.origin, field, "tenancy.tls-path",
+                "'\(path)' is in /etc/letsencrypt/ but not in a certificate's own folder (live/NAME/ or archive/NAME/)",
+                hint:
+                    "name the files of the certificate's lineage, e.g. /etc/letsencrypt/live/www.example.com/privkey.pem"
+            )
+            return
+        }
         guard let lineage = letsEncryptName(path) else { return }
-        let name = lineage.hasPrefix("*.") ? String(lineage.dropFirst(2)) : lineage
+        let name = Self.domainName(ofLineage: lineage)
         if let domain = index.domain(containing: name) {
             if domain.spec.account != account {
                 f.error(
@@ -115,6 +124,17 @@ enum TenancyRules {
                 "the certificate '\(lineage)' is for no Domain of the repository",
                 hint: "use the certificate of one of account '\(account)''s domains, named after it")
         }
+    }
+
+    /// The domain a lineage is named after: certbot adds `-0001` and so on to a name it already used.
+    static func domainName(ofLineage lineage: String) -> String {
+        var name = Substring(lineage.hasPrefix("*.") ? String(lineage.dropFirst(2)) : lineage)
+        if let dash = name.lastIndex(of: "-"), name[name.index(after: dash)...].count == 4,
+            name[name.index(after: dash)...].allSatisfy(\.isNumber)
+        {
+            name = name[..<dash]
+        }
+        return String(name)
     }
 
     /// `/home/NAME/...` lies in account NAME's home.

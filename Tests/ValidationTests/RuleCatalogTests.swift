@@ -691,6 +691,15 @@ final class RuleCatalogTests: XCTestCase {
                 "static", "tls:", "  certificate: /etc/letsencrypt/live/www.acme.example/fullchain.pem",
                 "  key: /etc/letsencrypt/live/www.acme.example/privkey.pem")),
         RuleCase(
+            rule: "tenancy.tls-path", summary: "a key outside any certificate's folder of /etc/letsencrypt",
+            failing: acmeApp(
+                "static", "tls:", "  certificate: /etc/letsencrypt/live/acme.example-0001/fullchain.pem",
+                "  key: /etc/letsencrypt/keys/0001_key-certbot.pem"),
+            file: "accounts/acme/site.yaml", line: 10,
+            passing: acmeApp(
+                "static", "tls:", "  certificate: /etc/letsencrypt/live/acme.example-0001/fullchain.pem",
+                "  key: /etc/letsencrypt/live/acme.example-0001/privkey.pem")),
+        RuleCase(
             rule: "tenancy.tls-path", summary: "acme's app reads its key from globex's home",
             failing: acmeApp(
                 "static", "tls:", "  certificate: /home/acme/tls/site.pem", "  key: /home/globex/site.key"),
