@@ -71,7 +71,11 @@ public enum Prelude {
         // user controls the way there (`/home/NAME` and right inside it: mkdir does not follow a link in the last
         // place); a deeper one is made by the owner of the nearest folder above it that exists. Root then only
         // chowns, pinned (baton_pin), and the folder's own owner sets its mode.
-        s.code("baton_user_dirs() {")
+        s.code("baton_user_dirs() { baton_user_dirs_by - \"$@\"; }")
+        // baton_user_dirs_by as baton_user_dirs, with MAKER first: the user known to own the folders above (the
+        // backend knows it for a default path), or - to look it up.
+        s.code("baton_user_dirs_by() {")
+        s.code("  baton_maker=$1; shift")
         s.code("  baton_u=$1; baton_g=$2; baton_m=$3; shift 3; baton_all=1")
         s.code("  for baton_p in \"$@\"; do")
         s.code("    baton_safe_path \"$baton_p\" || return 1")
@@ -89,7 +93,8 @@ public enum Prelude {
         s.code("        /*/*/*/*)")
         s.code("          baton_a=${baton_p%/*}")
         s.code("          while [ -n \"$baton_a\" ] && [ ! -d \"$baton_a\" ]; do baton_a=${baton_a%/*}; done")
-        s.code("          baton_o=$(stat -c %U:%G -- \"${baton_a:-/}\") || return 1")
+        s.code("          if [ \"$baton_maker\" = - ]; then baton_o=$(stat -c %U:%G -- \"${baton_a:-/}\") || return 1")
+        s.code("          else baton_o=$baton_maker:$baton_g; fi")
         s.code("          case \"$baton_o\" in root:*) mkdir -p -m \"$baton_m\" -- \"$baton_p\";;")
         s.code(
             "            *) baton_as \"${baton_o%:*}\" \"${baton_o#*:}\" mkdir -p -m \"$baton_m\" -- \"$baton_p\";; esac || return 1"
@@ -111,9 +116,15 @@ public enum Prelude {
         // with the user's own rights, ~/.ssh (0700) and ~/.ssh/authorized_keys written from stdin (base64): root
         // never writes into a folder the user controls.
         s.code("baton_home() {")
-        s.code("  baton_user_dirs \"$2\" \"$3\" 0750 \"$1\" || return 1")
+        s.code("  baton_safe_path \"$1\" || return 1")
+        s.code("  if [ -d \"$1\" ]; then")
+        s.code("    baton_pin \"$1\" && chown -h -- \"$2:$3\" \"./$baton_name\" || { cd /; return 1; }")
+        s.code("    cd /; baton_hm=0750")
+        s.code("  else")
+        s.code("    baton_user_dirs \"$2\" \"$3\" 0750 \"$1\" || return 1; baton_hm=")
+        s.code("  fi")
         s.code(
-            "  baton_as \"$2\" \"$3\" sh -c 'umask 077; if [ -d \"$1/.ssh\" ]; then chmod 0700 -- \"$1/.ssh\"; else mkdir -- \"$1/.ssh\"; fi && base64 -d > \"$1/.ssh/.authorized_keys.baton-tmp\" && mv -f -- \"$1/.ssh/.authorized_keys.baton-tmp\" \"$1/.ssh/authorized_keys\"' baton-home \"$1\""
+            "  baton_as \"$2\" \"$3\" sh -c 'umask 077; [ -z \"$2\" ] || chmod \"$2\" -- \"$1\" || exit 1; if [ -d \"$1/.ssh\" ]; then chmod 0700 -- \"$1/.ssh\"; else mkdir -- \"$1/.ssh\"; fi && base64 -d > \"$1/.ssh/.authorized_keys.baton-tmp\" && mv -f -- \"$1/.ssh/.authorized_keys.baton-tmp\" \"$1/.ssh/authorized_keys\"' baton-home \"$1\" \"$baton_hm\""
         )
         s.code("}")
         // baton_rm_tree PATH: a folder removed for good (`purge`), pinned.

@@ -44,7 +44,10 @@ enum WebAppBackend {
             }
         }
         try s.command(
-            ["baton_user_dirs", .value(user), .value(account), "0750", .value(path)]
+            [
+                "baton_user_dirs_by", .value(maker(user: user, path: path, account: account, context)),
+                .value(user), .value(account), "0750", .value(path),
+            ]
                 + (desired.scalar("publicRoot").map { [.value(path + "/" + $0)] } ?? []))
         let document = desired.scalar("publicRoot").map { path + "/" + $0 } ?? path
         // nginx (www-data) passes through the folders above the app and reads the app; the account's other users
@@ -76,6 +79,15 @@ enum WebAppBackend {
             Array(try serverBlock(desired, app: app, root: document, socket: php == nil ? nil : socket).utf8),
             as: vhost, testedBy: "nginx")
         try reload(version: php, &s)
+    }
+
+    /// Who owns the folders above a default app path (`<home of user>/webapps/<app>`): the main user when the
+    /// user shares the main home, else the user. `-` (look it up) for a path of one's own choosing.
+    static func maker(user: String, path: String, account: String, _ context: ApplyContext) -> String {
+        let main = "/home/\(account)"
+        let home = user == account ? main : (context.users[user]?.spec.home ?? main)
+        guard path.hasPrefix(home + "/webapps/"), !path.dropFirst(home.count + 9).contains("/") else { return "-" }
+        return home == main ? account : user
     }
 
     /// The configuration files of an app in this applied form, with the daemon that tests each.
