@@ -53,14 +53,18 @@ enum WebAppBackend {
         // nginx (www-data) passes through the folders above the app and reads the app; the account's other users
         // do not. The app's own files are the user's: their ACLs are set with the user's rights, without
         // following links (-P), so a link in the app leads nowhere else.
-        let above = Self.folders(between: "/home/\(account)", and: path)
+        // The folders above are their owners' to open: the main user's, and the user's inside its own home.
+        var words: [ScriptBuilder.Word] = ["if command -v setfacl >/dev/null; then :"]
+        for (owner, folders) in Self.owners(above: path, user: user, account: account, context) {
+            words += ["; baton_as", .value(owner), .value(account), "setfacl -P -m u:www-data:--x --"]
+            words += folders.map { .value($0) } + ["2>/dev/null"]
+        }
         try s.command(
-            ["if command -v setfacl >/dev/null; then setfacl -P -m u:www-data:--x --"] + above.map { .value($0) }
-                + [
-                    "2>/dev/null; baton_as", .value(user), .value(account),
-                    "setfacl -R -P -m u:www-data:r-X,d:u:www-data:r-X --", .value(path),
-                    "|| echo 'baton: no ACL support here: nginx may not read the app' >&2; fi",
-                ])
+            words + [
+                "; baton_as", .value(user), .value(account),
+                "setfacl -R -P -m u:www-data:r-X,d:u:www-data:r-X --", .value(path),
+                "|| echo 'baton: no ACL support here: nginx may not read the app' >&2; fi",
+            ])
         let pool = "\(user)-\(app)"
         let socket = "/run/php/baton-\(pool).sock"
         var php: String?
@@ -88,6 +92,26 @@ enum WebAppBackend {
         let home = user == account ? main : (context.users[user]?.spec.home ?? main)
         guard path.hasPrefix(home + "/webapps/"), !path.dropFirst(home.count + 9).contains("/") else { return "-" }
         return home == main ? account : user
+    }
+
+    /// The folders from the main home down to the one holding `path`, grouped by owner: the user for those in
+    /// its own home, the main user (the account) for the others, as the folders were made.
+    static func owners(above path: String, user: String, account: String, _ context: ApplyContext) -> [(
+        String, [String]
+    )] {
+        let main = "/home/\(account)"
+        let home = user == account ? main : (context.users[user]?.spec.home ?? main)
+        let inside = home == main ? account : user
+        var groups: [(String, [String])] = []
+        for folder in folders(between: main, and: path) {
+            let owner = folder == home || folder.hasPrefix(home + "/") ? inside : account
+            if groups.last?.0 == owner {
+                groups[groups.count - 1].1.append(folder)
+            } else {
+                groups.append((owner, [folder]))
+            }
+        }
+        return groups
     }
 
     /// The configuration files of an app in this applied form, with the daemon that tests each.
