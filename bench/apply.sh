@@ -5,16 +5,8 @@
 # (scripts/testhosts: every account on web1, zones on ns1 and ns2): the first apply, a no-change apply, and an
 # apply after changing 10% of the zones. Wall seconds and peak RSS from /usr/bin/time. Needs root (namespaces).
 # Side by side: ../shared/bench/peers (Ansible doing the same kind of work on one host); see bench/README.md.
-set -euo pipefail
-export LC_ALL=C
-BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-ROOT=$(cd "$BENCH_DIR/.." && pwd)
 N=${1:-200}
-WORK=$BENCH_DIR/.work
-REPO=$WORK/apply-$N
-BATON=${BATON_BIN:-$ROOT/.build/release/baton}
-GIT="git -C $REPO -c user.name=bench -c user.email=bench@example.com"
-[ -n "${BATON_BIN:-}" ] || (cd "$ROOT" && swift build -c release --product baton >/dev/null)
+. "$(dirname "${BASH_SOURCE[0]}")/common.sh" apply "$N"
 "$ROOT/scripts/testhosts" down >/dev/null 2>&1 || true
 "$ROOT/scripts/testhosts" up >/dev/null
 rm -rf "$REPO"

@@ -88,10 +88,17 @@ enum WebAppBackend {
     /// Who owns the folders above a default app path (`<home of user>/webapps/<app>`): the main user when the
     /// user shares the main home, else the user. `-` (look it up) for a path of one's own choosing.
     static func maker(user: String, path: String, account: String, _ context: ApplyContext) -> String {
+        let (home, owner) = Self.home(of: user, account: account, context)
+        guard path.hasPrefix(home + "/webapps/"), !path.dropFirst(home.count + 9).contains("/") else { return "-" }
+        return owner
+    }
+
+    /// A user's home, and who owns what lies in it: the user, or the main user when the user shares the main
+    /// home (a secondary user without a home of its own).
+    static func home(of user: String, account: String, _ context: ApplyContext) -> (path: String, owner: String) {
         let main = "/home/\(account)"
         let home = user == account ? main : (context.users[user]?.spec.home ?? main)
-        guard path.hasPrefix(home + "/webapps/"), !path.dropFirst(home.count + 9).contains("/") else { return "-" }
-        return home == main ? account : user
+        return (home, home == main ? account : user)
     }
 
     /// The folders from the main home down to the one holding `path`, grouped by owner: the user for those in
@@ -99,11 +106,9 @@ enum WebAppBackend {
     static func owners(above path: String, user: String, account: String, _ context: ApplyContext) -> [(
         String, [String]
     )] {
-        let main = "/home/\(account)"
-        let home = user == account ? main : (context.users[user]?.spec.home ?? main)
-        let inside = home == main ? account : user
+        let (home, inside) = Self.home(of: user, account: account, context)
         var groups: [(String, [String])] = []
-        for folder in folders(between: main, and: path) {
+        for folder in folders(between: "/home/\(account)", and: path) {
             let owner = folder == home || folder.hasPrefix(home + "/") ? inside : account
             if groups.last?.0 == owner {
                 groups[groups.count - 1].1.append(folder)

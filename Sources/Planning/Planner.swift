@@ -130,9 +130,7 @@ public enum Planner {
         // What the inventory holds and git no longer asks for: deletes, or a move when a create on the same
         // server takes its place.
         var deletes: [InventoryEntry: String] = [:]
-        for key in input.scope?.inventory ?? Array(inventory.keys)
-        where !desiredKeys.contains(key) && input.scope?.desired[key] == nil && included(key.server) {
-            guard let entry = inventory[key] else { continue }
+        func gone(_ key: Key, _ entry: InventoryEntry) {
             if input.servers.contains(key.server) {
                 deletes[entry] = key.server
             } else {
@@ -143,6 +141,13 @@ public enum Planner {
                             "\(entry.id) on \(key.server) is left as it is: the Server \(key.server) is no longer declared, so Baton cannot reach it"
                     ))
             }
+        }
+        if let scope = input.scope {
+            for key in scope.inventory where scope.desired[key] == nil && included(key.server) {
+                if let entry = inventory[key] { gone(key, entry) }
+            }
+        } else {
+            for (key, entry) in inventory where !desiredKeys.contains(key) && included(key.server) { gone(key, entry) }
         }
         for state in creates {
             let details = input.details[Key(server: state.server, id: state.id)]

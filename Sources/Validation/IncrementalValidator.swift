@@ -48,7 +48,7 @@ public struct IncrementalValidator: Sendable {
         let namesChanged = names.count != accountNames.count || !names.isSuperset(of: accountNames)
         if namesChanged { accountNames = names.sorted() }
         var changed = Set<String>()
-        for part in [before, after] { changed.formUnion(Self.accounts(of: part)) }
+        for part in [before, after] { changed.formUnion(part.owningAccounts) }
         // The changed accounts' links as they were and as they are.
         var files = changedFiles
         for account in changed { files.formUnion(links[account]?.files ?? []) }
@@ -103,15 +103,6 @@ public struct IncrementalValidator: Sendable {
         var files = Set<String>()
         for account in accounts { files.formUnion(links[account]?.files ?? []) }
         return files
-    }
-
-    static func accounts(of set: ManifestSet) -> Set<String> {
-        var accounts = Set(set.accounts.map(\.name))
-        accounts.formUnion(set.systemUsers.map(\.spec.account))
-        accounts.formUnion(set.domains.map(\.spec.account))
-        accounts.formUnion(set.webApps.map(\.spec.account))
-        accounts.formUnion(set.monitoredSites.map(\.spec.account))
-        return accounts
     }
 
     private mutating func validateWhole(_ set: ManifestSet) {

@@ -5,10 +5,10 @@ import Manifests
 /// changed, and the earlier versions of those files, parsed. Enough to rebuild the earlier manifest set, and
 /// to know which accounts did not change at all.
 struct RevisionDelta {
-    /// Paths (relative to the opened folder) whose content differs now / differed then.
-    var changedNow: Set<String> = []
-    var changedThen: Set<String> = []
-    /// The earlier versions of `changedThen`, parsed.
+    /// Paths (relative to the opened folder) whose content differs between the two revisions; a path one side
+    /// lacks (added, deleted, either name of a rename) is just not read there.
+    var changed: Set<String> = []
+    /// The earlier versions of `changed`, parsed.
     var then = ManifestSet()
     /// The ignore rules changed: the earlier revision was read whole, into `whole`.
     var whole: ManifestSet?
@@ -18,7 +18,6 @@ struct RevisionDelta {
     ) throws -> RevisionDelta {
         var delta = RevisionDelta()
         let inside = repository.prefix.isEmpty ? "" : repository.prefix + "/"
-        // Both names of a rename count as changed on both sides: a path absent from one side is just not read.
         for path in try repository.changedFiles(from: repository.resolve(revision), to: planned)
         where path.hasPrefix(inside) {
             let relative = String(path.dropFirst(inside.count))
@@ -27,11 +26,10 @@ struct RevisionDelta {
                 delta.whole = try ManifestLoader.load(try repository.source(at: revision), cache: cache).manifests
                 return delta
             }
-            delta.changedNow.insert(relative)
-            delta.changedThen.insert(relative)
+            delta.changed.insert(relative)
         }
         delta.then =
-            try ManifestLoader.load(try repository.source(at: revision, only: delta.changedThen), cache: cache)
+            try ManifestLoader.load(try repository.source(at: revision, only: delta.changed), cache: cache)
             .manifests
         return delta
     }
@@ -39,7 +37,7 @@ struct RevisionDelta {
     /// The earlier revision's manifests, given the planned ones.
     func manifestsThen(from now: ManifestSet) -> ManifestSet {
         if let whole { return whole }
-        var old = now.filter { !changedNow.contains($0.file) }
+        var old = now.filter { !changed.contains($0.file) }
         old.append(contentsOf: then)
         return old
     }
@@ -49,7 +47,7 @@ struct RevisionDelta {
     func manifestsThen(accounts: Set<String>, now: ManifestSet?) -> ManifestSet? {
         guard let now else { return nil }
         if let whole { return whole.within(accounts: accounts) }
-        var old = now.filter { !changedNow.contains($0.file) }
+        var old = now.filter { !changed.contains($0.file) }
         old.append(contentsOf: then.within(accounts: accounts))
         return old
     }
@@ -58,16 +56,9 @@ struct RevisionDelta {
     /// rules or a Server changed: servers' names and addresses are part of zones).
     func unchangedAccounts(now: ManifestSet) -> Set<String>? {
         guard whole == nil, then.servers.isEmpty else { return nil }
-        let touchedNow = now.filter { changedNow.contains($0.file) }
+        let touchedNow = now.filter { changed.contains($0.file) }
         guard touchedNow.servers.isEmpty else { return nil }
-        var touched = Set<String>()
-        for set in [touchedNow, then] {
-            touched.formUnion(set.accounts.map(\.name))
-            touched.formUnion(set.systemUsers.map(\.spec.account))
-            touched.formUnion(set.domains.map(\.spec.account))
-            touched.formUnion(set.webApps.map(\.spec.account))
-            touched.formUnion(set.monitoredSites.map(\.spec.account))
-        }
+        let touched = touchedNow.owningAccounts.union(then.owningAccounts)
         return Set(now.accounts.map(\.name)).subtracting(touched)
     }
 }

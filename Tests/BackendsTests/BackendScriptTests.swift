@@ -26,19 +26,8 @@ final class BackendScriptTests: XCTestCase {
     }
 
     func syntaxCheck(_ script: ScriptBuilder, file: StaticString = #filePath, line: UInt = #line) throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/sh")
-        process.arguments = ["-n"]
-        let input = Pipe()
-        let errors = Pipe()
-        process.standardInput = input
-        process.standardError = errors
-        try process.run()
-        input.fileHandleForWriting.write(Data(script.bytes))
-        try input.fileHandleForWriting.close()
-        let message = errors.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        XCTAssertEqual(process.terminationStatus, 0, String(decoding: message, as: UTF8.self), file: file, line: line)
+        let result = try TestShell.execute(script, options: ["-n"])
+        XCTAssertEqual(result.status, 0, result.stderr, file: file, line: line)
     }
 
     func testTheExampleRendersValidShellPerServer() throws {

@@ -16,20 +16,8 @@ final class ScriptBuilderTests: XCTestCase {
     }
 
     func run(_ script: ScriptBuilder) throws -> (status: Int32, stdout: [UInt8]) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/sh")
-        process.arguments = ["-s"]
-        process.currentDirectoryURL = scratch
-        let input = Pipe()
-        let output = Pipe()
-        process.standardInput = input
-        process.standardOutput = output
-        try process.run()
-        input.fileHandleForWriting.write(Data(script.bytes))
-        try input.fileHandleForWriting.close()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, [UInt8](data))
+        let result = try TestShell.execute(script, in: scratch)
+        return (result.status, result.stdout)
     }
 
     func testEveryByteButNULReachesTheShellUnchanged() throws {

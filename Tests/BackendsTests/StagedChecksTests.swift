@@ -110,6 +110,27 @@ final class StagedChecksTests: XCTestCase {
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: conf), ["a.conf"])
     }
 
+    /// Two runs on one server take turns: the second starts once the first let go of the server's lock, so
+    /// its recovery never takes a live run's staged files for a dead one's.
+    func testOneRunAtATimeOnAServer() throws {
+        let runs = dir.appendingPathComponent("runs")
+        try FileManager.default.createDirectory(at: runs, withIntermediateDirectories: true)
+        let held = dir.appendingPathComponent("held").path
+        let released = dir.appendingPathComponent("released").path
+        let holder = Process()
+        holder.executableURL = URL(fileURLWithPath: "/bin/sh")
+        holder.arguments = [
+            "-c", "exec 9> \"$1/lock\"; flock 9; : > \"$2\"; sleep 1; : > \"$3\"", "holder", runs.path, held, released,
+        ]
+        try holder.run()
+        defer { holder.waitUntilExit() }
+        while !FileManager.default.fileExists(atPath: held) { Thread.sleep(forTimeInterval: 0.02) }
+        var check = ScriptBuilder()
+        try check.command("[ -e", .value(released), "]")
+        let (report, stderr) = try run([.init(label: "after the other run", body: check)], scratch: runs.path)
+        XCTAssertEqual(report.operations.map(\.state), [.success], "it ran only once the other run was done: " + stderr)
+    }
+
     /// A rename removes the old file and stages the new one: a rejected rename keeps the old file (and drops the
     /// new), an accepted one in the same run loses its old file, through the bisection.
     func testARejectedRenameKeepsItsOldFileAndAnAcceptedOneDoesNot() throws {

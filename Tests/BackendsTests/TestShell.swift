@@ -4,9 +4,18 @@ import Foundation
 /// Runs a script with a real `/bin/sh` (killed after `timeout` seconds) and returns what it printed.
 enum TestShell {
     static func run(_ script: ScriptBuilder, timeout: Int? = nil) throws -> (stdout: [UInt8], stderr: String) {
+        let result = try execute(script, timeout: timeout)
+        return (result.stdout, result.stderr)
+    }
+
+    /// `/bin/sh OPTIONS` (`-s` runs the script, `-n` only parses it) in `directory`, with its exit status.
+    static func execute(
+        _ script: ScriptBuilder, options: [String] = ["-s"], in directory: URL? = nil, timeout: Int? = nil
+    ) throws -> (status: Int32, stdout: [UInt8], stderr: String) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/timeout")
-        process.arguments = ["-s", "KILL", String(timeout ?? 30), "/bin/sh", "-s"]
+        process.arguments = ["-s", "KILL", String(timeout ?? 30), "/bin/sh"] + options
+        process.currentDirectoryURL = directory
         let input = Pipe()
         let output = Pipe()
         let errors = Pipe()
@@ -26,7 +35,7 @@ enum TestShell {
         let data = output.fileHandleForReading.readDataToEndOfFile()
         done.wait()
         process.waitUntilExit()
-        return ([UInt8](data), String(decoding: box.data, as: UTF8.self))
+        return (process.terminationStatus, [UInt8](data), String(decoding: box.data, as: UTF8.self))
     }
 
     final class Box: @unchecked Sendable { var data = Data() }

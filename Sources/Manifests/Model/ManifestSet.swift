@@ -45,6 +45,17 @@ public struct ManifestSet: Sendable, Hashable {
         return set
     }
 
+    /// The accounts its resources belong to: each Account's own name, and the account every other resource
+    /// names (declared or not).
+    public var owningAccounts: Set<String> {
+        var names = Set(accounts.map(\.name))
+        names.formUnion(systemUsers.map(\.spec.account))
+        names.formUnion(domains.map(\.spec.account))
+        names.formUnion(webApps.map(\.spec.account))
+        names.formUnion(monitoredSites.map(\.spec.account))
+        return names
+    }
+
     /// The servers, and the resources of these accounts.
     public func within(accounts: Set<String>) -> ManifestSet {
         var set = ManifestSet()
