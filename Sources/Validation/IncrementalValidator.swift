@@ -41,18 +41,27 @@ public struct IncrementalValidator: Sendable {
         }
         let after = new.manifests(in: changedFiles)
         guard before.servers.isEmpty, after.servers.isEmpty else { return validateWhole(new.manifests) }
-        for account in before.accounts { accountCounts[account.name, default: 0] -= 1 }
-        for account in after.accounts { accountCounts[account.name, default: 0] += 1 }
-        accountCounts = accountCounts.filter { $0.value > 0 }
-        let names = Set(accountCounts.keys)
-        let namesChanged = names.count != accountNames.count || !names.isSuperset(of: accountNames)
-        if namesChanged { accountNames = names.sorted() }
+        // The set of names changes only when a count leaves or reaches zero.
+        var namesChanged = false
+        for account in before.accounts {
+            accountCounts[account.name, default: 0] -= 1
+            if accountCounts[account.name] == 0 {
+                accountCounts[account.name] = nil
+                namesChanged = true
+            }
+        }
+        for account in after.accounts {
+            accountCounts[account.name, default: 0] += 1
+            if accountCounts[account.name] == 1 { namesChanged = true }
+        }
+        if namesChanged { accountNames = accountCounts.keys.sorted() }
+        let counts = accountCounts
         var changed = Set<String>()
         for part in [before, after] { changed.formUnion(part.owningAccounts) }
         // The changed accounts' links as they were and as they are.
         var files = changedFiles
         for account in changed { files.formUnion(links[account]?.files ?? []) }
-        let fresh = ResourceLinks.of(new.manifests(in: files, accounts: changed), accounts: names)
+        let fresh = ResourceLinks.of(new.manifests(in: files, accounts: changed)) { counts[$0] != nil }
         var offered = Set<Int>()
         for account in changed {
             offered.formUnion(links[account]?.provides ?? [])
@@ -110,7 +119,8 @@ public struct IncrementalValidator: Sendable {
             grouping: Validator.validate(set) + ManifestLoader.duplicates(in: set), by: \.location.file)
         accountCounts = Dictionary(set.accounts.map { ($0.name, 1) }, uniquingKeysWith: +)
         accountNames = accountCounts.keys.sorted()
-        links = ResourceLinks.of(set, accounts: Set(accountNames))
+        let counts = accountCounts
+        links = ResourceLinks.of(set) { counts[$0] != nil }
         fileUnits = [:]
         for (account, link) in links {
             for file in link.files { fileUnits[file, default: []].insert(account) }

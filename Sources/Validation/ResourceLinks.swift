@@ -38,14 +38,15 @@ struct ResourceLinks: Sendable {
         kind == .account ? name : account
     }
 
-    /// The links of every account of `set`, by account. `accounts`: the names declared in the whole repository.
-    static func of(_ set: ManifestSet, accounts: Set<String>) -> [String: ResourceLinks] {
+    /// The links of every account of `set`, by account. `declared`: whether the whole repository declares an
+    /// account of that name.
+    static func of(_ set: ManifestSet, declared: (String) -> Bool) -> [String: ResourceLinks] {
         var links: [String: ResourceLinks] = [:]
         func owned(_ kind: Kind, _ name: String, _ account: String, _ origin: Origin) {
             links[account, default: ResourceLinks()].common(kind, name, origin.file)
             links[account]!.reads.insert(hash(.account, account))
             // A reference to an account that does not exist is compared with every account's name.
-            if !accounts.contains(account) { links[account]!.reads.insert(anyAccount) }
+            if !declared(account) { links[account]!.reads.insert(anyAccount) }
         }
         for account in set.accounts {
             links[account.name, default: ResourceLinks()].common(.account, account.name, account.origin.file)

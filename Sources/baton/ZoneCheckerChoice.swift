@@ -32,11 +32,16 @@ enum ZoneCheckerChoice: String, ExpressibleByArgument, CaseIterable {
             checkers.append(named)
         }
         guard !checkers.isEmpty else { return nil }
+        // `named-checkzone -v` is a process: asked only when it checks zones (its version keys its results).
+        let usesNamed = resolved == .namedCheckzone || resolved == .both
         return ZoneChecks(
             checkers: checkers, options: config.zoneCheckOptions,
             cache: cache
                 ? ZoneCheckCache(
                     directory: ZoneCheckCache.defaultDirectory(),
-                    tag: "baton \(BuildInfo.version); \(named.map { $0.version } ?? "no named-checkzone")") : nil)
+                    tag:
+                        "baton \(BuildInfo.version); \(usesNamed ? named?.version ?? "no named-checkzone" : "no named-checkzone")"
+                )
+                : nil)
     }
 }
