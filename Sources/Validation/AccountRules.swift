@@ -11,7 +11,7 @@ enum AccountRules {
                     hint:
                         "account names are also the main user's name: lower-case letters, digits, `_` and `-`, at most 32"
                 )
-            } else if Names.isReservedUser(account.name) {
+            } else if Names.isReserved(account.name) {
                 f.error(
                     o, "metadata.name", "user.reserved", "'\(account.name)' is a system name and cannot be an account",
                     hint: "choose another name; see docs/rules.md for the reserved list")

@@ -23,17 +23,35 @@ public enum Names {
         DNSName.isLDHLabel(Substring(s)) && s == s.lowercased()
     }
 
-    /// Names that belong to the system or to the services Baton configures.
-    public static let reservedUsers: Set<String> = [
+    /// Names of users and groups that belong to the system or to the software a hosting server runs: Debian's
+    /// base-passwd (static and dynamic), the daemons Baton configures, and the privileged groups packages add
+    /// (`docker`, `lxd`, `libvirt`, `ssl-cert`...). A tenant's account, user or group with one of these names
+    /// would be, or join, what the system already has. The list is documented in docs/rules.md (`user.reserved`).
+    public static let reservedNames: Set<String> = [
+        // base-passwd: static users and groups, then the dynamic ones
         "root", "daemon", "bin", "sys", "sync", "games", "man", "lp", "mail", "news", "uucp", "proxy", "www-data",
-        "backup", "list", "irc", "gnats", "nobody", "nogroup", "_apt", "messagebus", "sshd", "bind", "named", "nginx",
-        "postfix", "mysql", "postgres", "redis", "memcache", "dovecot", "admin", "administrator", "ftp", "operator",
-        "halt", "shutdown", "systemd-network", "systemd-resolve", "systemd-timesync", "systemd-journal", "polkitd",
-        "tss", "uuidd", "staff", "adm", "sudo", "wheel", "shadow", "utmp", "tty", "disk", "kmem", "baton",
+        "backup", "list", "irc", "gnats", "nobody", "nogroup", "adm", "tty", "disk", "kmem", "dialout", "fax", "voice",
+        "cdrom", "floppy", "tape", "sudo", "audio", "dip", "operator", "src", "shadow", "utmp", "video", "sasl",
+        "plugdev", "staff", "users", "input", "kvm", "render", "sgx", "netdev", "crontab", "messagebus", "ssh",
+        "lpadmin", "scanner", "bluetooth", "ssl-cert", "mlocate", "plocate", "tss", "uuidd", "polkitd", "avahi",
+        "colord", "pulse", "pulse-access", "rtkit", "lightdm", "usbmux", "tcpdump", "statd", "rpc", "rpcuser", "ntp",
+        "chrony", "dnsmasq", "landscape", "pollinate", "syslog", "fwupd-refresh", "geoclue", "saned", "sambashare",
+        "wireshark", "admin", "administrator", "wheel", "halt", "shutdown", "ftp", "sshd",
+        // container and virtualisation hosts: membership is root on the machine
+        "docker", "lxd", "libvirt", "libvirt-qemu", "libvirt-dnsmasq", "qemu", "incus", "incus-admin", "podman",
+        // the services Baton configures, and their neighbours on a hosting server
+        "bind", "named", "nginx", "apache", "apache2", "httpd", "php", "php-fpm", "postfix", "postdrop", "exim",
+        "dovecot", "dovenull", "vmail", "mysql", "mariadb", "postgres", "redis", "memcache", "memcached", "mongodb",
+        "opendkim", "opendmarc", "spamd", "clamav", "amavis", "certbot", "letsencrypt", "prometheus", "grafana",
+        "zabbix", "nagios", "munin", "git", "gitlab", "jenkins", "baton",
     ]
 
-    public static func isReservedUser(_ s: String) -> Bool {
-        reservedUsers.contains(s) || s.hasPrefix("systemd-")
+    /// Prefixes that Debian and systemd keep for system accounts (`_apt`, `_chrony`, `systemd-network`,
+    /// `Debian-exim`).
+    public static let reservedPrefixes = ["_", "systemd-", "debian-"]
+
+    public static func isReserved(_ s: String) -> Bool {
+        reservedNames.contains(s) || reservedPrefixes.contains { s.hasPrefix($0) }
     }
 
     static func isLower(_ c: UInt8) -> Bool { c >= UInt8(ascii: "a") && c <= UInt8(ascii: "z") }

@@ -22,6 +22,8 @@ struct ResourceLinks: Sendable {
         case owner
         /// `kind` + `name` (unique across the repository).
         case resource
+        /// A name that becomes a system object (`NamespaceRules`), with the kind of object.
+        case systemName
     }
 
     static let anyAccount = hash(.account, "*")
@@ -102,6 +104,17 @@ struct ResourceLinks: Sendable {
         }
         for site in set.monitoredSites {
             owned(.monitoredSite, site.name, site.spec.account, site.origin)
+        }
+        for claim in NamespaceRules.claims(set) {
+            let key = hash(.systemName, claim.object + "/" + claim.name)
+            links[claim.account, default: ResourceLinks()].provides.insert(key)
+            links[claim.account]!.reads.insert(key)
+        }
+        // A user's groups are looked up among every account's groups.
+        for user in set.systemUsers {
+            for group in user.spec.groups {
+                links[user.spec.account, default: ResourceLinks()].reads.insert(hash(.systemName, "group/" + group))
+            }
         }
         return links
     }

@@ -90,17 +90,38 @@ enum TenancyRules {
         }
     }
 
-    /// A web app's certificate and key are its own account's: not in another account's home, and a Let's
-    /// Encrypt lineage (`/etc/letsencrypt/live/NAME/`) named after a name of the app's own account's domains.
-    /// nginx reads these files as root, so they are where one tenant could reach another's.
+    /// A web app's certificate and key are its own account's: inside its own home (`/home/ACCOUNT/...`), or a
+    /// Let's Encrypt lineage (`/etc/letsencrypt/live/NAME/`, `archive/NAME/`) named after a name of the app's own
+    /// account's domains. Nothing else: nginx reads these files as root, so any other path would let a tenant
+    /// name a file of the system's or of another tenant's (`/etc/shadow`, `/root/.ssh/id_rsa`, a snakeoil key).
+    /// The path is compared as written, case included: `/etc/letsencrypt/live/ACME.example` is another folder.
     static func tlsPath(_ path: String, field: String, of app: WebApp, _ index: RepositoryIndex, _ f: inout Findings) {
         let account = app.spec.account
-        if let owner = homeOwner(path), owner != account, index.accounts[owner] != nil {
-            f.error(
-                app.origin, field, "tenancy.tls-path", "'\(path)' lies in the home of account '\(owner)'",
-                hint: "keep the app's certificate and key in its own account's home, or in /etc/letsencrypt/live/")
+        if let owner = homeOwner(path) {
+            if owner != account {
+                f.error(
+                    app.origin, field, "tenancy.tls-path",
+                    index.accounts[owner] != nil
+                        ? "'\(path)' lies in the home of account '\(owner)'"
+                        : "'\(path)' lies in /home/\(owner), which is not account '\(account)''s home",
+                    hint: "keep the app's certificate and key in /home/\(account)/, or use a Let's Encrypt lineage")
+            } else if !path.dropFirst("/home/\(owner)".count).hasPrefix("/") || path.hasSuffix("/") {
+                f.error(
+                    app.origin, field, "tenancy.tls-path", "'\(path)' names the home itself, not a file in it",
+                    hint: "name the file, e.g. /home/\(account)/tls/\(app.name).pem")
+            }
+            return
         }
-        if path.hasPrefix("/etc/letsencrypt/"), letsEncryptName(path) == nil {
+        guard path.hasPrefix("/etc/letsencrypt/") else {
+            f.error(
+                app.origin, field, "tenancy.tls-path",
+                "'\(path)' is neither in account '\(account)''s home nor in a Let's Encrypt lineage of its domains",
+                hint:
+                    "nginx reads certificates as root: use /etc/letsencrypt/live/DOMAIN/... for one of the account's domains, or a file in /home/\(account)/"
+            )
+            return
+        }
+        guard let lineage = letsEncryptName(path) else {
             f.error(
                 app.origin, field, "tenancy.tls-path",
                 "'\(path)' is in /etc/letsencrypt/ but not in a certificate's own folder (live/NAME/ or archive/NAME/)",
@@ -109,7 +130,6 @@ enum TenancyRules {
             )
             return
         }
-        guard let lineage = letsEncryptName(path) else { return }
         let name = Self.domainName(ofLineage: lineage)
         if let domain = index.domain(containing: name) {
             if domain.spec.account != account {
@@ -122,7 +142,7 @@ enum TenancyRules {
             f.error(
                 app.origin, field, "tenancy.tls-path",
                 "the certificate '\(lineage)' is for no Domain of the repository",
-                hint: "use the certificate of one of account '\(account)''s domains, named after it")
+                hint: "use the certificate of one of account '\(account)''s domains, named after it (in lower case)")
         }
     }
 
@@ -148,8 +168,10 @@ enum TenancyRules {
     /// certificate under.
     static func letsEncryptName(_ path: String) -> String? {
         for folder in ["/etc/letsencrypt/live/", "/etc/letsencrypt/archive/"] where path.hasPrefix(folder) {
-            let name = path.dropFirst(folder.count).prefix { $0 != "/" }
-            return name.isEmpty ? nil : String(name).lowercased()
+            let rest = path.dropFirst(folder.count)
+            let name = rest.prefix { $0 != "/" }
+            // A file of the lineage's own folder: `NAME/` and something after it.
+            return name.isEmpty || rest.count <= name.count + 1 ? nil : String(name)
         }
         return nil
     }

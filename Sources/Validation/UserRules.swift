@@ -11,7 +11,7 @@ enum UserRules {
                     hint: "use lower-case letters, digits, `_` and `-`, starting with a letter or `_`, at most 32")
                 continue
             }
-            if Names.isReservedUser(user.name) {
+            if Names.isReserved(user.name) {
                 f.error(
                     o, "metadata.name", "user.reserved", "'\(user.name)' is a system user name",
                     hint: "choose another name; see docs/rules.md for the reserved list")

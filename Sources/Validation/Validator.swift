@@ -14,6 +14,7 @@ public enum Validator {
             { UserRules.check(index, &$0) }, { WebAppRules.check(index, &$0) },
             { MonitorRules.check(index, &$0) }, { TenancyRules.check(index, &$0) },
             { LimitRules.check(index, &$0) }, { DomainRules.checkCNAMEExclusivity(index, &$0) },
+            { NamespaceRules.check(index, &$0) },
         ]
         for shard in 0..<shards {
             groups.append { DomainRules.check(index, shard: shard, of: shards, &$0) }

@@ -40,6 +40,7 @@ final class IncrementalValidatorTests: XCTestCase {
         for rule in [
             "resource.duplicate", "tenancy.subdomain-split", "tenancy.cross-account", "tenancy.fqdn-conflict",
             "home.other-account", "ref.account", "tenancy.folder", "record.cname-exclusive", "tenancy.tls-path",
+            "tenancy.group", "tenancy.system-name",
         ] {
             XCTAssertTrue(seenRules.contains(rule), "no edit produced \(rule): \(seenRules.sorted())")
         }
@@ -102,6 +103,8 @@ struct AccountDraft {
     var withAccountFile = true
     var withWebApps = true
     var tls: String?
+    var groups: [String] = []
+    var userGroups: [String] = []
 
     init(index: Int) {
         self.index = index
@@ -115,7 +118,10 @@ struct AccountDraft {
 
     mutating func mutate(others count: Int, using generator: inout SplitMix64) {
         let other = Int.random(in: 0..<count, using: &generator)
-        switch Int.random(in: 0..<17, using: &generator) {
+        switch Int.random(in: 0..<20, using: &generator) {
+        case 16: groups = [Bool.random(using: &generator) ? "a\(index)-team" : "a\(other)-team"]
+        case 17: userGroups = [Bool.random(using: &generator) ? "a\(other)-team" : "a\(other)"]
+        case 18: name = "a\(other)-team"
         case 15:
             tls =
                 Bool.random(using: &generator)
@@ -175,6 +181,7 @@ enum RepositoryText {
                     spec:
                       contact: ops@\(draft.name).example
                       placement: {web: web1, dns: [ns1, ns2]}
+                      groups: [\(draft.groups.joined(separator: ", "))]
 
                     """)
             }
@@ -183,7 +190,7 @@ enum RepositoryText {
                 apiVersion: baton/v1
                 kind: SystemUser
                 metadata: {name: \(user.name)}
-                spec: {account: \(draft.specAccount), home: \(user.home)}
+                spec: {account: \(draft.specAccount), home: \(user.home), groups: [\(draft.userGroups.joined(separator: ", "))]}
 
                 """
             }

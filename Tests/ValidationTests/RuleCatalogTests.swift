@@ -318,6 +318,17 @@ final class RuleCatalogTests: XCTestCase {
             file: "accounts/nginx/account.yaml", line: 4,
             passing: ["accounts/nginxfan/account.yaml": doc("Account", "nginxfan", "contact: ops@nginx.example")]),
 
+        RuleCase(
+            rule: "user.reserved", summary: "an account named like a privileged system group",
+            failing: ["accounts/docker/account.yaml": doc("Account", "docker", "contact: ops@docker.example")],
+            file: "accounts/docker/account.yaml", line: 4,
+            passing: ["accounts/dockerfan/account.yaml": doc("Account", "dockerfan", "contact: ops@docker.example")]),
+        RuleCase(
+            rule: "user.reserved", summary: "a user named in Debian's system-account style",
+            failing: ["accounts/acme/site.yaml": doc("SystemUser", "_acme", "account: acme")],
+            file: "accounts/acme/site.yaml", line: 4,
+            passing: ["accounts/acme/site.yaml": doc("SystemUser", "acme_", "account: acme")]),
+
         // MARK: Accounts and servers
         RuleCase(
             rule: "account.contact", summary: "no domain in the address",
@@ -387,7 +398,7 @@ final class RuleCatalogTests: XCTestCase {
             ],
             file: "accounts/acme/site.yaml", line: 7,
             passing: [
-                "accounts/acme/site.yaml": doc("SystemUser", "acme-site", "account: acme", "groups: [acme, staff1]")
+                "accounts/acme/site.yaml": doc("SystemUser", "acme-site", "account: acme", "groups: [acme]")
             ]),
         RuleCase(
             rule: "user.authorized-key", summary: "a key line without valid key data",
@@ -677,9 +688,10 @@ final class RuleCatalogTests: XCTestCase {
             passing: acmeApp("php", "php:", "  ini:", "    display_errors: \"Off\"")),
         RuleCase(
             rule: "webapp.tls-path", summary: "a relative certificate path",
-            failing: acmeApp("static", "tls:", "  certificate: certs/site.pem", "  key: /etc/ssl/site.key"),
+            failing: acmeApp("static", "tls:", "  certificate: certs/site.pem", "  key: /home/acme/tls/site.key"),
             file: "accounts/acme/site.yaml", line: 9,
-            passing: acmeApp("static", "tls:", "  certificate: /etc/ssl/site.pem", "  key: /etc/ssl/site.key")),
+            passing: acmeApp(
+                "static", "tls:", "  certificate: /home/acme/tls/site.pem", "  key: /home/acme/tls/site.key")),
 
         RuleCase(
             rule: "tenancy.tls-path", summary: "acme's app uses the certificate of globex's domain",
@@ -706,6 +718,67 @@ final class RuleCatalogTests: XCTestCase {
             file: "accounts/acme/site.yaml", line: 10,
             passing: acmeApp(
                 "static", "tls:", "  certificate: /home/acme/tls/site.pem", "  key: /home/acme/tls/site.key")),
+
+        RuleCase(
+            rule: "tenancy.tls-path", summary: "a key the system keeps, outside any home and /etc/letsencrypt",
+            failing: acmeApp(
+                "static", "tls:", "  certificate: /home/acme/tls/site.pem",
+                "  key: /etc/ssl/private/ssl-cert-snakeoil.key"),
+            file: "accounts/acme/site.yaml", line: 10,
+            passing: acmeApp(
+                "static", "tls:", "  certificate: /home/acme/tls/site.pem", "  key: /home/acme/tls/site.key")),
+        RuleCase(
+            rule: "tenancy.tls-path", summary: "a lineage written in capitals is another folder than the domain's",
+            failing: acmeApp(
+                "static", "tls:", "  certificate: /etc/letsencrypt/live/ACME.example/fullchain.pem",
+                "  key: /etc/letsencrypt/live/acme.example/privkey.pem"),
+            file: "accounts/acme/site.yaml", line: 9,
+            passing: acmeApp(
+                "static", "tls:", "  certificate: /etc/letsencrypt/live/acme.example/fullchain.pem",
+                "  key: /etc/letsencrypt/live/acme.example/privkey.pem")),
+
+        // MARK: Names on the server and groups
+        RuleCase(
+            rule: "tenancy.group", summary: "a user of acme joins a system group",
+            failing: [
+                "accounts/acme/site.yaml": doc("SystemUser", "acme-site", "account: acme", "groups: [acme, sudo]")
+            ],
+            file: "accounts/acme/site.yaml", line: 7,
+            passing: [
+                "accounts/acme/site.yaml": doc("SystemUser", "acme-site", "account: acme", "groups: [acme]")
+            ]),
+        RuleCase(
+            rule: "tenancy.group", summary: "a user of acme joins globex's main group",
+            failing: [
+                "accounts/acme/site.yaml": doc("SystemUser", "acme-site", "account: acme", "groups: [globex]")
+            ],
+            file: "accounts/acme/site.yaml", line: 7,
+            passing: [
+                "accounts/acme/site.yaml": doc("SystemUser", "acme-site", "account: acme", "groups: [acme]")
+            ]),
+        RuleCase(
+            rule: "account.group", summary: "an account declares a group without its name in front",
+            failing: hooli("groups: [developers]"), file: "accounts/hooli/account.yaml", line: 7,
+            passing: hooli("groups: [hooli-developers]")),
+        RuleCase(
+            rule: "account.group", summary: "an account declares a system group",
+            failing: hooli("groups: [docker]"), file: "accounts/hooli/account.yaml", line: 7,
+            passing: hooli("groups: [hooli-docker]")),
+        RuleCase(
+            rule: "tenancy.system-name", summary: "acme declares the group that is account acme-web's main group",
+            failing: [
+                "accounts/acme-web/account.yaml": doc("Account", "acme-web", "contact: ops@acme.example"),
+                "accounts/acme/account.yaml": doc(
+                    "Account", "acme", "contact: ops@acme.example", "groups: [acme-web]", "placement:", "  web: web1",
+                    "  dns: [ns1]"),
+            ],
+            file: "accounts/acme/account.yaml", line: 7,
+            passing: [
+                "accounts/acme-web/account.yaml": doc("Account", "acme-web", "contact: ops@acme.example"),
+                "accounts/acme/account.yaml": doc(
+                    "Account", "acme", "contact: ops@acme.example", "groups: [acme-webteam]", "placement:",
+                    "  web: web1", "  dns: [ns1]"),
+            ]),
 
         // MARK: Monitored sites
         RuleCase(
@@ -1038,8 +1111,8 @@ enum BaseRepository {
               memory_limit: 256M
           domains: [shop.acme.example]
           tls:
-            certificate: /etc/ssl/acme/shop.pem
-            key: /etc/ssl/acme/shop.key
+            certificate: /home/acme/tls/shop.pem
+            key: /home/acme/tls/shop.key
 
         """,
         "accounts/acme/monitors.yaml": """

@@ -3,6 +3,7 @@ extension AccountSpec {
         guard let contact = r.string("contact", required: true) else { return nil }
         var spec = AccountSpec(contact: contact)
         spec.active = r.bool("active", default: true)
+        spec.groups = r.stringList("groups")
         if let placement = r.object("placement", keys: ManifestSchema.keys(.account, "spec.placement")) {
             spec.placement.web = placement.string("web")
             spec.placement.dns = placement.stringList("dns")

@@ -14,7 +14,7 @@ public enum ManifestSchema {
             ]
         case .account:
             return [
-                "spec": ["contact", "active", "placement", "limits"],
+                "spec": ["contact", "active", "placement", "limits", "groups"],
                 "spec.placement": ["web", "dns"],
                 "spec.limits": ["domains", "webApps", "systemUsers", "diskQuota"],
             ]

@@ -21,6 +21,9 @@ public struct AccountSpec: Sendable, Hashable {
     public var active = true
     public var placement = Placement()
     public var limits = Limits()
+    /// Groups of the account's own, beside its main group (named like the account): the only groups its users
+    /// may join besides that one. Each is named `<account>-<purpose>`.
+    public var groups: [String] = []
 
     public init(contact: String) {
         self.contact = contact
