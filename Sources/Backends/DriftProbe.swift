@@ -106,19 +106,22 @@ public struct DriftProbe: Sendable {
         let app = state.id.name
         try ownerAndMode(state.id, path: path, owner: user, mode: "750")
         let document = state.scalar("publicRoot").map { path + "/" + $0 } ?? path
+        let account = state.account
         var socket: String?
         if state.scalar("type") == "php", let version = state.scalar("php.version") {
-            let pool = "\(user)-\(app)"
-            let path = "/run/php/baton-\(pool).sock"
+            let path = SystemNames.socket(account: account, app: app, version: version)
             socket = path
-            let text = try WebAppBackend.poolText(state, pool: pool, user: user, account: state.account, socket: path)
+            let text = try WebAppBackend.poolText(state, account: account, app: app, user: user, socket: path)
             try fileHash(
-                state.id, "php-fpm pool", path: "\(context.layout.pools(version: version))/baton-\(pool).conf",
+                state.id, "php-fpm pool",
+                path: "\(context.layout.pools(version: version))/\(SystemNames.poolFile(account: account, app: app))",
                 contents: Array(text.utf8))
         }
-        let block = try WebAppBackend.serverBlock(state, app: app, root: document, socket: socket)
+        let tls = WebAppBackend.tlsPaths(state, app: app, layout: context.layout)
+        let block = try WebAppBackend.serverBlock(state, app: app, root: document, socket: socket, tls: tls)
         try fileHash(
-            state.id, "nginx server block", path: "\(context.layout.nginxSites)/baton-\(app).conf",
+            state.id, "nginx server block",
+            path: "\(context.layout.nginxSites)/\(SystemNames.serverBlock(account: account, app: app))",
             contents: Array(block.utf8))
     }
 }

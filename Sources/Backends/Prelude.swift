@@ -10,6 +10,16 @@ public enum Prelude {
         try s.command("baton_dir_once", .value(path.replacing("/", with: "%")), .value(path), ownerGroupMode)
     }
 
+    /// Root's register of the users and groups Baton made, and for which account (`baton_guard`), made once per
+    /// run. Returns its folder.
+    static func names(_ layout: ServerLayout, _ s: inout ScriptBuilder) throws -> String {
+        let names = layout.state + "/names"
+        for folder in [names, names + "/user", names + "/group"] {
+            try sharedFolder(folder, "root root 0700", &s)
+        }
+        return names
+    }
+
     public static func script() -> ScriptBuilder {
         var s = ScriptBuilder()
         // A path is safe when it is absolute and plain (no `.`, `..` or empty component) and no component of it
@@ -178,6 +188,36 @@ public enum Prelude {
         s.code("  if [ $baton_locked = 1 ] && [ -n \"${8:-}\" ]; then baton_quiet usermod -U -e '' -- \"$baton_user\"")
         s.code("  elif [ $baton_locked = 1 ]; then baton_quiet usermod -U -- \"$baton_user\"")
         s.code("  elif [ -n \"${8:-}\" ]; then baton_quiet usermod -e '' -- \"$baton_user\"; fi")
+        s.code("}")
+        // baton_guard NAMES KIND NAME ACCOUNT new|adopt: the user or group NAME is account ACCOUNT's on this server,
+        // or may become it. NAMES is root's register of what Baton made, one file per name
+        // (`NAMES/user/acme` holds `acme`): read with builtins alone. A name the register gives another account is
+        // refused; a name it does not know is refused when the system already has it (`new`: a system group such
+        // as docker or ssl-cert, somebody's own user), or taken in when Baton applied it before the register
+        // existed (`adopt`: the resource is in the inventory). Registered before useradd runs, so a run killed
+        // in between leaves the name to the same account.
+        s.code("baton_guard() {")
+        s.code("  baton_nf=\"$1/$2/$3\"")
+        s.code("  if [ -f \"$baton_nf\" ]; then")
+        s.code("    baton_owner=; read -r baton_owner < \"$baton_nf\" || :")
+        s.code("    [ \"$baton_owner\" != \"$4\" ] || return 0")
+        s.code("    echo \"baton: the $2 $3 on this server belongs to account $baton_owner, not $4\" >&2; return 1")
+        s.code("  fi")
+        s.code("  if [ \"$5\" != adopt ]; then")
+        s.code("    case $2 in user) baton_db=passwd;; *) baton_db=group;; esac")
+        s.code("    if getent \"$baton_db\" \"$3\" >/dev/null; then")
+        s.code(
+            "      echo \"baton: the $2 $3 exists on this server and Baton did not make it: refusing to use it for account $4 (choose another name; if Baton made it and its record was lost, record the revision with baton adopt)\" >&2; return 1"
+        )
+        s.code("    fi")
+        s.code("  fi")
+        s.code("  printf '%s\\n' \"$4\" > \"$baton_nf\"")
+        s.code("}")
+        // baton_ours NAMES KIND NAME ACCOUNT: whether the register gives NAME to ACCOUNT.
+        s.code("baton_ours() {")
+        s.code("  [ -f \"$1/$2/$3\" ] || return 1")
+        s.code("  baton_owner=; read -r baton_owner < \"$1/$2/$3\" || :")
+        s.code("  [ \"$baton_owner\" = \"$4\" ]")
         s.code("}")
         // baton_swap NEW TARGET TEST...: installs NEW over TARGET, runs TEST, and puts the old file back
         // (or removes the new one) when the test fails, saying so.

@@ -100,6 +100,22 @@ public struct ScriptBuilder: Sendable {
         stagesFiles = true
     }
 
+    /// Installs a copy of `source` as `target` (mode 0600), staged as `stage` does, reading `source` with the
+    /// rights of `user` alone: for a file a user keeps that a root daemon needs (a certificate in a home), so
+    /// that a link the user planted leads only where the user could read anyway.
+    public mutating func stageCopy(
+        of source: String, readAs user: String, group: String, as target: String, testedBy daemon: String
+    ) throws {
+        try Self.checkStageable(target, daemon)
+        let temporary = Self.temporary(target)
+        try command(
+            "if ! (umask 077 && rm -f --", .value(temporary), "&& baton_as", .value(user), .value(group), "cat --",
+            .value(source), ">", .value(temporary), "); then echo",
+            .value("baton: \(user) cannot read \(source)"), ">&2; exit 1; fi")
+        try command("baton_stage", .value(temporary), .value(target), .value(daemon))
+        stagesFiles = true
+    }
+
     /// Removes `target` the staged way: kept aside and put back, like a staged file, when the daemon's test
     /// rejects the operation's files, so that a rejected move or rename leaves the old configuration in place.
     public mutating func stageRemoval(of target: String, testedBy daemon: String) throws {

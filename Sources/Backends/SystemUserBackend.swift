@@ -5,22 +5,27 @@ enum SystemUserBackend {
     static func render(_ step: Step, context: ApplyContext, into s: inout ScriptBuilder) throws {
         let name = step.change.id.name
         let account = step.change.account
+        let names = try Prelude.names(context.layout, &s)
         switch step.change.action {
         case .delete:
-            try delete(name: name, home: step.scalar("home"), purge: step.scalar("purge") == "true", context, &s)
+            try AccountBackend.refuseOthers(names: names, name: name, account: step.previous?.account ?? account, &s)
+            try delete(
+                name: name, home: step.scalar("home"), purge: step.scalar("purge") == "true", names: names, context,
+                &s)
         case .replace:
             if let previous = step.previous {
-                try delete(
-                    name: name, home: previous.scalar("home"), purge: false, context, &s)
+                try AccountBackend.refuseOthers(names: names, name: name, account: previous.account, &s)
+                try delete(name: name, home: previous.scalar("home"), purge: false, names: names, context, &s)
             }
-            try converge(step, name: name, account: account, context, &s)
+            try converge(step, name: name, account: account, names: names, context, &s)
         case .create, .update, .move:
-            try converge(step, name: name, account: account, context, &s)
+            try converge(step, name: name, account: account, names: names, context, &s)
         }
     }
 
     static func converge(
-        _ step: Step, name: String, account: String, _ context: ApplyContext, _ s: inout ScriptBuilder
+        _ step: Step, name: String, account: String, names: String, _ context: ApplyContext,
+        _ s: inout ScriptBuilder
     ) throws {
         guard let home = step.scalar("home"), let shell = step.scalar("shell") else {
             throw BackendError(description: "SystemUser \(name): no home or shell in its applied form")
@@ -28,6 +33,19 @@ enum SystemUserBackend {
         // One useradd with every field for a new user, one usermod for one that exists: each of them rewrites
         // the account files, so they are not split per field. `baton_add` says which (9: it exists); useradd
         // says 6 when the group is missing (checked before the name), so the group is made only then.
+        // The user is made for this account (or was); its groups are the account's on this server: the main one
+        // (made by the account's own step, which ran before) and those the account declared. A group the
+        // system has (sudo, docker) or another account's never gains a member.
+        try s.command(
+            "baton_guard", .value(names), "user", .value(name), .value(account),
+            step.previous == nil ? "new" : "adopt")
+        try s.command("baton_guard", .value(names), "group", .value(account), .value(account), "adopt")
+        for group in step.list("groups") where group != account {
+            try s.command(
+                "baton_ours", .value(names), "group", .value(group), .value(account), "|| { echo",
+                .value("baton: \(group) is not a group of account \(account) on this server: \(name) does not join it"),
+                ">&2; exit 1; }")
+        }
         let groups = step.list("groups").joined(separator: ",")
         let hash = context.users[name]?.spec.passwordHash
         var fields: [ScriptBuilder.Word] = ["-s", .value(shell), "-d", .value(home), "-g", .value(account)]
@@ -80,9 +98,10 @@ enum SystemUserBackend {
     }
 
     static func delete(
-        name: String, home: String?, purge: Bool, _ context: ApplyContext, _ s: inout ScriptBuilder
+        name: String, home: String?, purge: Bool, names: String, _ context: ApplyContext, _ s: inout ScriptBuilder
     ) throws {
         try s.command("if id -u", .value(name), ">/dev/null 2>&1; then userdel --", .value(name), "; fi")
+        try s.command("rm -f --", .value("\(names)/user/\(name)"))
         guard let home, home.hasPrefix("/home/"), home.count > 6 else { return }
         if purge {
             try s.command("baton_rm_tree", .value(home))

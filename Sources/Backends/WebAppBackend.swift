@@ -1,10 +1,11 @@
+import Manifests
 import Planning
 
-/// Web apps: the directory (owner, mode 0750, never through a link), a php-fpm pool `[<user>-<app>]` for PHP,
-/// and an nginx server block. Both files are staged: in place at once, tested by their daemons (`php-fpm -t`,
+/// Web apps: the directory (owner, mode 0750, never through a link), a php-fpm pool for PHP and an nginx server
+/// block, named as `SystemNames` says. Both files are staged: in place at once, tested by their daemons (`php-fpm -t`,
 /// `nginx -t`) once per run for all apps (StagedChecks), and put back as they were, for an app whose files a test
 /// rejects. A removed app loses its pool and server block; its directory is archived.
-enum WebAppBackend {
+public enum WebAppBackend {
     static func render(_ step: Step, context: ApplyContext, into s: inout ScriptBuilder) throws {
         let app = step.change.id.name
         let layout = context.layout
@@ -43,46 +44,102 @@ enum WebAppBackend {
                     .value("baton: the app's files stay in \(oldPath): move them to \(path) by hand"), ">&2; fi")
             }
         }
+        let document = desired.scalar("publicRoot").map { path + "/" + $0 } ?? path
+        let php = desired.scalar("type") == "php" ? desired.scalar("php.version") : nil
         try s.command(
             [
                 "baton_user_dirs_by", .value(maker(user: user, path: path, account: account, context)),
                 .value(user), .value(account), "0750", .value(path),
             ]
                 + (desired.scalar("publicRoot").map { [.value(path + "/" + $0)] } ?? []))
-        let document = desired.scalar("publicRoot").map { path + "/" + $0 } ?? path
-        // nginx (www-data) passes through the folders above the app and reads the app; the account's other users
-        // do not. The app's own files are the user's: their ACLs are set with the user's rights, without
-        // following links (-P), so a link in the app leads nowhere else.
-        // The folders above are their owners' to open: the main user's, and the user's inside its own home.
+        if php != nil {
+            // PHP's temporary, session and upload folders: the app user's alone, in the app's tree (inside
+            // open_basedir, outside what nginx serves: hidden paths are refused), no pool sharing /tmp.
+            let folder = SystemNames.phpFolder(path: path)
+            try s.command(
+                "baton_user_dirs_by", .value(user), .value(user), .value(account), "0700", .value(folder),
+                .value(folder + "/tmp"), .value(folder + "/sessions"), .value(folder + "/uploads"))
+        }
+        try access(user: user, account: account, path: path, document: document, php: php != nil, context, &s)
+        let tls = try certificates(desired, app: app, user: user, account: account, layout: layout, &s)
+        var socket: String?
+        if let version = php {
+            let pools = layout.pools(version: version)
+            socket = SystemNames.socket(account: account, app: app, version: version)
+            try Prelude.sharedFolder(pools, "root root 0755", &s)
+            try s.stage(
+                Array(try poolText(desired, account: account, app: app, user: user, socket: socket!).utf8),
+                as: "\(pools)/\(SystemNames.poolFile(account: account, app: app))", mode: "0600",
+                testedBy: "php-fpm\(version)")
+        }
+        try Prelude.sharedFolder(layout.nginxSites, "root root 0755", &s)
+        try s.stage(
+            Array(try serverBlock(desired, app: app, root: document, socket: socket, tls: tls).utf8),
+            as: "\(layout.nginxSites)/\(SystemNames.serverBlock(account: account, app: app))", mode: "0600",
+            testedBy: "nginx")
+        try reload(version: php, &s)
+    }
+
+    /// Who may read what of the app. nginx (www-data) passes through the folders above the app and through the
+    /// app's folder down to its public root, and reads the public root alone: a file beside it (a
+    /// `wp-config.php` above `public/`) is the app user's and PHP's only. The folders above are their owners' to
+    /// open: the main user's, and the user's inside its own home. The app's own files are the user's: their ACLs
+    /// are set with the user's rights, without following links (-P), so a link in the app leads nowhere else.
+    static func access(
+        user: String, account: String, path: String, document: String, php: Bool, _ context: ApplyContext,
+        _ s: inout ScriptBuilder
+    ) throws {
         var words: [ScriptBuilder.Word] = ["if command -v setfacl >/dev/null; then :"]
         for (owner, folders) in Self.owners(above: path, user: user, account: account, context) {
             words += ["; baton_as", .value(owner), .value(account), "setfacl -P -m u:www-data:--x --"]
             words += folders.map { .value($0) } + ["2>/dev/null"]
         }
-        try s.command(
-            words + [
-                "; baton_as", .value(user), .value(account),
-                "setfacl -R -P -m u:www-data:r-X,d:u:www-data:r-X --", .value(path),
-                "|| echo 'baton: no ACL support here: nginx may not read the app' >&2; fi",
-            ])
-        let pool = "\(user)-\(app)"
-        let socket = "/run/php/baton-\(pool).sock"
-        var php: String?
-        if desired.scalar("type") == "php", let version = desired.scalar("php.version") {
-            php = version
-            let pools = layout.pools(version: version)
-            try Prelude.sharedFolder(pools, "root root 0755", &s)
-            let poolFile = "\(pools)/baton-\(pool).conf"
-            try s.stage(
-                Array(try poolText(desired, pool: pool, user: user, account: account, socket: socket).utf8),
-                as: poolFile, testedBy: "php-fpm\(version)")
+        // What an earlier Baton granted on the whole tree is taken back first; then the way down, then the root.
+        words += [
+            "; baton_as", .value(user), .value(account), "setfacl -R -P -x u:www-data,d:u:www-data --", .value(path),
+            "2>/dev/null; baton_as", .value(user), .value(account), "setfacl -P -m u:www-data:--x --",
+        ]
+        words += folders(between: path, and: document + "/x").map { .value($0) }
+        words += [
+            "&& baton_as", .value(user), .value(account), "setfacl -R -P -m u:www-data:r-X,d:u:www-data:r-X --",
+            .value(document),
+        ]
+        if php {
+            // Nothing of PHP's own folders is anyone else's, whatever the public root's defaults gave them.
+            words += [
+                "&& baton_as", .value(user), .value(account), "setfacl -R -P -b --",
+                .value(SystemNames.phpFolder(path: path)),
+            ]
         }
-        let vhost = "\(layout.nginxSites)/baton-\(app).conf"
-        try Prelude.sharedFolder(layout.nginxSites, "root root 0755", &s)
-        try s.stage(
-            Array(try serverBlock(desired, app: app, root: document, socket: php == nil ? nil : socket).utf8),
-            as: vhost, testedBy: "nginx")
-        try reload(version: php, &s)
+        try s.command(words + ["|| echo 'baton: no ACL support here: nginx may not read the app' >&2; fi"])
+    }
+
+    /// The certificate and key nginx reads, as root: a Let's Encrypt lineage is root's and read in place; a file
+    /// in a home is the tenant's, and nginx reads Baton's copy of it instead (`certificates`).
+    static func tlsPaths(_ state: Planning.ResourceState, app: String, layout: ServerLayout) -> (
+        certificate: String, key: String
+    )? {
+        guard let certificate = state.scalar("tls.certificate"), let key = state.scalar("tls.key") else { return nil }
+        let read = { (source: String, isKey: Bool) in
+            source.hasPrefix("/home/")
+                ? SystemNames.tlsCopy(state: layout.state, account: state.account, app: app, key: isKey) : source
+        }
+        return (read(certificate, false), read(key, true))
+    }
+
+    /// Copies the certificate and key kept in a home, read with the app user's rights (a link there leads only
+    /// where that user may read), to root's folder, staged and tested by nginx with the server block.
+    static func certificates(
+        _ state: Planning.ResourceState, app: String, user: String, account: String, layout: ServerLayout,
+        _ s: inout ScriptBuilder
+    ) throws -> (certificate: String, key: String)? {
+        guard let paths = tlsPaths(state, app: app, layout: layout) else { return nil }
+        for (field, copy) in [("tls.certificate", paths.certificate), ("tls.key", paths.key)] {
+            guard let source = state.scalar(field), source != copy else { continue }
+            try Prelude.sharedFolder(layout.state + "/tls", "root root 0700", &s)
+            try s.stageCopy(of: source, readAs: user, group: account, as: copy, testedBy: "nginx")
+        }
+        return paths
     }
 
     /// Who owns the folders above a default app path (`<home of user>/webapps/<app>`): the main user when the
@@ -119,13 +176,30 @@ enum WebAppBackend {
         return groups
     }
 
-    /// The configuration files of an app in this applied form, with the daemon that tests each.
+    /// The configuration files of an app in this applied form, with the daemon that tests each. A form without
+    /// `template` was applied by a Baton that named them after the app alone and the user (`baton-<app>.conf`,
+    /// `baton-<user>-<app>.conf`).
     static func files(app: String, state: Planning.ResourceState, layout: ServerLayout) -> [(
         path: String, daemon: String
     )] {
-        var files = [("\(layout.nginxSites)/baton-\(app).conf", "nginx")]
+        let account = state.account
+        let legacy = state.scalar("template") == nil
+        var files = [
+            (
+                "\(layout.nginxSites)/"
+                    + (legacy ? "baton-\(app).conf" : SystemNames.serverBlock(account: account, app: app)), "nginx"
+            )
+        ]
         if state.scalar("type") == "php", let user = state.scalar("user"), let version = state.scalar("php.version") {
-            files.append(("\(layout.pools(version: version))/baton-\(user)-\(app).conf", "php-fpm\(version)"))
+            let pool = legacy ? "baton-\(user)-\(app).conf" : SystemNames.poolFile(account: account, app: app)
+            files.append(("\(layout.pools(version: version))/\(pool)", "php-fpm\(version)"))
+        }
+        if !legacy {
+            for (field, isKey) in [("tls.certificate", false), ("tls.key", true)]
+            where state.scalar(field)?.hasPrefix("/home/") == true {
+                files.append(
+                    (SystemNames.tlsCopy(state: layout.state, account: account, app: app, key: isKey), "nginx"))
+            }
         }
         return files
     }
@@ -175,34 +249,67 @@ enum WebAppBackend {
         return value
     }
 
-    static func poolText(_ state: Planning.ResourceState, pool: String, user: String, account: String, socket: String)
+    /// What PHP may not do in any pool, whatever the app's `php.ini` says: run programs, signal or change
+    /// users, load code. An app's own `disable_functions` adds to it (docs/php-ini.md).
+    public static let disabledFunctions = [
+        "exec", "passthru", "shell_exec", "system", "proc_open", "popen", "proc_nice", "proc_terminate",
+        "proc_get_status", "pcntl_exec", "pcntl_fork", "pcntl_signal", "pcntl_alarm", "posix_kill", "posix_setuid",
+        "posix_setgid", "posix_seteuid", "posix_setegid", "posix_setpgid", "posix_setsid", "posix_mkfifo", "dl",
+    ]
+
+    public static func poolText(
+        _ state: Planning.ResourceState, account: String, app: String, user: String, socket: String
+    )
         throws -> String
     {
+        let pool = SystemNames.pool(account: account, app: app)
+        guard let path = state.scalar("path") else {
+            throw BackendError(description: "WebApp \(app): no path in its applied form")
+        }
+        let own = SystemNames.phpFolder(path: path)
         var text =
             "; written by Baton: do not edit\n[\(try line(pool))]\nuser = \(try line(user))\ngroup = \(try line(account))\n"
-        text += "listen = \(socket)\nlisten.owner = www-data\nlisten.group = www-data\nlisten.mode = 0660\n"
+        text += "listen = \(try line(socket))\nlisten.owner = www-data\nlisten.group = www-data\nlisten.mode = 0660\n"
         text += "pm = ondemand\npm.max_children = \(try line(state.scalar("php.processes") ?? "5"))\n"
         text += "request_terminate_timeout = \(try line(state.scalar("php.timeout") ?? "30"))s\n"
+        // The app's tree is all PHP may open; its temporary files, sessions and uploads stay in it.
+        text += "chdir = /\nsecurity.limit_extensions = .php\n"
+        text += "php_admin_value[open_basedir] = \(try line(path))/\n"
+        text += "php_admin_value[sys_temp_dir] = \(try line(own))/tmp\n"
+        text += "php_admin_value[upload_tmp_dir] = \(try line(own))/uploads\n"
+        text += "php_admin_value[session.save_path] = \(try line(own))/sessions\n"
+        text += "php_admin_flag[allow_url_include] = off\n"
+        for variable in ["TMPDIR", "TMP", "TEMP"] { text += "env[\(variable)] = \(try line(own))/tmp\n" }
+        var disabled = Self.disabledFunctions
         if case .list(let settings)? = state.value("php.ini") {
             for setting in settings {
                 guard let eq = setting.firstIndex(of: "=") else { continue }
-                text +=
-                    "php_admin_value[\(try line(String(setting[..<eq])))] = \(try line(String(setting[setting.index(after: eq)...])))\n"
+                let (key, value) = (String(setting[..<eq]), String(setting[setting.index(after: eq)...]))
+                if key == "disable_functions" {
+                    // Only ever more: the app's list joins the default one.
+                    for name in value.split(separator: ",") {
+                        let name = name.trimmingCharacters(in: .whitespaces)
+                        if !name.isEmpty, !disabled.contains(name) { disabled.append(name) }
+                    }
+                    continue
+                }
+                text += "php_admin_value[\(try line(key))] = \(try line(value))\n"
             }
         }
-        return text
+        return text + "php_admin_value[disable_functions] = \(try line(disabled.joined(separator: ",")))\n"
     }
 
-    static func serverBlock(_ state: Planning.ResourceState, app: String, root: String, socket: String?) throws
-        -> String
-    {
+    static func serverBlock(
+        _ state: Planning.ResourceState, app: String, root: String, socket: String?,
+        tls: (certificate: String, key: String)?
+    ) throws -> String {
         var domains: [String] = []
         if case .list(let names)? = state.value("domains") { domains = try names.map(line) }
         let names = domains.isEmpty ? "_" : domains.joined(separator: " ")
         var text = "# written by Baton for \(try line(app)): do not edit\nserver {\n  listen 80;\n"
-        if let certificate = state.scalar("tls.certificate"), let key = state.scalar("tls.key") {
+        if let tls {
             text +=
-                "  listen 443 ssl;\n  ssl_certificate \"\(try line(certificate))\";\n  ssl_certificate_key \"\(try line(key))\";\n"
+                "  listen 443 ssl;\n  ssl_certificate \"\(try line(tls.certificate))\";\n  ssl_certificate_key \"\(try line(tls.key))\";\n"
         }
         text += "  server_name \(names);\n"
         if state.scalar("active") == "false" {
@@ -210,6 +317,11 @@ enum WebAppBackend {
             return text + "  location / { return 503; }\n}\n"
         }
         text += "  root \"\(try line(root))\";\n  index index.html index.php;\n"
+        // A link in the public root is followed only to a file of the link's own owner: one a tenant (or its
+        // PHP) plants towards another tenant's files or the system's is refused.
+        text += "  disable_symlinks if_not_owner from=$document_root;\n"
+        // Hidden paths (.git, .env, PHP's own .php/ folders) are never served; ACME's .well-known is.
+        text += "  location ~ /\\.(?!well-known/) { deny all; }\n"
         text += "  location / { try_files $uri $uri/ =404; }\n"
         if let socket {
             text += "  location ~ \\.php$ {\n    try_files $uri =404;\n    include fastcgi_params;\n"

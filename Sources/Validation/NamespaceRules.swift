@@ -77,7 +77,8 @@ enum NamespaceRules {
                 if let problem = groupProblem(group, account: account.name) {
                     f.error(
                         account.origin, "spec.groups.\(i)", "account.group", problem,
-                        hint: "name the account's groups `\(account.name)-<purpose>`, e.g. `\(account.name)-developers`")
+                        hint: "name the account's groups `\(account.name)-<purpose>`, e.g. `\(account.name)-developers`"
+                    )
                 }
             }
         }

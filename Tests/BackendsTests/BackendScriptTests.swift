@@ -50,9 +50,9 @@ final class BackendScriptTests: XCTestCase {
             web.contains("useradd -M -s '/bin/sh' -d '/home/acme/deploy' -g 'acme' -G 'acme' -- 'acme-deploy'"), web)
         XCTAssertTrue(
             web.contains(
-                "baton_stage '/etc/nginx/sites-enabled/.baton-acme-shop.conf.baton-tmp' '/etc/nginx/sites-enabled/baton-acme-shop.conf' 'nginx'"
-            ))
-        XCTAssertTrue(web.contains("/baton-acme-deploy-acme-shop.conf' 'php-fpm8.2'"))
+                "baton_stage '/etc/nginx/sites-enabled/.baton-acme.acme-shop.conf.baton-tmp' '/etc/nginx/sites-enabled/baton-acme.acme-shop.conf' 'nginx'"
+            ), web)
+        XCTAssertTrue(web.contains("/baton-acme.acme-shop.conf' 'php-fpm8.2'"), web)
     }
 
     func testHostileRecordValuesTravelAsData() throws {

@@ -21,7 +21,9 @@ public enum SystemNames {
     /// The php-fpm pool of a web app.
     public static func pool(account: String, app: String) -> String { "\(account).\(app)" }
 
-    public static func poolFile(account: String, app: String) -> String { "baton-\(pool(account: account, app: app)).conf" }
+    public static func poolFile(account: String, app: String) -> String {
+        "baton-\(pool(account: account, app: app)).conf"
+    }
 
     /// With the PHP version: while a version change is applied, the old and the new php-fpm each have a socket.
     public static func socket(account: String, app: String, version: String) -> String {

@@ -123,6 +123,8 @@ public enum ResourceStates {
                 Field("active", .scalar(String(account.spec.active))),
             ]
             if let quota = account.spec.limits.diskQuota { fields.append(Field("diskQuota", .scalar(String(quota)))) }
+            // Only when there are any: accounts without declared groups keep the form they were applied with.
+            if !account.spec.groups.isEmpty { fields.append(Field("groups", .list(account.spec.groups.sorted()))) }
             return [
                 ResourceState(
                     id: ResourceID(.account, account.name), server: server, account: account.name,
@@ -190,6 +192,10 @@ public enum ResourceStates {
             return states
         }
 
+        /// 2: names carry the account (`SystemNames`); open_basedir, PHP's own temporary folders, disabled
+        /// functions, symbolic links refused by nginx, www-data reading the public root only.
+        static let webAppTemplate = "2"
+
         func webApp(_ app: WebApp) -> [ResourceState] {
             let spec = app.spec
             guard let server = webServer(of: spec.account) else { return [] }
@@ -214,6 +220,9 @@ public enum ResourceStates {
             fields.append(Field("domains", .list(spec.domains.map { $0.lowercased() }.sorted())))
             // A deactivated account's web apps answer 503; their files stay.
             fields.append(Field("active", .scalar(String(accounts[spec.account]?.spec.active ?? true))))
+            // The version of the files Baton writes for an app (their names, the pool's and the server block's
+            // confinement): raised when they change, so that the next plan updates every app already applied.
+            fields.append(Field("template", .scalar(Self.webAppTemplate)))
             if let tls = spec.tls {
                 fields += [Field("tls.certificate", .scalar(tls.certificate)), Field("tls.key", .scalar(tls.key))]
             }
