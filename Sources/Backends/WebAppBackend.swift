@@ -82,36 +82,37 @@ public enum WebAppBackend {
 
     /// Who may read what of the app. nginx (www-data) passes through the folders above the app and through the
     /// app's folder down to its public root, and reads the public root alone: a file beside it (a
-    /// `wp-config.php` above `public/`) is the app user's and PHP's only. The folders above are their owners' to
-    /// open: the main user's, and the user's inside its own home. The app's own files are the user's: their ACLs
-    /// are set with the user's rights, without following links (-P), so a link in the app leads nowhere else.
+    /// `wp-config.php` above `public/`) is the app user's and PHP's only. Passing through a folder opens every
+    /// name in it, so everything else gets an entry of its own that denies www-data (`u:www-data:---`, which
+    /// wins over the file's "other" bits), and folders on the way carry it as their default for what is made
+    /// there later. The folders above are their owners' to open: the main user's, and the user's inside its own
+    /// home. The app's own files are the user's: their ACLs are set with the user's rights, without following
+    /// links (-P), so a link in the app leads nowhere else.
     static func access(
         user: String, account: String, path: String, document: String, php: Bool, _ context: ApplyContext,
         _ s: inout ScriptBuilder
     ) throws {
+        let pass = "u:www-data:--x,d:u:www-data:---"
         var words: [ScriptBuilder.Word] = ["if command -v setfacl >/dev/null; then :"]
         for (owner, folders) in Self.owners(above: path, user: user, account: account, context) {
-            words += ["; baton_as", .value(owner), .value(account), "setfacl -P -m u:www-data:--x --"]
+            words += ["; baton_as", .value(owner), .value(account), "setfacl -P -m", .value(pass), "--"]
             words += folders.map { .value($0) } + ["2>/dev/null"]
         }
-        // What an earlier Baton granted on the whole tree is taken back first; then the way down, then the root.
-        words += [
-            "; baton_as", .value(user), .value(account), "setfacl -R -P -x u:www-data,d:u:www-data --", .value(path),
-            "2>/dev/null; baton_as", .value(user), .value(account), "setfacl -P -m u:www-data:--x --",
-        ]
-        words += folders(between: path, and: document + "/x").map { .value($0) }
-        words += [
-            "&& baton_as", .value(user), .value(account), "setfacl -R -P -m u:www-data:r-X,d:u:www-data:r-X --",
-            .value(document),
-        ]
-        if php {
-            // Nothing of PHP's own folders is anyone else's, whatever the public root's defaults gave them.
-            words += [
-                "&& baton_as", .value(user), .value(account), "setfacl -R -P -b --",
-                .value(SystemNames.phpFolder(path: path)),
+        // Each step on its own: a file in the tree the user may not change (one root or another user put there)
+        // stops none of the others, and is named in the run's log.
+        let steps: [[ScriptBuilder.Word]] =
+            [
+                ["-R -P -m u:www-data:---,d:u:www-data:--- --", .value(path)],
+                ["-P -m", .value(pass), "--"] + folders(between: path, and: document + "/x").map { .value($0) },
+                ["-R -P -m u:www-data:r-X,d:u:www-data:r-X --", .value(document)],
             ]
+            + (php
+                ? [["-R -P -m u:www-data:---,d:u:www-data:--- --", .value(SystemNames.phpFolder(path: path))]] : [])
+        for step in steps {
+            words += ["; baton_as", .value(user), .value(account), "setfacl"] + step
+            words += ["|| echo", .value("baton: some files of \(path) keep the access they had (see above)"), ">&2"]
         }
-        try s.command(words + ["|| echo 'baton: no ACL support here: nginx may not read the app' >&2; fi"])
+        try s.command(words + ["; else echo 'baton: no ACL support here: nginx may not read the app' >&2; fi"])
     }
 
     /// The certificate and key nginx reads, as root: a Let's Encrypt lineage is root's and read in place; a file

@@ -131,7 +131,7 @@ final class EndToEndTests: XCTestCase {
         manifests.replacingOccurrences(
             of: "domains: [acme.example, www.acme.example]}",
             with:
-                "domains: [acme.example, www.acme.example], tls: {certificate: /etc/ssl/none.pem, key: /etc/ssl/none.key}}"
+                "domains: [acme.example, www.acme.example], tls: {certificate: /etc/letsencrypt/live/acme.example/none.pem, key: /etc/letsencrypt/live/acme.example/none.key}}"
         )
     }
 
@@ -190,7 +190,7 @@ final class EndToEndTests: XCTestCase {
         try makeRepository()
         XCTAssertEqual(try apply().status, 0)
         // nginx -t fails (a certificate that does not exist): the old server block stays.
-        let before = try host("web1", "cat /etc/nginx/sites-enabled/baton-acme-www.conf")
+        let before = try host("web1", "cat /etc/nginx/sites-enabled/baton-acme.acme-www.conf")
         XCTAssertFalse(before.isEmpty)
         try write(
             "accounts/acme/acme.yaml",
@@ -198,7 +198,7 @@ final class EndToEndTests: XCTestCase {
         try git("commit", "-q", "-am", "tls without a certificate")
         let failed = try apply()
         XCTAssertEqual(failed.status, 1, failed.stdout)
-        XCTAssertEqual(try host("web1", "cat /etc/nginx/sites-enabled/baton-acme-www.conf"), before)
+        XCTAssertEqual(try host("web1", "cat /etc/nginx/sites-enabled/baton-acme.acme-www.conf"), before)
         XCTAssertTrue(try status("WebApp/acme-www").contains("state: Failed"))
         // The inventory still lists the old server block, applied from the earlier revision: drift rebuilds it
         // from that revision and finds it in place.
@@ -228,7 +228,7 @@ final class EndToEndTests: XCTestCase {
     func testOfTwoWebAppsChangedInOneRunOnlyTheOneNginxRejectsFails() throws {
         try makeRepository()
         XCTAssertEqual(try apply().status, 0)
-        let www = "cat /etc/nginx/sites-enabled/baton-acme-www.conf"
+        let www = "cat /etc/nginx/sites-enabled/baton-acme.acme-www.conf"
         let before = try host("web1", www)
         // acme-shop gains a name (fine); acme-www asks for a certificate that does not exist (nginx -t fails).
         try write(
@@ -243,7 +243,7 @@ final class EndToEndTests: XCTestCase {
         XCTAssertTrue(try status("WebApp/acme-shop").contains("state: Applied"))
         XCTAssertTrue(try status("WebApp/acme-www").contains("state: Failed"))
         XCTAssertTrue(
-            try host("web1", "cat /etc/nginx/sites-enabled/baton-acme-shop.conf").contains("store.acme.example"))
+            try host("web1", "cat /etc/nginx/sites-enabled/baton-acme.acme-shop.conf").contains("store.acme.example"))
         XCTAssertEqual(try host("web1", www), before, "the old server block is back")
         XCTAssertEqual(try host("web1", "nginx -t -q 2>&1; echo $?"), "0\n")
         XCTAssertEqual(try host("web1", "ls /etc/nginx/sites-enabled/ | grep -c baton-"), "2\n", "no stray files")
@@ -456,7 +456,7 @@ final class EndToEndTests: XCTestCase {
         XCTAssertEqual(try host("ns1", "test -e /tmp/pwned && echo yes || echo no"), "no\n")
         XCTAssertTrue(try host("web1", "getent passwd acme-deploy").hasPrefix("acme-deploy:x:"))
         XCTAssertEqual(try host("web1", "stat -c '%a %U' /home/acme/deploy"), "750 acme-deploy\n")
-        XCTAssertTrue(try host("web1", "ls /etc/php/8.2/fpm/pool.d/").contains("baton-acme-deploy-acme-shop.conf"))
+        XCTAssertTrue(try host("web1", "ls /etc/php/8.2/fpm/pool.d/").contains("baton-acme.acme-shop.conf"))
         _ = try host("web1", "echo served-by-baton > /home/acme/webapps/acme-www/index.html")
         XCTAssertTrue(
             try waitFor {
@@ -481,7 +481,8 @@ final class EndToEndTests: XCTestCase {
         XCTAssertEqual(clean.status, 0, clean.stdout + clean.stderr)
         XCTAssertTrue(clean.stdout.contains("web1: no drift"), clean.stdout)
         _ = try host(
-            "web1", "usermod -s /bin/bash acme-deploy; echo '# edited' >> /etc/nginx/sites-enabled/baton-acme-www.conf")
+            "web1",
+            "usermod -s /bin/bash acme-deploy; echo '# edited' >> /etc/nginx/sites-enabled/baton-acme.acme-www.conf")
         _ = try host("ns1", "echo '; edited' >> /var/lib/baton/zones/acme.example.zone")
         let drifted = try drift()
         XCTAssertEqual(drifted.status, 2, drifted.stdout + drifted.stderr)
@@ -509,7 +510,7 @@ final class EndToEndTests: XCTestCase {
         try git("commit", "-q", "-am", "no website")
         let third = try apply()
         XCTAssertEqual(third.status, 0, third.stdout + third.stderr)
-        XCTAssertFalse(try host("web1", "ls /etc/nginx/sites-enabled/").contains("baton-acme-www"))
+        XCTAssertFalse(try host("web1", "ls /etc/nginx/sites-enabled/").contains("baton-acme.acme-www"))
         XCTAssertEqual(try host("web1", "test -e /home/acme/webapps/acme-www && echo yes || echo no"), "no\n")
         XCTAssertTrue(try host("web1", "ls /var/lib/baton/archive/webapps/").contains("acme-www-"))
     }
