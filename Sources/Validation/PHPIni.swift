@@ -1,5 +1,6 @@
 /// The `php.ini` settings a tenant may change, each with the pattern its value must match.
-/// Anything that widens what a tenant can reach (open_basedir, disable_functions, extension, ...) is absent on purpose.
+/// Anything that widens what a tenant can reach (open_basedir, extension, auto_prepend_file, ...) is absent on
+/// purpose; `disable_functions` only ever adds to Baton's own list.
 public enum PHPIni {
     public struct Setting: Sendable {
         public var key: String
@@ -55,6 +56,19 @@ public enum PHPIni {
         Setting(key: "file_uploads", pattern: "On or Off", example: "On", matches: onOff),
         Setting(key: "max_file_uploads", pattern: "0-1000", example: "20", matches: integer(0...1000)),
         Setting(key: "zlib.output_compression", pattern: "On or Off", example: "Off", matches: onOff),
+        // Adds to the functions Baton disables in every pool; it can never enable one of them.
+        Setting(
+            key: "disable_functions", pattern: "function names separated by commas", example: "mail,phpinfo"
+        ) { v in
+            let names = v.split(separator: ",", omittingEmptySubsequences: false).map {
+                $0.trimmingCharacters(in: .whitespaces)
+            }
+            return !v.isEmpty && v.count <= 2000
+                && names.allSatisfy { n in
+                    !n.isEmpty && n.first.map { !$0.isNumber } == true
+                        && n.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_") }
+                }
+        },
     ]
 
     public static let byKey: [String: Setting] = Dictionary(uniqueKeysWithValues: allowList.map { ($0.key, $0) })

@@ -47,7 +47,9 @@ final class BackendScriptTests: XCTestCase {
         }
         let web = try Backend.script(perServer["web1"]!, context: context(set), nonce: "x").script.text
         XCTAssertTrue(
-            web.contains("useradd -M -s '/bin/sh' -d '/home/acme/deploy' -g 'acme' -G 'acme' -- 'acme-deploy'"), web)
+            web.contains(
+                "useradd -M -s '/bin/sh' -d '/home/acme/deploy' -g 'acme' -G 'acme,acme-deployers' -- 'acme-deploy'"),
+            web)
         XCTAssertTrue(
             web.contains(
                 "baton_stage '/etc/nginx/sites-enabled/.baton-acme.acme-shop.conf.baton-tmp' '/etc/nginx/sites-enabled/baton-acme.acme-shop.conf' 'nginx'"

@@ -8,7 +8,7 @@ public enum ResourceStates {
     /// The version of how applied forms are made. A change to any of them changes hashes, so the status branch
     /// records it and applied forms are reused from the inventory only when it is the same. Raise it with
     /// every change to the fields below.
-    public static let recipe = 3
+    public static let recipe = 4
 
     /// Applying order of kinds (deletes run in reverse).
     public enum Phase {
