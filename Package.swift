@@ -10,6 +10,12 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        // The daemon: HTTP, lifecycle and signals, webhook signatures, metrics.
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
     ],
     targets: [
         // System libraries: a modulemap and a shim header each, nothing else.
@@ -35,6 +41,20 @@ let package = Package(
         .target(name: "Apply", dependencies: ["Backends", "Planning", "SSHTransport"]),
         // Record: the status branch's files, read and written through GitStore.
         .target(name: "StatusStore", dependencies: ["GitStore", "Manifests", "Planning"]),
+        // The daemon's parts that need no engine: webhooks, its configuration, back-off and quarantine, the HTTP
+        // endpoints.
+        .target(
+            name: "Daemon",
+            dependencies: [
+                "Manifests", "StatusStore", "GitStore", "Planning",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         // Test helpers shared by test targets (an sshd on 127.0.0.1, git and other tools run to their end): no
         // XCTest, so that `swift build` builds it with the rest.
         .target(name: "TestSupport"),
@@ -60,6 +80,13 @@ let package = Package(
         .testTarget(
             name: "StatusStoreTests", dependencies: ["StatusStore", "GitStore", "Planning", "Manifests", "TestSupport"]),
         .testTarget(name: "SSHTransportTests", dependencies: ["SSHTransport", "TestSupport"]),
+        .testTarget(
+            name: "DaemonTests",
+            dependencies: [
+                "Daemon", "StatusStore", "GitStore", "TestSupport",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]),
     ],
     swiftLanguageModes: [.v6]
 )

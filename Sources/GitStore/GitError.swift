@@ -23,6 +23,8 @@ public struct GitError: Error, CustomStringConvertible, Sendable {
     /// A push refused because the remote ref is not an ancestor of what was pushed (`GIT_ENONFASTFORWARD`),
     /// whether libgit2 saw it before sending or the remote rejected the update.
     public var isNonFastForward: Bool { code == GIT_ENONFASTFORWARD.rawValue }
+    /// A compare-and-swap lost: the reference was not where the writer expected it.
+    public var isMovedReference: Bool { code == GIT_EMODIFIED.rawValue }
 
     static func check(_ code: Int32, _ call: String) throws {
         guard code < 0 else { return }

@@ -1,0 +1,57 @@
+/// Resources whose operation failed too often in a row: skipped until their spec changes (another applied-form
+/// hash) or `baton retry` names them, while the rest of their server and every other server keep converging.
+/// Keyed by server and resource; bounded by the resources the daemon applies.
+public struct Quarantine: Sendable, Hashable {
+    public struct Key: Sendable, Hashable, Comparable {
+        public var server: String
+        /// `Kind/name`.
+        public var resource: String
+
+        public init(server: String, resource: String) {
+            self.server = server
+            self.resource = resource
+        }
+
+        public static func < (a: Key, b: Key) -> Bool { (a.server, a.resource) < (b.server, b.resource) }
+    }
+
+    struct Record: Sendable, Hashable {
+        var hash: String
+        var failures: Int
+        var reason: String
+    }
+
+    /// Failures in a row after which a resource is quarantined.
+    public var limit: Int
+    private var records: [Key: Record] = [:]
+
+    public init(limit: Int = 5) {
+        self.limit = limit
+    }
+
+    /// An operation of the resource failed, for its applied form `hash`: a new hash starts the count again.
+    public mutating func failed(_ key: Key, hash: String, reason: String) {
+        var record = records[key].flatMap { $0.hash == hash ? $0 : nil } ?? Record(hash: hash, failures: 0, reason: "")
+        record.failures += 1
+        record.reason = reason
+        records[key] = record
+    }
+
+    /// It applied: the count ends.
+    public mutating func succeeded(_ key: Key) { records[key] = nil }
+
+    /// `baton retry` named it, or it left the plan: forgotten.
+    public mutating func release(_ key: Key) { records[key] = nil }
+
+    /// Whether the resource, wanting applied form `hash`, is skipped; with the reason of its last failure.
+    public func isQuarantined(_ key: Key, hash: String) -> String? {
+        guard let record = records[key], record.hash == hash, record.failures >= limit else { return nil }
+        return record.reason
+    }
+
+    /// Every quarantined resource, for the status and the metrics.
+    public var quarantined: [Key] { records.filter { $0.value.failures >= limit }.map(\.key).sorted() }
+
+    /// Only the resources still wanted: the others' records go (the bound).
+    public mutating func keep(only wanted: Set<Key>) { records = records.filter { wanted.contains($0.key) } }
+}
