@@ -83,7 +83,7 @@ let package = Package(
         .testTarget(
             name: "DaemonTests",
             dependencies: [
-                "Daemon", "StatusStore", "GitStore", "TestSupport",
+                "Daemon", "Manifests", "StatusStore", "GitStore", "TestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ]),
