@@ -42,6 +42,16 @@ final class DaemonConfigurationTests: XCTestCase {
         XCTAssertEqual(config.receivers["pager"]?.format, .json)
     }
 
+    /// The example the package installs reads as it says.
+    func testTheExampleConfigurationIsValid() throws {
+        let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("examples/daemon/baton.yaml").path
+        let config = try DaemonConfiguration.load(path: path)
+        XCTAssertEqual(config.branch, "main")
+        XCTAssertEqual(config.webhookSecretFile, "/etc/baton/webhook-secret")
+        XCTAssertEqual(config.receivers["ops"]?.format, .slack)
+    }
+
     func testDefaultsWithAnEmptyFile() throws {
         let config = try DaemonConfiguration.parse([], file: "empty.yaml")
         XCTAssertEqual(config, DaemonConfiguration())
