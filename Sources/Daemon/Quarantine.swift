@@ -49,6 +49,9 @@ public struct Quarantine: Sendable, Hashable {
         return record.reason
     }
 
+    /// The reason a quarantined resource's last operation gave.
+    public func reason(_ key: Key) -> String? { records[key].flatMap { $0.failures >= limit ? $0.reason : nil } }
+
     /// Every quarantined resource, for the status and the metrics.
     public var quarantined: [Key] { records.filter { $0.value.failures >= limit }.map(\.key).sorted() }
 

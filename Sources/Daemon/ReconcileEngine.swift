@@ -1,0 +1,96 @@
+import Manifests
+import Planning
+
+/// What the reconcile loop asks of the engine. The engine library implements it over the repository, the
+/// status branch and the servers; tests of the loop use one of their own. Every call may block on libgit2 or
+/// libssh2 inside: implementations run that work on their blocking pool, never on Swift's cooperative threads.
+public protocol ReconcileEngine: Sendable {
+    /// Brings the followed branch up to date (a fetch for a remote repository) and returns its tip.
+    func fetch() async throws -> String
+    /// Validates and plans `revision` against the status branch, for the daemon's servers.
+    func plan(_ revision: String) async throws -> PlanOutcome
+    /// Applies `changes` of the plan (all of them, or the ones the loop let through), records the run on the
+    /// status branch as `baton apply` does, with the lease's generation, and says how each went.
+    func apply(_ plan: Plan, changes: [Change], generation: Int?) async throws -> RunOutcome
+    /// Records a revision that is not valid (rejected.yaml), once per revision.
+    func reject(_ revision: String, diagnostics: [Diagnostic]) async throws
+    /// The read-only probe of `baton drift` on the daemon's servers; records what drifted.
+    func drift() async throws -> DriftOutcome
+    /// Takes or renews the daemon's lease; nil when another daemon holds an overlapping one.
+    func lease() async throws -> Int?
+    /// Gives the lease up at shutdown.
+    func releaseLease() async throws
+}
+
+/// A revision, validated and planned.
+public enum PlanOutcome: Sendable {
+    case invalid([Diagnostic])
+    case planned(Plan)
+}
+
+/// How one server's part of a run went.
+public struct ServerOutcome: Sendable, Hashable {
+    public var server: String
+    /// Why the server's script did not run to its end (unreachable, host key refused, ...); nil when it did.
+    public var failure: EngineFailure?
+    /// Each change of the server that ran, by resource, with a message for those that failed.
+    public var failed: [ResourceID: String]
+    public var applied: Set<ResourceID>
+
+    public init(server: String, failure: EngineFailure?, failed: [ResourceID: String], applied: Set<ResourceID>) {
+        self.server = server
+        self.failure = failure
+        self.failed = failed
+        self.applied = applied
+    }
+}
+
+public struct RunOutcome: Sendable, Hashable {
+    public var run: String
+    public var servers: [ServerOutcome]
+
+    public init(run: String, servers: [ServerOutcome]) {
+        self.run = run
+        self.servers = servers
+    }
+}
+
+public struct DriftOutcome: Sendable, Hashable {
+    /// Drifted resources per server.
+    public var drifted: [String: [ResourceID]]
+    /// Servers the probe could not reach.
+    public var unreachable: [String: EngineFailure]
+
+    public init(drifted: [String: [ResourceID]], unreachable: [String: EngineFailure] = [:]) {
+        self.drifted = drifted
+        self.unreachable = unreachable
+    }
+}
+
+/// Why the engine could not do what it was asked, as a kind the loop decides on: retry with back-off, wait for
+/// a person, or give up on that revision.
+public struct EngineFailure: Error, Sendable, Hashable, CustomStringConvertible {
+    public enum Kind: String, Sendable, Hashable, CaseIterable {
+        case unreachable, hostKeyRefused, authentication, timeout, connectionLost
+        case invalidRevision, statusBranchConflict, statusBranchInvalid, fetch, other
+    }
+
+    public var kind: Kind
+    public var message: String
+
+    public init(_ kind: Kind, _ message: String) {
+        self.kind = kind
+        self.message = message
+    }
+
+    /// Whether trying the same thing again later can help (a network that comes back) or only a person can (a
+    /// host key that changed, a key that is refused).
+    public var retryable: Bool {
+        switch kind {
+        case .unreachable, .timeout, .connectionLost, .statusBranchConflict, .fetch, .other: true
+        case .hostKeyRefused, .authentication, .invalidRevision, .statusBranchInvalid: false
+        }
+    }
+
+    public var description: String { "\(kind.rawValue): \(message)" }
+}

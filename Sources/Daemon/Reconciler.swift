@@ -1,0 +1,181 @@
+import Foundation
+import Logging
+import Manifests
+import Metrics
+import Planning
+import ServiceLifecycle
+
+/// The reconcile loop (docs/daemon.md): every interval, and at once when a webhook rings, fetch; plan a new
+/// revision (or one with work left); apply what the back-off and the quarantine let through, under the lease;
+/// every drift interval, probe the servers and report or correct. One round at a time; a graceful shutdown
+/// (SIGTERM) lets the round in flight finish and record, then ends the loop.
+public final class Reconciler: Service, Sendable {
+    public struct Settings: Sendable {
+        public var interval: Swift.Duration
+        public var driftInterval: Swift.Duration
+        public var driftMode: DaemonConfiguration.DriftMode
+        public var backoff: Backoff
+
+        public init(
+            interval: Swift.Duration, driftInterval: Swift.Duration, driftMode: DaemonConfiguration.DriftMode,
+            backoff: Backoff = Backoff()
+        ) {
+            self.interval = interval
+            self.driftInterval = driftInterval
+            self.driftMode = driftMode
+            self.backoff = backoff
+        }
+    }
+
+    public let engine: any ReconcileEngine
+    public let state: DaemonState
+    let settings: Settings
+    let logger: Logger
+    private let doorbell = Doorbell()
+
+    public init(engine: any ReconcileEngine, state: DaemonState, settings: Settings, logger: Logger) {
+        self.engine = engine
+        self.state = state
+        self.settings = settings
+        self.logger = logger
+    }
+
+    /// Wakes the loop (a webhook, `baton` telling it to look now).
+    public func trigger(_ reason: String) {
+        let doorbell = self.doorbell
+        Task { await doorbell.ring(reason) }
+    }
+
+    public func run() async throws {
+        let stopping = StopFlag()
+        let doorbell = self.doorbell
+        await withGracefulShutdownHandler {
+            await self.loop(stopping)
+        } onGracefulShutdown: {
+            stopping.set()
+            Task { await doorbell.ring("shutdown") }
+        }
+        do { try await engine.releaseLease() } catch { logger.warning("the lease was not released: \(error)") }
+        logger.info("stopped")
+    }
+
+    func loop(_ stopping: StopFlag) async {
+        let clock = ContinuousClock()
+        var nextDrift = clock.now + settings.driftInterval
+        var reason = "start"
+        while !stopping.isSet {
+            await round(reason)
+            if stopping.isSet { break }
+            if clock.now >= nextDrift {
+                await driftRound()
+                nextDrift = clock.now + settings.driftInterval
+            }
+            var wait = min(settings.interval, nextDrift - clock.now)
+            if let retry = await state.nextRetry(), retry - clock.now < wait { wait = max(retry - clock.now, .zero) }
+            reason = await doorbell.wait(for: wait) ?? "interval"
+        }
+    }
+
+    /// One round: fetch, plan, apply what may be applied.
+    func round(_ reason: String) async {
+        let started = ContinuousClock.now
+        defer {
+            let elapsed = ContinuousClock.now - started
+            Timer(label: "baton_reconcile_duration_seconds").recordNanoseconds(
+                elapsed.components.seconds * 1_000_000_000 + elapsed.components.attoseconds / 1_000_000_000)
+        }
+        let revision: String
+        do {
+            revision = try await engine.fetch()
+            await state.fetched(revision)
+        } catch {
+            Counter(label: "baton_fetch_failures_total").increment()
+            await state.fetchFailed("\(error)")
+            logger.error("fetch failed: \(error)", metadata: ["reason": "\(reason)"])
+            return
+        }
+        let outcome: PlanOutcome
+        do { outcome = try await engine.plan(revision) } catch {
+            logger.error("plan failed: \(error)", metadata: ["revision": "\(revision)"])
+            return
+        }
+        switch outcome {
+        case .invalid(let diagnostics):
+            let known = await state.rejected?.revision == revision
+            await state.reject(revision, diagnostics: diagnostics)
+            guard !known else { return }
+            logger.warning(
+                "revision is not valid: nothing applied",
+                metadata: ["revision": "\(revision)", "errors": "\(diagnostics.count)"])
+            do { try await engine.reject(revision, diagnostics: diagnostics) } catch {
+                logger.error("the rejection was not recorded: \(error)")
+            }
+        case .planned(let plan):
+            await state.planned(revision, pending: plan.changes.count)
+            guard !plan.changes.isEmpty else {
+                if await state.lastApplied != revision {
+                    logger.info("converged", metadata: ["revision": "\(revision)"])
+                }
+                await state.converged(revision)
+                return
+            }
+            await apply(plan, revision: revision)
+        }
+    }
+
+    func apply(_ plan: Plan, revision: String) async {
+        let generation: Int?
+        do { generation = try await engine.lease() } catch {
+            logger.error("the lease could not be read or taken: \(error)")
+            return
+        }
+        let wasStandby = await state.standby
+        await state.lease(generation)
+        Gauge(label: "baton_lease_held").record(generation == nil ? 0 : 1)
+        guard let generation else {
+            if !wasStandby { logger.info("standing by: another daemon holds the lease") }
+            return
+        }
+        let (changes, held) = await state.runnable(plan.changes, now: .now)
+        guard !changes.isEmpty else { return }
+        let outcome: RunOutcome
+        do { outcome = try await engine.apply(plan, changes: changes, generation: generation) } catch {
+            logger.error("the run failed: \(error)", metadata: ["revision": "\(revision)"])
+            return
+        }
+        await state.ran(outcome, changes: changes, backoff: settings.backoff, now: .now)
+        let failed = outcome.servers.contains { $0.failure != nil || !$0.failed.isEmpty }
+        Counter(label: "baton_runs_total", dimensions: [("state", failed ? "failure" : "success")]).increment()
+        Gauge(label: "baton_quarantined_resources").record(await state.quarantine.quarantined.count)
+        logger.info(
+            "run \(outcome.run)",
+            metadata: [
+                "revision": "\(revision)", "changes": "\(changes.count)", "held": "\(held)",
+                "failed": "\(outcome.servers.map { $0.failed.count }.reduce(0, +))",
+            ])
+        if !failed, held == 0 { await state.converged(revision) }
+    }
+
+    func driftRound() async {
+        do {
+            let outcome = try await engine.drift()
+            let before = await state.drifted
+            await state.drift(outcome)
+            let count = outcome.drifted.values.map(\.count).reduce(0, +)
+            Gauge(label: "baton_drifted_resources").record(count)
+            if outcome.drifted != before {
+                logger.info("drift: \(count) resource(s) drifted", metadata: ["mode": "\(settings.driftMode)"])
+            }
+        } catch {
+            logger.error("the drift probe failed: \(error)")
+        }
+    }
+}
+
+/// Set once by the shutdown handler, read by the loop.
+final class StopFlag: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value = false
+    func set() { lock.withLock { value = true } }
+    var isSet: Bool { lock.withLock { value } }
+}

@@ -1,0 +1,226 @@
+import Foundation
+import Logging
+import Manifests
+import Planning
+import ServiceLifecycle
+import XCTest
+
+@testable import Daemon
+
+/// The loop's decisions against an engine of the test's own: what it applies, what it holds back, what it
+/// records. The real engine, servers and repository are the end-to-end tests' (DaemonEndToEndTests).
+final class ReconcilerTests: XCTestCase {
+    /// A repository whose tip the test moves, and servers whose operations fail as the test says.
+    actor FakeEngine: ReconcileEngine {
+        var tip = "r1"
+        var invalid: Set<String> = []
+        /// Resources whose operation fails every time.
+        var failing: Set<ResourceID> = []
+        var unreachable: Set<String> = []
+        var leaseHolder = true
+        /// Per revision, the changes still to apply (what was applied leaves the plan).
+        var desired: [String: [Change]] = [:]
+        var appliedRevisions: [String] = []
+        private(set) var applied: [[Change]] = []
+        private(set) var rejected: [String] = []
+        private(set) var released = false
+        var applyDelay: Swift.Duration = .zero
+
+        func set(tip: String, changes: [Change], invalid: Bool = false) {
+            self.tip = tip
+            desired[tip] = changes
+            if invalid { self.invalid.insert(tip) }
+        }
+        func setFailing(_ ids: Set<ResourceID>) { failing = ids }
+        func setUnreachable(_ servers: Set<String>) { unreachable = servers }
+        func setLeaseHolder(_ holds: Bool) { leaseHolder = holds }
+        func setApplyDelay(_ delay: Swift.Duration) { applyDelay = delay }
+
+        func fetch() async throws -> String { tip }
+        func plan(_ revision: String) async throws -> PlanOutcome {
+            if invalid.contains(revision) {
+                return .invalid([
+                    Diagnostic(
+                        at: SourceLocation(file: "accounts/acme/x.yaml", mark: Mark(line: 3, column: 5)),
+                        rule: "yaml.syntax",
+                        message: "broken", hint: "fix it")
+                ])
+            }
+            return .planned(
+                Plan(revision: revision, appliedRevision: nil, appliedDigest: "", changes: desired[revision] ?? []))
+        }
+        func apply(_ plan: Plan, changes: [Change], generation: Int?) async throws -> RunOutcome {
+            if applyDelay > .zero { try await Task.sleep(for: applyDelay) }
+            applied.append(changes)
+            var servers: [ServerOutcome] = []
+            for server in Set(changes.map(\.server)).sorted() {
+                let mine = changes.filter { $0.server == server }
+                if unreachable.contains(server) {
+                    servers.append(
+                        ServerOutcome(
+                            server: server, failure: EngineFailure(.unreachable, "connection refused"), failed: [:],
+                            applied: []))
+                    continue
+                }
+                let failed = mine.filter { failing.contains($0.id) }
+                servers.append(
+                    ServerOutcome(
+                        server: server, failure: nil,
+                        failed: Dictionary(uniqueKeysWithValues: failed.map { ($0.id, "nginx -t failed") }),
+                        applied: Set(mine.filter { !failing.contains($0.id) }.map(\.id))))
+                // What applied is no longer a change of the revision.
+                desired[plan.revision] = (desired[plan.revision] ?? []).filter {
+                    !($0.server == server && !failing.contains($0.id) && mine.contains($0))
+                }
+            }
+            return RunOutcome(run: "run\(applied.count)", servers: servers)
+        }
+        func reject(_ revision: String, diagnostics: [Diagnostic]) async throws { rejected.append(revision) }
+        func drift() async throws -> DriftOutcome { DriftOutcome(drifted: [:]) }
+        func lease() async throws -> Int? { leaseHolder ? 1 : nil }
+        func releaseLease() async throws { released = true }
+    }
+
+    static func change(_ kind: Kind, _ name: String, on server: String = "web1", hash: String = "h") -> Change {
+        Change(action: .create, id: ResourceID(kind, name), server: server, account: "acme", hash: hash)
+    }
+
+    func reconciler(_ engine: FakeEngine, quarantineAfter: Int = 3) -> Reconciler {
+        Reconciler(
+            engine: engine, state: DaemonState(quarantineAfter: quarantineAfter),
+            settings: .init(
+                interval: .milliseconds(20), driftInterval: .seconds(3600), driftMode: .report,
+                backoff: Backoff(base: .zero, cap: .zero, jitter: 0)),
+            logger: Logger(label: "test"))
+    }
+
+    func testAnInvalidRevisionIsNeverAppliedAndAFixIs() async throws {
+        let engine = FakeEngine()
+        await engine.set(tip: "good", changes: [Self.change(.domain, "acme.example", on: "ns1")])
+        let r = reconciler(engine)
+        await r.round("test")
+        var ready = await r.state.readiness()
+        XCTAssertTrue(ready.ready, ready.reason)
+        await engine.set(tip: "bad", changes: [Self.change(.domain, "evil.example", on: "ns1")], invalid: true)
+        await r.round("webhook")
+        await r.round("interval")
+        let applied = await engine.applied
+        XCTAssertEqual(applied.flatMap { $0.map(\.id.name) }, ["acme.example"], "nothing of the invalid revision")
+        let rejected = await engine.rejected
+        XCTAssertEqual(rejected, ["bad"], "recorded once")
+        ready = await r.state.readiness()
+        XCTAssertFalse(ready.ready)
+        XCTAssertTrue(
+            ready.reason.contains("revision bad is not valid (1 error(s)); the servers keep good"), ready.reason)
+        let json = await r.state.statusJSON()
+        let status = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(json)) as? [String: Any])
+        XCTAssertEqual((status["lastRejected"] as? [String: Any])?["revision"] as? String, "bad")
+        XCTAssertEqual(status["lastAppliedRevision"] as? String, "good")
+
+        await engine.set(tip: "fixed", changes: [Self.change(.domain, "fixed.example", on: "ns1")])
+        await r.round("webhook")
+        let after = await engine.applied
+        XCTAssertEqual(after.last?.map(\.id.name), ["fixed.example"])
+        ready = await r.state.readiness()
+        XCTAssertTrue(ready.ready)
+    }
+
+    func testAResourceThatAlwaysFailsIsQuarantinedWhileOthersApply() async throws {
+        let engine = FakeEngine()
+        let broken = Self.change(.webApp, "broken")
+        await engine.set(tip: "r1", changes: [broken])
+        await engine.setFailing([broken.id])
+        let r = reconciler(engine, quarantineAfter: 3)
+        for _ in 0..<5 { await r.round("interval") }
+        let tries = await engine.applied.count
+        XCTAssertEqual(tries, 3, "tried until quarantined, then skipped")
+        let quarantined = await r.state.quarantine.quarantined
+        XCTAssertEqual(quarantined.map(\.resource), ["WebApp/broken"])
+        // Another account's change on the same server lands.
+        let other = Self.change(.webApp, "globex-www")
+        await engine.set(tip: "r2", changes: [broken, other])
+        await r.round("webhook")
+        let last = await engine.applied.last
+        XCTAssertEqual(last?.map(\.id.name), ["globex-www"])
+        // A new spec of the broken app is tried again.
+        await engine.set(tip: "r3", changes: [Self.change(.webApp, "broken", hash: "h2")])
+        await engine.setFailing([])
+        await r.round("webhook")
+        let fixed = await engine.applied.last
+        XCTAssertEqual(fixed?.map(\.id.name), ["broken"])
+    }
+
+    func testAnUnreachableServerBacksOffAndOthersGoOn() async throws {
+        let engine = FakeEngine()
+        await engine.set(
+            tip: "r1", changes: [Self.change(.account, "acme"), Self.change(.domain, "a.example", on: "ns1")])
+        await engine.setUnreachable(["web1"])
+        let r = Reconciler(
+            engine: engine, state: DaemonState(quarantineAfter: 5),
+            settings: .init(
+                interval: .milliseconds(10), driftInterval: .seconds(3600), driftMode: .report,
+                backoff: Backoff(base: .seconds(3600), cap: .seconds(3600), jitter: 0)),
+            logger: Logger(label: "test"))
+        await r.round("start")
+        await engine.set(
+            tip: "r2", changes: [Self.change(.account, "acme"), Self.change(.domain, "b.example", on: "ns1")])
+        await r.round("webhook")
+        let runs = await engine.applied
+        XCTAssertEqual(runs.map { $0.map(\.id.name).sorted() }, [["a.example", "acme"], ["b.example"]])
+        let web1 = await r.state.servers["web1"]
+        XCTAssertEqual(web1?.lastFailure?.kind, .unreachable)
+        XCTAssertEqual(web1?.failures, 1)
+    }
+
+    func testAStandbyDaemonAppliesNothing() async throws {
+        let engine = FakeEngine()
+        await engine.set(tip: "r1", changes: [Self.change(.account, "acme")])
+        await engine.setLeaseHolder(false)
+        let r = reconciler(engine)
+        await r.round("start")
+        let applied = await engine.applied
+        XCTAssertEqual(applied.count, 0)
+        let standby = await r.state.standby
+        XCTAssertTrue(standby)
+        await engine.setLeaseHolder(true)
+        await r.round("interval")
+        let after = await engine.applied
+        XCTAssertEqual(after.count, 1, "it takes over once the lease is free")
+    }
+
+    /// SIGTERM's graceful shutdown: the run in flight finishes and is recorded, no new one starts, the lease is
+    /// given up.
+    func testAGracefulShutdownFinishesTheRunInFlight() async throws {
+        let engine = FakeEngine()
+        await engine.set(tip: "r1", changes: [Self.change(.account, "acme")])
+        await engine.setApplyDelay(.milliseconds(300))
+        let r = reconciler(engine)
+        let group = ServiceGroup(
+            configuration: .init(services: [.init(service: r)], logger: Logger(label: "test")))
+        try await withThrowingTaskGroup(of: Void.self) { tasks in
+            tasks.addTask { try await group.run() }
+            try await Task.sleep(for: .milliseconds(100))
+            await group.triggerGracefulShutdown()
+            try await tasks.waitForAll()
+        }
+        let applied = await engine.applied
+        XCTAssertEqual(applied.count, 1, "the run in flight finished")
+        let released = await engine.released
+        XCTAssertTrue(released)
+    }
+
+    func testTheDoorbellKeepsOneRingAndTimesOut() async {
+        let bell = Doorbell()
+        await bell.ring("a")
+        await bell.ring("b")
+        let first = await bell.wait(for: .seconds(5))
+        XCTAssertEqual(first, "a")
+        let none = await bell.wait(for: .milliseconds(20))
+        XCTAssertNil(none)
+        async let waiting = bell.wait(for: .seconds(30))
+        try? await Task.sleep(for: .milliseconds(20))
+        await bell.ring("webhook")
+        let rung = await waiting
+        XCTAssertEqual(rung, "webhook")
+    }
+}
