@@ -29,15 +29,20 @@ public final class Reconciler: Service, Sendable {
 
     public let engine: any ReconcileEngine
     public let state: DaemonState
+    public let metrics: DaemonMetrics
     let settings: Settings
     let logger: Logger
     private let doorbell = Doorbell()
 
-    public init(engine: any ReconcileEngine, state: DaemonState, settings: Settings, logger: Logger) {
+    public init(
+        engine: any ReconcileEngine, state: DaemonState, settings: Settings, logger: Logger,
+        metrics: DaemonMetrics = DaemonMetrics()
+    ) {
         self.engine = engine
         self.state = state
         self.settings = settings
         self.logger = logger
+        self.metrics = metrics
     }
 
     /// Wakes the loop (a webhook, `baton` telling it to look now).
@@ -79,17 +84,13 @@ public final class Reconciler: Service, Sendable {
     /// One round: fetch, plan, apply what may be applied.
     func round(_ reason: String) async {
         let started = ContinuousClock.now
-        defer {
-            let elapsed = ContinuousClock.now - started
-            Timer(label: "baton_reconcile_duration_seconds").recordNanoseconds(
-                elapsed.components.seconds * 1_000_000_000 + elapsed.components.attoseconds / 1_000_000_000)
-        }
+        defer { metrics.reconcileDuration(ContinuousClock.now - started) }
         let revision: String
         do {
             revision = try await engine.fetch()
             await state.fetched(revision)
         } catch {
-            Counter(label: "baton_fetch_failures_total").increment()
+            metrics.fetchFailed()
             await state.fetchFailed("\(error)")
             logger.error("fetch failed: \(error)", metadata: ["reason": "\(reason)"])
             return
@@ -117,9 +118,12 @@ public final class Reconciler: Service, Sendable {
                     logger.info("converged", metadata: ["revision": "\(revision)"])
                 }
                 await state.converged(revision)
+                metrics.applied(revision)
+                metrics.resources(await state.resourceStates)
                 return
             }
             await apply(plan, revision: revision)
+            metrics.resources(await state.resourceStates)
         }
     }
 
@@ -131,7 +135,7 @@ public final class Reconciler: Service, Sendable {
         }
         let wasStandby = await state.standby
         await state.lease(generation)
-        Gauge(label: "baton_lease_held").record(generation == nil ? 0 : 1)
+        metrics.leaseHeld(generation != nil)
         guard let generation else {
             if !wasStandby { logger.info("standing by: another daemon holds the lease") }
             return
@@ -145,15 +149,18 @@ public final class Reconciler: Service, Sendable {
         }
         await state.ran(outcome, changes: changes, backoff: settings.backoff, now: .now)
         let failed = outcome.servers.contains { $0.failure != nil || !$0.failed.isEmpty }
-        Counter(label: "baton_runs_total", dimensions: [("state", failed ? "failure" : "success")]).increment()
-        Gauge(label: "baton_quarantined_resources").record(await state.quarantine.quarantined.count)
+        metrics.run(failed ? "failure" : "success")
+        metrics.quarantined(await state.quarantine.quarantined.count)
         logger.info(
             "run \(outcome.run)",
             metadata: [
                 "revision": "\(revision)", "changes": "\(changes.count)", "held": "\(held)",
                 "failed": "\(outcome.servers.map { $0.failed.count }.reduce(0, +))",
             ])
-        if !failed, held == 0 { await state.converged(revision) }
+        if !failed, held == 0 {
+            await state.converged(revision)
+            metrics.applied(revision)
+        }
     }
 
     func driftRound() async {
@@ -162,7 +169,7 @@ public final class Reconciler: Service, Sendable {
             let before = await state.drifted
             await state.drift(outcome)
             let count = outcome.drifted.values.map(\.count).reduce(0, +)
-            Gauge(label: "baton_drifted_resources").record(count)
+            metrics.drifted(count)
             if outcome.drifted != before {
                 logger.info("drift: \(count) resource(s) drifted", metadata: ["mode": "\(settings.driftMode)"])
             }

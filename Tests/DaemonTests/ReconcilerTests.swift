@@ -209,6 +209,27 @@ final class ReconcilerTests: XCTestCase {
         XCTAssertTrue(released)
     }
 
+    /// The metrics as a scrape reads them: one series for the revision applied last.
+    func testMetricsSayWhatTheLoopDid() async throws {
+        let engine = FakeEngine()
+        await engine.set(tip: "r1", changes: [Self.change(.account, "acme")])
+        let r = reconciler(engine)
+        await r.round("start")
+        await r.round("interval")
+        await engine.set(tip: "r2", changes: [Self.change(.account, "acme", hash: "h2")])
+        await r.round("webhook")
+        await r.round("interval")
+        let text = r.metrics.render()
+        for line in [
+            #"baton_runs_total{state="success"} 2"#, #"baton_applied_revision_info{revision="r2"} 1"#,
+            "baton_lease_held 1", "baton_quarantined_resources 0", #"baton_resources{state="Pending"} 0"#,
+        ] {
+            XCTAssertTrue(text.contains(line), "\(line) in\n\(text)")
+        }
+        XCTAssertFalse(text.contains(#"revision="r1""#), text)
+        XCTAssertTrue(text.contains("baton_reconcile_duration_seconds_count"), text)
+    }
+
     func testTheDoorbellKeepsOneRingAndTimesOut() async {
         let bell = Doorbell()
         await bell.ring("a")
