@@ -112,9 +112,11 @@ extension GitRepository {
 extension GitRepository {
     /// Some manifest files of a revision, by path relative to the opened folder; paths the revision does not
     /// hold, and paths that are not manifests there (hidden, ignored, not YAML), are left out. Loading just
-    /// the files that differ from another revision costs what they cost.
+    /// the files that differ from another revision costs what they cost, and the tree check (`TreeRules`) the
+    /// folders that differ.
     public func source(at revision: String, only candidates: some Sequence<String>) throws -> RevisionSource {
         let commit = try resolve(revision)
+        try checkTree(commit)
         let inside = prefix.isEmpty ? "" : prefix + "/"
         let ignore = IgnoreList(
             String(decoding: try file(IgnoreList.fileName, at: commit.description) ?? [], as: UTF8.self))

@@ -16,6 +16,8 @@ public final class GitRepository: @unchecked Sendable {
     /// this process both saw their compare-and-swap of the branch succeed and one update was lost
     /// (testConcurrentWritersLoseNoUpdate). Other processes are kept apart by the ref's lock file as before.
     let commitLock = NSLock()
+    /// Trees that passed `TreeRules` (`checkTree`).
+    let checkedTrees = CheckedTrees()
 
     /// Opens the repository that holds `path` (a work tree, a folder inside one, or a bare repository).
     public init(path: String) throws {
@@ -53,9 +55,11 @@ public final class GitRepository: @unchecked Sendable {
         }
     }
 
-    /// Every manifest of a revision, read from its tree: no checkout, the work tree and index untouched.
+    /// Every manifest of a revision, read from its tree: no checkout, the work tree and index untouched. A tree
+    /// that breaks `TreeRules` is refused whole (`TreeProblem`).
     public func source(at revision: String) throws -> RevisionSource {
         let commit = try resolve(revision)
+        try checkTree(commit)
         let ignore = IgnoreList(
             String(decoding: try file(IgnoreList.fileName, at: commit.description) ?? [], as: UTF8.self))
         let inside = prefix.isEmpty ? "" : prefix + "/"

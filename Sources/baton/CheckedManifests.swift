@@ -15,7 +15,12 @@ struct CheckedManifests {
         parseCache: ParseCache? = nil, timing: (String) -> Void = { _ in }
     ) throws -> CheckedManifests {
         let started = Date()
-        let loaded = try ManifestLoader.load(source, cache: parseCache)
+        let loaded: ManifestLoader.Result
+        do {
+            loaded = try ManifestLoader.load(source, cache: parseCache)
+        } catch let problem as TreeProblem {
+            return refused(problem)
+        }
         let loadedAt = Date()
         let findings = Validator.validate(loaded.manifests)
         let rulesAt = Date()
@@ -29,5 +34,10 @@ struct CheckedManifests {
             manifests: loaded.manifests,
             diagnostics: (loaded.diagnostics + findings + zoneFindings).sorted(by: Diagnostic.reportOrder),
             files: loaded.files)
+    }
+
+    /// A tree that breaks `TreeRules`: nothing of it is loaded, and the one diagnostic says why.
+    static func refused(_ problem: TreeProblem) -> CheckedManifests {
+        CheckedManifests(manifests: ManifestSet(), diagnostics: [problem.diagnostic], files: 0)
     }
 }

@@ -25,9 +25,10 @@ struct DiagnosticReport {
     }
 
     static func printable(_ s: String) -> String {
-        guard s.utf8.contains(where: { $0 < 0x20 || $0 == 0x7F }) else { return s }
-        return s.unicodeScalars.map { $0.value < 0x20 || $0.value == 0x7F ? $0.escaped(asASCII: true) : String($0) }
-            .joined()
+        // C1 controls too: U+009B is a CSI to some terminals.
+        let control = { (c: Unicode.Scalar) in c.properties.generalCategory == .control }
+        guard s.unicodeScalars.contains(where: control) else { return s }
+        return s.unicodeScalars.map { control($0) ? $0.escaped(asASCII: true) : String($0) }.joined()
     }
 
     func json() -> String {

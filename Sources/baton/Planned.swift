@@ -70,6 +70,8 @@ struct Planned {
                     try repository.source(at: commit.description), config: config, zoneChecker: zoneChecker,
                     zoneCache: zoneCache, parseCache: parseCache, timing: { logger.debug("\($0)") })
             }
+        } catch let problem as TreeProblem {
+            checked = .refused(problem)
         } catch {
             throw PlanFailure("cannot read \(rev): \(error)")
         }

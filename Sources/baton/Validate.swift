@@ -52,6 +52,8 @@ struct Validate: ParsableCommand {
                     try DirectorySource(root: path), config: try RepositoryConfig.load(root: path),
                     zoneChecker: zoneChecker, zoneCache: !noCache, timing: { logger.debug("\($0)") })
             }
+        } catch let problem as TreeProblem {
+            result = .refused(problem)
         } catch {
             Terminal.error("baton: \(error)")
             throw ExitStatus.couldNotRun

@@ -32,4 +32,65 @@ final class DirectorySourceTests: XCTestCase {
         let loaded = try ManifestLoader.load(source)
         XCTAssertEqual(loaded.diagnostics.map(\.rule), ["resource.duplicate"], "the in-tree link is read once more")
     }
+
+    /// The folder reader holds a folder to the rules a commit of it is held to (TreeCheckTests): the same names
+    /// are refused, with their paths.
+    func testAFolderIsHeldToTheTreeRules() throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("baton-dir-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: root) }
+        let account = "apiVersion: baton/v1\nkind: Account\nmetadata: {name: acme}\nspec: {contact: ops@acme.example}\n"
+        func fresh() throws -> URL {
+            try? FileManager.default.removeItem(at: root)
+            let dir = root.appendingPathComponent("accounts/acme")
+            try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+            try account.write(to: dir.appendingPathComponent("account.yaml"), atomically: true, encoding: .utf8)
+            // The work tree's own repository folder is no content.
+            try FileManager.default.createDirectory(
+                at: root.appendingPathComponent(".git/objects"), withIntermediateDirectories: true)
+            return dir
+        }
+        func create(_ dir: URL, _ name: [UInt8]) {
+            let path = Array(dir.path.utf8) + [0x2F] + name + [0]
+            let fd = path.withUnsafeBufferPointer {
+                open(UnsafeRawPointer($0.baseAddress!).assumingMemoryBound(to: CChar.self), O_CREAT | O_WRONLY, 0o644)
+            }
+            XCTAssertGreaterThanOrEqual(fd, 0)
+            close(fd)
+        }
+        let cases: [([[UInt8]], String, [UInt8])] = [
+            (
+                [Array("caf\u{E9}.yaml".utf8), Array("cafe\u{301}.yaml".utf8)], "tree.collision",
+                Array("cafe\u{301}.yaml".utf8)
+            ),
+            ([Array("Account.yaml".utf8)], "tree.collision", Array("account.yaml".utf8)),
+            ([[0xFF, 0x2E, 0x79, 0x61, 0x6D, 0x6C]], "tree.name", [0xFF, 0x2E, 0x79, 0x61, 0x6D, 0x6C]),
+            ([Array("a\n::error::b.yaml".utf8)], "tree.name", Array("a\n::error::b.yaml".utf8)),
+            ([Array(".GIT".utf8)], "tree.name", Array(".GIT".utf8)),
+        ]
+        for (names, rule, path) in cases {
+            let dir = try fresh()
+            for name in names { create(dir, name) }
+            XCTAssertThrowsError(try DirectorySource(root: root.path).manifestPaths(), "\(names)") { error in
+                let problem = error as? TreeProblem
+                XCTAssertEqual(problem?.rule, rule, "\(names)")
+                // readdir's order decides which of a colliding pair is named: either is the folder's.
+                if rule == "tree.name" { XCTAssertEqual(problem?.path, Array("accounts/acme/".utf8) + path) }
+                XCTAssertEqual(problem?.path.starts(with: Array("accounts/acme/".utf8)), true)
+            }
+        }
+        let dir = try fresh()
+        create(dir, Array("caf\u{E9}.yaml".utf8))
+        XCTAssertEqual(
+            try DirectorySource(root: root.path).manifestPaths(),
+            ["accounts/acme/account.yaml", "accounts/acme/caf\u{E9}.yaml"])
+
+        var deep = root.appendingPathComponent("accounts/acme")
+        for _ in 0..<100 { deep.appendPathComponent("d") }
+        try FileManager.default.createDirectory(at: deep, withIntermediateDirectories: true)
+        try account.write(to: deep.appendingPathComponent("deep.yaml"), atomically: true, encoding: .utf8)
+        XCTAssertThrowsError(try DirectorySource(root: root.path).manifestPaths()) { error in
+            XCTAssertEqual((error as? TreeProblem)?.rule, "tree.depth")
+            XCTAssertEqual((error as? TreeProblem)?.path.split(separator: 0x2F).count, TreeRules.maxDepth + 1)
+        }
+    }
 }

@@ -21,47 +21,72 @@ public struct DirectorySource: ManifestSource {
 
     /// Walks the tree a level at a time, listing the folders of each level on all cores: a hosting
     /// repository is wide (`accounts/` holds a folder per tenant) rather than deep.
+    /// Every folder listed is held to `TreeRules`, as a commit of it would be (a `TreeProblem` refuses the whole
+    /// folder): a folder and a commit of it never load differently.
     public func manifestPaths() throws -> [String] {
         var paths: [String] = []
         var level = [""]
+        var depth = 0
+        var total = 0
         while !level.isEmpty {
             let folders = level
-            let listed = Slots<Result<(files: [String], folders: [String]), SourceError>>(count: folders.count)
+            depth += 1
+            let listed = Slots<Result<Listing, Error>>(count: folders.count)
             DispatchQueue.concurrentPerform(iterations: folders.count) { i in
-                var files: [String] = []
-                var subfolders: [String] = []
+                var listing = Listing()
                 do {
-                    try list(folders[i], files: &files, folders: &subfolders)
-                    listed.set(i, .success((files, subfolders)))
-                } catch let error as SourceError {
-                    listed.set(i, .failure(error))
+                    try list(folders[i], into: &listing)
+                    listed.set(i, .success(listing))
                 } catch {
-                    listed.set(i, .failure(SourceError("\(error)")))
+                    listed.set(i, .failure(error))
                 }
             }
             level = []
-            for result in listed.values() {
-                let (files, folders) = try result.get()
-                paths += files
-                level += folders
+            for (i, result) in listed.values().enumerated() {
+                let listing = try result.get()
+                if let first = listing.first {
+                    try TreeRules.checkDepth(depth, path: TreeRules.join(folders[i], first))
+                }
+                total += listing.entries
+                try TreeRules.checkCount(total, path: Array(folders[i].utf8))
+                paths += listing.files
+                level += listing.folders
             }
         }
         return paths.sorted()
     }
 
-    private func list(_ relative: String, files paths: inout [String], folders: inout [String]) throws {
+    private struct Listing {
+        var files: [String] = []
+        var folders: [String] = []
+        var entries = 0
+        var first: [UInt8]?
+    }
+
+    private func list(_ relative: String, into listing: inout Listing) throws {
         let absolute = relative.isEmpty ? root : root + "/" + relative
         guard let dir = opendir(absolute) else {
             throw SourceError("\(absolute): cannot list the folder (\(String(cString: strerror(errno))))")
         }
         defer { closedir(dir) }
+        var entries: [(name: String, type: UInt8)] = []
+        var names: [[UInt8]] = []
         while let entry = readdir(dir) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
-                String(cString: raw.bindMemory(to: CChar.self).baseAddress!)
+            let bytes = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                Array(raw.prefix { $0 != 0 })
             }
+            // `.` and `..` are the listing's own; `.git` is the repository a work tree holds, never its content.
+            guard bytes != [0x2E], bytes != [0x2E, 0x2E], bytes != Array(".git".utf8) else { continue }
+            names.append(bytes)
+            entries.append((String(decoding: bytes, as: UTF8.self), entry.pointee.d_type))
+        }
+        try TreeRules.check(folder: relative, names: names)
+        listing.entries = names.count
+        listing.first = names.first
+        for (name, type) in entries {
             guard !name.hasPrefix(".") else { continue }
             let path = relative.isEmpty ? name : relative + "/" + name
-            var type = entry.pointee.d_type
+            var type = type
             if type == UInt8(DT_UNKNOWN) {
                 var info = stat()
                 guard lstat(root + "/" + path, &info) == 0 else { continue }
@@ -73,9 +98,9 @@ public struct DirectorySource: ManifestSource {
                 type = UInt8(DT_REG)
             }
             if type == UInt8(DT_DIR) {
-                if !ignore.matches(path, isDirectory: true) { folders.append(path) }
+                if !ignore.matches(path, isDirectory: true) { listing.folders.append(path) }
             } else if type == UInt8(DT_REG), ManifestPath.isManifest(path), !ignore.matches(path, isDirectory: false) {
-                paths.append(path)
+                listing.files.append(path)
             }
         }
     }
