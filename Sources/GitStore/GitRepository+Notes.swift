@@ -18,6 +18,7 @@ extension GitRepository {
     public func setNote(
         _ text: String, on commit: ObjectID, ref: String = "refs/notes/baton", author: GitSignature = .baton
     ) throws {
+        try checkOwnedRef(ref)
         try handles.use { repo in
             try author.withSignature { signature in
                 var oid = commit.oid

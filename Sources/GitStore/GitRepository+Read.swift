@@ -197,3 +197,16 @@ extension GitRepository {
         try handles.use { repo in try Self.blobIDs(repo, commit: commit, paths: [path])[path] }
     }
 }
+
+extension GitRepository {
+    /// Whether `ancestor` is reachable from `commit` by parents (false when they are the same commit).
+    public func isAncestor(_ ancestor: ObjectID, of commit: ObjectID) throws -> Bool {
+        try handles.use { repo in
+            var a = ancestor.oid
+            var c = commit.oid
+            let code = git_graph_descendant_of(repo, &c, &a)
+            try GitError.check(code < 0 ? code : 0, "git_graph_descendant_of")
+            return code == 1
+        }
+    }
+}

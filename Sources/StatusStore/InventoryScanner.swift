@@ -31,6 +31,9 @@ struct InventoryScanner {
         var servers: [String: [InventoryFile.Entry]] = [:]
         var server: String?
         var sawServers = false
+        // Baton writes one entry per resource and server: a second one is not Baton's (corruption, or a forged
+        // line repeated to cost time), whichever of the two would win.
+        var seen: [String: Set<ResourceID>] = [:]
         while position < bytes.count {
             let end = bytes[position...].firstIndex(of: UInt8(ascii: "\n")) ?? bytes.count
             defer {
@@ -62,7 +65,12 @@ struct InventoryScanner {
             } else if text.starts(with: Array("    - {".utf8)) {
                 guard let current = server else { throw fail("an entry outside a server") }
                 position += 7
-                servers[current]!.append(try entry(end: end))
+                let start = position
+                let item = try entry(end: end)
+                guard seen[current, default: []].insert(item.entry.id).inserted else {
+                    throw fail("a second entry for \(PathText.escaped(item.entry.id.description)) on server '\(PathText.escaped(current))'", at: start)
+                }
+                servers[current]!.append(item)
             } else {
                 throw fail("unexpected line")
             }

@@ -89,6 +89,7 @@ public struct StatusBranch: Sendable {
     public func commit(_ files: [String: [UInt8]?], on snapshot: Snapshot, applied revision: ObjectID?, message: String)
         throws -> ObjectID
     {
+        try repository.checkOwnedRef(OwnedRefName.branch(name))
         var tip = snapshot.tip
         // Read from the remote-tracking branch: the local one starts there.
         if let tip, try repository.reference("refs/heads/" + name) == nil {

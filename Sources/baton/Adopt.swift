@@ -34,7 +34,7 @@ struct Adopt: ParsableCommand {
         do {
             planned = try Planned.make(
                 repo: repo, rev: rev, fetch: false, zoneChecker: zoneChecker, zoneCache: true, allowMassDelete: true,
-                servers: servers, logger: Logger(label: "baton.adopt"))
+                servers: servers, logger: Logger(label: "baton.adopt"), repairing: true)
         } catch let failure as PlanFailure {
             Terminal.error("baton: \(failure)")
             throw ExitStatus.invalid
@@ -45,7 +45,8 @@ struct Adopt: ParsableCommand {
             throw ExitStatus.invalid
         }
         let plan = planned.plan
-        if plan.isEmpty {
+        // A repair (StatusTrust) is recorded even when the plan is empty: applied.yaml names the revision adopted.
+        if plan.isEmpty && planned.distrusted.isEmpty {
             print("Nothing to record: the status branch already matches \(String(plan.revision.prefix(12))).")
             return
         }
@@ -62,7 +63,8 @@ struct Adopt: ParsableCommand {
                 plan.changes.map { (Planner.Key(server: $0.server, id: $0.id), StatusRecord.Outcome.applied) },
                 uniquingKeysWith: { a, _ in a })
             let files = StatusRecord(revision: plan.revision, time: time, run: run).files(
-                plan: plan, outcomes: outcomes, inventory: snapshot.inventory, applied: snapshot.applied)
+                // The inventory as planned: without the entries the checks could not trust (StatusTrust).
+                plan: plan, outcomes: outcomes, inventory: planned.snapshot.inventory, applied: snapshot.applied)
             let commit = try branch.commit(
                 files, on: snapshot, applied: try repository.resolve(plan.revision),
                 message: "baton adopt \(String(plan.revision.prefix(12)))\n\n\(plan.summary)")

@@ -18,11 +18,13 @@ struct Planned {
     var snapshot: StatusBranch.Snapshot = .empty
     var details: [Planner.Key: ResourceState] = [:]
     var previous: [Planner.Key: ResourceState] = [:]
+    /// What the status branch's checks found and let pass because the caller repairs it (adopt).
+    var distrusted: [String] = []
 
     static func make(
         repo: String, rev: String, fetch: Bool, zoneChecker: ZoneCheckerChoice?, zoneCache: Bool,
         allowMassDelete: Bool, servers only: [String], logger: Logger, parseCache: ParseCache = ParseCache(),
-        reuse: Bool = true, session: PlanSession? = nil
+        reuse: Bool = true, session: PlanSession? = nil, repairing: Bool = false
     ) throws -> Planned {
         let started = Date()
         let repository: GitRepository
@@ -46,6 +48,11 @@ struct Planned {
             config = try RepositoryConfig.parse(configBytes)
         } catch {
             throw PlanFailure("\(error)")
+        }
+        if let problem = repository.ownedRefProblem(OwnedRefName.branch(config.statusBranch), applying: rev) {
+            throw PlanFailure(
+                "\(RepositoryConfig.fileName): statusBranch: \(problem); nothing was read or written: name a branch "
+                    + "of Baton's own under baton/ (the default is \(StatusBranch.defaultName))")
         }
         let branch = StatusBranch(repository: repository, name: config.statusBranch)
         if fetch {
@@ -81,12 +88,14 @@ struct Planned {
                 invalid: checked.diagnostics, manifests: checked.manifests)
         }
         let loadedAt = Date()
-        let snapshot: StatusBranch.Snapshot
+        var snapshot: StatusBranch.Snapshot
         do {
             snapshot = try session?.snapshot(branch) ?? status!.value()
         } catch {
             throw PlanFailure("cannot read the status branch \(branch.name): \(error)")
         }
+        var trust = try StatusTrust.checkApplied(
+            &snapshot, branch: branch.name, planned: commit, repository: repository, repairing: repairing)
         let applied = snapshot.state
         let readAt = Date()
         let deltas = Deltas(planned: commit, repository: repository, cache: parseCache)
@@ -136,12 +145,15 @@ struct Planned {
             plan = Planner.plan(input(desired, details, previous, nil))
             session?.start(desired: desired, details: details, previous: previous, snapshot: snapshot)
         }
+        trust.distrusted += try StatusTrust.checkDeletes(
+            plan, previous: previous, applied: applied, branch: branch.name, repairing: repairing)
+        for warning in trust.notices + trust.distrusted { Terminal.error("baton: warning: \(warning)") }
         logger.debug(
             "checked in \(loadedAt.timeIntervalSince(started))s, status read in \(readAt.timeIntervalSince(loadedAt))s, planned in \(Date().timeIntervalSince(readAt))s"
         )
         return Planned(
             plan: plan, invalid: nil, manifests: checked.manifests, statusBranch: branch.name, snapshot: snapshot,
-            details: details, previous: previous)
+            details: details, previous: previous, distrusted: trust.distrusted)
     }
 
     /// A plan in a session: the accounts whose files changed get their desired forms built again, every other

@@ -113,7 +113,7 @@ struct GitWork {
         for line in previous.split(separator: "\n") {
             if line.hasPrefix("  \"") { server = String(line.dropFirst(3).prefix { $0 != "\"" }) }
             guard line.hasPrefix("    - {kind: ") else { continue }
-            let kind = line.dropFirst(12).prefix { $0 != "," }
+            let kind = line.dropFirst("    - {kind: ".count).prefix { $0 != "," }
             let name = line.split(separator: "name: \"")[1].prefix { $0 != "\"" }
             if !touched.contains("\(server) \(kind)/\(name)") { servers[server, default: []].append(String(line)) }
         }

@@ -212,7 +212,8 @@ final class PlanCommandTests: XCTestCase {
         XCTAssertEqual(merged.status, 2)
         XCTAssertTrue(merged.stdout.hasSuffix("Plan: 0 to create, 1 to update, 0 to delete.\n"), merged.stdout)
 
-        // The applied revision rewritten away and collected: still planned, the diff marked unknown.
+        // The applied revision rewritten away and collected (Baton's own status commits keep it reachable; this
+        // branch was written by hand): the status branch cannot be trusted, and adopt is the repair.
         let applied = try work.git("rev-parse", "HEAD~1")
         try work.recordApplied(planJSON: try work.plan("--format", "json").stdout)
         try work.edit("accounts/globex/domains.yaml", "value: 203.0.113.41", "value: 203.0.113.42")
@@ -223,6 +224,34 @@ final class PlanCommandTests: XCTestCase {
         try work.git("reflog", "expire", "--expire=now", "--all")
         try work.git("gc", "-q", "--prune=now")
         XCTAssertFalse(applied.isEmpty)
+        let plan = try work.plan()
+        XCTAssertEqual(plan.status, 1, plan.stderr)
+        XCTAssertTrue(plan.stderr.contains("no such commit"), plan.stderr)
+        XCTAssertTrue(plan.stderr.contains("baton adopt"), plan.stderr)
+    }
+
+    /// An entry whose own revision was collected (an older status branch written by hand) is still planned,
+    /// its field diff marked unknown: only deletes need the revision to vouch for them.
+    func testAnEntryFromACollectedRevisionIsPlannedWithUnknownFields() throws {
+        try work.edit("accounts/globex/domains.yaml", "value: 203.0.113.40", "value: 203.0.113.41")
+        try work.commit("sip")
+        let json = try work.plan("--format", "json")
+        try work.recordApplied(planJSON: json.stdout)
+        let old = try work.git("rev-parse", "HEAD")
+        let rewritten = try work.git("commit-tree", "HEAD^{tree}", "-m", "rewritten")
+        try work.git("reset", "-q", "--hard", rewritten)
+        try work.git("reflog", "expire", "--expire=now", "--all")
+        try work.git("gc", "-q", "--prune=now")
+        XCTAssertThrowsError(try work.git("cat-file", "-e", old))
+        // applied.yaml names a revision that exists; the entries still name the collected one.
+        let inventory = try work.git("show", "baton/status:inventory.yaml")
+        try work.commitStatus([
+            "applied.yaml":
+                "formatVersion: 1\nrevision: \"\(rewritten)\"\ntime: \"2026-12-02T10:00:00Z\"\nrun: \"x\"\nservers: {}\n",
+            "inventory.yaml": inventory,
+        ])
+        try work.edit("accounts/globex/domains.yaml", "value: 203.0.113.41", "value: 203.0.113.42")
+        try work.commit("sip again")
         let plan = try work.plan()
         XCTAssertEqual(plan.status, 2, plan.stderr)
         XCTAssertTrue(plan.stdout.contains("field changes unknown"), plan.stdout)

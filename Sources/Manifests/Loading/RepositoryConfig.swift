@@ -39,12 +39,16 @@ public struct RepositoryConfig: Sendable, Hashable {
         {
             parseSafety(top, into: &config, context: context)
             if let branch = top.string("statusBranch") {
-                if isBranchName(branch) {
+                if OwnedRefName.problem(OwnedRefName.branch(branch)) == nil {
                     config.statusBranch = branch
                 } else if let mark = top.node("statusBranch")?.mark {
                     context.error(
-                        mark, "config.value", "statusBranch '\(branch)' is not a usable branch name",
-                        hint: "use letters, digits, '.', '_', '-' and '/' between parts, e.g. baton/status")
+                        mark, "config.value",
+                        OwnedRefName.isRefPath(branch)
+                            ? "statusBranch '\(branch)' is outside Baton's own branches (baton/…): Baton commits only "
+                                + "to branches it owns, never to the manifests' branch or a name that shadows another"
+                            : "statusBranch '\(branch)' is not a usable branch name",
+                        hint: "name a branch under baton/, e.g. baton/status (letters, digits, '.', '_', '-' between '/')")
                 }
             }
             if let zone = top.object("zoneCheck", keys: zoneCheckKeys) {
@@ -104,13 +108,4 @@ public struct RepositoryConfig: Sendable, Hashable {
         }
     }
 
-    /// A conservative subset of git's rules for a branch name.
-    static func isBranchName(_ name: String) -> Bool {
-        let parts = name.split(separator: "/", omittingEmptySubsequences: false)
-        return !parts.isEmpty
-            && parts.allSatisfy { part in
-                !part.isEmpty && !part.hasPrefix(".") && !part.hasSuffix(".lock") && !part.contains("..")
-                    && part.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || "._-".contains($0)) }
-            }
-    }
 }
