@@ -73,7 +73,7 @@ let package = Package(
         .testTarget(name: "ValidationTests", dependencies: ["Validation", "Manifests", "TestSupport"]),
         .testTarget(
             name: "ZonesTests", dependencies: ["Zones", "Manifests"], exclude: ["conformance-disagreements.tsv"]),
-        .testTarget(name: "BatonCLITests", dependencies: ["Manifests", "Planning"]),
+        .testTarget(name: "BatonCLITests", dependencies: ["Manifests", "Planning", "TestSupport"]),
         .testTarget(name: "GitStoreTests", dependencies: ["GitStore", "Manifests", "SSHKeys", "TestSupport"]),
         .testTarget(name: "BackendsTests", dependencies: ["Backends", "Planning", "Manifests", "Zones"]),
         .testTarget(name: "PlanningTests", dependencies: ["Planning", "Manifests", "Zones"]),

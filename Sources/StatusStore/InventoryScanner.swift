@@ -68,7 +68,9 @@ struct InventoryScanner {
                 let start = position
                 let item = try entry(end: end)
                 guard seen[current, default: []].insert(item.entry.id).inserted else {
-                    throw fail("a second entry for \(PathText.escaped(item.entry.id.description)) on server '\(PathText.escaped(current))'", at: start)
+                    throw fail(
+                        "a second entry for \(PathText.escaped(item.entry.id.description)) on server '\(PathText.escaped(current))'",
+                        at: start)
                 }
                 servers[current]!.append(item)
             } else {

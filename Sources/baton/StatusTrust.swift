@@ -81,11 +81,12 @@ enum StatusTrust {
             change.action.isDestructive && previous[Planner.Key(server: change.server, id: change.id)] == nil
         }
         guard !forged.isEmpty else { return [] }
-        let named = forged.prefix(5).map { change -> String in
-            let revision = applied.index[Planner.Key(server: change.server, id: change.id)]?.revision ?? "?"
-            return "\(PathText.escaped(change.id.description)) on \(PathText.escaped(change.server)) (revision "
-                + "\(PathText.escaped(String(revision.prefix(12)))))"
-        }.joined(separator: ", ") + (forged.count > 5 ? " and \(forged.count - 5) more" : "")
+        let named =
+            forged.prefix(5).map { change -> String in
+                let revision = applied.index[Planner.Key(server: change.server, id: change.id)]?.revision ?? "?"
+                return "\(PathText.escaped(change.id.description)) on \(PathText.escaped(change.server)) (revision "
+                    + "\(PathText.escaped(String(revision.prefix(12)))))"
+            }.joined(separator: ", ") + (forged.count > 5 ? " and \(forged.count - 5) more" : "")
         let found =
             "the inventory of \(branch) lists \(named), which no revision in this repository declared there "
             + "(the revision is missing or does not hold the resource): no delete is planned from such an entry"

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import XCTest
 
 /// The repository as an attacker who can push would shape it (issue 16): trees and status commits made with git
@@ -18,23 +19,10 @@ final class UntrustedRepositoryTests: XCTestCase {
         try work.git("for-each-ref", "--format=%(refname) %(objectname)")
     }
 
-    /// A raw tree object from entries (`mode`, name bytes, object id), sorted as git sorts them (a folder's
-    /// name compares as if it ended in '/'), written with `--literally` since git's own checks refuse most of them.
+    /// A raw tree object from entries (`mode`, name bytes, object id) in git's order.
     func tree(_ entries: [(mode: String, name: [UInt8], id: String)]) throws -> String {
-        let sorted = entries.sorted { a, b in
-            (a.name + (a.mode == "40000" ? [0x2F] : [])).lexicographicallyPrecedes(
-                b.name + (b.mode == "40000" ? [0x2F] : []))
-        }
-        var data: [UInt8] = []
-        for entry in sorted {
-            data += Array("\(entry.mode) ".utf8) + entry.name + [0]
-            let hex = Array(entry.id.utf8)
-            for i in stride(from: 0, to: hex.count, by: 2) {
-                data.append(UInt8(String(decoding: hex[i..<i + 2], as: UTF8.self), radix: 16)!)
-            }
-        }
         let file = work.root.appendingPathComponent("tree-\(UUID().uuidString)")
-        try Data(data).write(to: file)
+        try Data(RawTree.encode(entries.map { RawTree.Entry($0.mode, $0.name, $0.id) })).write(to: file)
         return try work.git("hash-object", "-t", "tree", "-w", "--literally", file.path)
     }
 
@@ -59,7 +47,10 @@ final class UntrustedRepositoryTests: XCTestCase {
         var path = folder.split(separator: "/").map(String.init)
         while let name = path.popLast() {
             let parent = path.joined(separator: "/")
-            tree = try self.tree(try entries("HEAD:\(parent)").filter { $0.name != Array(name.utf8) } + [("40000", Array(name.utf8), tree)])
+            tree = try self.tree(
+                try entries("HEAD:\(parent)").filter { $0.name != Array(name.utf8) } + [
+                    ("40000", Array(name.utf8), tree)
+                ])
         }
         let commit = try work.git("commit-tree", tree, "-p", "HEAD", "-m", "hostile")
         try work.git("update-ref", "refs/heads/main", commit)
@@ -109,16 +100,33 @@ final class UntrustedRepositoryTests: XCTestCase {
         var deep = try tree([("100644", Array("deep.yaml".utf8), account)])
         for _ in 0..<99 { deep = try tree([("40000", Array("d".utf8), deep)]) }
         let cases: [(String, () throws -> String, String)] = [
-            ("slash", { try self.commitWith([("100644", Array("accounts/globex/webapps.yaml".utf8), try self.blob(forged))]) },
-             "accounts/globex/webapps.yaml"),
-            ("NFC and NFD", {
-                try self.commitWith(
-                    [("100644", Array("caf\u{E9}.yaml".utf8), account), ("100644", Array("cafe\u{301}.yaml".utf8), account)],
-                    in: "accounts/acme")
-            }, "accounts/acme/caf"),
-            ("100 deep", { try self.commitWith([("40000", Array("d".utf8), deep)], in: "accounts") }, "accounts/d/d/d/d"),
-            ("not UTF-8", { try self.commitWith([("100644", [0xFF, 0x2E, 0x79, 0x6D, 0x6C], account)], in: "accounts") },
-             "accounts/\\xff.yml"),
+            (
+                "slash",
+                {
+                    try self.commitWith([("100644", Array("accounts/globex/webapps.yaml".utf8), try self.blob(forged))])
+                },
+                "accounts/globex/webapps.yaml"
+            ),
+            (
+                "NFC and NFD",
+                {
+                    try self.commitWith(
+                        [
+                            ("100644", Array("caf\u{E9}.yaml".utf8), account),
+                            ("100644", Array("cafe\u{301}.yaml".utf8), account),
+                        ],
+                        in: "accounts/acme")
+                }, "accounts/acme/caf"
+            ),
+            (
+                "100 deep", { try self.commitWith([("40000", Array("d".utf8), deep)], in: "accounts") },
+                "accounts/d/d/d/d"
+            ),
+            (
+                "not UTF-8",
+                { try self.commitWith([("100644", [0xFF, 0x2E, 0x79, 0x6D, 0x6C], account)], in: "accounts") },
+                "accounts/\\xff.yml"
+            ),
         ]
         let base = try work.git("rev-parse", "HEAD")
         for (label, make, path) in cases {

@@ -278,10 +278,44 @@ final class GitWriteTests: GitTestCase {
         try git("notes", "--ref=baton", "add", "-m", "from the CLI", previous.description)
         XCTAssertEqual(try repo.note(on: previous), "from the CLI\n")
         XCTAssertEqual(try repo.note(on: head), "replaced\n", "one note per commit")
-        XCTAssertNil(try repo.note(on: head, ref: "refs/notes/other"))
-        try repo.setNote("elsewhere\n", on: head, ref: "refs/notes/other")
-        XCTAssertEqual(try git("notes", "--ref=other", "show", head.description), "elsewhere")
+        try git("notes", "--ref=other", "add", "-m", "elsewhere", head.description)
+        XCTAssertEqual(try repo.note(on: head, ref: "refs/notes/other"), "elsewhere\n")
         XCTAssertEqual(try repo.note(on: head), "replaced\n")
+        // Notes refs other than Baton's are other tools' (refs/notes/commits is git's default): never written.
+        let refs = try git("for-each-ref")
+        for ref in ["refs/notes/other", "refs/notes/commits", "refs/notes/baton/x"] {
+            XCTAssertThrowsError(try repo.setNote("x\n", on: head, ref: ref), ref)
+        }
+        XCTAssertEqual(try git("for-each-ref"), refs)
+    }
+
+    /// One rule for every ref Baton writes: its own names, not the branch checked out, no name another ref
+    /// makes ambiguous.
+    func testBatonWritesOnlyRefsItOwns() throws {
+        try makeRepository()
+        let repo = try GitRepository(path: work.path)
+        XCTAssertNil(repo.ownedRefProblem("refs/heads/baton/status"))
+        XCTAssertNil(repo.ownedRefProblem("refs/notes/baton"))
+        for name in [
+            "refs/heads/main", "refs/heads/origin/main", "refs/remotes/origin/baton/status", "refs/tags/baton/x",
+            "refs/heads/baton/../main", "refs/heads/baton/", "refs/heads/baton/a..b", "refs/heads/baton/x.lock",
+            "refs/notes/commits", "HEAD",
+        ] {
+            XCTAssertNotNil(repo.ownedRefProblem(name), name)
+        }
+        // The branch checked out, the revision applied by name, a remote called baton, a tag of the same name.
+        try git("checkout", "-q", "-b", "baton/work")
+        XCTAssertNotNil(repo.ownedRefProblem("refs/heads/baton/work"))
+        try git("checkout", "-q", "main")
+        XCTAssertNil(repo.ownedRefProblem("refs/heads/baton/work"))
+        XCTAssertNotNil(repo.ownedRefProblem("refs/heads/baton/work", applying: "baton/work"))
+        try git("tag", "baton/tagged")
+        XCTAssertNotNil(repo.ownedRefProblem("refs/heads/baton/tagged"))
+        try git("remote", "add", "baton", work.path)
+        XCTAssertNotNil(repo.ownedRefProblem("refs/heads/baton/status"))
+        let refs = try git("for-each-ref")
+        XCTAssertThrowsError(try repo.checkOwnedRef("refs/heads/baton/status"))
+        XCTAssertEqual(try git("for-each-ref"), refs)
     }
 }
 

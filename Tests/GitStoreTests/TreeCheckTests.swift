@@ -1,25 +1,16 @@
 import Foundation
 import GitStore
 import Manifests
+import TestSupport
 import XCTest
 
 /// Hostile trees, written as raw tree objects with `git hash-object --literally` (git's own `mktree` refuses most
 /// of them): every one is refused whole, with the entry's path, by the revision reader.
 final class TreeCheckTests: GitTestCase {
-    /// A tree object from raw entries (`mode`, name bytes, object id), as git stores it; entries are sorted as git
-    /// sorts them only when the caller gives them sorted, which hostile trees need not be.
+    /// A tree object from raw entries (`mode`, name bytes, object id), in the order given.
     func tree(_ entries: [(mode: String, name: [UInt8], id: String)]) throws -> String {
-        var data: [UInt8] = []
-        for entry in entries {
-            data += Array("\(entry.mode) ".utf8) + entry.name + [0]
-            var hex = Array(entry.id.utf8)
-            while hex.count >= 2 {
-                data.append(UInt8(String(decoding: hex.prefix(2), as: UTF8.self), radix: 16)!)
-                hex.removeFirst(2)
-            }
-        }
         let file = root.appendingPathComponent("tree-\(UUID().uuidString)")
-        try Data(data).write(to: file)
+        try Data(RawTree.encode(entries.map { RawTree.Entry($0.mode, $0.name, $0.id) }, sorted: false)).write(to: file)
         return try git("hash-object", "-t", "tree", "-w", "--literally", file.path)
     }
 

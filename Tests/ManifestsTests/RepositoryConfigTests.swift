@@ -15,4 +15,18 @@ final class RepositoryConfigTests: XCTestCase {
             XCTAssertTrue("\(error)".contains("did you mean 'zoneCheck'"), "\(error)")
         }
     }
+
+    func testTheStatusBranchStaysInBatonsOwnBranches() throws {
+        XCTAssertEqual(try RepositoryConfig.parse([]).statusBranch, "baton/status")
+        XCTAssertEqual(
+            try RepositoryConfig.parse(Array("statusBranch: baton/production\n".utf8)).statusBranch, "baton/production")
+        for name in ["main", "origin/main", "refs/heads/baton/x", "baton", "baton/../main", "baton/x.lock", "batons/x"]
+        {
+            XCTAssertThrowsError(try RepositoryConfig.parse(Array("statusBranch: \(name)\n".utf8)), name) { error in
+                XCTAssertTrue("\(error)".contains("baton.yaml:1:15"), "\(error)")
+                XCTAssertTrue("\(error)".contains("[config.value]"), "\(error)")
+                XCTAssertTrue("\(error)".contains("baton/"), "\(error)")
+            }
+        }
+    }
 }

@@ -132,6 +132,13 @@ final class StatusBranchTests: XCTestCase {
                 "inventory.yaml:4:", "missing key 'account'"
             ),
             ("inventory.yaml", "formatVersion: 7\nservers: {}\n", "inventory.yaml:1:", "newer than this Baton reads"),
+            (
+                // The same resource twice on one server, in a second section of the server: not Baton's.
+                "inventory.yaml",
+                "formatVersion: 1\nservers:\n  \"web1\":\n    - {kind: Account, name: \"a\", account: \"a\", hash: \"h\", revision: \"r\"}\n"
+                    + "  \"ns1\":\n    []\n  \"web1\":\n    - {kind: Account, name: \"a\", account: \"a\", hash: \"g\", revision: \"r\"}\n",
+                "inventory.yaml:8:", "a second entry for Account/a on server 'web1'"
+            ),
             ("applied.yaml", "- a list\n", "applied.yaml:1:", "expected a mapping"),
         ]
         for (index, (file, text, position, message)) in cases.enumerated() {
@@ -150,6 +157,21 @@ final class StatusBranchTests: XCTestCase {
                     text.contains(file == "inventory.yaml" && index == 3 ? "upgrade Baton" : "delete the branch"), text)
             }
         }
+    }
+
+    /// A status branch named outside Baton's own refs is never committed to, whoever names it.
+    func testCommitsOnlyToABranchOfBatonsOwn() throws {
+        let repository = try GitRepository(path: work.path)
+        let refs = try git("for-each-ref")
+        for name in ["main", "origin/main", "status"] {
+            XCTAssertThrowsError(
+                try StatusBranch(repository: repository, name: name).commit(
+                    ["applied.yaml": Array("x".utf8)], on: .empty, applied: nil, message: "forged"), name)
+        }
+        XCTAssertEqual(try git("for-each-ref"), refs)
+        _ = try StatusBranch(repository: repository, name: "baton/other").commit(
+            ["applied.yaml": Array("x".utf8)], on: .empty, applied: nil, message: "own")
+        XCTAssertNotEqual(try git("for-each-ref"), refs)
     }
 
     func testAStatusFileWithAnUnknownStateIsAnError() throws {

@@ -48,7 +48,9 @@ public struct RepositoryConfig: Sendable, Hashable {
                             ? "statusBranch '\(branch)' is outside Baton's own branches (baton/…): Baton commits only "
                                 + "to branches it owns, never to the manifests' branch or a name that shadows another"
                             : "statusBranch '\(branch)' is not a usable branch name",
-                        hint: "name a branch under baton/, e.g. baton/status (letters, digits, '.', '_', '-' between '/')")
+                        hint:
+                            "name a branch under baton/, e.g. baton/status (letters, digits, '.', '_', '-' between '/')"
+                    )
                 }
             }
             if let zone = top.object("zoneCheck", keys: zoneCheckKeys) {

@@ -1,5 +1,5 @@
 /// The refs Baton may write, by name alone: its branches under `refs/heads/baton/` (the status branch, leases to
-/// come) and its notes under `refs/notes/baton`. Every ref Baton writes is held to this one rule (and, with the
+/// come) and its notes on `refs/notes/baton`. Every ref Baton writes is held to this one rule (and, with the
 /// repository at hand, to `GitRepository.ownedRefProblem`), so that a `baton.yaml` in a pushed tree cannot point
 /// Baton's commits at the manifests' own branch or at a name other git users rely on.
 public enum OwnedRefName {
@@ -8,11 +8,10 @@ public enum OwnedRefName {
 
     /// Why Baton may not write the ref `fullName`, nil when the name is its own.
     public static func problem(_ fullName: String) -> String? {
-        if fullName == notes || fullName.hasPrefix(notes + "/") {
-            return isRefPath(String(fullName.dropFirst("refs/notes/".count))) ? nil : "'\(fullName)' is not a usable ref name"
-        }
+        if fullName == notes { return nil }
         guard fullName.hasPrefix(branchPrefix) else {
-            return "'\(fullName)' is outside Baton's own refs (\(branchPrefix)…, \(notes)); Baton never writes a branch "
+            return
+                "'\(fullName)' is outside Baton's own refs (\(branchPrefix)…, \(notes)); Baton never writes a branch "
                 + "it does not own, such as the one the manifests live on"
         }
         return isRefPath(String(fullName.dropFirst("refs/heads/".count)))

@@ -17,13 +17,21 @@ public enum TreeRules {
         if name.contains(0) { return "a name holding a NUL byte" }
         if name.contains(0x5C) { return "a name holding '\\', a folder separator on Windows" }
         if name == [0x2E] || name == [0x2E, 0x2E] { return "the name '\(String(decoding: name, as: UTF8.self))'" }
+        if name.allSatisfy({ $0 < 0x80 }) {
+            // ASCII, nearly every name: the byte checks suffice, and only `.git…`/`git~1…` can spell `.git`.
+            if name.contains(where: { $0 < 0x20 || $0 == 0x7F }) { return controlCharacter }
+            let lower = name.prefix(5).map { $0 | 0x20 }
+            guard lower.starts(with: Array(".git".utf8)) || lower.starts(with: Array("git~1".utf8)) else { return nil }
+        }
         guard let text = String(validating: name, as: UTF8.self) else { return "a name that is not valid UTF-8" }
         if text.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
-            return "a name holding a control character (a line break, a tab, an escape)"
+            return controlCharacter
         }
         if isDotGit(text) { return "a name git reserves for its own folder (.git, in some spelling)" }
         return nil
     }
+
+    static let controlCharacter = "a name holding a control character (a line break, a tab, an escape)"
 
     /// `.git` as git's `verify_path` sees it on every platform: in any case; on NTFS also with trailing dots or
     /// spaces, an alternate stream (`.git::$INDEX_ALLOCATION`) or the short name `git~1`; on HFS+ also with the
@@ -47,8 +55,10 @@ public enum TreeRules {
 
     /// The key two names share when a case-insensitive or normalising file system (macOS, Windows) stores them
     /// as one file: lower case, then Unicode NFC. Compared as bytes, since Swift's `==` already equates NFC and NFD.
-    public static func collisionKey(_ name: String) -> [UInt8] {
-        Array(name.lowercased().precomposedStringWithCanonicalMapping.utf8)
+    public static func collisionKey(_ name: [UInt8]) -> [UInt8] {
+        // ASCII, nearly every name, needs no normalisation: its lower case is the key.
+        if name.allSatisfy({ $0 < 0x80 }) { return name.map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 } }
+        return Array(String(decoding: name, as: UTF8.self).lowercased().precomposedStringWithCanonicalMapping.utf8)
     }
 
     /// Checks the entries of one folder (`folder` is its path, "" for the root): every name, then the pairs that
@@ -59,7 +69,7 @@ public enum TreeRules {
             if let problem = problem(name: name) {
                 throw TreeProblem(path: join(folder, name), rule: "tree.name", reason: problem)
             }
-            let key = collisionKey(String(decoding: name, as: UTF8.self))
+            let key = collisionKey(name)
             if let other = seen[key] {
                 throw TreeProblem(
                     path: join(folder, name), rule: "tree.collision",
