@@ -74,8 +74,10 @@ final class UntrustedRepositoryTests: XCTestCase {
             try work.write("inventory.yaml", "formatVersion: 1\nservers: {}\n")
             try work.commit("status on \(name)")
             let before = try refs()
-            for command in ["adopt", "plan"] {
-                let run = try BatonProcess.run([command, "--repo", work.path, "--zone-checker", "builtin"])
+            for command in ["adopt", "plan", "apply"] {
+                let run = try BatonProcess.run(
+                    [command, "--repo", work.path, "--zone-checker", "builtin"] + (command == "apply" ? ["--yes"] : []),
+                    environment: ["BATON_SSH_KEY": "/nonexistent/key"])
                 XCTAssertEqual(run.status, 1, "\(command) with \(name): \(run.stdout)")
                 XCTAssertTrue(run.stderr.contains("statusBranch"), run.stderr)
                 XCTAssertTrue(run.stderr.contains("baton/"), run.stderr)
@@ -179,6 +181,18 @@ final class UntrustedRepositoryTests: XCTestCase {
         "formatVersion: 1\nrevision: \"\(revision)\"\ntime: \"2026-12-02T10:00:00Z\"\nrun: \"by-hand\"\nservers: {}\n"
     }
 
+    /// `apply` stops as `plan` does, before any server is contacted (the key does not even exist), refs unchanged.
+    func assertApplyStops(because text: String, file: StaticString = #filePath, line: UInt = #line) throws {
+        let before = try refs()
+        let apply = try BatonProcess.run(
+            ["apply", "--repo", work.path, "--yes", "--zone-checker", "builtin"],
+            environment: ["BATON_SSH_KEY": "/nonexistent/key"])
+        XCTAssertEqual(apply.status, 1, apply.stdout, file: file, line: line)
+        XCTAssertTrue(apply.stderr.contains(text), apply.stderr, file: file, line: line)
+        XCTAssertFalse(apply.stdout.contains("@@BATON"), "no script was built", file: file, line: line)
+        XCTAssertEqual(try refs(), before, file: file, line: line)
+    }
+
     func testAForgedInventoryEntryPlansNoDeleteAndAdoptDropsIt() throws {
         let inventory = try applyByHand()
         let head = try work.git("rev-parse", "HEAD")
@@ -197,6 +211,7 @@ final class UntrustedRepositoryTests: XCTestCase {
         XCTAssertTrue(plan.stderr.contains("Account/victim"), plan.stderr)
         XCTAssertTrue(plan.stderr.contains("no revision in this repository declared"), plan.stderr)
         XCTAssertTrue(plan.stderr.contains("baton adopt"), plan.stderr)
+        try assertApplyStops(because: "Account/victim")
 
         // The repair the message names: adopt drops the entry (deleting nothing anywhere), and the plan is clean.
         let adopt = try BatonProcess.run(["adopt", "--repo", work.path, "--zone-checker", "builtin"])
@@ -220,6 +235,7 @@ final class UntrustedRepositoryTests: XCTestCase {
         XCTAssertTrue(plan.stderr.contains("no such commit"), plan.stderr)
         XCTAssertTrue(plan.stderr.contains(foreign), plan.stderr)
         XCTAssertTrue(plan.stderr.contains("baton adopt"), plan.stderr)
+        try assertApplyStops(because: "no such commit")
         // A name that resolves here is no commit id either.
         try work.commitStatus(["applied.yaml": applied("main"), "inventory.yaml": inventory])
         XCTAssertEqual(try work.plan().status, 1)
