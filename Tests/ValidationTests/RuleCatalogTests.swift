@@ -907,9 +907,11 @@ final class RuleCatalogTests: XCTestCase {
         XCTAssertEqual(scan.problems, [], "rule arguments the scanner cannot resolve; teach it or the catalog")
         // Zone-check rules need a rendered zone and a checker run (ZoneChecksTests); baton.yaml's own rule
         // stops the run rather than reporting on manifests (RepositoryConfigTests); a checker that cannot run
-        // needs a broken one (ValidateCommandTests).
+        // needs a broken one (ValidateCommandTests). Tree rules refuse a whole tree, git's or a folder's, before
+        // a file is loaded, which an in-memory source cannot hold (TreeCheckTests, DirectorySourceTests).
         let inTable = Set(Self.cases.map(\.rule)).union([
-            "zone.named-checkzone", "zone.builtin", "config.value", "zone.checker-unavailable",
+            "zone.named-checkzone", "zone.builtin", "config.value", "zone.checker-unavailable", "tree.name",
+            "tree.collision", "tree.depth", "tree.size",
         ])
         XCTAssertEqual(
             scan.rules.subtracting(inTable).sorted(), [], "rule ids emitted by Sources/ without a case in the catalog")
