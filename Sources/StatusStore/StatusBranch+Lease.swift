@@ -32,6 +32,7 @@ extension StatusBranch {
         holder: String, servers: [String], now: Date, duration: TimeInterval, remote: String = "origin",
         options: RemoteOptions = RemoteOptions(), attempts limit: Int = 5
     ) throws -> LeaseOutcome {
+        try checkWritable()
         var attempts = 0
         while true {
             attempts += 1
@@ -61,6 +62,7 @@ extension StatusBranch {
     public func releaseLease(
         holder: String, servers: [String], remote: String = "origin", options: RemoteOptions = RemoteOptions()
     ) throws {
+        try checkWritable()
         if repository.hasRemote(remote) { try fetchStatus(remote: remote, options: options) }
         guard let tip = try tip() else { return }
         let path = LeaseFile.path(servers: servers)

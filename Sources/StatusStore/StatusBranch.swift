@@ -21,6 +21,12 @@ public struct StatusBranch: Sendable {
         return try repository.reference("refs/remotes/origin/" + name)
     }
 
+    /// Refuses a branch outside Baton's own refs (`OwnedRefName`, `GitRepository.ownedRefProblem`): the check
+    /// before every write of the branch (a run's commit, a lease), so that no name a tree chose moves another ref.
+    public func checkWritable() throws {
+        try repository.checkOwnedRef(OwnedRefName.branch(name))
+    }
+
     /// What the branch holds at its tip, parsed: the applied state the planner reads, and the files a run
     /// updates.
     public struct Snapshot: Sendable {
@@ -89,7 +95,7 @@ public struct StatusBranch: Sendable {
     public func commit(_ files: [String: [UInt8]?], on snapshot: Snapshot, applied revision: ObjectID?, message: String)
         throws -> ObjectID
     {
-        try repository.checkOwnedRef(OwnedRefName.branch(name))
+        try checkWritable()
         var tip = snapshot.tip
         // Read from the remote-tracking branch: the local one starts there.
         if let tip, try repository.reference("refs/heads/" + name) == nil {

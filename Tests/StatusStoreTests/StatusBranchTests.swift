@@ -164,9 +164,12 @@ final class StatusBranchTests: XCTestCase {
         let repository = try GitRepository(path: work.path)
         let refs = try git("for-each-ref")
         for name in ["main", "origin/main", "status"] {
+            let branch = StatusBranch(repository: repository, name: name)
             XCTAssertThrowsError(
-                try StatusBranch(repository: repository, name: name).commit(
-                    ["applied.yaml": Array("x".utf8)], on: .empty, applied: nil, message: "forged"), name)
+                try branch.commit(["applied.yaml": Array("x".utf8)], on: .empty, applied: nil, message: "forged"), name)
+            XCTAssertThrowsError(
+                try branch.acquireLease(holder: "d1", servers: [], now: Date(), duration: 60), "a lease on \(name)")
+            XCTAssertThrowsError(try branch.releaseLease(holder: "d1", servers: []), "a lease on \(name)")
         }
         XCTAssertEqual(try git("for-each-ref"), refs)
         _ = try StatusBranch(repository: repository, name: "baton/other").commit(
