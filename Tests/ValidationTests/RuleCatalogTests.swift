@@ -673,9 +673,14 @@ final class RuleCatalogTests: XCTestCase {
             passing: acmeApp("php", "php: {version: \"8.3\"}")),
         RuleCase(
             rule: "php.ini-key", summary: "a key that is not on the allow-list",
-            failing: acmeApp("php", "php:", "  ini:", "    disable_functions: exec"), file: "accounts/acme/site.yaml",
+            failing: acmeApp("php", "php:", "  ini:", "    open_basedir: /tmp"), file: "accounts/acme/site.yaml",
             line: 10,
             passing: acmeApp("php", "php:", "  ini:", "    max_execution_time: 60")),
+        RuleCase(
+            rule: "php.ini-value", summary: "disable_functions is a list of function names, nothing else",
+            failing: acmeApp("php", "php:", "  ini:", "    disable_functions: \"exec;system\""),
+            file: "accounts/acme/site.yaml", line: 10,
+            passing: acmeApp("php", "php:", "  ini:", "    disable_functions: \"mail, phpinfo\"")),
         RuleCase(
             rule: "php.ini-value", summary: "a size that is not a size",
             failing: acmeApp("php", "php:", "  ini:", "    memory_limit: lots"), file: "accounts/acme/site.yaml",
