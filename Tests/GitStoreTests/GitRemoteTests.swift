@@ -7,6 +7,25 @@ final class GitRemoteTests: GitTestCase {
     let statusRef = "refs/heads/baton/status"
     let trackingRef = "refs/remotes/origin/baton/status"
 
+    /// A daemon's mirror: a bare repository made on first use, `origin` set to the URL and moved when it changes,
+    /// fetched from like any remote.
+    func testAMirrorIsMadeOnceAndFollowsItsURL() throws {
+        try makeRepository()
+        let remote = try makeBare("remote.git")
+        let repo = try GitRepository(path: work.path)
+        let first = try repo.commit(branch: "main", updates: ["a.yaml": bytes("1\n")], message: "1")
+        try repo.push(to: remote.path, refspecs: ["refs/heads/main:refs/heads/main"])
+        let path = root.appendingPathComponent("state/mirror.git").path
+        let mirror = try GitRepository.mirror(at: path, of: "file://" + remote.path)
+        XCTAssertTrue(mirror.isBare)
+        try mirror.fetch(from: "origin", refspecs: ["+refs/heads/main:refs/heads/main"])
+        XCTAssertEqual(try mirror.resolve("main"), first)
+        // Opened again: the same mirror; another URL replaces origin's.
+        let again = try GitRepository.mirror(at: path, of: remote.path)
+        XCTAssertEqual(try again.resolve("main"), first)
+        XCTAssertEqual(try git("--git-dir", path, "remote", "get-url", "origin", in: root), remote.path)
+    }
+
     func testPushAndFetchByPathAndFileURL() throws {
         try makeRepository()
         let remote = try makeBare("remote.git")
