@@ -41,12 +41,21 @@ let package = Package(
         .target(name: "Apply", dependencies: ["Backends", "Planning", "SSHTransport"]),
         // Record: the status branch's files, read and written through GitStore.
         .target(name: "StatusStore", dependencies: ["GitStore", "Manifests", "Planning"]),
+        // The engine: plan a revision against the status branch, the session kept across revisions, the apply lock.
+        // The CLI and the daemon both call it.
+        .target(
+            name: "Engine",
+            dependencies: [
+                "Manifests", "Validation", "Zones", "GitStore", "Planning", "StatusStore", "Backends", "Apply",
+                "SSHTransport", .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         // The daemon's parts that need no engine: webhooks, its configuration, back-off and quarantine, the HTTP
         // endpoints.
         .target(
             name: "Daemon",
             dependencies: [
-                "Manifests", "StatusStore", "GitStore", "Planning",
+                "Manifests", "StatusStore", "GitStore", "Planning", "Engine",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -63,7 +72,7 @@ let package = Package(
             name: "baton",
             dependencies: [
                 "Manifests", "Validation", "Zones", "GitStore", "SSHTransport", "Planning", "StatusStore", "Backends",
-                "Apply",
+                "Apply", "Engine", "Daemon",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]

@@ -1,6 +1,7 @@
 import Apply
 import ArgumentParser
 import Backends
+import Engine
 import Foundation
 import GitStore
 import Logging

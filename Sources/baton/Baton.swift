@@ -1,4 +1,5 @@
 import ArgumentParser
+import Engine
 import Foundation
 
 @main
@@ -6,7 +7,15 @@ struct Baton: ParsableCommand {
     static func main() {
         // A child that stops reading its input (named-checkzone at a fatal error) must not kill Baton.
         signal(SIGPIPE, SIG_IGN)
-        Self.main(nil)
+        do {
+            var command = try parseAsRoot(nil)
+            try command.run()
+        } catch let error as UsageError {
+            // The engine's word for an option it cannot honour: reported as ArgumentParser reports its own.
+            exit(withError: ValidationError(error.description))
+        } catch {
+            exit(withError: error)
+        }
     }
 
     static let configuration = CommandConfiguration(
@@ -24,7 +33,7 @@ struct Baton: ParsableCommand {
 }
 
 enum BuildInfo {
-    static let version = "0.1.0"
+    static let version = EngineInfo.version
 }
 
 /// Exit codes shared by every command: see the README's table.

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Backends
+import Engine
 import Foundation
 import GitStore
 import Manifests

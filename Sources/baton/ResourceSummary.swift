@@ -1,3 +1,4 @@
+import Engine
 import Manifests
 
 /// What a repository declares, counted and listed for people.

@@ -3,14 +3,14 @@ import Manifests
 import Validation
 
 /// Load and validate, the stage `validate`, `plan` and `apply` share: the same diagnostics everywhere.
-struct CheckedManifests {
-    var manifests: ManifestSet
-    var diagnostics: [Diagnostic]
-    var files: Int
+package struct CheckedManifests {
+    package var manifests: ManifestSet
+    package var diagnostics: [Diagnostic]
+    package var files: Int
 
-    var hasErrors: Bool { diagnostics.contains { $0.severity == .error } }
+    package var hasErrors: Bool { diagnostics.contains { $0.severity == .error } }
 
-    static func check(
+    package static func check(
         _ source: some ManifestSource, config: RepositoryConfig, zoneChecker: ZoneCheckerChoice?, zoneCache: Bool,
         parseCache: ParseCache? = nil, timing: (String) -> Void = { _ in }
     ) throws -> CheckedManifests {
@@ -25,7 +25,7 @@ struct CheckedManifests {
         let findings = Validator.validate(loaded.manifests)
         let rulesAt = Date()
         let zoneChecks = try ZoneCheckerChoice.stage(
-            zoneChecker, config: config, cache: zoneCache, notice: { Terminal.error($0) })
+            zoneChecker, config: config, cache: zoneCache, notice: { EngineNotice.say($0) })
         let zoneFindings = zoneChecks?.run(loaded.manifests) ?? []
         timing(
             "loaded in \(loadedAt.timeIntervalSince(started))s, rules in \(rulesAt.timeIntervalSince(loadedAt))s, zones in \(Date().timeIntervalSince(rulesAt))s"
@@ -37,7 +37,7 @@ struct CheckedManifests {
     }
 
     /// A tree that breaks `TreeRules`: nothing of it is loaded, and the one diagnostic says why.
-    static func refused(_ problem: TreeProblem) -> CheckedManifests {
+    package static func refused(_ problem: TreeProblem) -> CheckedManifests {
         CheckedManifests(manifests: ManifestSet(), diagnostics: [problem.diagnostic], files: 0)
     }
 }

@@ -6,21 +6,21 @@ import StatusStore
 /// The status branch is read from the repository, which whoever can push writes: it is checked before the plan
 /// trusts it to say what is on the servers. Its applied revision must exist here; a delete (or replace) is planned
 /// only for an inventory entry whose revision exists and declared that resource on that server.
-enum StatusTrust {
+package enum StatusTrust {
     /// What the checks found without stopping: notices for the reader, and what a repair (adopt) drops.
-    struct Findings {
+    package struct Findings {
         var notices: [String] = []
         var distrusted: [String] = []
     }
 
-    static func repair(_ branch: String) -> String {
+    package static func repair(_ branch: String) -> String {
         "run `baton adopt` to record what the servers hold as of a revision (it drops the entries it cannot trust), "
             + "or restore the branch from an earlier commit (git log \(branch)); nothing was planned or applied"
     }
 
     /// Checks the applied revision against the repository and the revision planned. When `repairing` (adopt),
     /// what fails is dropped from the snapshot and reported instead of stopping.
-    static func checkApplied(
+    package static func checkApplied(
         _ snapshot: inout StatusBranch.Snapshot, branch: String, planned: ObjectID, repository: GitRepository,
         repairing: Bool
     ) throws -> Findings {
@@ -73,7 +73,7 @@ enum StatusTrust {
     /// Refuses a plan whose deletes (and replaces) rest on inventory entries no revision here vouches for: the
     /// entry's revision must exist and declare the resource on that server (`previous` holds the applied forms
     /// rebuilt from those revisions). When `repairing`, the entries are named and left to adopt to drop.
-    static func checkDeletes(
+    package static func checkDeletes(
         _ plan: Plan, previous: [Planner.Key: ResourceState], applied: AppliedState, branch: String,
         repairing: Bool
     ) throws -> [String] {

@@ -1,16 +1,16 @@
-import ArgumentParser
 import Manifests
 import Validation
 import Zones
 
-enum ZoneCheckerChoice: String, ExpressibleByArgument, CaseIterable {
+/// Which checker checks rendered zones (`--zone-checker`).
+package enum ZoneCheckerChoice: String, CaseIterable, Sendable {
     case builtin
     case namedCheckzone = "named-checkzone"
     case both
     case none
 
     /// The zone-check stage for a repository, with its `baton.yaml` settings and cache.
-    static func stage(
+    package static func stage(
         _ choice: ZoneCheckerChoice?, config: RepositoryConfig, cache: Bool, notice: (String) -> Void
     ) throws -> ZoneChecks? {
         let named = NamedCheckzone.find()
@@ -27,7 +27,7 @@ enum ZoneCheckerChoice: String, ExpressibleByArgument, CaseIterable {
         if resolved == .builtin || resolved == .both { checkers.append(BuiltinZoneChecker()) }
         if resolved == .namedCheckzone || resolved == .both {
             guard let named else {
-                throw ValidationError("named-checkzone is not installed (Debian: apt-get install bind9-utils)")
+                throw UsageError("named-checkzone is not installed (Debian: apt-get install bind9-utils)")
             }
             checkers.append(named)
         }
@@ -40,7 +40,7 @@ enum ZoneCheckerChoice: String, ExpressibleByArgument, CaseIterable {
                 ? ZoneCheckCache(
                     directory: ZoneCheckCache.defaultDirectory(),
                     tag:
-                        "baton \(BuildInfo.version); \(usesNamed ? named?.version ?? "no named-checkzone" : "no named-checkzone")"
+                        "baton \(EngineInfo.version); \(usesNamed ? named?.version ?? "no named-checkzone" : "no named-checkzone")"
                 )
                 : nil)
     }

@@ -4,16 +4,16 @@ import Manifests
 /// How the manifests of an earlier revision differ from the planned ones, from a tree diff: the files that
 /// changed, and the earlier versions of those files, parsed. Enough to rebuild the earlier manifest set, and
 /// to know which accounts did not change at all.
-struct RevisionDelta {
+package struct RevisionDelta {
     /// Paths (relative to the opened folder) whose content differs between the two revisions; a path one side
     /// lacks (added, deleted, either name of a rename) is just not read there.
-    var changed: Set<String> = []
+    package var changed: Set<String> = []
     /// The earlier versions of `changed`, parsed.
-    var then = ManifestSet()
+    package var then = ManifestSet()
     /// The ignore rules changed: the earlier revision was read whole, into `whole`.
-    var whole: ManifestSet?
+    package var whole: ManifestSet?
 
-    static func between(
+    package static func between(
         _ revision: String, and planned: ObjectID, repository: GitRepository, cache: ParseCache
     ) throws -> RevisionDelta {
         var delta = RevisionDelta()
@@ -35,7 +35,7 @@ struct RevisionDelta {
     }
 
     /// The earlier revision's manifests, given the planned ones.
-    func manifestsThen(from now: ManifestSet) -> ManifestSet {
+    package func manifestsThen(from now: ManifestSet) -> ManifestSet {
         if let whole { return whole }
         var old = now.filter { !changed.contains($0.file) }
         old.append(contentsOf: then)
@@ -44,7 +44,7 @@ struct RevisionDelta {
 
     /// The earlier revision's servers and resources of `accounts`, given the planned ones of the same (`now`,
     /// with every server); nil when `now` cannot stand for them.
-    func manifestsThen(accounts: Set<String>, now: ManifestSet?) -> ManifestSet? {
+    package func manifestsThen(accounts: Set<String>, now: ManifestSet?) -> ManifestSet? {
         guard let now else { return nil }
         if let whole { return whole.within(accounts: accounts) }
         var old = now.filter { !changed.contains($0.file) }
@@ -54,7 +54,7 @@ struct RevisionDelta {
 
     /// The accounts none of whose manifests changed, or nil when the change may touch every account (the ignore
     /// rules or a Server changed: servers' names and addresses are part of zones).
-    func unchangedAccounts(now: ManifestSet) -> Set<String>? {
+    package func unchangedAccounts(now: ManifestSet) -> Set<String>? {
         guard whole == nil, then.servers.isEmpty else { return nil }
         let touchedNow = now.filter { changed.contains($0.file) }
         guard touchedNow.servers.isEmpty else { return nil }

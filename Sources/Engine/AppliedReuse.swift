@@ -5,19 +5,19 @@ import Planning
 import StatusStore
 
 /// The tree diffs of one plan, each computed once.
-final class Deltas {
-    let planned: ObjectID
-    let repository: GitRepository
-    let cache: ParseCache
+package final class Deltas {
+    package let planned: ObjectID
+    package let repository: GitRepository
+    package let cache: ParseCache
     private var known: [String: RevisionDelta] = [:]
 
-    init(planned: ObjectID, repository: GitRepository, cache: ParseCache) {
+    package init(planned: ObjectID, repository: GitRepository, cache: ParseCache) {
         self.planned = planned
         self.repository = repository
         self.cache = cache
     }
 
-    func delta(_ revision: String) throws -> RevisionDelta {
+    package func delta(_ revision: String) throws -> RevisionDelta {
         if let delta = known[revision] { return delta }
         let delta = try RevisionDelta.between(revision, and: planned, repository: repository, cache: cache)
         known[revision] = delta
@@ -30,8 +30,9 @@ final class Deltas {
 /// resources, all applied from that revision. Their applied forms are then the inventory's (the same inputs
 /// give the same hash), so a plan of a big repository builds only what changed. Anything that does not fit
 /// is built as usual: reuse is an optimisation, never a different answer.
-enum AppliedReuse {
-    static func accounts(_ applied: AppliedState, manifests: ManifestSet, deltas: Deltas) throws -> Set<String> {
+package enum AppliedReuse {
+    package static func accounts(_ applied: AppliedState, manifests: ManifestSet, deltas: Deltas) throws -> Set<String>
+    {
         // Hashes made by another recipe cannot stand in for this one's.
         guard applied.recipe == ResourceStates.recipe, let revision = applied.revision,
             let id = try? deltas.repository.resolve(revision),
@@ -67,7 +68,7 @@ enum AppliedReuse {
     }
 
     /// The inventory's entries of these accounts, as the digests the planner compares.
-    static func digests(_ applied: AppliedState, accounts: Set<String>) -> [StateDigest] {
+    package static func digests(_ applied: AppliedState, accounts: Set<String>) -> [StateDigest] {
         guard !accounts.isEmpty else { return [] }
         return applied.index.compactMap { key, entry in
             accounts.contains(entry.account)

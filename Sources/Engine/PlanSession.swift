@@ -10,9 +10,11 @@ import Validation
 /// branch as read, each account's desired forms, and the whole states the last plans needed. The next plan
 /// redoes only what a commit's changed files can reach. A plan made in a session is the plan made without
 /// one (`PlanSessionTests`): everything kept is keyed by what it was computed from.
-final class PlanSession {
+package final class PlanSession {
+    package init() {}
+
     /// The last revision checked, and what checking it left.
-    struct Checked {
+    package struct Checked {
         var commit: ObjectID
         var config: [UInt8]
         var zoneChecker: ZoneCheckerChoice?
@@ -28,17 +30,17 @@ final class PlanSession {
     /// The accounts whose files changed since `forms` were built (over every check since, an invalid revision's
     /// included); nil when anything may have (a first check, a Server or `baton.yaml` changed).
     private(set) var changedAccounts: Set<String>?
-    var status: StatusBranch.Snapshot?
+    package var status: StatusBranch.Snapshot?
     /// Each account's desired digests as of the last plan.
-    var forms: [String: [StateDigest]] = [:]
+    package var forms: [String: [StateDigest]] = [:]
     /// Desired whole states of resources that differed from the inventory, by key; valid while their account
     /// is unchanged.
-    var details: [Planner.Key: ResourceState] = [:]
+    package var details: [Planner.Key: ResourceState] = [:]
     /// Applied forms as of an inventory entry's revision, valid while the entry has that revision and hash.
-    var previous: [Planner.Key: (revision: String, hash: String, state: ResourceState)] = [:]
+    package var previous: [Planner.Key: (revision: String, hash: String, state: ResourceState)] = [:]
 
     /// Load, validate and check zones for `commit`, from the last check's results where files did not change.
-    func check(
+    package func check(
         _ repository: GitRepository, commit: ObjectID, config: [UInt8], repositoryConfig: RepositoryConfig,
         zoneChecker: ZoneCheckerChoice?, zoneCache: Bool, timing: (String) -> Void
     ) throws -> CheckedManifests {
@@ -85,7 +87,7 @@ final class PlanSession {
             )
         } else {
             let zoneChecks = try ZoneCheckerChoice.stage(
-                zoneChecker, config: repositoryConfig, cache: zoneCache, notice: { Terminal.error($0) })
+                zoneChecker, config: repositoryConfig, cache: zoneCache, notice: { EngineNotice.say($0) })
             let loaded = try LoadedFiles(repository.source(at: commit.description))
             let findings = Self.byFile(zoneChecks?.run(loaded.manifests) ?? [])
             checked = Checked(
@@ -103,7 +105,7 @@ final class PlanSession {
 
     /// Every server, and the resources of these accounts, from the kept files alone (no pass over the whole
     /// set): what building a few accounts' applied forms needs.
-    func part(accounts: Set<String>) -> ManifestSet? {
+    package func part(accounts: Set<String>) -> ManifestSet? {
         guard let checked else { return nil }
         return checked.loaded.manifests(in: checked.validator.files(of: accounts), accounts: accounts)
     }
@@ -122,7 +124,7 @@ final class PlanSession {
         return paths
     }
 
-    static func byFile(_ diagnostics: [Diagnostic]) -> [String: [Diagnostic]] {
+    package static func byFile(_ diagnostics: [Diagnostic]) -> [String: [Diagnostic]] {
         Dictionary(grouping: diagnostics, by: \.location.file)
     }
 
@@ -130,7 +132,7 @@ final class PlanSession {
     private(set) var desired: [Planner.Key: String] = [:]
 
     /// The inventory of one status branch tip, by account, and the accounts that differ from it.
-    struct InventoryIndex {
+    package struct InventoryIndex {
         var tip: ObjectID?
         var digest: String
         var byAccount: [String: [Planner.Key]]
@@ -140,7 +142,7 @@ final class PlanSession {
     private(set) var inventory: InventoryIndex?
 
     /// Takes in what a whole plan computed.
-    func start(
+    package func start(
         desired digests: [StateDigest], details: [Planner.Key: ResourceState],
         previous: [Planner.Key: ResourceState], snapshot: StatusBranch.Snapshot
     ) {
@@ -159,12 +161,12 @@ final class PlanSession {
     }
 
     /// The forms are current again: every account in `changedAccounts` was built anew.
-    func formsBuilt() {
+    package func formsBuilt() {
         changedAccounts = []
     }
 
     /// Puts these accounts' new digests in place of their old ones.
-    func replaceForms(of accounts: Set<String>, with fresh: [StateDigest]) {
+    package func replaceForms(of accounts: Set<String>, with fresh: [StateDigest]) {
         for account in accounts {
             for digest in forms[account] ?? [] { desired[Planner.Key(server: digest.server, id: digest.id)] = nil }
             forms[account] = nil
@@ -177,7 +179,7 @@ final class PlanSession {
 
     /// The accounts whose desired forms differ from the inventory: a resource to create or update, or an entry
     /// no longer asked for. Worked out again for `changed` accounts, or for all when the branch moved.
-    func differing(_ snapshot: StatusBranch.Snapshot, changed: Set<String>) -> Set<String> {
+    package func differing(_ snapshot: StatusBranch.Snapshot, changed: Set<String>) -> Set<String> {
         let applied = snapshot.state
         if var index = inventory, index.tip == snapshot.tip, index.digest == applied.digest {
             for account in changed {
@@ -212,7 +214,7 @@ final class PlanSession {
     }
 
     /// The status branch, read again only when its tip moved.
-    func snapshot(_ branch: StatusBranch) throws -> StatusBranch.Snapshot {
+    package func snapshot(_ branch: StatusBranch) throws -> StatusBranch.Snapshot {
         let tip = try branch.tip()
         if let status, status.tip == tip { return status }
         let snapshot = try branch.snapshot()

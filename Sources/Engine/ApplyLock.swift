@@ -2,10 +2,10 @@ import Foundation
 
 /// One `baton apply` at a time per repository: an exclusive `flock` on a file in the git folder, held for the
 /// process's life. The kernel drops it when the process ends, however it ends.
-struct ApplyLock {
-    let descriptor: Int32
+package struct ApplyLock {
+    package let descriptor: Int32
 
-    static func acquire(in gitDirectory: String, wait: Bool) throws -> ApplyLock {
+    package static func acquire(in gitDirectory: String, wait: Bool) throws -> ApplyLock {
         let path = (gitDirectory as NSString).appendingPathComponent("baton-apply.lock")
         let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
         guard fd >= 0 else {

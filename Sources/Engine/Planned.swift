@@ -7,21 +7,21 @@ import StatusStore
 
 /// A revision planned against the status branch: the I/O around the pure planner (read the revision, read
 /// the applied state, reload what was applied from its own revisions for field-level diffs).
-struct Planned {
-    var plan: Plan
+package struct Planned {
+    package var plan: Plan
     /// Set when the revision's manifests are not valid: nothing is planned then.
-    var invalid: [Diagnostic]?
-    var manifests: ManifestSet
+    package var invalid: [Diagnostic]?
+    package var manifests: ManifestSet
     /// The status branch the plan was made against.
-    var statusBranch: String = StatusBranch.defaultName
+    package var statusBranch: String = StatusBranch.defaultName
     /// What apply needs besides the plan: the branch as read, and the whole applied forms of the changes.
-    var snapshot: StatusBranch.Snapshot = .empty
-    var details: [Planner.Key: ResourceState] = [:]
-    var previous: [Planner.Key: ResourceState] = [:]
+    package var snapshot: StatusBranch.Snapshot = .empty
+    package var details: [Planner.Key: ResourceState] = [:]
+    package var previous: [Planner.Key: ResourceState] = [:]
     /// What the status branch's checks found and let pass because the caller repairs it (adopt).
-    var distrusted: [String] = []
+    package var distrusted: [String] = []
 
-    static func make(
+    package static func make(
         repo: String, rev: String, fetch: Bool, zoneChecker: ZoneCheckerChoice?, zoneCache: Bool,
         allowMassDelete: Bool, servers only: [String], logger: Logger, parseCache: ParseCache = ParseCache(),
         reuse: Bool = true, session: PlanSession? = nil, repairing: Bool = false
@@ -147,7 +147,7 @@ struct Planned {
         }
         trust.distrusted += try StatusTrust.checkDeletes(
             plan, previous: previous, applied: applied, branch: branch.name, repairing: repairing)
-        for warning in trust.notices + trust.distrusted { Terminal.error("baton: warning: \(warning)") }
+        for warning in trust.notices + trust.distrusted { EngineNotice.say("baton: warning: \(warning)") }
         logger.debug(
             "checked in \(loadedAt.timeIntervalSince(started))s, status read in \(readAt.timeIntervalSince(loadedAt))s, planned in \(Date().timeIntervalSince(readAt))s"
         )
@@ -159,7 +159,7 @@ struct Planned {
     /// A plan in a session: the accounts whose files changed get their desired forms built again, every other
     /// account's come from the session, and only the accounts that differ from the inventory are planned
     /// (`Planner.Scope`), with the whole states the session kept for keys whose inputs did not move.
-    static func planInSession(
+    package static func planInSession(
         _ session: PlanSession, changedAccounts: Set<String>, manifests: ManifestSet, snapshot: StatusBranch.Snapshot,
         repository: GitRepository, deltas: Deltas,
         input: (
@@ -227,7 +227,7 @@ struct Planned {
     /// The applied form of the resources that change or go, rebuilt as of the revision each was applied
     /// from. That revision's manifests are the planned ones with the files that differ read back from it: a
     /// tree diff and those files, not a second load of the repository.
-    static func previousStates(
+    package static func previousStates(
         _ needed: [String: Set<Planner.Key>], applied: AppliedState, manifests: ManifestSet, repository: GitRepository,
         deltas: Deltas, part: ((Set<String>) -> ManifestSet?)? = nil
     ) throws -> [Planner.Key: ResourceState] {
@@ -255,7 +255,7 @@ struct Planned {
         return previous
     }
 
-    static func gitMessage(_ error: Error) -> String {
+    package static func gitMessage(_ error: Error) -> String {
         (error as? GitError)?.message ?? "\(error)"
     }
 }
