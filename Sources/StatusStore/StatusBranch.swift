@@ -51,6 +51,13 @@ public struct StatusBranch: Sendable {
     public func snapshot(at tip: ObjectID) throws -> Snapshot {
         let label = { (path: String) in "\(name):\(path)" }
         guard let appliedBytes = try repository.file(atRoot: AppliedFile.path, commit: tip) else {
+            // Only a daemon's lease (or a rejected revision) so far: nothing was applied yet. An inventory without
+            // the file that says from which revision is something else.
+            if try repository.file(atRoot: InventoryFile.path, commit: tip) == nil {
+                var empty = Snapshot.empty
+                empty.tip = tip
+                return empty
+            }
             throw StatusError(file: label(AppliedFile.path), message: "the status branch has no \(AppliedFile.path)")
         }
         let inventoryBytes = try repository.file(atRoot: InventoryFile.path, commit: tip) ?? []

@@ -103,6 +103,20 @@ final class LeaseTests: XCTestCase {
         XCTAssertEqual(held.count, 1, "\(outcomes)")
     }
 
+    /// A branch that holds only a lease (a daemon started before anything was applied) reads as nothing applied.
+    func testABranchWithOnlyALeaseIsNothingApplied() throws {
+        try remote(clones: ["a"])
+        let a = try branch("a")
+        guard case .held = try a.acquireLease(holder: "a", servers: [], now: start, duration: 60) else {
+            return XCTFail("a")
+        }
+        let snapshot = try a.snapshot()
+        XCTAssertNotNil(snapshot.tip)
+        XCTAssertNil(snapshot.applied)
+        XCTAssertEqual(snapshot.state.revision, nil)
+        XCTAssertTrue(snapshot.inventory.isEmpty)
+    }
+
     func testReleaseFreesTheLeaseAtOnce() throws {
         try remote(clones: ["a", "b"])
         guard case .held = try branch("a").acquireLease(holder: "a", servers: [], now: start, duration: 60)
