@@ -82,12 +82,3 @@ struct LogsCommand: ParsableCommand {
         }
     }
 }
-
-enum RepositoryConfigReader {
-    static func statusBranch(_ repository: GitRepository) throws -> String {
-        guard let head = try? repository.resolve("HEAD") else { return StatusBranch.defaultName }
-        return try Manifests.RepositoryConfig.parse(
-            try repository.file(Manifests.RepositoryConfig.fileName, at: head.description) ?? []
-        ).statusBranch
-    }
-}
