@@ -76,6 +76,8 @@ let package = Package(
                 "Manifests", "Validation", "Zones", "GitStore", "SSHTransport", "Planning", "StatusStore", "Backends",
                 "Apply", "Engine", "Daemon",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -84,7 +86,9 @@ let package = Package(
         .testTarget(name: "ValidationTests", dependencies: ["Validation", "Manifests", "TestSupport"]),
         .testTarget(
             name: "ZonesTests", dependencies: ["Zones", "Manifests"], exclude: ["conformance-disagreements.tsv"]),
-        .testTarget(name: "BatonCLITests", dependencies: ["Manifests", "Planning", "TestSupport"]),
+        .testTarget(
+            name: "BatonCLITests",
+            dependencies: ["Manifests", "Planning", "TestSupport", .product(name: "Crypto", package: "swift-crypto")]),
         .testTarget(name: "GitStoreTests", dependencies: ["GitStore", "Manifests", "SSHKeys", "TestSupport"]),
         .testTarget(name: "BackendsTests", dependencies: ["Backends", "Planning", "Manifests", "Zones"]),
         .testTarget(name: "PlanningTests", dependencies: ["Planning", "Manifests", "Zones"]),

@@ -30,7 +30,8 @@ public final class Reconciler: Service, Sendable {
     public let engine: any ReconcileEngine
     public let state: DaemonState
     public let metrics: DaemonMetrics
-    let settings: Settings
+    private let settingsBox: LockedBox<Settings>
+    var settings: Settings { settingsBox.current }
     let logger: Logger
     private let doorbell = Doorbell()
 
@@ -40,9 +41,15 @@ public final class Reconciler: Service, Sendable {
     ) {
         self.engine = engine
         self.state = state
-        self.settings = settings
+        self.settingsBox = LockedBox(settings)
         self.logger = logger
         self.metrics = metrics
+    }
+
+    /// New settings (SIGHUP read the configuration again): the next wait uses them.
+    public func reload(_ settings: Settings) {
+        settingsBox.update { $0 = settings }
+        trigger("configuration reloaded")
     }
 
     /// Wakes the loop (a webhook, `baton` telling it to look now).

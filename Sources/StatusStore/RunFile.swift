@@ -47,6 +47,8 @@ public struct RunFile: Sendable {
     public var summary: String
     public var operations: [Operation]
     public var servers: [ServerLog]
+    /// The lease generation of the daemon that ran it (docs/daemon.md); nil for `baton apply`.
+    public var generation: Int?
 
     public init(
         id: String, revision: String, time: String, summary: String, operations: [Operation], servers: [ServerLog]
@@ -62,7 +64,9 @@ public struct RunFile: Sendable {
     public var yaml: String {
         var out =
             "# Written by Baton. Do not edit.\nid: \(YAMLText.quoted(id))\nrevision: \(YAMLText.quoted(revision))\n"
-        out += "time: \(YAMLText.quoted(time))\nplan: \(YAMLText.quoted(summary))\nservers:\n"
+        out += "time: \(YAMLText.quoted(time))\nplan: \(YAMLText.quoted(summary))\n"
+        if let generation { out += "generation: \(generation)\n" }
+        out += "servers:\n"
         for server in servers {
             out += "  \(YAMLText.quoted(server.server)): {seconds: \(String(format: "%.3f", server.seconds))"
             if let failure = server.failure { out += ", failure: \(YAMLText.quoted(failure))" }

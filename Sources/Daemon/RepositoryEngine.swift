@@ -1,0 +1,249 @@
+import Engine
+import Foundation
+import GitStore
+import Logging
+import Manifests
+import NIOPosix
+import Planning
+import SSHTransport
+import StatusStore
+
+/// The engine the daemon runs: the repository (a local one, or a bare mirror of a remote one in `stateDir`), the
+/// plan session kept across revisions, the status branch, the lease. Every call does its libgit2 and libssh2
+/// work on NIO's blocking thread pool, never on Swift's cooperative threads, one call at a time (the session has
+/// a single owner).
+public final class RepositoryEngine: ReconcileEngine, @unchecked Sendable {
+    let configuration: DaemonConfiguration
+    let logger: Logger
+    /// The repository as opened: the local path, or the mirror's.
+    let path: String
+    let isRemote: Bool
+    let holder: String
+    let repository: GitRepository
+    /// Owned by the one call that runs at a time (`serial`).
+    private let session = PlanSession()
+    private var planned: Planned?
+    private let serial = NSLock()
+
+    public init(configuration: DaemonConfiguration, holder: String, logger: Logger) throws {
+        guard let repo = configuration.repo else {
+            throw EngineFailure(.other, "no repository: set repo in the configuration or pass --repo")
+        }
+        self.configuration = configuration
+        self.logger = logger
+        self.holder = holder
+        isRemote = Self.isURL(repo)
+        if isRemote {
+            path = configuration.stateDir + "/mirror.git"
+            try FileManager.default.createDirectory(
+                atPath: configuration.stateDir, withIntermediateDirectories: true)
+            repository = try GitRepository.mirror(at: path, of: repo)
+        } else {
+            path = repo
+            repository = try GitRepository(path: repo)
+        }
+    }
+
+    /// `file://…`, `ssh://…` and scp-like `user@host:path` are remote; anything else is a local path.
+    static func isURL(_ text: String) -> Bool {
+        if text.hasPrefix("file://") || text.hasPrefix("ssh://") { return true }
+        guard let colon = text.firstIndex(of: ":"), !text.hasPrefix("/") else { return false }
+        return text[..<colon].contains("@")
+    }
+
+    /// `body` on the blocking pool, alone.
+    func blocking<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+        try await NIOThreadPool.singleton.runIfActive { [serial] in
+            try serial.withLock { try body() }
+        }
+    }
+
+    public func fetch() async throws -> String {
+        let (repository, isRemote, branch) = (self.repository, self.isRemote, configuration.branch)
+        return try await blocking {
+            if isRemote {
+                do {
+                    try repository.fetch(
+                        from: "origin", refspecs: ["+refs/heads/\(branch):refs/heads/\(branch)"],
+                        options: RemoteConfiguration.options())
+                } catch {
+                    throw EngineFailure(.fetch, "\(error)")
+                }
+            }
+            do { return try repository.resolve("refs/heads/" + branch).description } catch {
+                throw EngineFailure(.invalidRevision, "the branch \(branch) does not exist: \(error)")
+            }
+        }
+    }
+
+    public func plan(_ revision: String) async throws -> PlanOutcome {
+        try await blocking { [self] in
+            let planned: Planned
+            do {
+                planned = try Planned.make(
+                    repo: path, rev: revision, fetch: isRemote, zoneChecker: nil, zoneCache: true,
+                    allowMassDelete: false, servers: configuration.server, logger: logger, session: session)
+            } catch let failure as PlanFailure {
+                throw EngineFailure(.statusBranchInvalid, failure.description)
+            }
+            if let invalid = planned.invalid { return .invalid(invalid) }
+            if !planned.plan.refusals.isEmpty {
+                // A mass delete is for a person to allow (`baton apply --allow-mass-delete`), never automatic.
+                let location = SourceLocation(file: RepositoryConfig.fileName, mark: Mark(line: 1, column: 1))
+                return .invalid(
+                    planned.plan.refusals.map {
+                        Diagnostic(
+                            at: location, rule: "plan.mass-delete",
+                            message:
+                                "the plan deletes \($0.destructive) of \($0.managed) resources on \($0.server), over the threshold",
+                            hint: "review it with baton plan, then apply it with baton apply --allow-mass-delete")
+                    })
+            }
+            self.planned = planned
+            return .planned(planned.plan)
+        }
+    }
+
+    public func reject(_ revision: String, diagnostics: [Diagnostic]) async throws {
+        let file = RejectedFile(
+            revision: revision, time: ISO8601DateFormatter().string(from: Date()),
+            errors: diagnostics.map {
+                RejectedFile.Error(
+                    file: $0.location.file, line: $0.location.line, column: $0.location.column, rule: $0.rule,
+                    message: $0.message)
+            })
+        try await blocking { [self] in
+            let branch = try statusBranch()
+            _ = try branch.record(
+                applied: nil, message: "baton reconcile: \(revision.prefix(12)) is not valid",
+                options: RemoteConfiguration.options()
+            ) { _ in [RejectedFile.path: Array(file.render().utf8)] }
+        }
+    }
+
+    public func apply(_ plan: Plan, changes: [Change], generation: Int?) async throws -> RunOutcome {
+        try await blocking { [self] in
+            guard let planned, planned.plan.revision == plan.revision else {
+                throw EngineFailure(.other, "no plan of \(plan.revision.prefix(12)) is kept to apply")
+            }
+            return try run(planned, changes: changes, generation: generation)
+        }
+    }
+
+    /// One apply through the engine, under the repository's apply lock (a person's `baton apply` waits, and
+    /// waits for it), and what it came to per server.
+    func run(_ planned: Planned, changes: [Change]?, generation: Int?) throws -> RunOutcome {
+        let lock = try ApplyLock.acquire(in: repository.gitDirectory, wait: true)
+        defer { close(lock.descriptor) }
+        let run = try ApplyRun.execute(
+            planned, changes: changes, repo: path, credentials: try credentials(), timeout: 600,
+            generation: generation)
+        var servers: [ServerOutcome] = []
+        for (server, result) in zip(run.runs, run.results) {
+            var failed: [ResourceID: String] = [:]
+            var applied = Set<ResourceID>()
+            for (index, step) in server.steps.enumerated() {
+                switch ApplyRun.outcome(of: result.states[index]) {
+                case .applied: applied.insert(step.change.id)
+                case .failed: failed[step.change.id] = result.failure ?? "\(result.states[index].rawValue)"
+                case .pending: break
+                }
+            }
+            servers.append(
+                ServerOutcome(
+                    server: server.server, failure: result.failure.map(EngineFailure.classify), failed: failed,
+                    applied: applied))
+        }
+        return RunOutcome(run: run.runID, servers: servers)
+    }
+
+    func credentials() throws -> SSHCredentials {
+        guard let key = configuration.identity ?? ProcessInfo.processInfo.environment["BATON_SSH_KEY"] else {
+            throw EngineFailure(.authentication, "no SSH client key: set identity or BATON_SSH_KEY")
+        }
+        return SSHCredentials(privateKeyPath: key)
+    }
+
+    public func drift() async throws -> DriftOutcome {
+        try await blocking { [self] in
+            let branch = try statusBranch()
+            let check = try DriftCheck.run(
+                repository: repository, branch: branch.name, only: configuration.server, credentials: try credentials())
+            var drifted: [String: [ResourceID]] = [:]
+            var unreachable: [String: EngineFailure] = [:]
+            for server in check.servers ?? [] {
+                if let failure = server.failure {
+                    unreachable[server.name] = EngineFailure.classify("\(failure)")
+                } else if !server.differences.isEmpty {
+                    drifted[server.name] = Set(server.differences.map(\.resource)).sorted {
+                        $0.description < $1.description
+                    }
+                }
+            }
+            let outcome = DriftOutcome(drifted: drifted, unreachable: unreachable)
+            guard !drifted.isEmpty else { return outcome }
+            if configuration.drift == .correct, let revision = try branch.snapshot().state.revision {
+                // Put back: the drifted resources applied again from the revision last applied.
+                let planned = try Planned.make(
+                    repo: path, rev: revision, fetch: false, zoneChecker: .none, zoneCache: false,
+                    allowMassDelete: false, servers: configuration.server, logger: logger)
+                let keys = Set(drifted.flatMap { server, ids in ids.map { Planner.Key(server: server, id: $0) } })
+                _ = try run(ApplyRun.forcing(planned, keys: keys), changes: nil, generation: nil)
+            } else {
+                try recordDrifted(outcome, on: branch)
+            }
+            return outcome
+        }
+    }
+
+    /// `Drifted` in the status files of what the probe found changed.
+    func recordDrifted(_ outcome: DriftOutcome, on branch: StatusBranch) throws {
+        let time = ISO8601DateFormatter().string(from: Date())
+        _ = try branch.record(applied: nil, message: "baton reconcile: drift", options: RemoteConfiguration.options()) {
+            snapshot in
+            var files: [String: [UInt8]?] = [:]
+            for (server, ids) in outcome.drifted {
+                for id in ids {
+                    let path = ResourceStatusFile.path(of: id)
+                    guard let tip = snapshot.tip, let bytes = try branch.repository.file(atRoot: path, commit: tip),
+                        var status = try? ResourceStatusFile.parse(bytes, file: path)
+                    else { continue }
+                    guard status.state != "Drifted" else { continue }
+                    status.state = "Drifted"
+                    status.lastTransitionTime = time
+                    status.message = "changed on \(server) since it was applied (baton drift)"
+                    files[path] = Array(status.render().utf8)
+                }
+            }
+            return files
+        }
+    }
+
+    public func lease() async throws -> Int? {
+        try await blocking { [self] in
+            let outcome = try statusBranch().acquireLease(
+                holder: holder, servers: configuration.server, now: Date(),
+                duration: TimeInterval(configuration.leaseDuration.seconds), options: RemoteConfiguration.options())
+            switch outcome {
+            case .held(let lease): return lease.generation
+            case .heldByOther: return nil
+            }
+        }
+    }
+
+    public func releaseLease() async throws {
+        try await blocking { [self] in
+            try statusBranch().releaseLease(
+                holder: holder, servers: configuration.server, options: RemoteConfiguration.options())
+        }
+    }
+
+    /// The status branch `baton.yaml` names at the branch's tip.
+    func statusBranch() throws -> StatusBranch {
+        let name =
+            (try? repository.file(RepositoryConfig.fileName, at: "refs/heads/" + configuration.branch)).flatMap {
+                $0.flatMap { try? RepositoryConfig.parse($0).statusBranch }
+            } ?? StatusBranch.defaultName
+        return StatusBranch(repository: repository, name: name)
+    }
+}
