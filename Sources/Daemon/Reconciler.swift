@@ -15,15 +15,18 @@ public final class Reconciler: Service, Sendable {
         public var driftInterval: Swift.Duration
         public var driftMode: DaemonConfiguration.DriftMode
         public var backoff: Backoff
+        /// How often the lease is renewed while a run goes on (a third of its duration).
+        public var leaseRenewal: Swift.Duration
 
         public init(
             interval: Swift.Duration, driftInterval: Swift.Duration, driftMode: DaemonConfiguration.DriftMode,
-            backoff: Backoff = Backoff()
+            backoff: Backoff = Backoff(), leaseRenewal: Swift.Duration = .seconds(20)
         ) {
             self.interval = interval
             self.driftInterval = driftInterval
             self.driftMode = driftMode
             self.backoff = backoff
+            self.leaseRenewal = leaseRenewal
         }
     }
 
@@ -120,6 +123,8 @@ public final class Reconciler: Service, Sendable {
             }
         case .planned(let plan):
             await state.planned(revision, pending: plan.changes.count)
+            // Held and renewed every round, idle or not, so that the holder stays the holder.
+            guard case .some(let leased) = await lease(), let generation = leased else { return }
             guard !plan.changes.isEmpty else {
                 if await state.lastApplied != revision {
                     logger.info("converged", metadata: ["revision": "\(revision)"])
@@ -129,26 +134,39 @@ public final class Reconciler: Service, Sendable {
                 metrics.resources(await state.resourceStates)
                 return
             }
-            await apply(plan, revision: revision)
+            await apply(plan, revision: revision, generation: generation)
             metrics.resources(await state.resourceStates)
         }
     }
 
-    func apply(_ plan: Plan, revision: String) async {
+    /// Takes or renews the lease (a commit only when a third of it is gone); the generation, or nil standing by.
+    func lease() async -> Int?? {
         let generation: Int?
         do { generation = try await engine.lease() } catch {
             logger.error("the lease could not be read or taken: \(error)")
-            return
+            return .none
         }
         let wasStandby = await state.standby
         await state.lease(generation)
         metrics.leaseHeld(generation != nil)
-        guard let generation else {
-            if !wasStandby { logger.info("standing by: another daemon holds the lease") }
-            return
-        }
+        if generation == nil, !wasStandby { logger.info("standing by: another daemon holds the lease") }
+        if generation != nil, wasStandby { logger.info("took the lease", metadata: ["generation": "\(generation!)"]) }
+        return .some(generation)
+    }
+
+    func apply(_ plan: Plan, revision: String, generation: Int) async {
         let (changes, held) = await state.runnable(plan.changes, now: .now)
         guard !changes.isEmpty else { return }
+        // The lease is renewed while the run goes on: a run longer than the lease must not let another daemon in.
+        let (engine, renewal, logger) = (self.engine, settings.leaseRenewal, self.logger)
+        let renewing = Task {
+            while !Task.isCancelled {
+                try? await Task.sleep(for: renewal)
+                if Task.isCancelled { break }
+                if (try? await engine.lease()) == nil { logger.error("the lease was lost while a run went on") }
+            }
+        }
+        defer { renewing.cancel() }
         let outcome: RunOutcome
         do { outcome = try await engine.apply(plan, changes: changes, generation: generation) } catch {
             logger.error("the run failed: \(error)", metadata: ["revision": "\(revision)"])

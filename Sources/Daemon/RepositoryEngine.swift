@@ -24,6 +24,10 @@ public final class RepositoryEngine: ReconcileEngine, @unchecked Sendable {
     private let session = PlanSession()
     private var planned: Planned?
     private let serial = NSLock()
+    /// The lease as last taken: renewed only when a third of it is gone, so an idle daemon writes a lease commit
+    /// every `leaseDuration / 3`, not every round. Its own lock: a renewal runs while an apply holds `serial`.
+    private let held = LockedBox<LeaseFile?>(nil)
+    private let leasing = NSLock()
 
     public init(configuration: DaemonConfiguration, holder: String, logger: Logger) throws {
         guard let repo = configuration.repo else {
@@ -220,18 +224,27 @@ public final class RepositoryEngine: ReconcileEngine, @unchecked Sendable {
     }
 
     public func lease() async throws -> Int? {
-        try await blocking { [self] in
-            let outcome = try statusBranch().acquireLease(
-                holder: holder, servers: configuration.server, now: Date(),
-                duration: TimeInterval(configuration.leaseDuration.seconds), options: RemoteConfiguration.options())
-            switch outcome {
-            case .held(let lease): return lease.generation
-            case .heldByOther: return nil
+        let duration = TimeInterval(configuration.leaseDuration.seconds)
+        if let lease = held.current, lease.expires.timeIntervalSinceNow > duration * 2 / 3 { return lease.generation }
+        return try await NIOThreadPool.singleton.runIfActive { [self] in
+            try leasing.withLock {
+                let outcome = try statusBranch().acquireLease(
+                    holder: holder, servers: configuration.server, now: Date(), duration: duration,
+                    options: RemoteConfiguration.options())
+                switch outcome {
+                case .held(let lease):
+                    held.update { $0 = lease }
+                    return lease.generation
+                case .heldByOther:
+                    held.update { $0 = nil }
+                    return nil
+                }
             }
         }
     }
 
     public func releaseLease() async throws {
+        held.update { $0 = nil }
         try await blocking { [self] in
             try statusBranch().releaseLease(
                 holder: holder, servers: configuration.server, options: RemoteConfiguration.options())

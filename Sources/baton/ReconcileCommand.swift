@@ -82,7 +82,7 @@ struct ReconcileCommand: ParsableCommand {
     static func reconcilerSettings(_ c: DaemonConfiguration) -> Reconciler.Settings {
         Reconciler.Settings(
             interval: .seconds(c.interval.seconds), driftInterval: .seconds(c.driftInterval.seconds),
-            driftMode: c.drift)
+            driftMode: c.drift, leaseRenewal: .milliseconds(c.leaseDuration.seconds * 1000 / 3))
     }
 
     func run() throws {

@@ -11,6 +11,8 @@ final class DaemonEndToEndTests: XCTestCase {
     var root: URL!
     var daemon: Process?
     var port = 0
+    /// Further daemons of a test, stopped at its end.
+    var others: [Process] = []
     static let secret = "daemon-test-secret"
 
     override func setUpWithError() throws {
@@ -23,9 +25,9 @@ final class DaemonEndToEndTests: XCTestCase {
     }
 
     override func tearDown() {
-        if let daemon, daemon.isRunning {
-            daemon.terminate()
-            daemon.waitUntilExit()
+        for process in others + [daemon].compactMap({ $0 }) where process.isRunning {
+            process.terminate()
+            process.waitUntilExit()
         }
         if let root { try? FileManager.default.removeItem(at: root) }
         _ = EndToEndTests.system("down")
@@ -77,7 +79,12 @@ final class DaemonEndToEndTests: XCTestCase {
     }
 
     func startDaemon(_ extra: [String] = []) throws {
-        port = try LoopbackSocket.freePort()
+        (daemon, port) = try launch(name: "daemon", extra)
+    }
+
+    /// A daemon with its own state folder, port and log (`NAME.log`).
+    func launch(name: String, _ extra: [String]) throws -> (Process, Int) {
+        let port = try LoopbackSocket.freePort()
         let secretFile = root.appendingPathComponent("secret")
         try (Self.secret + "\n").write(to: secretFile, atomically: true, encoding: .utf8)
         let process = Process()
@@ -91,20 +98,21 @@ final class DaemonEndToEndTests: XCTestCase {
             ] + extra
         let log = FileHandle(forWritingAtPath: "/dev/null")
         process.standardOutput = log
-        let errors = root.appendingPathComponent("daemon.log")
+        let errors = root.appendingPathComponent("\(name).log")
         FileManager.default.createFile(atPath: errors.path, contents: nil)
         process.standardError = try FileHandle(forWritingTo: errors)
         try process.run()
-        daemon = process
+        return (process, port)
     }
 
     var daemonLog: String {
         (try? String(contentsOf: root.appendingPathComponent("daemon.log"), encoding: .utf8)) ?? ""
     }
 
-    func http(_ method: String, _ path: String, body: String? = nil, headers: [String: String] = [:]) throws -> (
-        code: Int, body: String
-    ) {
+    func http(
+        _ method: String, _ path: String, body: String? = nil, headers: [String: String] = [:], port: Int? = nil
+    ) throws -> (code: Int, body: String) {
+        let port = port ?? self.port
         var args = ["curl", "-s", "-m", "5", "-o", "-", "-w", "\n%{http_code}", "-X", method]
         for (name, value) in headers { args += ["-H", "\(name): \(value)"] }
         if let body { args += ["--data-binary", body] }
@@ -123,8 +131,9 @@ final class DaemonEndToEndTests: XCTestCase {
         ).code
     }
 
-    func status() throws -> [String: Any] {
-        (try JSONSerialization.jsonObject(with: Data(try http("GET", "/status").body.utf8)) as? [String: Any]) ?? [:]
+    func status(port: Int? = nil) throws -> [String: Any] {
+        (try JSONSerialization.jsonObject(with: Data(try http("GET", "/status", port: port).body.utf8))
+            as? [String: Any]) ?? [:]
     }
 
     func dig(_ name: String, server: String = "10.213.0.12") throws -> String {
@@ -243,5 +252,88 @@ final class DaemonEndToEndTests: XCTestCase {
         daemon?.waitUntilExit()
         XCTAssertEqual(daemon?.terminationStatus, 0, daemonLog)
         XCTAssertTrue(daemonLog.split(separator: "\n").allSatisfy { $0.hasPrefix("{") }, "JSON lines: \(daemonLog)")
+    }
+
+    /// The repository with the test hosts' servers and account acme, pushed to the bare remote.
+    func seed() throws {
+        XCTAssertEqual(
+            try EndToEndTests.shell([EndToEndTests.testhosts, "servers", work.appendingPathComponent("servers").path])
+                .status, 0)
+        try write("accounts/acme/acme.yaml", account("acme", records: [#"{name: www, type: A, value: 10.213.0.11}"#]))
+        try git("init", "-q", "-b", "main")
+        try git("init", "-q", "--bare", remote.path, in: root)
+        try push("first")
+    }
+
+    /// The runs the status branch holds: (start, end) of each, from `time` and the servers' `seconds`.
+    func recordedRuns() throws -> [(id: String, start: Date, end: Date, generation: Int?)] {
+        let names = try EndToEndTests.shell(
+            ["git", "--git-dir", remote.path, "ls-tree", "--name-only", "baton/status", "runs/"]
+        ).stdout.split(separator: "\n").filter { $0.hasSuffix(".yaml") }
+        let formatter = ISO8601DateFormatter()
+        return try names.compactMap { name in
+            let text = try EndToEndTests.shell(["git", "--git-dir", remote.path, "show", "baton/status:\(name)"]).stdout
+            func value(_ key: String) -> String? {
+                text.split(separator: "\n").first { $0.hasPrefix(key + ": ") }.map {
+                    String($0.dropFirst(key.count + 2)).trimmingCharacters(in: CharacterSet(charactersIn: "\""))
+                }
+            }
+            guard let time = value("time").flatMap(formatter.date) else { return nil }
+            let seconds =
+                text.split(separator: "\n").compactMap { line -> Double? in
+                    guard let range = line.range(of: "seconds: ") else { return nil }
+                    return Double(line[range.upperBound...].prefix { $0.isNumber || $0 == "." })
+                }.max() ?? 0
+            return (String(name), time, time.addingTimeInterval(seconds), value("generation").flatMap { Int($0) })
+        }
+    }
+
+    /// Two daemons on the same repository and servers: one applies, the other stands by; SIGKILL the holder and
+    /// the other takes over within the lease and an interval. No two runs overlap.
+    func testTwoDaemonsOneHolderAndATakeover() throws {
+        try seed()
+        let args = ["--interval", "1s", "--lease-duration", "6s"]
+        let (a, portA) = try launch(name: "a", args + ["--holder", "daemon-a"])
+        others.append(a)
+        XCTAssertTrue(try eventually(30) { try self.dig("www.acme.example") == "10.213.0.11" })
+        let (b, portB) = try launch(name: "b", args + ["--holder", "daemon-b"])
+        others.append(b)
+        XCTAssertTrue(
+            try eventually(15) { ((try? self.status(port: portB))?["standby"] as? Bool) == true },
+            "b stands by while a holds the lease")
+        XCTAssertEqual(try status(port: portA)["standby"] as? Bool, false)
+        try write(
+            "accounts/acme/acme.yaml",
+            account(
+                "acme",
+                records: [#"{name: www, type: A, value: 10.213.0.11}"#, #"{name: two, type: A, value: 10.213.0.71}"#]))
+        try push("while both run")
+        XCTAssertTrue(try eventually(20) { try self.dig("two.acme.example") == "10.213.0.71" })
+        XCTAssertEqual(try status(port: portB)["standby"] as? Bool, true, "b applied nothing")
+
+        // The holder dies without a word: b takes over once its lease (6 s) expired, within an interval.
+        kill(a.processIdentifier, SIGKILL)
+        a.waitUntilExit()
+        try write(
+            "accounts/acme/acme.yaml",
+            account(
+                "acme",
+                records: [
+                    #"{name: www, type: A, value: 10.213.0.11}"#, #"{name: two, type: A, value: 10.213.0.71}"#,
+                    #"{name: three, type: A, value: 10.213.0.72}"#,
+                ]))
+        try push("after a died")
+        let killed = Date()
+        XCTAssertTrue(try eventually(30) { try self.dig("three.acme.example") == "10.213.0.72" })
+        XCTAssertLessThan(Date().timeIntervalSince(killed), 6 + 1 + 15, "lease, interval, and the run itself")
+        XCTAssertEqual(try status(port: portB)["standby"] as? Bool, false)
+
+        let runs = try recordedRuns().sorted { $0.start < $1.start }
+        XCTAssertGreaterThanOrEqual(runs.count, 3)
+        for (earlier, later) in zip(runs, runs.dropFirst()) {
+            XCTAssertLessThanOrEqual(
+                earlier.end, later.start.addingTimeInterval(1), "\(earlier.id) and \(later.id) overlap")
+        }
+        XCTAssertGreaterThan(runs.last?.generation ?? 0, runs.first?.generation ?? 0, "the takeover's generation")
     }
 }
