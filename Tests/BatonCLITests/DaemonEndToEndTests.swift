@@ -336,4 +336,42 @@ final class DaemonEndToEndTests: XCTestCase {
         }
         XCTAssertGreaterThan(runs.last?.generation ?? 0, runs.first?.generation ?? 0, "the takeover's generation")
     }
+
+    /// A home's mode changed by hand: `report` records it Drifted and counts it; `correct` puts it back.
+    func testDriftIsReportedThenCorrected() throws {
+        try seed()
+        let (reporter, reportPort) = try launch(name: "report", ["--drift-interval", "2s", "--drift", "report"])
+        others.append(reporter)
+        XCTAssertTrue(try eventually(30) { try self.dig("www.acme.example") == "10.213.0.11" })
+        _ = try EndToEndTests.shell([EndToEndTests.testhosts, "exec", "web1", "chmod", "0755", "/home/acme"])
+        XCTAssertTrue(
+            try eventually(20) {
+                (((try? self.status(port: reportPort))?["drifted"] as? [String: [String]])?["web1"] ?? []).contains(
+                    "Account/acme")
+            })
+        XCTAssertTrue(
+            try eventually(10) {
+                try self.http("GET", "/metrics", port: reportPort).body.contains("baton_drifted_resources 1")
+            })
+        XCTAssertTrue(
+            try eventually(10) {
+                try EndToEndTests.shell([
+                    "git", "--git-dir", remote.path, "show", "baton/status:status/Account/acme.yaml",
+                ])
+                .stdout.contains("state: Drifted")
+            })
+        XCTAssertEqual(
+            try EndToEndTests.shell([EndToEndTests.testhosts, "exec", "web1", "stat", "-c", "%a", "/home/acme"]).stdout,
+            "755\n", "report changes nothing")
+        reporter.terminate()
+        reporter.waitUntilExit()
+
+        let (corrector, _) = try launch(name: "correct", ["--drift-interval", "2s", "--drift", "correct"])
+        others.append(corrector)
+        XCTAssertTrue(
+            try eventually(30) {
+                try EndToEndTests.shell([EndToEndTests.testhosts, "exec", "web1", "stat", "-c", "%a", "/home/acme"])
+                    .stdout == "750\n"
+            }, (try? String(contentsOf: root.appendingPathComponent("correct.log"), encoding: .utf8)) ?? "")
+    }
 }
