@@ -375,4 +375,26 @@ final class DaemonEndToEndTests: XCTestCase {
                     .stdout == "750\n"
             }, (try? String(contentsOf: root.appendingPathComponent("correct.log"), encoding: .utf8)) ?? "")
     }
+
+    /// Two daemons whose `server:` lists are disjoint: both hold a lease, both apply, each to its own servers.
+    func testDisjointServerListsApplySideBySide() throws {
+        try seed()
+        let (web, webPort) = try launch(name: "web", ["--server", "web1", "--holder", "web-daemon"], interval: "1s")
+        let (dns, dnsPort) = try launch(
+            name: "dns", ["--server", "ns1", "--server", "ns2", "--holder", "dns-daemon"], interval: "1s")
+        others += [web, dns]
+        XCTAssertTrue(try eventually(30) { try self.dig("www.acme.example") == "10.213.0.11" }, "the DNS daemon")
+        XCTAssertTrue(
+            try eventually(30) {
+                try EndToEndTests.shell([EndToEndTests.testhosts, "exec", "web1", "getent", "passwd", "acme"]).stdout
+                    .hasPrefix("acme:")
+            }, "the web daemon")
+        for port in [webPort, dnsPort] {
+            XCTAssertTrue(try eventually(10) { ((try? self.status(port: port))?["standby"] as? Bool) == false })
+        }
+        let leases = try EndToEndTests.shell(
+            ["git", "--git-dir", remote.path, "ls-tree", "--name-only", "baton/status", "leases/"]
+        ).stdout
+        XCTAssertEqual(leases, "leases/ns1+ns2.yaml\nleases/web1.yaml\n")
+    }
 }
