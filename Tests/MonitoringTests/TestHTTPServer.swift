@@ -27,7 +27,7 @@ final class TestHTTPServer: Sendable {
 
     /// `closeOnAccept`: the server accepts each connection and closes it at once.
     init(
-        host: String = "127.0.0.1", tls: NIOSSLContext? = nil, closeOnAccept: Bool = false,
+        host: String = "127.0.0.1", port: Int = 0, tls: NIOSSLContext? = nil, closeOnAccept: Bool = false,
         answer: @escaping @Sendable (Request) -> Reply
     ) throws {
         let requests = self.requests
@@ -47,7 +47,7 @@ final class TestHTTPServer: Sendable {
                     try sync.addHandler(Handler(answer: answer, requests: requests))
                 }
             }
-            .bind(host: host, port: 0).wait()
+            .bind(host: host, port: port).wait()
     }
 
     func stop() {
