@@ -20,7 +20,7 @@ struct CertificateCheck: Sendable {
         let names = Self.dnsNames(leaf)
         let info = CertificateInfo(
             subjectNames: names.isEmpty ? [leaf.subject.description] : names, issuer: leaf.issuer.description,
-            serial: leaf.serialNumber.description, notBefore: leaf.notValidBefore, notAfter: leaf.notValidAfter)
+            serial: Self.hex(leaf.serialNumber.bytes), notBefore: leaf.notValidBefore, notAfter: leaf.notValidAfter)
         if now > leaf.notValidAfter {
             let days = Int(now.timeIntervalSince(leaf.notValidAfter) / 86400)
             return (info, Explain.tlsExpired(host, notAfter: Self.day(leaf.notValidAfter), days: days))
@@ -50,6 +50,12 @@ struct CertificateCheck: Sendable {
                 info, Explain.tlsUntrusted(host, issuer: leaf.issuer.description, detail: String(detail.prefix(400)))
             )
         }
+    }
+
+    /// `0a:1b:...`, as `openssl x509 -serial` and browsers show it (lower case, two digits a byte).
+    static func hex(_ bytes: ArraySlice<UInt8>) -> String {
+        let digits = Array("0123456789abcdef")
+        return bytes.map { String([digits[Int($0 >> 4)], digits[Int($0 & 15)]]) }.joined(separator: ":")
     }
 
     static func dnsNames(_ certificate: Certificate) -> [String] {

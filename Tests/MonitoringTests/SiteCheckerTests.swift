@@ -157,7 +157,7 @@ final class SiteCheckerTests: XCTestCase {
             .check(name: "s", spec: Self.spec("https://site.test:\(server.port)/"))
         XCTAssertNil(result.failure, CheckReport.text(result))
         XCTAssertEqual(result.steps.map(\.step), [.dns, .tcp, .tls, .http])
-        XCTAssertEqual(result.certificate?.serial, "a:1b")
+        XCTAssertEqual(result.certificate?.serial, "0a:1b")
         XCTAssertEqual(result.certificate?.daysLeft(at: Date()), 39)
         XCTAssertFalse(result.certificateWarning)
     }
