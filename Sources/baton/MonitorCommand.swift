@@ -10,7 +10,7 @@ import StatusStore
 struct MonitorCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "monitor", abstract: "Check monitored sites now, or show their last state.",
-        subcommands: [MonitorCheck.self, MonitorStatus.self])
+        subcommands: [MonitorCheck.self, MonitorStatus.self, MonitorRun.self])
 }
 
 struct MonitorCheck: ParsableCommand {
@@ -72,6 +72,68 @@ struct MonitorStatus: ParsableCommand {
         }
         print(CheckReport.status(files), terminator: "")
         if files.contains(where: { $0.state == "down" }) { throw ExitStatus.invalid }
+    }
+}
+
+/// `baton monitor run`: the daemon's monitor in the foreground, until the time is up or it is stopped.
+struct MonitorRun: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Run every monitored site on its schedule in the foreground, alerting and writing monitors/.",
+        discussion:
+            "What `baton reconcile` will host. Exit status: 0 after --for, 3 Baton could not run.")
+
+    @Option(help: "The git repository.") var repo: String = "."
+    @Option(help: "The revision whose manifests to use.") var rev: String = "HEAD"
+    @Option(help: "The status branch (default: baton.yaml's statusBranch, else baton/status).") var branch: String?
+    @Option(help: "Stop after this long (90s, 5m, 1h); default: run until stopped.") var `for`: String?
+    @Option(help: "The receivers file (YAML: receivers: {NAME: {url, format}}).") var receivers: String?
+    @Option(help: "Write each check's start (site, seconds since the start) to this file, for benchmarks.")
+    var startLog: String?
+    @Flag(help: "Write nothing to the status branch.") var noStatus = false
+
+    func run() throws {
+        var runner: MonitorRunner
+        let duration: Swift.Duration?
+        do {
+            let repository = try GitRepository(path: repo)
+            let loaded = try ManifestLoader.load(try repository.source(at: rev))
+            if let error = loaded.diagnostics.first(where: { $0.severity == .error }) {
+                throw PlanFailure("\(error.location.file):\(error.location.line): \(error.message) [\(error.rule)]")
+            }
+            let name = try branch ?? RepositoryConfigReader.statusBranch(repository)
+            runner = MonitorRunner(
+                sites: loaded.manifests.monitoredSites,
+                branch: noStatus ? nil : StatusBranch(repository: repository, name: name))
+            if let receivers {
+                runner.receivers = try Receivers.parse(
+                    String(contentsOfFile: receivers, encoding: .utf8), file: receivers)
+            }
+            if let text = `for` {
+                guard let parsed = Manifests.Duration(parsing: text) else {
+                    throw PlanFailure("--for: not a duration: \(text)")
+                }
+                duration = .seconds(parsed.seconds)
+            } else {
+                duration = nil
+            }
+        } catch {
+            Terminal.error("baton: \(error)")
+            throw ExitStatus.couldNotRun
+        }
+        let job = runner
+        let summary = AsyncBridge.wait { try? await job.run(for: duration) }
+        guard let summary else {
+            Terminal.error("baton: the monitor could not start")
+            throw ExitStatus.couldNotRun
+        }
+        if let startLog {
+            let lines = summary.starts.map { "\($0.site)\t\(String(format: "%.3f", $0.seconds))\n" }.joined()
+            try? lines.write(toFile: startLog, atomically: true, encoding: .utf8)
+        }
+        print(
+            "\(runner.sites.count) site(s), \(summary.checks) check(s), \(summary.commits) status commit(s)"
+                + (summary.lastError.map { "; last write failed: \($0)" } ?? ""))
     }
 }
 
