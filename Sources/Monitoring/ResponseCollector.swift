@@ -54,13 +54,16 @@ final class ResponseCollector: ChannelInboundHandler, RemovableChannelHandler {
 
     private var phase: CheckStep { handshakeDone ? .http : .tls }
 
-    func handlerAdded(context: ChannelHandlerContext) {
+    /// The clock for TLS and HTTP starts once connected: the connect has its own timeout (the bootstrap's), and a
+    /// timer that closed the channel first would turn a connect timeout into a closed channel.
+    func channelActive(context: ChannelHandlerContext) {
         let bound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
         timeout = context.eventLoop.scheduleTask(deadline: deadline) {
             let (collector, context) = bound.value
             collector.fail(.timedOut(collector.phase))
             context.close(promise: nil)
         }
+        context.fireChannelActive()
     }
 
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {

@@ -82,7 +82,7 @@ final class AddressGuardTests: XCTestCase {
 /// system resolver reading the bind-mounted /etc/hosts.
 final class SealedNamespaceTests: XCTestCase {
     static let publicAddress = "1.2.3.4"
-    static let testCount = 6
+    static let testCount = 7
     static let hosts = """
         127.0.0.1 loop.test
         ::ffff:127.0.0.1 mapped.test
@@ -174,6 +174,13 @@ final class SealedNamespaceTests: XCTestCase {
         let result = try await check("http://rebind.test:\(site.port)/")
         XCTAssertEqual(result.failure?.failureClass, .refusedPrivate, CheckReport.text(result))
         XCTAssertEqual(site.connections.withLockedValue { $0 }, 0)
+    }
+
+    func testAnAddressWithNoRouteIsHostUnreachable() async throws {
+        // The sealed namespace has no route but its loopback: the kernel answers at once.
+        let result = try await check("http://10.213.255.1/", allowPrivate: true)
+        XCTAssertEqual(result.failure?.failureClass, .hostUnreachable, CheckReport.text(result))
+        XCTAssertTrue(result.failure!.explanation.contains("No route to 10.213.255.1"))
     }
 
     func testANameThatDoesNotResolveThroughTheSystemResolver() async throws {

@@ -187,6 +187,68 @@ final class SchedulerTests: XCTestCase {
         XCTAssertEqual(try metrics.expectCounter(MonitorMetrics.alerts, [("result", "failed")]).totalValue, 1)
     }
 
+    func testReceiverFromTheConfigurationAndItsFormat() async throws {
+        let f = try Fixture()
+        defer { f.stop() }
+        let receivers = try Receivers.parse(
+            """
+            receivers:
+              ops:
+                url: http://127.0.0.1:\(f.receiver.port)/secret-path
+                format: slack
+
+            """, file: "receivers.yaml")
+        var site = f.site(failure: 1)
+        site.spec.alerts = [
+            MonitoredSiteSpec.Alert(target: .receiver("ops")), MonitoredSiteSpec.Alert(target: .receiver("nobody")),
+        ]
+        let metrics = TestMetrics()
+        var delivery = AlertDelivery()
+        delivery.firstDelay = .milliseconds(10)
+        let sender = AlertSender(
+            group: .singletonMultiThreadedEventLoopGroup, receivers: receivers, resolver: FileResolver(hostsFile: ""),
+            metrics: MonitorMetrics(factory: metrics), delivery: delivery)
+        addTeardownBlock { try? await sender.shutdown() }
+        let s = MonitorScheduler(
+            sites: [site], checker: try SiteChecker(resolver: FileResolver(hostsFile: "")), alerts: sender,
+            metrics: MonitorMetrics(factory: metrics))
+        f.status.withLockedValue { $0 = 503 }
+        await s.checkNow(site)
+        let requests = f.receiver.requests.withLockedValue { $0 }
+        XCTAssertEqual(requests.map(\.uri), ["/secret-path"])
+        XCTAssertTrue(String(decoding: requests.first?.body ?? [], as: UTF8.self).hasPrefix("{\"text\":"))
+        XCTAssertEqual(try metrics.expectCounter(MonitorMetrics.alerts, [("result", "failed")]).totalValue, 1)
+        XCTAssertThrowsError(try Receivers.parse("receivers:\n  ops: {format: slack}\n", file: "r.yaml"))
+        XCTAssertThrowsError(try Receivers.parse("receivers:\n  ops: {url: x, format: teams}\n", file: "r.yaml"))
+    }
+
+    func testLiteralWebhookToAPrivateAddressIsRefusedWithoutAllowPrivate() async throws {
+        let f = try Fixture()
+        defer { f.stop() }
+        let sender = AlertSender(
+            group: .singletonMultiThreadedEventLoopGroup, receivers: Receivers(), resolver: FileResolver(hostsFile: ""))
+        addTeardownBlock { try? await sender.shutdown() }
+        let payload = AlertPayload(
+            event: .wentDown, state: SiteState(site: "s", account: "acme", url: "https://x/"), now: Date())
+        let outcome = await sender.send(
+            payload, to: MonitoredSiteSpec.Alert(webhook: "http://127.0.0.1:\(f.receiver.port)/hook"),
+            allowPrivate: false)
+        guard case .failed(let why) = outcome else { return XCTFail("sent: \(outcome)") }
+        XCTAssertTrue(why.contains("refusedPrivate"), why)
+        XCTAssertEqual(f.receiver.requestCount, 0)
+    }
+
+    func testTLSDaysLeftMetric() {
+        let metrics = TestMetrics()
+        var result = CheckResult(site: "shop", url: "https://shop.test/", started: Date())
+        result.status = 200
+        result.certificate = CertificateInfo(
+            subjectNames: ["shop.test"], issuer: "CA", serial: "01", notBefore: Date(),
+            notAfter: Date().addingTimeInterval(20.5 * 86400))
+        MonitorMetrics(factory: metrics).checked(result, health: .up)
+        XCTAssertEqual(try metrics.expectGauge(MonitorMetrics.tlsDaysLeft, [("site", "shop")]).lastValue, 20)
+    }
+
     func testDownAcrossARestartAlertsOnce() async throws {
         let f = try Fixture()
         defer { f.stop() }

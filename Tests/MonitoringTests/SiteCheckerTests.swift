@@ -1,6 +1,7 @@
 import Foundation
 import Manifests
 import NIOSSL
+import TestSupport
 import X509
 import XCTest
 
@@ -81,9 +82,27 @@ final class SiteCheckerTests: XCTestCase {
         let server = try TestHTTPServer(closeOnAccept: true) { _ in .never }
         defer { server.stop() }
         let result = try await checker().check(name: "s", spec: Self.spec("http://127.0.0.1:\(server.port)/"))
-        XCTAssert(
-            [.connectionClosed, .connectionReset].contains(result.failure?.failureClass), CheckReport.text(result))
-        XCTAssertTrue(result.failure!.explanation.contains("127.0.0.1:\(server.port)"))
+        XCTAssertEqual(result.failure?.failureClass, .connectionClosed, CheckReport.text(result))
+        XCTAssertTrue(result.failure!.explanation.contains("127.0.0.1:\(server.port) closed the connection"))
+    }
+
+    func testResetsTheConnection() async throws {
+        let server = try ResettingListener()
+        let result = try await checker().check(
+            name: "s", spec: Self.spec("http://127.0.0.1:\(server.listener.port)/"))
+        XCTAssertEqual(result.failure?.failureClass, .connectionReset, CheckReport.text(result))
+        XCTAssertTrue(result.failure!.explanation.contains("reset the connection"))
+    }
+
+    func testConnectThatNeverCompletesIsTCPTimeout() async throws {
+        // A listener whose accept queue is full: the kernel drops the SYN, as a dropping firewall does.
+        let listener = try FullListener()
+        let started = Date()
+        let result = try await checker().check(
+            name: "s", spec: Self.spec("http://127.0.0.1:\(listener.listener.port)/") { $0.timeout = .seconds(1) })
+        XCTAssertEqual(result.failure?.failureClass, .tcpTimeout, CheckReport.text(result))
+        XCTAssertTrue(result.failure!.hint.contains("firewall"))
+        XCTAssertLessThan(Date().timeIntervalSince(started), 3)
     }
 
     func testRefused() async throws {

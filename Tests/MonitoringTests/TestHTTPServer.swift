@@ -4,6 +4,11 @@ import NIOCore
 import NIOHTTP1
 import NIOPosix
 import NIOSSL
+import TestSupport
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// A small HTTP(S) server on a loopback address, made in the test: each request is answered as `answer` says.
 final class TestHTTPServer: Sendable {
@@ -25,7 +30,7 @@ final class TestHTTPServer: Sendable {
     let connections = NIOLockedValueBox(0)
     var port: Int { channel.localAddress!.port! }
 
-    /// `closeOnAccept`: the server accepts each connection and closes it at once.
+    /// `closeOnAccept`: the server accepts each connection and closes it soon after.
     init(
         host: String = "127.0.0.1", port: Int = 0, tls: NIOSSLContext? = nil, closeOnAccept: Bool = false,
         answer: @escaping @Sendable (Request) -> Reply
@@ -38,7 +43,8 @@ final class TestHTTPServer: Sendable {
                 child.eventLoop.makeCompletedFuture {
                     connections.withLockedValue { $0 += 1 }
                     if closeOnAccept {
-                        child.close(promise: nil)
+                        // After the client's request is in, so that the client is reading when the close comes.
+                        child.eventLoop.scheduleTask(in: .milliseconds(100)) { child.close(promise: nil) }
                         return
                     }
                     let sync = child.pipeline.syncOperations
@@ -200,5 +206,27 @@ struct TestPKI {
 enum IPv4Check {
     static func isIP(_ s: String) -> Bool {
         s.split(separator: ".").count == 4 && s.allSatisfy { $0.isNumber || $0 == "." }
+    }
+}
+
+/// A listener on 127.0.0.1 that accepts one connection, waits for the request, and resets the connection
+/// (SO_LINGER 0: an RST, not a FIN). NIO has no way to send an RST, so this is a plain socket and a thread.
+final class ResettingListener: @unchecked Sendable {
+    let listener: SilentListener
+    let thread: Thread
+
+    init() throws {
+        let listener = try SilentListener()
+        self.listener = listener
+        let socket = listener.fd
+        thread = Thread {
+            let fd = accept(socket, nil, nil)
+            guard fd >= 0 else { return }
+            Thread.sleep(forTimeInterval: 0.2)
+            var option = linger(l_onoff: 1, l_linger: 0)
+            setsockopt(fd, SOL_SOCKET, SO_LINGER, &option, socklen_t(MemoryLayout<linger>.size))
+            close(fd)
+        }
+        thread.start()
     }
 }
