@@ -59,12 +59,15 @@ public actor MonitorRecorder {
 
     /// Writes whatever is pending (the daemon calls this when it stops).
     public func flush() async {
-        if !dirty.isEmpty { urgent.append(contentsOf: dirty.keys.sorted()) }
+        forced = true
         await drain()
+        forced = false
     }
 
+    private var forced = false
+
     private var due: Bool {
-        !dirty.isEmpty && (!urgent.isEmpty || lastCommit.duration(to: .now) >= figuresEvery)
+        !dirty.isEmpty && (forced || !urgent.isEmpty || lastCommit.duration(to: .now) >= figuresEvery)
     }
 
     private func drain() async {

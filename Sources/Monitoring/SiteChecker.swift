@@ -106,8 +106,9 @@ public struct SiteChecker: Sendable {
     /// The response's judgement against `expect` and the conditions.
     func judge(_ result: CheckResult, spec: MonitoredSiteSpec) -> Failure? {
         guard let status = result.status else { return nil }
-        if status == 401 || status == 407 { return Explain.httpAuthRequired(status) }
         if !spec.expect.status.contains(where: { $0.contains(status) }) {
+            // A login prompt the site did not declare as expected has words of its own.
+            if status == 401 || status == 407 { return Explain.httpAuthRequired(status) }
             let expected = spec.expect.status.map { $0.lower == $0.upper ? "\($0.lower)" : "\($0.lower)-\($0.upper)" }
             return Explain.httpStatus(
                 status, reason: HTTPResponseStatus(statusCode: status).reasonPhrase,

@@ -53,6 +53,13 @@ final class SiteCheckerTests: XCTestCase {
         let result = try await checker().check(name: "s", spec: Self.spec("http://127.0.0.1:\(server.port)/"))
         XCTAssertEqual(result.failure?.failureClass, .httpAuthRequired)
         XCTAssertTrue(result.failure!.explanation.contains("401"))
+        // A site that declares the login prompt as what it expects is up.
+        let expected = try await checker().check(
+            name: "s",
+            spec: Self.spec("http://127.0.0.1:\(server.port)/") {
+                $0.expect.status = [MonitoredSiteSpec.StatusRange(lower: 401, upper: 401)]
+            })
+        XCTAssertNil(expected.failure)
     }
 
     func testBodyMismatch() async throws {
