@@ -1,5 +1,6 @@
 import ArgumentParser
 import Dispatch
+import Engine
 import Foundation
 import GitStore
 import Manifests
@@ -87,7 +88,8 @@ struct MonitorRun: ParsableCommand {
     @Option(help: "The revision whose manifests to use.") var rev: String = "HEAD"
     @Option(help: "The status branch (default: baton.yaml's statusBranch, else baton/status).") var branch: String?
     @Option(help: "Stop after this long (90s, 5m, 1h); default: run until stopped.") var `for`: String?
-    @Option(help: "The receivers file (YAML: receivers: {NAME: {url, format}}).") var receivers: String?
+    @Option(help: "The daemon's configuration file, for its alert receivers (examples/daemon/baton.yaml).")
+    var config: String?
     @Option(help: "Write each check's start (site, seconds since the start) to this file, for benchmarks.")
     var startLog: String?
     @Flag(help: "Write nothing to the status branch.") var noStatus = false
@@ -105,10 +107,7 @@ struct MonitorRun: ParsableCommand {
             runner = MonitorRunner(
                 sites: loaded.manifests.monitoredSites,
                 branch: noStatus ? nil : StatusBranch(repository: repository, name: name))
-            if let receivers {
-                runner.receivers = try Receivers.parse(
-                    String(contentsOfFile: receivers, encoding: .utf8), file: receivers)
-            }
+            if let config { runner.receivers = Receivers(configuration: try DaemonConfiguration.load(path: config)) }
             if let text = `for` {
                 guard let parsed = Manifests.Duration(parsing: text) else {
                     throw PlanFailure("--for: not a duration: \(text)")
