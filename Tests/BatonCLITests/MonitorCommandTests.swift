@@ -97,6 +97,35 @@ final class MonitorCommandTests: XCTestCase {
         XCTAssertTrue(missing.stderr.contains("no MonitoredSite 'nope'"), missing.stderr)
     }
 
+    func testRunChecksOnScheduleAndLeavesTheStateOnTheStatusBranch() throws {
+        let work = try GitWork.make()
+        defer { work.remove() }
+        let server = try PythonServer(directory: work.root)
+        defer { server.stop() }
+        try site(port: server.port).replacingOccurrences(of: "  timeout: 2s", with: "  timeout: 2s\n  interval: 10s")
+            .write(toFile: work.path + "/accounts/acme/local.yaml", atomically: true, encoding: .utf8)
+        // The example's own monitors name public hosts: `run` checks every site, and a test sends nothing
+        // beyond loopback, so they go.
+        for account in ["acme", "globex", "initech"] {
+            try? FileManager.default.removeItem(atPath: work.path + "/accounts/\(account)/monitors.yaml")
+        }
+        try work.git("add", "-A")
+        try work.git("commit", "-q", "-m", "monitor")
+        let starts = work.root.appendingPathComponent("starts.tsv").path
+        // Eleven seconds: every site (interval 10s, each at its own offset) is checked at least once.
+        let run = try BatonProcess.run(["monitor", "run", "--repo", work.path, "--for", "11s", "--start-log", starts])
+        XCTAssertEqual(run.status, 0, run.stdout + run.stderr)
+        XCTAssertTrue(run.stdout.contains("status commit(s)"), run.stdout)
+        let logged = try String(contentsOfFile: starts, encoding: .utf8).split(separator: "\n")
+        XCTAssertTrue(logged.contains { $0.hasPrefix("acme-local\t") }, logged.joined(separator: "\n"))
+        // No flip (unknown to up is none): the one commit is the flush of the latest figures when it stopped.
+        XCTAssertEqual(try work.git("rev-list", "--count", "baton/status"), "1")
+        let status = try BatonProcess.run(["monitor", "status", "--repo", work.path])
+        XCTAssertEqual(status.status, 0, status.stdout + status.stderr)
+        XCTAssertTrue(status.stdout.contains("acme-local (acme): up since "), status.stdout)
+        XCTAssertTrue(status.stdout.contains("passed in"), status.stdout)
+    }
+
     func testCheckRefusesAPrivateAddressWithoutAllowPrivate() throws {
         let work = try GitWork.make()
         defer { work.remove() }
