@@ -17,6 +17,10 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        // Monitored sites: TLS, certificates, alert webhooks.
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
+        .package(url: "https://github.com/apple/swift-certificates", from: "1.21.1"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
     ],
     targets: [
         // System libraries: a modulemap and a shim header each, nothing else.
@@ -66,6 +70,23 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
             ]
         ),
+        // Monitor: checks of monitored sites (DNS, TCP, TLS, HTTP, each classified), conditions, the scheduler,
+        // alerts and the monitors/ files of the status branch. The daemon hosts it; `baton monitor` runs it once.
+        .target(
+            name: "Monitoring",
+            dependencies: [
+                "Manifests", "StatusStore", "GitStore",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOTLS", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "Metrics", package: "swift-metrics"),
+            ]
+        ),
         // Test helpers shared by test targets (an sshd on 127.0.0.1, git and other tools run to their end): no
         // XCTest, so that `swift build` builds it with the rest.
         .target(name: "TestSupport"),
@@ -74,7 +95,7 @@ let package = Package(
             name: "baton",
             dependencies: [
                 "Manifests", "Validation", "Zones", "GitStore", "SSHTransport", "Planning", "StatusStore", "Backends",
-                "Apply", "Engine", "Daemon",
+                "Apply", "Engine", "Daemon", "Monitoring",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -95,6 +116,20 @@ let package = Package(
         .testTarget(
             name: "StatusStoreTests", dependencies: ["StatusStore", "GitStore", "Planning", "Manifests", "TestSupport"]),
         .testTarget(name: "SSHTransportTests", dependencies: ["SSHTransport", "TestSupport"]),
+        .testTarget(
+            name: "MonitoringTests",
+            dependencies: [
+                "Monitoring", "Manifests", "StatusStore", "GitStore", "TestSupport",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "MetricsTestKit", package: "swift-metrics"),
+                .product(name: "X509", package: "swift-certificates"),
+            ]
+        ),
         .testTarget(
             name: "DaemonTests",
             dependencies: [

@@ -11,9 +11,9 @@ enum MonitorRules {
                     hint: "write a full http:// or https:// URL, e.g. https://www.example.com/health")
             }
             for (i, alert) in site.spec.alerts.enumerated() {
-                if let problem = urlProblem(alert.webhook) {
+                if let webhook = alert.webhook, let problem = urlProblem(webhook) {
                     f.error(
-                        o, "spec.alerts.\(i)", "monitor.webhook", "webhook '\(alert.webhook)' \(problem)",
+                        o, "spec.alerts.\(i)", "monitor.webhook", "webhook '\(webhook)' \(problem)",
                         hint: "write the webhook's full https:// URL")
                 }
             }

@@ -24,7 +24,7 @@ struct Baton: ParsableCommand {
         version: BuildInfo.version,
         subcommands: [
             Validate.self, PlanCommand.self, ApplyCommand.self, StatusCommand.self, LogsCommand.self, RetryCommand.self,
-            DriftCommand.self, DoctorCommand.self, ReconcileCommand.self,
+            DriftCommand.self, DoctorCommand.self, ReconcileCommand.self, MonitorCommand.self,
             Adopt.self,
             Show.self, CheckZone.self, Import.self,
             Version.self,

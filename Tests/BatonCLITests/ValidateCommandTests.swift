@@ -132,3 +132,42 @@ final class ValidateCommandTests: XCTestCase {
         }
     }
 }
+
+/// `baton validate` reports a monitor condition that cannot be evaluated at its own line, with a hint.
+final class MonitorConditionValidateTests: XCTestCase {
+    func testBadConditionIsReportedAtItsLine() throws {
+        let site = """
+            apiVersion: baton/v1
+            kind: MonitoredSite
+            metadata:
+              name: www
+            spec:
+              account: acme
+              url: https://www.acme.example/
+              conditions:
+                - "[STATUS] == 200"
+                - "[CERTIFICATE_EXPIRATION] > 14"
+
+            """
+        let repo = try BatonProcess.repository([
+            "accounts/acme/account.yaml": ValidateCommandTests.account, "accounts/acme/www.yaml": site,
+        ])
+        defer { try? FileManager.default.removeItem(at: repo) }
+        let out = try BatonProcess.run(["validate", repo.path], environment: ["NO_COLOR": "1"])
+        XCTAssertEqual(out.status, 1, out.stdout + out.stderr)
+        let lines = out.stdout.split(separator: "\n").map(String.init)
+        let error = try XCTUnwrap(lines.first { $0.contains("[monitor.condition]") }, out.stdout)
+        XCTAssertTrue(error.hasPrefix("accounts/acme/www.yaml:10:7: error: "), error)
+        XCTAssertTrue(error.contains("compares a duration ([CERTIFICATE_EXPIRATION]) with the number 14"), error)
+        let hint = try XCTUnwrap(lines.drop { $0 != error }.dropFirst().first)
+        XCTAssertTrue(hint.contains("hint: give the value a unit: 14ms, 14s, 14m, 14h or 14d"), hint)
+
+        let fixed = site.replacingOccurrences(of: "> 14\"", with: "> 14d\"")
+        let good = try BatonProcess.repository([
+            "accounts/acme/account.yaml": ValidateCommandTests.account, "accounts/acme/www.yaml": fixed,
+        ])
+        defer { try? FileManager.default.removeItem(at: good) }
+        let ok = try BatonProcess.run(["validate", good.path])
+        XCTAssertEqual(ok.status, 0, ok.stdout + ok.stderr)
+    }
+}

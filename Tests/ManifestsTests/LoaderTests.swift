@@ -270,10 +270,6 @@ final class LoaderTests: XCTestCase {
             ("WebApp", "{user: acme}", ["spec.account", "spec.type"]),
             ("WebApp", "{account: acme, type: static, tls: {key: /k}}", ["spec.tls.certificate"]),
             ("MonitoredSite", "{interval: 1m}", ["spec.account", "spec.url"]),
-            (
-                "MonitoredSite", "{account: a, url: 'https://x.example', alerts: [{sendOnResolved: true}]}",
-                ["spec.alerts.0.webhook"]
-            ),
         ]
         for c in cases {
             let text = "apiVersion: baton/v1\nkind: \(c.kind)\nmetadata: {name: x}\nspec: \(c.spec)\n"
@@ -783,6 +779,50 @@ final class LoaderTests: XCTestCase {
         XCTAssertEqual(
             result.manifests.monitoredSites.first?.spec.expect.status.map { "\($0.lower)-\($0.upper)" },
             ["200-200", "300-399", "404-404"])
+    }
+
+    func testMonitorConditionsAlertsAndAllowPrivate() throws {
+        let text = """
+            apiVersion: baton/v1
+            kind: MonitoredSite
+            metadata: {name: www}
+            spec:
+              account: acme
+              url: https://www.acme.example/
+              allowPrivate: true
+              conditions:
+                - "[STATUS] == any(200, 204)"
+                - "[RESPONSE_TIME] < 800ms"
+                - "[BODY].checks[0].status == pat(ok*)"
+                - "[HEADER:Content-Type] == pat(text/html*)"
+              alerts:
+                - receiver: ops
+                  format: slack
+                - webhook: https://hooks.example/acme
+                  sendOnResolved: false
+
+            """
+        let result = try load(["a.yaml": text])
+        XCTAssertEqual(report(result), [])
+        let spec = try XCTUnwrap(result.manifests.monitoredSites.first?.spec)
+        XCTAssertTrue(spec.allowPrivate)
+        XCTAssertEqual(spec.conditions.map(\.text).count, 4)
+        XCTAssertEqual(spec.conditions[1].placeholder, .responseTime)
+        XCTAssertEqual(spec.conditions[1].value, .milliseconds(800))
+        XCTAssertEqual(spec.conditions[2].placeholder, .bodyPath([.key("checks"), .index(0), .key("status")]))
+        XCTAssertEqual(spec.conditions[3].placeholder, .header("Content-Type"))
+        XCTAssertEqual(spec.alerts.map(\.target), [.receiver("ops"), .webhook("https://hooks.example/acme")])
+        XCTAssertEqual(spec.alerts.map(\.format), [.slack, nil])
+        XCTAssertEqual(spec.alerts.map(\.sendOnResolved), [true, false])
+        XCTAssertFalse(
+            try XCTUnwrap(
+                try load(["a.yaml": text.replacingOccurrences(of: "  allowPrivate: true\n", with: "")])
+                    .manifests.monitoredSites.first?.spec.allowPrivate))
+
+        let bad = text.replacingOccurrences(of: "< 800ms", with: "< 800")
+            .replacingOccurrences(of: "format: slack", with: "format: teams")
+        XCTAssertEqual(
+            report(try load(["a.yaml": bad])), ["a.yaml:10:7 monitor.condition", "a.yaml:15:15 schema.enum"])
     }
 
     // MARK: - Helpers

@@ -801,6 +801,34 @@ final class RuleCatalogTests: XCTestCase {
             line: 9,
             passing: acmeMonitor("alerts:", "  - webhook: https://hooks.example/acme")),
         RuleCase(
+            rule: "monitor.condition", summary: "a response time compared with a bare number",
+            failing: acmeMonitor("conditions:", "  - \"[STATUS] == 200\"", "  - \"[RESPONSE_TIME] < 500\""),
+            file: "accounts/acme/site.yaml", line: 10,
+            passing: acmeMonitor("conditions:", "  - \"[STATUS] == 200\"", "  - \"[RESPONSE_TIME] < 500ms\"")),
+        RuleCase(
+            rule: "monitor.condition", summary: "a misspelt placeholder",
+            failing: acmeMonitor("conditions: [\"[BODY].status == ok\", \"[STATSU] == 200\"]"),
+            file: "accounts/acme/site.yaml", line: 8,
+            passing: acmeMonitor("conditions: [\"[BODY].status == ok\", \"[STATUS] == 200\"]")),
+        RuleCase(
+            rule: "monitor.condition", summary: "an unquoted condition, which YAML reads as a list",
+            failing: acmeMonitor("conditions:", "  - [STATUS]"), file: "accounts/acme/site.yaml", line: 9,
+            passing: acmeMonitor("conditions:", "  - \"[STATUS] == any(200, 204)\"")),
+        RuleCase(
+            rule: "monitor.alert-target", summary: "an alert with both a webhook and a receiver",
+            failing: acmeMonitor("alerts:", "  - webhook: https://hooks.example/acme", "    receiver: ops"),
+            file: "accounts/acme/site.yaml", line: 10,
+            passing: acmeMonitor("alerts:", "  - receiver: ops", "    format: slack")),
+        RuleCase(
+            rule: "monitor.alert-target", summary: "an alert with neither",
+            failing: acmeMonitor("alerts:", "  - sendOnResolved: false"), file: "accounts/acme/site.yaml", line: 9,
+            passing: acmeMonitor("alerts:", "  - sendOnResolved: false", "    receiver: ops")),
+        RuleCase(
+            rule: "monitor.receiver", summary: "a receiver name that is a URL",
+            failing: acmeMonitor("alerts:", "  - receiver: https://hooks.example/x"), file: "accounts/acme/site.yaml",
+            line: 9,
+            passing: acmeMonitor("alerts:", "  - receiver: ops-team")),
+        RuleCase(
             rule: "monitor.timeout", summary: "a timeout as long as the interval",
             failing: acmeMonitor("interval: 30s", "timeout: 30s"), file: "accounts/acme/site.yaml", line: 9,
             passing: acmeMonitor("interval: 30s", "timeout: 29s")),

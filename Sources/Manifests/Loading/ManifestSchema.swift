@@ -38,11 +38,14 @@ public enum ManifestSchema {
             ]
         case .monitoredSite:
             return [
-                "spec": ["account", "url", "interval", "timeout", "expect", "tls", "thresholds", "alerts"],
+                "spec": [
+                    "account", "url", "interval", "timeout", "expect", "conditions", "tls", "thresholds", "alerts",
+                    "allowPrivate",
+                ],
                 "spec.expect": ["status", "bodyContains", "maxLatency"],
                 "spec.tls": ["warnBefore"],
                 "spec.thresholds": ["failure", "success"],
-                "spec.alerts[]": ["webhook", "sendOnResolved"],
+                "spec.alerts[]": ["webhook", "receiver", "format", "sendOnResolved"],
             ]
         }
     }

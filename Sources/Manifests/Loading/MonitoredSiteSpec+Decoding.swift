@@ -1,3 +1,5 @@
+import Foundation
+
 extension MonitoredSiteSpec {
     static func decode(_ r: FieldReader) -> MonitoredSiteSpec? {
         let account = r.string("account", required: true)
@@ -28,13 +30,63 @@ extension MonitoredSiteSpec {
                 let alert = FieldReader(
                     item, path: "spec.alerts.\(index)", keys: alertKeys, context: r.context,
                     what: "alert \(index + 1)"),
-                let webhook = alert.string("webhook", required: true)
+                let target = alertTarget(alert)
             else { continue }
-            var value = Alert(webhook: webhook)
+            var value = Alert(target: target)
             value.sendOnResolved = alert.bool("sendOnResolved", default: true)
+            value.format = alert.choice("format", as: AlertFormat.self)
             spec.alerts.append(value)
         }
+        spec.allowPrivate = r.bool("allowPrivate", default: false)
+        for (index, node) in r.list("conditions").enumerated() {
+            if let condition = condition(node, index: index, context: r.context) { spec.conditions.append(condition) }
+        }
         return spec
+    }
+
+    /// Exactly one of `webhook` and `receiver`.
+    static func alertTarget(_ alert: FieldReader) -> AlertTarget? {
+        let webhook = alert.string("webhook")
+        let receiver = alert.string("receiver")
+        switch (webhook, receiver) {
+        case (let url?, nil): return .webhook(url)
+        case (nil, let name?):
+            guard name.range(of: "^[a-z0-9]([a-z0-9_-]{0,62})$", options: .regularExpression) != nil else {
+                alert.context.error(
+                    alert.node("receiver")!.mark, "monitor.receiver", "receiver '\(name)' is not a receiver name",
+                    hint: "name a receiver of the daemon's configuration: lower-case letters, digits, - and _")
+                return nil
+            }
+            return .receiver(name)
+        case (.some, .some):
+            alert.context.error(
+                alert.node("receiver")!.mark, "monitor.alert-target", "an alert names both a webhook and a receiver",
+                hint:
+                    "keep one: `receiver:` for a URL kept in the daemon's configuration, `webhook:` for a URL without secrets"
+            )
+            return nil
+        case (nil, nil):
+            alert.context.error(
+                alert.mark, "monitor.alert-target", "an alert names neither a webhook nor a receiver",
+                hint: "add `receiver: NAME` (the URL stays in the daemon's configuration) or `webhook: https://...`")
+            return nil
+        }
+    }
+
+    static func condition(_ node: YAMLNode, index: Int, context: DecodeContext) -> MonitorCondition? {
+        guard let scalar = node.scalar else {
+            context.error(
+                node.mark, "monitor.condition",
+                "condition \(index + 1) is a \(node.shapeName), not a condition; unquoted, YAML reads `[...]` as a list",
+                hint: "quote every condition: - \"[STATUS] == 200\"")
+            return nil
+        }
+        switch MonitorConditionParser.parse(scalar.text) {
+        case .success(let condition): return condition
+        case .failure(let problem):
+            context.error(node.mark, "monitor.condition", problem.message, hint: problem.hint)
+            return nil
+        }
     }
 
     /// `200` or `"200-299"`.

@@ -20,12 +20,36 @@ public struct MonitoredSiteSpec: Sendable, Hashable {
         public init() {}
     }
 
+    /// How an alert's body is written: Baton's JSON payload, or Slack-compatible `{"text": ...}`.
+    public enum AlertFormat: String, Sendable, Hashable, CaseIterable {
+        case json
+        case slack
+    }
+
+    /// Where an alert goes: a literal URL (for URLs that hold no secret), or the name of a receiver whose URL
+    /// lives in the daemon's configuration, never in git.
+    public enum AlertTarget: Sendable, Hashable {
+        case webhook(String)
+        case receiver(String)
+    }
+
     public struct Alert: Sendable, Hashable {
-        public var webhook: String
+        public var target: AlertTarget
         public var sendOnResolved = true
+        /// Nil: the receiver's own format (from the configuration), else `json`.
+        public var format: AlertFormat?
+
+        public init(target: AlertTarget) {
+            self.target = target
+        }
 
         public init(webhook: String) {
-            self.webhook = webhook
+            self.target = .webhook(webhook)
+        }
+
+        public var webhook: String? {
+            if case .webhook(let url) = target { return url }
+            return nil
         }
     }
 
@@ -38,6 +62,11 @@ public struct MonitoredSiteSpec: Sendable, Hashable {
     public var failureThreshold = 3
     public var successThreshold = 2
     public var alerts: [Alert] = []
+    /// Checks in the spirit of Gatus, beyond `expect`; all must hold for a check to pass.
+    public var conditions: [MonitorCondition] = []
+    /// Allows a URL that resolves to a loopback, private, link-local or otherwise non-public address. Off, such
+    /// a site is refused (`refusedPrivate`): a manifest must not turn the daemon into a probe of its own network.
+    public var allowPrivate = false
 
     public init(account: String, url: String) {
         self.account = account

@@ -1,0 +1,61 @@
+import Foundation
+import Manifests
+import NIOConcurrencyHelpers
+import NIOCore
+import NIOPosix
+import StatusStore
+
+/// The monitor as the daemon will host it, runnable in the foreground: restores the sites' states from the status
+/// branch, runs the scheduler, sends alerts, writes `monitors/` and flushes when it stops.
+public struct MonitorRunner: Sendable {
+    public struct Summary: Sendable {
+        public var checks: Int
+        public var commits: Int
+        public var lastError: String?
+        /// Each check's start: the site and the seconds since the run began.
+        public var starts: [(site: String, seconds: Double)]
+    }
+
+    public var sites: [MonitoredSite]
+    public var branch: StatusBranch?
+    public var receivers = Receivers()
+    public var figuresEvery: Swift.Duration = .seconds(600)
+    public var settings = CheckSettings()
+
+    public init(sites: [MonitoredSite], branch: StatusBranch?) {
+        self.sites = sites
+        self.branch = branch
+    }
+
+    /// Runs for `duration`, or until the task is cancelled when nil.
+    public func run(for duration: Swift.Duration?) async throws -> Summary {
+        let origin = ContinuousClock.now
+        let starts = NIOLockedValueBox<[(String, Double)]>([])
+        let group = MultiThreadedEventLoopGroup.singleton
+        let store = branch.map { StatusBranchMonitorStore(branch: $0) }
+        let recorder = store.map { MonitorRecorder(store: $0, figuresEvery: figuresEvery) }
+        let alerts = AlertSender(group: group, receivers: receivers)
+        let scheduler = MonitorScheduler(
+            sites: sites, checker: try SiteChecker(group: group, settings: settings), alerts: alerts,
+            recorder: recorder,
+            onStart: { site, instant in
+                let seconds = SiteChecker.milliseconds(origin.duration(to: instant)) / 1000
+                starts.withLockedValue { $0.append((site, seconds)) }
+            })
+        if let store { await scheduler.restore(try await store.load()) }
+        await withTaskGroup(of: Void.self) { tasks in
+            tasks.addTask { await scheduler.run() }
+            if let duration {
+                tasks.addTask { try? await Task.sleep(for: duration) }
+                await tasks.next()
+                tasks.cancelAll()
+            }
+        }
+        await recorder?.flush()
+        try? await alerts.shutdown()
+        let recorded = starts.withLockedValue { $0 }
+        return Summary(
+            checks: recorded.count, commits: await recorder?.commits ?? 0, lastError: await recorder?.lastError,
+            starts: recorded.map { (site: $0.0, seconds: $0.1) })
+    }
+}
