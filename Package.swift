@@ -60,7 +60,7 @@ let package = Package(
         .target(
             name: "Daemon",
             dependencies: [
-                "Manifests", "StatusStore", "GitStore", "Planning", "Engine",
+                "Manifests", "StatusStore", "GitStore", "Planning", "Engine", "Monitoring",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Crypto", package: "swift-crypto"),

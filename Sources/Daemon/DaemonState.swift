@@ -30,6 +30,11 @@ public actor DaemonState {
     /// Resources by state after the last plan: Applied (nothing to do), Pending (waiting), Failed.
     public private(set) var resourceStates: [String: Int] = [:]
 
+    /// The monitored sites of the last valid revision, for the monitor.
+    public private(set) var monitoredSites: [MonitoredSite] = []
+
+    func monitor(_ sites: [MonitoredSite]) { if sites != monitoredSites { monitoredSites = sites } }
+
     public init(quarantineAfter: Int) {
         quarantine = Quarantine(limit: quarantineAfter)
     }

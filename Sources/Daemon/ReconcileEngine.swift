@@ -25,7 +25,8 @@ public protocol ReconcileEngine: Sendable {
 /// A revision, validated and planned.
 public enum PlanOutcome: Sendable {
     case invalid([Diagnostic])
-    case planned(Plan)
+    /// The plan, and the revision's monitored sites (the monitor follows the last valid revision).
+    case planned(Plan, sites: [MonitoredSite])
 }
 
 /// How one server's part of a run went.

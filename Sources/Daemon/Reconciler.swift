@@ -121,8 +121,9 @@ public final class Reconciler: Service, Sendable {
             do { try await engine.reject(revision, diagnostics: diagnostics) } catch {
                 logger.error("the rejection was not recorded: \(error)")
             }
-        case .planned(let plan):
+        case .planned(let plan, let sites):
             await state.planned(revision, pending: plan.changes.count)
+            await state.monitor(sites)
             // Held and renewed every round, idle or not, so that the holder stays the holder.
             guard case .some(let leased) = await lease(), let generation = leased else { return }
             guard !plan.changes.isEmpty else {

@@ -104,7 +104,7 @@ public final class RepositoryEngine: ReconcileEngine, @unchecked Sendable {
                     })
             }
             self.planned = planned
-            return .planned(planned.plan)
+            return .planned(planned.plan, sites: planned.manifests.monitoredSites)
         }
     }
 
@@ -252,7 +252,7 @@ public final class RepositoryEngine: ReconcileEngine, @unchecked Sendable {
     }
 
     /// The status branch `baton.yaml` names at the branch's tip.
-    func statusBranch() throws -> StatusBranch {
+    public func statusBranch() throws -> StatusBranch {
         let name =
             (try? repository.file(RepositoryConfig.fileName, at: "refs/heads/" + configuration.branch)).flatMap {
                 $0.flatMap { try? RepositoryConfig.parse($0).statusBranch }

@@ -21,6 +21,8 @@ public struct MonitorRunner: Sendable {
     public var receivers = Receivers()
     public var figuresEvery: Swift.Duration = .seconds(600)
     public var settings = CheckSettings()
+    /// Where the monitor's metrics go: the daemon's Prometheus registry, or the global factory.
+    public var metrics = MonitorMetrics()
 
     public init(sites: [MonitoredSite], branch: StatusBranch?) {
         self.sites = sites
@@ -34,10 +36,10 @@ public struct MonitorRunner: Sendable {
         let group = MultiThreadedEventLoopGroup.singleton
         let store = branch.map { StatusBranchMonitorStore(branch: $0) }
         let recorder = store.map { MonitorRecorder(store: $0, figuresEvery: figuresEvery) }
-        let alerts = AlertSender(group: group, receivers: receivers)
+        let alerts = AlertSender(group: group, receivers: receivers, metrics: metrics)
         let scheduler = MonitorScheduler(
             sites: sites, checker: try SiteChecker(group: group, settings: settings), alerts: alerts,
-            recorder: recorder,
+            recorder: recorder, metrics: metrics,
             onStart: { site, instant in
                 let seconds = SiteChecker.milliseconds(origin.duration(to: instant)) / 1000
                 starts.withLockedValue { $0.append((site, seconds)) }
@@ -51,7 +53,9 @@ public struct MonitorRunner: Sendable {
                 tasks.cancelAll()
             }
         }
-        await recorder?.flush()
+        // Stopped by cancellation (the daemon's shutdown): the last figures are written by a task of their own,
+        // which the cancellation does not reach.
+        await Task { await recorder?.flush() }.value
         try? await alerts.shutdown()
         let recorded = starts.withLockedValue { $0 }
         return Summary(

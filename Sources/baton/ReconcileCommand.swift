@@ -6,6 +6,7 @@ import Foundation
 import Hummingbird
 import Logging
 import Manifests
+import Monitoring
 import ServiceLifecycle
 
 /// `baton reconcile`: the daemon (docs/daemon.md).
@@ -120,7 +121,12 @@ struct ReconcileCommand: ParsableCommand {
         let metrics = DaemonMetrics()
         let reconciler = Reconciler(
             engine: engine, state: state, settings: Self.reconcilerSettings(c), logger: logger, metrics: metrics)
-        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: reconciler)]
+        let monitor = MonitorService(
+            state: state, branch: { try? engine.statusBranch() }, receivers: Receivers(configuration: c),
+            metrics: MonitorMetrics(factory: metrics.factory), logger: Logger(label: "baton.monitor"))
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
+            .init(service: reconciler), .init(service: monitor),
+        ]
         if let address = DaemonConfiguration.hostAndPort(c.listen) {
             let http = DaemonHTTP(
                 branch: c.branch, verifier: secret.map { WebhookVerifier(secret: $0) },

@@ -397,4 +397,41 @@ final class DaemonEndToEndTests: XCTestCase {
         ).stdout
         XCTAssertEqual(leases, "leases/ns1+ns2.yaml\nleases/web1.yaml\n")
     }
+
+    /// The daemon hosts the monitor: the sites of the revision it follows are checked on their schedule, counted
+    /// in its metrics, and written to monitors/ on the status branch at its stop.
+    func testTheDaemonChecksMonitoredSites() throws {
+        let site = try LoopbackSocket.freePort()
+        let server = Process()
+        server.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
+        server.arguments = ["-m", "http.server", "--bind", "127.0.0.1", String(site)]
+        server.currentDirectoryURL = root
+        server.standardOutput = FileHandle(forWritingAtPath: "/dev/null")
+        server.standardError = FileHandle(forWritingAtPath: "/dev/null")
+        try server.run()
+        others.append(server)
+        try seed()
+        try write(
+            "accounts/acme/monitor.yaml",
+            """
+            apiVersion: baton/v1
+            kind: MonitoredSite
+            metadata: {name: acme-local}
+            spec: {account: acme, url: "http://127.0.0.1:\(site)/", interval: 10s, timeout: 5s, allowPrivate: true}
+
+            """)
+        try push("a monitored site")
+        try startDaemon()
+        XCTAssertTrue(
+            try eventually(30) {
+                try self.http("GET", "/metrics").body.contains(#"baton_monitor_sites{state="up"} 1"#)
+            }, ((try? http("GET", "/metrics").body) ?? "") + daemonLog)
+        daemon?.terminate()
+        daemon?.waitUntilExit()
+        XCTAssertEqual(daemon?.terminationStatus, 0, daemonLog)
+        let monitors = try EndToEndTests.shell(
+            ["git", "--git-dir", remote.path, "show", "baton/status:monitors/acme-local.yaml"]
+        ).stdout
+        XCTAssertTrue(monitors.contains("acme-local"), monitors + daemonLog)
+    }
 }

@@ -47,7 +47,8 @@ final class ReconcilerTests: XCTestCase {
                 ])
             }
             return .planned(
-                Plan(revision: revision, appliedRevision: nil, appliedDigest: "", changes: desired[revision] ?? []))
+                Plan(revision: revision, appliedRevision: nil, appliedDigest: "", changes: desired[revision] ?? []),
+                sites: [])
         }
         func apply(_ plan: Plan, changes: [Change], generation: Int?) async throws -> RunOutcome {
             if applyDelay > .zero { try await Task.sleep(for: applyDelay) }
