@@ -124,7 +124,7 @@ public struct ZoneChecks: Sendable {
                 ?? zone.domain.origin.location("metadata.name")
             return Diagnostic(
                 message.severity == .error ? .error : .warning, at: location, rule: "zone.\(checker.name)",
-                message: "\(checker.name): \(message.text)", hint: Self.hint(for: message.text))
+                message: "\(checker.name): \(message.plainText)", hint: Self.hint(for: message.text))
         }
     }
 

@@ -64,7 +64,7 @@ struct CheckZone: ParsableCommand {
         case .text:
             for m in report.messages {
                 let place = m.line.map { "\(m.file ?? file):\($0)" } ?? (m.file ?? file)
-                print("\(place): \(m.severity.rawValue): \(m.text) [zone.\(name)]")
+                print("\(place): \(m.severity.rawValue): \(m.plainText) [zone.\(name)]")
             }
             print("\(file): zone \(origin) \(report.loaded ? "loads" : "does not load") (\(name))")
         case .json:

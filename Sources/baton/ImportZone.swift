@@ -63,7 +63,8 @@ struct ImportZone: ParsableCommand {
         }
         guard report.loaded else {
             for m in report.messages {
-                Terminal.error("\(m.file ?? file)\(m.line.map { ":\($0)" } ?? ""): \(m.severity.rawValue): \(m.text)")
+                Terminal.error(
+                    "\(m.file ?? file)\(m.line.map { ":\($0)" } ?? ""): \(m.severity.rawValue): \(m.plainText)")
             }
             Terminal.error("baton: \(file) is not a loadable zone for \(origin)")
             throw ExitStatus.invalid

@@ -342,15 +342,8 @@ struct ZoneCheckRun {
         for name in names(where: { $0.rrsets.contains { $0.members.count > 1 } }) {
             guard let node = db.node(name) else { continue }
             for set in node.rrsets where set.members.count > 1 {
-                var found = false
-                outer: for a in 0..<set.members.count {
-                    for b in (a + 1)..<set.members.count
-                    where db.records[set.members[a]].rdata == db.records[set.members[b]].rdata {
-                        found = true
-                        break outer
-                    }
-                }
-                if found {
+                var seen = Set<[UInt8]>(minimumCapacity: set.members.count)
+                if set.members.contains(where: { !seen.insert(db.records[$0].rdata).inserted }) {
                     zoneMessage(
                         options.duplicateRecords == .fail ? .error : .warning,
                         "\(name)/\(RRType.name(set.type)) has semantically identical records", owner: name,

@@ -84,7 +84,7 @@ final class ZoneFileLoader {
         /// the current owner (blank owners after it still take it).
         var glue: DNSName?
         var hasDelegation = false
-        var nsTargets: [DNSName] = []
+        var nsTargets: Set<DNSName> = []
         var originChanged = false
         var drop = false
 
@@ -94,7 +94,14 @@ final class ZoneFileLoader {
         var owner: DNSName? { glue ?? current }
     }
 
-    static let maxIncludeDepth = 32
+    /// BIND's effective limit: its process's open files (the soft `RLIMIT_NOFILE`).
+    static let maxIncludeDepth: Int = {
+        var limit = rlimit()
+        guard getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit) == 0, limit.rlim_cur != rlim_t.max else {
+            return 1 << 20
+        }
+        return Int(min(limit.rlim_cur, 1 << 20))
+    }()
     static let maxRecords = 5_000_000
     static let maxFileSize = 512 * 1024 * 1024
 
@@ -104,6 +111,8 @@ final class ZoneFileLoader {
 
     var ctx: Context
     var stack: [Context] = []
+    /// The real paths of the files being read (the top file and its open includes), for loops.
+    var openPaths = Set<String>()
 
     var records: [ZoneRecord] = []
     var messages: [ZoneMessage] = []
@@ -168,14 +177,22 @@ final class ZoneFileLoader {
         return path
     }
 
-    enum ReadFailure: Error { case notFound, notAFile, tooLarge, outside }
+    enum ReadFailure: Error { case notFound, notAFile, special, tooLarge, outside }
 
+    /// Bytes left to read across the zone file and everything it includes: no input, however it is made
+    /// (a large file, a pipe, an include chain), makes the loader read more than `maxFileSize` in all.
+    var readBudget = ZoneFileLoader.maxFileSize
+
+    /// Regular files and pipes (`/dev/stdin`) are zone input; a device, a socket or a folder is refused before a
+    /// byte is read (`/dev/zero` would otherwise be read until the budget ran out).
     func read(_ path: String, include: Bool = false) -> Swift.Result<(bytes: [UInt8], real: String), ReadFailure> {
         let full = resolve(path)
         var st = stat()
         guard stat(full, &st) == 0 else { return .failure(.notFound) }
-        if (st.st_mode & S_IFMT) == S_IFDIR { return .failure(.notAFile) }
-        guard Int(st.st_size) <= ZoneFileLoader.maxFileSize else { return .failure(.tooLarge) }
+        let kind = st.st_mode & S_IFMT
+        if kind == S_IFDIR { return .failure(.notAFile) }
+        if kind != S_IFREG && kind != S_IFIFO { return .failure(.special) }
+        guard Int(st.st_size) <= readBudget else { return .failure(.tooLarge) }
         let real =
             realpath(full, nil).map { p -> String in
                 defer { free(p) }
@@ -191,27 +208,25 @@ final class ZoneFileLoader {
                 return .failure(.outside)
             }
         }
-        guard let fd = Optional(open(full, O_RDONLY)), fd >= 0 else { return .failure(.notFound) }
+        let fd = open(full, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
+        guard fd >= 0 else { return .failure(.notFound) }
         defer { close(fd) }
-        var bytes = [UInt8](repeating: 0, count: Int(st.st_size))
-        var done = 0
-        while done < bytes.count {
-            let n = bytes.withUnsafeMutableBytes { buf in
-                Foundation.read(fd, buf.baseAddress! + done, buf.count - done)
-            }
+        // The file may have been swapped for a device between stat and open.
+        var opened = stat()
+        guard fstat(fd, &opened) == 0, (opened.st_mode & S_IFMT) == kind else { return .failure(.special) }
+        if kind == S_IFIFO { _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK) }
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(Int(opened.st_size))
+        var chunk = [UInt8](repeating: 0, count: 65536)
+        // Read to the end (a file may grow while read, a pipe has no size), never past the budget.
+        while true {
+            let n = chunk.withUnsafeMutableBytes { Foundation.read(fd, $0.baseAddress!, $0.count) }
+            if n < 0 && errno == EINTR { continue }
             if n <= 0 { break }
-            done += n
+            if bytes.count + n > readBudget { return .failure(.tooLarge) }
+            bytes.append(contentsOf: chunk[0..<n])
         }
-        if done < bytes.count { bytes.removeLast(bytes.count - done) }
-        // Files that grow while read (pipes, /dev/stdin) are read to their end.
-        if st.st_size == 0 || (st.st_mode & S_IFMT) != S_IFREG {
-            var chunk = [UInt8](repeating: 0, count: 65536)
-            while bytes.count <= ZoneFileLoader.maxFileSize {
-                let n = chunk.withUnsafeMutableBytes { Foundation.read(fd, $0.baseAddress!, $0.count) }
-                if n <= 0 { break }
-                bytes.append(contentsOf: chunk[0..<n])
-            }
-        }
+        readBudget -= bytes.count
         return .success((bytes, real))
     }
 
@@ -219,14 +234,17 @@ final class ZoneFileLoader {
         switch read(path) {
         case .success(let file):
             ctx = Context(lex: MasterLexer(bytes: file.bytes), file: path, realPath: file.real, origin: zone)
+            openPaths.insert(file.real)
             run()
         case .failure(let f):
             ctx = Context(lex: MasterLexer(bytes: []), file: path, origin: zone)
             switch f {
             case .notAFile:
                 error("isc_lex_gettoken() failed: not a file", line: 1)
+            case .special:
+                messages.append(ZoneMessage(.error, file: path, text: "\(path): not a regular file"))
             case .tooLarge:
-                error("file too large", line: 1)
+                error("file too large (more than \(ZoneFileLoader.maxFileSize >> 20) MiB with its includes)", line: 1)
             default:
                 messages.append(ZoneMessage(.error, file: path, text: "\(path): file not found"))
             }
@@ -240,16 +258,18 @@ final class ZoneFileLoader {
 
     /// `$INCLUDE`: BIND reads the file with the including file's origin (or the one given) and current owner.
     func pushInclude(_ path: String, origin: DNSName, line: Int, originChanged: Bool) {
+        // BIND holds every file of the chain open, so its depth ends where the process's open files do.
         if stack.count + 1 >= ZoneFileLoader.maxIncludeDepth {
-            error("\(path): $INCLUDE nested too deeply", line: line)
+            error("\(path): too many open files", line: line)
             return
         }
         switch read(path, include: true) {
         case .success(let file):
-            if file.real == ctx.realPath || stack.contains(where: { $0.realPath == file.real }) {
+            if openPaths.contains(file.real) {
                 error("\(path): $INCLUDE loop", line: line)
                 return
             }
+            openPaths.insert(file.real)
             var child = Context(lex: MasterLexer(bytes: file.bytes), file: path, realPath: file.real, origin: origin)
             child.current = ctx.owner
             child.ownerLower = ctx.ownerLower
@@ -262,8 +282,12 @@ final class ZoneFileLoader {
                 ZoneMessage(.error, file: path, line: 1, text: "isc_lex_gettoken() failed: not a file"))
         case .failure(.outside):
             error("\(path): $INCLUDE outside the zone's folder", line: line)
+        case .failure(.special):
+            error("\(path): not a regular file", line: line)
         case .failure(.tooLarge):
-            error("\(path): file too large", line: line)
+            error(
+                "\(path): file too large (more than \(ZoneFileLoader.maxFileSize >> 20) MiB with its includes)",
+                line: line)
         case .failure(.notFound):
             error("\(path): file not found", line: line)
         }
@@ -320,8 +344,13 @@ final class ZoneFileLoader {
     func expectEOL() {
         do throws(BindResult) {
             let t = try ctx.lex.next()
-            if t.isEOLorEOF {
-                if t.kind == .eof { ctx.lex.unget(t) }
+            if t.kind == .eol { return }
+            if t.kind == .eof {
+                // BIND wants the directive's line ended: at the very end of a file without a newline the end
+                // of input is extra text to it, and the zone does not load.
+                error("extra input text", line: t.line)
+                warning("\(ctx.file): file does not end with newline", line: t.line)
+                ctx.lex.unget(t)
                 return
             }
             error("extra input text", line: t.line)
@@ -345,6 +374,7 @@ final class ZoneFileLoader {
             switch tok.kind {
             case .eof:
                 if let parent = stack.popLast() {
+                    if let real = ctx.realPath { openPaths.remove(real) }
                     endBlock()
                     ctx = parent
                     continue
@@ -587,7 +617,7 @@ final class ZoneFileLoader {
         recordType = nil
         guard let rdata = parsed else { return }
         if type == RRType.ns && ctx.glue == nil, let target = ZoneFileLoader.firstName(rdata.canonical) {
-            ctx.nsTargets.append(target)
+            ctx.nsTargets.insert(target)
         }
         if ctx.drop { return }
 
