@@ -24,7 +24,7 @@ enum DomainRules {
                     o, path, "record.ttl", "\(ttl) is more than the DNS maximum of 2147483647 seconds (68 years)",
                     hint: "use a shorter duration; 1h to 1d is usual")
             }
-            if let rname = domain.spec.soa.rname, !AccountRules.isEmail(rname) {
+            if let rname = domain.spec.soa.rname, !isSOAContact(rname) {
                 f.error(
                     o, "spec.soa.rname", "domain.rname", "SOA rname '\(rname)' is not an email address",
                     hint: "write the zone contact as an address, e.g. hostmaster@\(domain.name)")
@@ -42,6 +42,14 @@ enum DomainRules {
                 RecordRules.check(record, in: domain, &f)
             }
         }
+    }
+
+    /// An SOA contact: an address whose domain may be a single label (`root@localhost`, Debian's own `db.0`;
+    /// `hostmaster@arpa`), as the SOA's RNAME needs no more.
+    static func isSOAContact(_ s: String) -> Bool {
+        guard let at = s.lastIndex(of: "@") else { return false }
+        let domain = s[s.index(after: at)...]
+        return AccountRules.isEmail(String(s[..<at]) + "@" + domain + (domain.hasByte(".") ? "" : ".invalid"))
     }
 
     /// A name with a CNAME has no other data (RFC 1034 3.6.2), across all zones of the repository.

@@ -21,9 +21,14 @@ public struct ZoneChecks: Sendable {
         self.serials = serials
     }
 
-    /// Zones with an invalid name are left to the name rules: they cannot be rendered.
+    /// Zones with an invalid name are left to the name rules: they cannot be rendered. So are zones whose
+    /// name servers are not all usable (a server without a valid `hostname`): the server rules report that, once,
+    /// at the server, and the zone is not blamed for it.
     public func run(_ set: ManifestSet) -> [Diagnostic] {
-        let zones = ZoneInput.zones(of: set).filter { DNSName.zoneProblem($0.origin) == nil }
+        let unusable = Self.accountsWithUnusableNameServers(set)
+        let zones = ZoneInput.zones(of: set).filter {
+            DNSName.zoneProblem($0.origin) == nil && !unusable.contains($0.domain.spec.account)
+        }
         let serials = self.serials
         let rendered = Slots<RenderedZone>(count: zones.count)
         DispatchQueue.concurrentPerform(iterations: zones.count) { i in
@@ -46,6 +51,16 @@ public struct ZoneChecks: Sendable {
             }
         }
         return diagnostics
+    }
+
+    /// Accounts whose DNS placement names a server that is not declared or has no valid `hostname`.
+    static func accountsWithUnusableNameServers(_ set: ManifestSet) -> Set<String> {
+        var usable = Set<String>()
+        for server in set.servers where server.spec.hostname.map({ ServerRules.hostnameProblem($0) == nil }) ?? false {
+            usable.insert(server.name)
+        }
+        return Set(
+            set.accounts.filter { $0.spec.placement.dns.contains { !usable.contains($0) } }.map(\.name))
     }
 
     /// Cached reports where the zone's text was checked before, a batch run or one run a zone for the rest.

@@ -26,7 +26,7 @@ struct Baton: ParsableCommand {
             Validate.self, PlanCommand.self, ApplyCommand.self, StatusCommand.self, LogsCommand.self, RetryCommand.self,
             DriftCommand.self, DoctorCommand.self, ReconcileCommand.self, MonitorCommand.self,
             Adopt.self,
-            Show.self, CheckZone.self, Import.self,
+            Show.self, CheckZone.self, Import.self, Render.self,
             Version.self,
         ]
     )

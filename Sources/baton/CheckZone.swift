@@ -32,10 +32,7 @@ struct CheckZone: ParsableCommand {
     func run() throws {
         let options = strict ? ZoneCheckOptions.strict : ZoneCheckOptions.standard
         let origin = self.origin.hasSuffix(".") && self.origin != "." ? String(self.origin.dropLast()) : self.origin
-        guard FileManager.default.isReadableFile(atPath: file) else {
-            Terminal.error("baton: \(file): cannot read the file")
-            throw ExitStatus.couldNotRun
-        }
+        try ZoneInputFile.refuseUnreadable(file)
         let report: ZoneCheckReport
         let name: String
         do {
@@ -46,6 +43,7 @@ struct CheckZone: ParsableCommand {
                     throw ExitStatus.couldNotRun
                 }
                 name = named.name
+                try ZoneInputFile.refuseUnreadableIncludes(file, origin: origin)
                 report = try named.check(path: file, origin: origin, options: options)
             case .builtin:
                 let builtin = BuiltinZoneChecker()
@@ -56,6 +54,8 @@ struct CheckZone: ParsableCommand {
             }
         } catch let error as ValidationError {
             throw error
+        } catch let exit as ExitCode {
+            throw exit
         } catch {
             Terminal.error("baton: \(error)")
             throw ExitStatus.couldNotRun

@@ -1,6 +1,8 @@
 import ArgumentParser
 import Engine
 import Foundation
+import Manifests
+import Validation
 import Zones
 
 struct Import: ParsableCommand {
@@ -36,11 +38,11 @@ struct ImportZone: ParsableCommand {
     var checker: ZoneCheckerChoice?
 
     func run() throws {
-        let origin = (self.origin.hasSuffix(".") ? String(self.origin.dropLast()) : self.origin).lowercased()
-        guard FileManager.default.isReadableFile(atPath: file) else {
-            Terminal.error("baton: \(file): cannot read the file")
-            throw ExitStatus.couldNotRun
-        }
+        // The root zone is `.` to the loaders (an empty name would reach named-checkzone as nothing at all).
+        let origin =
+            self.origin == "." || self.origin.isEmpty
+            ? "." : (self.origin.hasSuffix(".") ? String(self.origin.dropLast()) : self.origin).lowercased()
+        try ZoneInputFile.refuseUnreadable(file)
         let report: ZoneCheckReport
         let records: [CanonicalRecord]
         switch checker ?? (NamedCheckzone.find() != nil ? .namedCheckzone : .builtin) {
@@ -49,6 +51,7 @@ struct ImportZone: ParsableCommand {
                 Terminal.error("baton: named-checkzone is not installed (Debian: apt-get install bind9-utils)")
                 throw ExitStatus.couldNotRun
             }
+            try ZoneInputFile.refuseUnreadableIncludes(file, origin: origin)
             do {
                 (report, records) = try named.dump(path: file, origin: origin)
             } catch {
@@ -69,7 +72,13 @@ struct ImportZone: ParsableCommand {
             Terminal.error("baton: \(file) is not a loadable zone for \(origin)")
             throw ExitStatus.invalid
         }
-        let output = ZoneImporter.manifest(records: records, origin: origin, account: account, source: file)
+        let zone = origin == "." ? "" : origin
+        if let problem = DNSName.zoneProblem(zone) {
+            Terminal.error(
+                "baton: \(file) loads as zone '\(origin)', which a Domain cannot hold: \(problem) [name.domain]")
+            throw ExitStatus.invalid
+        }
+        let output = try Self.acceptedManifest(records: records, origin: zone, account: account, source: file)
         for notice in output.notices { Terminal.error("notice: \(notice)") }
         if let out {
             do {
@@ -81,5 +90,47 @@ struct ImportZone: ParsableCommand {
         } else {
             print(output.yaml, terminator: "")
         }
+    }
+
+    /// The manifest with whatever `validate`'s rules refuse in it left out, each with a notice: whatever import
+    /// writes, validate accepts. A record the rules refuse is skipped, an RNAME they refuse gives way to the
+    /// default; anything else they refuse (the manifest itself) stops the import.
+    static func acceptedManifest(
+        records: [CanonicalRecord], origin: String, account: String, source: String
+    ) throws -> ZoneImporter.Output {
+        var exclusions = ZoneImporter.Exclusions()
+        // Each round leaves out what the last refused; a record left out changes no other record's verdict
+        // except through CNAME exclusivity, so two rounds settle it and the third only proves it.
+        for _ in 0..<3 {
+            let output = ZoneImporter.manifest(
+                records: records, origin: origin, account: account, source: source, excluding: exclusions)
+            let path = "accounts/\(account)/\(origin).yaml"
+            let loaded = try ManifestLoader.load(InMemorySource([path: output.yaml]))
+            let refused = (loaded.diagnostics + Validator.validate(loaded.manifests)).filter {
+                $0.severity == .error && $0.location.file == path
+                    && ($0.rule.hasPrefix("record.") || $0.rule.hasPrefix("domain.") || $0.rule.hasPrefix("name.domain")
+                        || $0.rule.hasPrefix("schema.") || $0.rule.hasPrefix("yaml."))
+                    && $0.rule != "domain.ns-missing"
+            }
+            if refused.isEmpty { return output }
+            var progress = false
+            for d in refused {
+                let line = Int(d.location.mark.line)
+                if let index = output.recordLines[line] {
+                    progress =
+                        exclusions.records.updateValue(
+                            "validate would refuse it: \(d.message) [\(d.rule)]", forKey: index) == nil || progress
+                } else if line == output.rnameLine {
+                    progress = exclusions.rname == nil || progress
+                    exclusions.rname = "validate would refuse it: \(d.message) [\(d.rule)]"
+                } else {
+                    Terminal.error("baton: the imported manifest would not validate: \(d.message) [\(d.rule)]")
+                    throw ExitStatus.invalid
+                }
+            }
+            if !progress { break }
+        }
+        Terminal.error("baton: the imported manifest would not validate, and leaving records out did not help")
+        throw ExitStatus.invalid
     }
 }

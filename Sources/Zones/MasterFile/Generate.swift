@@ -98,7 +98,7 @@ extension ZoneFileLoader {
                     append(
                         ZoneRecord(
                             owner: lower, ttl: ttl, type: type, rdata: rdata.canonical, rdataAsWritten: rdata.written,
-                            file: ctx.file, line: line))
+                            writtenOwner: owner.wire == lower.wire ? nil : owner, file: ctx.file, line: line))
                 }
             }
             if i > UInt32.max - step { break }

@@ -692,7 +692,7 @@ final class ZoneFileLoader {
         append(
             ZoneRecord(
                 owner: lowerOwner, ttl: ttl, type: type, rdata: rdata.canonical, rdataAsWritten: rdata.written,
-                file: ctx.file, line: line))
+                writtenOwner: owner.wire == lowerOwner.wire ? nil : owner, file: ctx.file, line: line))
     }
 
     static func firstName(_ rdata: [UInt8]) -> DNSName? {
