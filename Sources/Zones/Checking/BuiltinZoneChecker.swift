@@ -14,6 +14,8 @@ public struct BuiltinZoneChecker: ZoneTextChecker {
     public var includeRoot: String?
     /// The time that RRSIG expiry is compared with (seconds since 1970); nil for now.
     public var now: UInt32?
+    /// The most bytes a zone file and its includes may hold together (512 MiB unless set).
+    public var readLimit: Int?
 
     public init(baseDirectory: String? = nil, includeRoot: String? = nil) {
         self.baseDirectory = baseDirectory
@@ -56,6 +58,7 @@ public struct BuiltinZoneChecker: ZoneTextChecker {
         parserOptions.baseDirectory = baseDirectory
         parserOptions.includeRoot = includeRoot
         parserOptions.now = now
+        if let readLimit { parserOptions.readLimit = readLimit }
         let parsed = parse(MasterFileParser(origin: apex, options: parserOptions))
         var run = ZoneCheckRun(apex: apex.lowercased(), options: options, records: parsed.records)
         run.messages = parsed.messages

@@ -25,6 +25,8 @@ public struct MasterFileParser: Sendable {
         public var includeRoot: String?
         /// The time that RRSIG expiry is compared with (seconds since 1970); nil for now.
         public var now: UInt32?
+        /// The most bytes the zone file and its includes may hold together.
+        public var readLimit = ZoneFileLoader.maxFileSize
 
         public init() {}
 
@@ -139,6 +141,7 @@ final class ZoneFileLoader {
     init(zone: DNSName, options: MasterFileParser.Options) {
         self.zone = zone.lowercased()
         self.rawOptions = options
+        self.readBudget = options.readLimit
         self.options = ZoneFileOptions(options)
         self.now = options.now ?? UInt32(truncatingIfNeeded: Int(Date().timeIntervalSince1970))
         self.ctx = Context(lex: MasterLexer(bytes: []), file: "", origin: zone)
@@ -181,7 +184,7 @@ final class ZoneFileLoader {
 
     /// Bytes left to read across the zone file and everything it includes: no input, however it is made
     /// (a large file, a pipe, an include chain), makes the loader read more than `maxFileSize` in all.
-    var readBudget = ZoneFileLoader.maxFileSize
+    var readBudget: Int
 
     /// Regular files and pipes (`/dev/stdin`) are zone input; a device, a socket or a folder is refused before a
     /// byte is read (`/dev/zero` would otherwise be read until the budget ran out).
@@ -208,13 +211,14 @@ final class ZoneFileLoader {
                 return .failure(.outside)
             }
         }
-        let fd = open(full, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
+        // A pipe is opened as BIND opens it (waiting for its writer); anything else without blocking, in case a
+        // device took the file's place since the stat.
+        let fd = open(full, O_RDONLY | O_CLOEXEC | (kind == S_IFIFO ? 0 : O_NONBLOCK))
         guard fd >= 0 else { return .failure(.notFound) }
         defer { close(fd) }
         // The file may have been swapped for a device between stat and open.
         var opened = stat()
         guard fstat(fd, &opened) == 0, (opened.st_mode & S_IFMT) == kind else { return .failure(.special) }
-        if kind == S_IFIFO { _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK) }
         var bytes: [UInt8] = []
         bytes.reserveCapacity(Int(opened.st_size))
         var chunk = [UInt8](repeating: 0, count: 65536)
@@ -244,7 +248,7 @@ final class ZoneFileLoader {
             case .special:
                 messages.append(ZoneMessage(.error, file: path, text: "\(path): not a regular file"))
             case .tooLarge:
-                error("file too large (more than \(ZoneFileLoader.maxFileSize >> 20) MiB with its includes)", line: 1)
+                error("file too large (more than \(rawOptions.readLimit) bytes with its includes)", line: 1)
             default:
                 messages.append(ZoneMessage(.error, file: path, text: "\(path): file not found"))
             }
