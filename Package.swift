@@ -109,7 +109,9 @@ let package = Package(
             name: "ZonesTests", dependencies: ["Zones", "Manifests"], exclude: ["conformance-disagreements.tsv"]),
         .testTarget(
             name: "BatonCLITests",
-            dependencies: ["Manifests", "Planning", "TestSupport", .product(name: "Crypto", package: "swift-crypto")]),
+            dependencies: [
+                "Manifests", "Planning", "TestSupport", "Zones", .product(name: "Crypto", package: "swift-crypto"),
+            ]),
         .testTarget(name: "GitStoreTests", dependencies: ["GitStore", "Manifests", "SSHKeys", "TestSupport"]),
         .testTarget(name: "BackendsTests", dependencies: ["Backends", "Planning", "Manifests", "Zones"]),
         .testTarget(name: "PlanningTests", dependencies: ["Planning", "Manifests", "Zones"]),
