@@ -106,6 +106,19 @@ final class ZonesInTheWildRulesTests: XCTestCase {
         }
     }
 
+    // MARK: - Speed: the cache only where it pays
+
+    func testTheBuiltinCheckerNeitherReadsNorWritesTheCache() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("baton-cache-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let manifests = try load(Self.repository(domain: Self.domain(Self.apex)))
+        let cache = ZoneCheckCache(directory: dir, tag: "test")
+        _ = ZoneChecks(checkers: [BuiltinZoneChecker()], cache: cache, serials: FixedSerial(1)).run(manifests)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: dir), "the built-in checker wrote the cache")
+        _ = ZoneChecks(checkers: [try named()], cache: cache, serials: FixedSerial(1)).run(manifests)
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: dir).count, 1, "named-checkzone's is kept")
+    }
+
     // MARK: - 11. A server hostname with its trailing dot
 
     func testAServerHostnameMayEndWithADot() throws {

@@ -25,6 +25,12 @@ public enum ZoneSerial {
 /// Where the last published serial of each zone comes from: the status branch, in a later issue.
 public protocol SerialSource: Sendable {
     func serial(for zone: String, contentHash: String) -> UInt32
+    /// False for a source that never reads the hash: rendering then skips working it out.
+    var needsContentHash: Bool { get }
+}
+
+extension SerialSource {
+    public var needsContentHash: Bool { true }
 }
 
 /// One serial for every zone: for tests and reproducible renderings.
@@ -36,6 +42,7 @@ public struct FixedSerial: SerialSource {
     }
 
     public func serial(for zone: String, contentHash: String) -> UInt32 { value }
+    public var needsContentHash: Bool { false }
 }
 
 /// Today's first serial (`YYYYMMDD01`) for every zone: what `validate` uses, having no history to read.
@@ -49,4 +56,7 @@ public struct DateSerial: SerialSource {
     public func serial(for zone: String, contentHash: String) -> UInt32 {
         ZoneSerial.next(last: nil, contentHash: contentHash, date: date)
     }
+
+    /// Without history the serial is the date's first, whatever the content.
+    public var needsContentHash: Bool { false }
 }
