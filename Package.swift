@@ -106,7 +106,8 @@ let package = Package(
         .testTarget(name: "ManifestsTests", dependencies: ["Manifests", "TestSupport"]),
         .testTarget(name: "ValidationTests", dependencies: ["Validation", "Manifests", "TestSupport"]),
         .testTarget(
-            name: "ZonesTests", dependencies: ["Zones", "Manifests"], exclude: ["conformance-disagreements.tsv"]),
+            name: "ZonesTests", dependencies: ["Zones", "Manifests", "TestSupport"],
+            exclude: ["conformance-disagreements.tsv"]),
         .testTarget(
             name: "BatonCLITests",
             dependencies: [

@@ -11,7 +11,7 @@ enum ZoneInputFile {
             throw ExitStatus.couldNotRun
         }
         let kind = st.st_mode & S_IFMT
-        guard kind == S_IFREG || kind == S_IFIFO else {
+        guard kind == S_IFREG || kind == S_IFIFO || (kind == S_IFCHR && isNull(st)) else {
             Terminal.error("baton: \(file): not a regular file (a zone is read from a file or a pipe)")
             throw ExitStatus.couldNotRun
         }
@@ -33,6 +33,12 @@ enum ZoneInputFile {
             Terminal.error("\(m.file ?? file)\(m.line.map { ":\($0)" } ?? ""): error: \(m.text)")
         }
         throw ExitStatus.invalid
+    }
+
+    /// `/dev/null` is an empty zone file to BIND.
+    static func isNull(_ st: stat) -> Bool {
+        var null = stat()
+        return stat("/dev/null", &null) == 0 && null.st_rdev == st.st_rdev
     }
 
     static func kindIsRegular(_ file: String) -> Bool {

@@ -9,8 +9,9 @@ struct ZoneDatabase {
         var ttl: UInt32
         /// Indexes into `records`.
         var members: [Int]
-        /// The members' RDATA as BIND compares them (`ZoneDatabase.identity`): merging a record is a hash
-        /// look-up, not a scan of the set, so an RRset of n records costs n, not n squared.
+        /// The members' RDATA as BIND compares them (`ZoneDatabase.identity`), once the set has `hashedFrom`
+        /// members: merging a record is then a hash look-up, not a scan of the set, so an RRset of n records costs
+        /// n, not n squared.
         var identities: Set<[UInt8]> = []
         /// The size of BIND's rdataslab for the members: two length bytes and the RDATA of each.
         var size = 0
@@ -81,8 +82,14 @@ struct ZoneDatabase {
     /// ("ran out of space"), whatever the number of records that make it.
     static let maxRRsetSize = 65512
 
+    /// From this many members on, an RRset keeps a hash set of its records.
+    static let hashedFrom = 16
+
     mutating func add(owner: DNSName, type: UInt16, covers: UInt16, members: [Int]) -> BindResult? {
         let isNSEC3 = type == RRType.nsec3 || covers == RRType.nsec3
+        // The loader checks the current owner; a glue owner's SOA is refused when it is added (as BIND's
+        // database does).
+        if type == RRType.soa && owner != apex { return .notZoneTop }
         if owner.isWildcard {
             if type == RRType.ns { return .invalidNS }
             if type == RRType.nsec3 { return .invalidNSEC3 }
@@ -95,7 +102,17 @@ struct ZoneDatabase {
         let before = set.members.count
         let singleton = RRType.isSingleton(type)
         for m in members {
-            guard set.identities.insert(identity(m)).inserted else { continue }
+            // Small sets compare records directly; a set that grows past `hashedFrom` hashes them.
+            let id = identity(m)
+            if set.members.count < ZoneDatabase.hashedFrom {
+                if set.members.contains(where: { identity($0) == id }) { continue }
+                if set.members.count + 1 == ZoneDatabase.hashedFrom {
+                    set.identities = Set(set.members.map(identity))
+                    set.identities.insert(id)
+                }
+            } else if !set.identities.insert(id).inserted {
+                continue
+            }
             if singleton && set.members.count >= 1 { return .singleton }
             set.members.append(m)
             set.size += 2 + records[m].rdata.count

@@ -128,6 +128,7 @@ final class ZoneFileLoader {
     var warn1035 = true
     var warnSigExpired = true
     var warnTCR = true
+    var dateSeen = false
     let now: UInt32
 
     // The current owner block: the TTL of each (type, covers) seen in it.
@@ -194,7 +195,7 @@ final class ZoneFileLoader {
         guard stat(full, &st) == 0 else { return .failure(.notFound) }
         let kind = st.st_mode & S_IFMT
         if kind == S_IFDIR { return .failure(.notAFile) }
-        if kind != S_IFREG && kind != S_IFIFO { return .failure(.special) }
+        if kind != S_IFREG && kind != S_IFIFO && !ZoneFileLoader.isNullDevice(st) { return .failure(.special) }
         guard Int(st.st_size) <= readBudget else { return .failure(.tooLarge) }
         let real =
             realpath(full, nil).map { p -> String in
@@ -218,7 +219,9 @@ final class ZoneFileLoader {
         defer { close(fd) }
         // The file may have been swapped for a device between stat and open.
         var opened = stat()
-        guard fstat(fd, &opened) == 0, (opened.st_mode & S_IFMT) == kind else { return .failure(.special) }
+        guard fstat(fd, &opened) == 0, (opened.st_mode & S_IFMT) == kind,
+            kind != S_IFCHR || ZoneFileLoader.isNullDevice(opened)
+        else { return .failure(.special) }
         var bytes: [UInt8] = []
         bytes.reserveCapacity(Int(opened.st_size))
         var chunk = [UInt8](repeating: 0, count: 65536)
@@ -232,6 +235,13 @@ final class ZoneFileLoader {
         }
         readBudget -= bytes.count
         return .success((bytes, real))
+    }
+
+    /// `/dev/null` (under any name): an empty file to BIND, and read as one here.
+    static func isNullDevice(_ st: stat) -> Bool {
+        guard (st.st_mode & S_IFMT) == S_IFCHR else { return false }
+        var null = stat()
+        return stat("/dev/null", &null) == 0 && (null.st_mode & S_IFMT) == S_IFCHR && null.st_rdev == st.st_rdev
     }
 
     func loadFile(path: String) {
@@ -488,6 +498,12 @@ final class ZoneFileLoader {
         }
         if ZoneFileLoader.matches(text, "$INCLUDE") {
             endBlock()
+            if dateSeen {
+                // BIND's rule: a file with $DATE includes nothing (found by the fuzzer).
+                error("$INCLUDE may not be used with $DATE", line: line)
+                skipLine()
+                return true
+            }
             guard let t = requiredToken([.qstring]) else { return true }
             let path = ZoneFileLoader.string(tokenText(t))
             let next: MasterLexer.Token
@@ -524,6 +540,7 @@ final class ZoneFileLoader {
             return true
         }
         if ZoneFileLoader.matches(text, "$DATE") {
+            dateSeen = true
             guard requiredToken() != nil else { return true }
             expectEOL()
             return true
@@ -626,12 +643,15 @@ final class ZoneFileLoader {
         if ctx.drop { return }
 
         let lowerOwner = ctx.ownerLower ?? owner.lowercased()
-        if type == RRType.soa && lowerOwner != zone {
-            error("SOA record not at top of zone (\(owner))", line: line, owner: owner, type: type)
+        // BIND holds these two to the current owner, not to a glue owner whose line a blank owner continues
+        // (`@ NS ns1`, `ns1 A ...`, ` DS ...` is a DS at the top; found by the fuzzer).
+        let currentLower = ctx.glue == nil ? lowerOwner : current.lowercased()
+        if type == RRType.soa && currentLower != zone {
+            error("SOA record not at top of zone (\(current))", line: line, owner: owner, type: type)
             return
         }
-        if type == RRType.ds && lowerOwner == zone {
-            error("DS record at top of zone (\(owner))", line: line, owner: owner, type: type)
+        if type == RRType.ds && currentLower == zone {
+            error("DS record at top of zone (\(current))", line: line, owner: owner, type: type)
             return
         }
 

@@ -24,6 +24,8 @@ public struct RenderedZone: Sendable, Hashable {
     let members: [Domain]
     /// Per line (index = line - 1): what wrote it.
     let origins: [LineOrigin]
+    /// Where the template's serial token starts in `text` (UTF-8 offset).
+    let serialAt: Int
 
     /// A line's maker: record `record` of member `member`; the SOA line (`record == soaLine`); the `k`th
     /// default NS line (`record == defaultNS - k`); or nothing (`member < 0`).
@@ -35,7 +37,11 @@ public struct RenderedZone: Sendable, Hashable {
         static let defaultNS: Int32 = -2
     }
 
-    init(origin: String, serial: UInt32, text: String, input: ZoneInput, members: [Domain], origins: [LineOrigin]) {
+    init(
+        origin: String, serial: UInt32, text: String, input: ZoneInput, members: [Domain], origins: [LineOrigin],
+        serialAt: Int
+    ) {
+        self.serialAt = serialAt
         self.origin = origin
         self.serial = serial
         self.text = text

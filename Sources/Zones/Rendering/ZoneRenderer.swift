@@ -19,8 +19,16 @@ public enum ZoneRenderer {
 
     static func fill(_ template: RenderedZone, serial: UInt32) -> RenderedZone {
         var zone = template
-        // The token is on the SOA line, near the top: one replacement, not a search of the whole text.
-        zone.text = template.text.replacing(serialToken, with: String(serial), maxReplacements: 1)
+        // The template knows where its token is: the text is copied around it, not searched.
+        let utf8 = template.text.utf8
+        let at = utf8.index(utf8.startIndex, offsetBy: template.serialAt)
+        let end = utf8.index(at, offsetBy: serialToken.utf8.count)
+        var text = ""
+        text.reserveCapacity(utf8.count + 2)
+        text += template.text[..<at]
+        text += String(serial)
+        text += template.text[end...]
+        zone.text = text
         zone.serial = serial
         return zone
     }
@@ -85,9 +93,10 @@ public enum ZoneRenderer {
         let rname = mailbox(
             soa.rname.flatMap { isSafe($0) && !$0.contains(where: { ";()\" \\".contains($0) }) ? $0 : nil }
                 ?? "hostmaster@\(origin)")
+        text += "@\tIN\tSOA\t\(mname) \(rname) "
+        let serialAt = text.utf8.count
         add(
-            "@\tIN\tSOA\t\(mname) \(rname) \(serialToken) \(soa.refresh.seconds) \(soa.retry.seconds) "
-                + "\(soa.expire.seconds) \(soa.minimum.seconds)",
+            "\(serialToken) \(soa.refresh.seconds) \(soa.retry.seconds) \(soa.expire.seconds) \(soa.minimum.seconds)",
             .init(member: 0, record: RenderedZone.LineOrigin.soaLine))
         let hasApexNS = domain.spec.records.contains { $0.type == .NS && $0.name == "@" }
         if !hasApexNS {
@@ -113,7 +122,8 @@ public enum ZoneRenderer {
                 add(rdata(record), .init(member: Int32(m), record: Int32(r)))
             }
         }
-        return RenderedZone(origin: origin, serial: 0, text: text, input: input, members: members, origins: origins)
+        return RenderedZone(
+            origin: origin, serial: 0, text: text, input: input, members: members, origins: origins, serialAt: serialAt)
     }
 
     /// No line break or other control character (a tab is allowed).
@@ -137,23 +147,30 @@ public enum ZoneRenderer {
     public static func quotedStrings(_ text: String) -> String {
         let bytes = Array(text.utf8)
         if bytes.isEmpty { return "\"\"" }
-        var parts: [String] = []
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.count + 8)
         var start = 0
         while start < bytes.count {
-            let chunk = bytes[start..<min(bytes.count, start + 255)]
-            var out = "\""
-            for b in chunk {
+            if start > 0 { out.append(0x20) }
+            out.append(UInt8(ascii: "\""))
+            for b in bytes[start..<min(bytes.count, start + 255)] {
                 switch b {
-                case UInt8(ascii: "\""): out += "\\\""
-                case UInt8(ascii: "\\"): out += "\\\\"
-                case 0x20...0x7E: out.unicodeScalars.append(Unicode.Scalar(b))
-                default: out += "\\" + String(format3(b))
+                case UInt8(ascii: "\""), UInt8(ascii: "\\"):
+                    out.append(UInt8(ascii: "\\"))
+                    out.append(b)
+                case 0x20...0x7E:
+                    out.append(b)
+                default:
+                    out.append(UInt8(ascii: "\\"))
+                    out.append(0x30 + b / 100)
+                    out.append(0x30 + (b / 10) % 10)
+                    out.append(0x30 + b % 10)
                 }
             }
-            parts.append(out + "\"")
+            out.append(UInt8(ascii: "\""))
             start += 255
         }
-        return parts.joined(separator: " ")
+        return String(decoding: out, as: UTF8.self)
     }
 
     static func format3(_ b: UInt8) -> String {
@@ -164,8 +181,12 @@ public enum ZoneRenderer {
     /// `hostmaster@example.com` as a domain name: dots in the local part escaped.
     static func mailbox(_ email: String) -> String {
         guard let at = email.lastIndex(of: "@") else { return email + "." }
-        let local = email[..<at].replacing(".", with: "\\.")
-        return "\(local).\(email[email.index(after: at)...])."
+        var out = ""
+        for c in email[..<at] {
+            if c == "." { out += "\\" }
+            out.append(c)
+        }
+        return "\(out).\(email[email.index(after: at)...])."
     }
 
     static func target(of record: DNSRecord, origin: String) -> String? {

@@ -4,10 +4,11 @@ import Foundation
 public enum ZoneSerial {
     /// The first serial of a day: `YYYYMMDD00`.
     public static func base(for date: Date) -> UInt32 {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "UTC")!
-        let c = calendar.dateComponents([.year, .month, .day], from: date)
-        return UInt32(c.year! * 1_000_000 + c.month! * 10_000 + c.day! * 100)
+        // The C library's UTC calendar: a Foundation Calendar costs more than rendering a small zone.
+        var seconds = time_t(date.timeIntervalSince1970.rounded(.down))
+        var t = tm()
+        gmtime_r(&seconds, &t)
+        return UInt32((Int(t.tm_year) + 1900) * 1_000_000 + (Int(t.tm_mon) + 1) * 10_000 + Int(t.tm_mday) * 100)
     }
 
     /// The serial to publish. Unchanged content keeps the last serial; changed content takes today's next
