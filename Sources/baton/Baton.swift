@@ -7,6 +7,14 @@ struct Baton: ParsableCommand {
     static func main() {
         // A child that stops reading its input (named-checkzone at a fatal error) must not kill Baton.
         signal(SIGPIPE, SIG_IGN)
+        if var command = FastPath.checkZone(Array(CommandLine.arguments.dropFirst())) {
+            do {
+                try command.run()
+                Self.exit()
+            } catch {
+                Self.exit(withError: error)
+            }
+        }
         do {
             var command = try parseAsRoot(nil)
             try command.run()

@@ -53,6 +53,42 @@ final class ZonesInTheWildCommandTests: XCTestCase {
         }
     }
 
+    /// `check-zone` reads its plain arguments itself (start-up time); every other form goes to ArgumentParser and
+    /// gives the same result.
+    func testCheckZoneArgumentsReadEitherWayAlike() throws {
+        let dir = try repository([
+            "z":
+                "$TTL 300\n@ SOA ns1 hostmaster 1 3600 900 604800 300\n@ NS ns1\nns1 A 192.0.2.1\nbad_host A 192.0.2.2\n"
+        ])
+        let file = dir.appendingPathComponent("z").path
+        for (fast, slow) in [
+            (
+                ["check-zone", file, "--origin", "example", "--checker", "builtin"],
+                ["check-zone", "--origin=example", "--checker=builtin", file]
+            ),
+            (
+                ["check-zone", "--strict", file, "--origin", "example", "--checker", "builtin", "--format", "json"],
+                ["check-zone", file, "--origin=example", "--strict", "--checker=builtin", "--format=json"]
+            ),
+        ] {
+            let a = try BatonProcess.run(fast)
+            let b = try BatonProcess.run(slow)
+            XCTAssertEqual(a.status, b.status, "\(fast)")
+            XCTAssertEqual(a.stdout, b.stdout)
+            XCTAssertEqual(a.stderr, b.stderr)
+        }
+        let strict = try BatonProcess.run([
+            "check-zone", file, "--origin", "example", "--checker", "builtin", "--strict",
+        ])
+        XCTAssertEqual(strict.status, 1, strict.stdout)
+        let missing = try BatonProcess.run(["check-zone", file])
+        XCTAssertEqual(missing.status, 64, missing.stderr)
+        XCTAssertTrue(missing.stderr.contains("--origin"), missing.stderr)
+        let help = try BatonProcess.run(["check-zone", "--help"])
+        XCTAssertEqual(help.status, 0)
+        XCTAssertTrue(help.stdout.contains("--strict"), help.stdout)
+    }
+
     // MARK: - 9. Special files
 
     func testCheckZoneRefusesADeviceAtOnce() throws {
