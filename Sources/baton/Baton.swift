@@ -7,9 +7,25 @@ struct Baton: ParsableCommand {
     static func main() {
         // A child that stops reading its input (named-checkzone at a fatal error) must not kill Baton.
         signal(SIGPIPE, SIG_IGN)
-        if var command = FastPath.checkZone(Array(CommandLine.arguments.dropFirst())) {
+        if let arguments = FastPath.checkZone(Array(CommandLine.arguments.dropFirst())) {
             do {
-                try command.run()
+                try CheckZone.check(arguments)
+                Self.exit()
+            } catch {
+                Self.exit(withError: error)
+            }
+        }
+        do {
+            var command = try parseAsRoot(nil)
+            try command.run()
+        } catch let error as UsageError {
+            // The engine's word for an option it cannot honour: reported as ArgumentParser reports its own.
+            exit(withError: ValidationError(error.description))
+        } catch {
+            exit(withError: error)
+        }
+            do {
+                try CheckZone.check(arguments)
                 Self.exit()
             } catch {
                 Self.exit(withError: error)

@@ -30,8 +30,25 @@ struct CheckZone: ParsableCommand {
     var format: ZoneReportFormat = .text
 
     func run() throws {
+        try Self.check(
+            Arguments(file: file, origin: origin, checker: checker, strict: strict, format: format))
+    }
+
+    /// The command's arguments as plain values (FastPath reads them without ArgumentParser).
+    struct Arguments {
+        var file: String
+        var origin: String
+        var checker: ZoneCheckerChoice?
+        var strict: Bool
+        var format: ZoneReportFormat
+    }
+
+    static func check(_ arguments: Arguments) throws {
+        let (file, checker, strict, format) = (arguments.file, arguments.checker, arguments.strict, arguments.format)
         let options = strict ? ZoneCheckOptions.strict : ZoneCheckOptions.standard
-        let origin = self.origin.hasSuffix(".") && self.origin != "." ? String(self.origin.dropLast()) : self.origin
+        let origin =
+            arguments.origin.hasSuffix(".") && arguments.origin != "."
+            ? String(arguments.origin.dropLast()) : arguments.origin
         try ZoneInputFile.refuseUnreadable(file)
         let report: ZoneCheckReport
         let name: String
@@ -48,7 +65,7 @@ struct CheckZone: ParsableCommand {
             case .builtin:
                 let builtin = BuiltinZoneChecker()
                 name = builtin.name
-                report = try builtin.check(path: file, origin: origin, options: options)
+                report = builtin.check(path: file, origin: origin, options: options)
             case .both, .none:
                 throw ValidationError("--checker takes builtin or named-checkzone")
             }

@@ -4,7 +4,7 @@
 /// else (`--help`, `--origin=x`, an unknown option, a missing value) goes to ArgumentParser, which reads and
 /// reports it as it always has.
 enum FastPath {
-    static func checkZone(_ arguments: [String]) -> CheckZone? {
+    static func checkZone(_ arguments: [String]) -> CheckZone.Arguments? {
         guard arguments.first == "check-zone" else { return nil }
         var file: String?
         var origin: String?
@@ -42,12 +42,6 @@ enum FastPath {
             i += 1
         }
         guard let file, let origin else { return nil }
-        var command = CheckZone()
-        command.file = file
-        command.origin = origin
-        command.checker = checker
-        command.strict = strict
-        command.format = format
-        return command
+        return CheckZone.Arguments(file: file, origin: origin, checker: checker, strict: strict, format: format)
     }
 }
