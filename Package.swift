@@ -100,6 +100,18 @@ let package = Package(
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
+            ],
+            // Release builds carry the Swift runtime and Foundation inside: resolving their symbols from shared
+            // libraries took half of a one-file command's start-up (`check-zone`: 11 ms of CPU, 6.5 ms static;
+            // named-checkzone takes 6-7 ms). Debug builds, which link often, stay dynamic.
+            linkerSettings: [
+                .unsafeFlags(
+                    [
+                        "-static-stdlib", "-Xlinker", "--start-group", "-lFoundation", "-lCoreFoundation",
+                        "-lFoundationInternationalization", "-lFoundationEssentials", "-l_FoundationICU",
+                        "-l_FoundationCShims", "-l_FoundationCollections", "-lswiftSynchronization", "-lswiftDispatch", "-ldispatch",
+                        "-lBlocksRuntime", "-Xlinker", "--end-group", "-lstdc++",
+                    ], .when(configuration: .release))
             ]
         ),
 
