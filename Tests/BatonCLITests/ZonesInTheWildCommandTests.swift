@@ -190,6 +190,28 @@ final class ZonesInTheWildCommandTests: XCTestCase {
         }
     }
 
+    /// What the zone checks refuse is left out too, and the rest of the zone is kept.
+    func testImportLeavesOutWhatTheZoneChecksRefuse() throws {
+        let dir = try repository([
+            "z": "$TTL 300\n@ SOA ns1.hosting.example. hostmaster 1 3600 900 604800 300\n@ NS ns1.hosting.example.\n"
+                + "@ A 192.0.2.10\n@ MX 10 mail\nmail A 192.0.2.25\n@ MX 20 nowhere\n",
+            "accounts/acme/account.yaml": Self.account, "servers/ns1.yaml": Self.server,
+        ])
+        let out = dir.appendingPathComponent("accounts/acme/acme.example.yaml").path
+        let run = try BatonProcess.run([
+            "import", "zone", dir.appendingPathComponent("z").path, "--origin", "acme.example", "--account", "acme",
+            "--out", out, "--checker", "builtin",
+        ])
+        XCTAssertEqual(run.status, 0, run.stderr)
+        XCTAssertTrue(run.stderr.contains("acme.example. MX skipped: validate would refuse it"), run.stderr)
+        XCTAssertTrue(run.stderr.contains("has no address records"), run.stderr)
+        let yaml = try String(contentsOfFile: out, encoding: .utf8)
+        XCTAssertTrue(yaml.contains("10 mail"), yaml)
+        XCTAssertFalse(yaml.contains("nowhere"), yaml)
+        let validate = try BatonProcess.run(["validate", dir.path, "--zone-checker", "both"])
+        XCTAssertEqual(validate.status, 0, validate.stdout)
+    }
+
     // MARK: - 13. render zone
 
     func testRenderZonePrintsWhatApplyWouldWrite() throws {
