@@ -106,6 +106,36 @@ final class ZonesInTheWildRulesTests: XCTestCase {
         }
     }
 
+    /// CNAME exclusivity looks records up by their own names now: across Domains, in any case, at the apex.
+    func testCNAMEExclusivityAcrossDomainsAndCase() throws {
+        var files = Self.repository(domain: Self.domain(Self.apex + ["{name: WWW.Sub, type: A, value: 192.0.2.1}"]))
+        files["accounts/acme/sub.yaml"] = """
+            apiVersion: baton/v1
+            kind: Domain
+            metadata: {name: sub.acme.example}
+            spec:
+              account: acme
+              records:
+                - {name: www, type: CNAME, value: "acme.example."}
+                - {name: "@", type: CNAME, value: "acme.example."}
+
+            """
+        files["accounts/acme/other.yaml"] = """
+            apiVersion: baton/v1
+            kind: Domain
+            metadata: {name: other.example}
+            spec:
+              account: acme
+              records:
+                - {name: www.sub.acme.example, type: A, value: 192.0.2.1}
+
+            """
+        let found = try rules(files).filter { $0.rule == "record.cname-exclusive" }
+        XCTAssertEqual(found.count, 1, "\(found)")
+        XCTAssertEqual(found.first?.location.file, "accounts/acme/sub.yaml", "the CNAME comes after the A record")
+        XCTAssertTrue(found.first?.message.contains("'www.sub.acme.example'") ?? false, "\(found)")
+    }
+
     // MARK: - Speed: the cache only where it pays
 
     func testTheBuiltinCheckerNeitherReadsNorWritesTheCache() throws {
