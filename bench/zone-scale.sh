@@ -32,7 +32,7 @@ best() { # command... -> best wall seconds of three runs, and the last exit stat
         t=$(echo "$end - $start" | bc -l)
         if [ -z "$best" ] || [ "$(echo "$t < $best" | bc -l)" = 1 ]; then best=$t; fi
     done
-    printf '%.3f %d' "$best" "$status"
+    printf '%.3f %d\n' "$best" "$status"
 }
 verdict() { [ "$1" = 0 ] && echo loads || echo refused; }
 per() { printf '%.2f' "$(echo "$1 * 1000000 / $2" | bc -l)"; }
