@@ -24,22 +24,6 @@ struct Baton: ParsableCommand {
         } catch {
             exit(withError: error)
         }
-            do {
-                try CheckZone.check(arguments)
-                Self.exit()
-            } catch {
-                Self.exit(withError: error)
-            }
-        }
-        do {
-            var command = try parseAsRoot(nil)
-            try command.run()
-        } catch let error as UsageError {
-            // The engine's word for an option it cannot honour: reported as ArgumentParser reports its own.
-            exit(withError: ValidationError(error.description))
-        } catch {
-            exit(withError: error)
-        }
     }
 
     static let configuration = CommandConfiguration(

@@ -1,3 +1,5 @@
+import Engine
+
 /// `baton check-zone` is a one-file command run per zone (by editors, hooks and scripts): its arguments are read
 /// here, before ArgumentParser builds the whole command tree by reflection, which costs more than checking a
 /// small zone (measured with `perf record`: 85% of the command's time). Only the plain forms are read; anything
