@@ -85,7 +85,7 @@ public struct RenderedZone: Sendable, Hashable {
             target: ZoneRenderer.target(of: record, origin: domain.name))
     }
 
-    /// The line a zone-level message is about: by owner and type, else by owner and target, else by owner, else
+    /// The line a zone-level message is about: by owner and target, else by owner and type, else by owner, else
     /// by target (and type). One look-up walks the lines; `SourceIndex` answers many.
     public func source(owner: String?, type: String?, target: String?) -> ZoneLineSource? {
         SourceIndex(self).source(owner: owner, type: type, target: target)
@@ -118,8 +118,10 @@ public struct RenderedZone: Sendable, Hashable {
 
         public func source(owner: String?, type: String?, target: String?) -> ZoneLineSource? {
             if let owner = owner?.lowercased() {
-                if let type, let hit = byOwnerType[owner + "\u{0}" + type] { return hit }
+                // The target first: of two MX records at one owner, the message about `nowhere` is about the one
+                // that points there.
                 if let target = target?.lowercased(), let hit = byOwnerTarget[owner + "\u{0}" + target] { return hit }
+                if let type, let hit = byOwnerType[owner + "\u{0}" + type] { return hit }
                 if let hit = byOwner[owner] { return hit }
             }
             if let target = target?.lowercased() {
