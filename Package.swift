@@ -100,16 +100,31 @@ let package = Package(
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
+            ],
+            // Release builds carry the Swift runtime and Foundation inside: resolving their symbols from shared
+            // libraries took half of a one-file command's start-up (`check-zone`: 11 ms of CPU, 6.5 ms static;
+            // named-checkzone takes 6-7 ms). Debug builds, which link often, stay dynamic.
+            linkerSettings: [
+                .unsafeFlags(
+                    [
+                        "-static-stdlib", "-Xlinker", "--start-group", "-lFoundation", "-lCoreFoundation",
+                        "-lFoundationInternationalization", "-lFoundationEssentials", "-l_FoundationICU",
+                        "-l_FoundationCShims", "-l_FoundationCollections", "-lswiftSynchronization", "-lswiftDispatch", "-ldispatch",
+                        "-lBlocksRuntime", "-Xlinker", "--end-group", "-lstdc++",
+                    ], .when(configuration: .release))
             ]
         ),
 
         .testTarget(name: "ManifestsTests", dependencies: ["Manifests", "TestSupport"]),
         .testTarget(name: "ValidationTests", dependencies: ["Validation", "Manifests", "TestSupport"]),
         .testTarget(
-            name: "ZonesTests", dependencies: ["Zones", "Manifests"], exclude: ["conformance-disagreements.tsv"]),
+            name: "ZonesTests", dependencies: ["Zones", "Manifests", "TestSupport"],
+            exclude: ["conformance-disagreements.tsv"]),
         .testTarget(
             name: "BatonCLITests",
-            dependencies: ["Manifests", "Planning", "TestSupport", .product(name: "Crypto", package: "swift-crypto")]),
+            dependencies: [
+                "Manifests", "Planning", "TestSupport", "Zones", .product(name: "Crypto", package: "swift-crypto"),
+            ]),
         .testTarget(name: "GitStoreTests", dependencies: ["GitStore", "Manifests", "SSHKeys", "TestSupport"]),
         .testTarget(name: "BackendsTests", dependencies: ["Backends", "Planning", "Manifests", "Zones"]),
         .testTarget(name: "PlanningTests", dependencies: ["Planning", "Manifests", "Zones"]),

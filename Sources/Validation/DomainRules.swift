@@ -24,7 +24,7 @@ enum DomainRules {
                     o, path, "record.ttl", "\(ttl) is more than the DNS maximum of 2147483647 seconds (68 years)",
                     hint: "use a shorter duration; 1h to 1d is usual")
             }
-            if let rname = domain.spec.soa.rname, !AccountRules.isEmail(rname) {
+            if let rname = domain.spec.soa.rname, !isSOAContact(rname) {
                 f.error(
                     o, "spec.soa.rname", "domain.rname", "SOA rname '\(rname)' is not an email address",
                     hint: "write the zone contact as an address, e.g. hostmaster@\(domain.name)")
@@ -44,6 +44,14 @@ enum DomainRules {
         }
     }
 
+    /// An SOA contact: an address whose domain may be a single label (`root@localhost`, Debian's own `db.0`;
+    /// `hostmaster@arpa`), as the SOA's RNAME needs no more.
+    static func isSOAContact(_ s: String) -> Bool {
+        guard let at = s.lastIndex(of: "@") else { return false }
+        let domain = s[s.index(after: at)...]
+        return AccountRules.isEmail(String(s[..<at]) + "@" + domain + (domain.hasByte(".") ? "" : ".invalid"))
+    }
+
     /// A name with a CNAME has no other data (RFC 1034 3.6.2), across all zones of the repository.
     static func checkCNAMEExclusivity(_ index: RepositoryIndex, _ f: inout Findings) {
         // Only names that have a CNAME somewhere need grouping.
@@ -54,12 +62,33 @@ enum DomainRules {
             }
         }
         guard !cnames.isEmpty else { return }
+        // Each CNAME's name as every Domain that holds it writes it (relative, lower case; "" for the Domain
+        // itself): a record is then looked up by its own name, and no record's FQDN is built to be compared
+        // (200,000 records were 200,000 strings).
+        let domainNames = Set(index.set.domains.map(\.name))
+        var relative: [String: Set<Substring>] = [:]
+        for fqdn in cnames {
+            var suffix = Substring(fqdn)
+            var prefixEnd = fqdn.startIndex
+            while true {
+                if domainNames.contains(String(suffix)) {
+                    relative[String(suffix), default: []].insert(
+                        prefixEnd == fqdn.startIndex ? "" : fqdn[..<fqdn.index(before: prefixEnd)])
+                }
+                guard let dot = suffix.firstIndex(of: ".") else { break }
+                prefixEnd = fqdn.index(after: dot)
+                suffix = fqdn[prefixEnd...]
+            }
+        }
         var owners: [String: [(type: RecordType, record: DNSRecord, origin: Origin)]] = [:]
         for domain in index.set.domains where DNSName.zoneProblem(domain.name) == nil {
+            guard let names = relative[domain.name] else { continue }
             for record in domain.spec.records {
-                if let fqdn = RecordRules.fqdn(record.name, zone: domain.name), cnames.contains(fqdn) {
-                    owners[fqdn, default: []].append((record.type, record, domain.origin))
-                }
+                let name = record.name == "@" ? "" : record.name
+                let key = name.utf8.contains(where: { $0 >= 0x41 && $0 <= 0x5A }) ? name.lowercased() : name
+                guard names.contains(Substring(key)), let fqdn = RecordRules.fqdn(record.name, zone: domain.name)
+                else { continue }
+                owners[fqdn, default: []].append((record.type, record, domain.origin))
             }
         }
         for (fqdn, records) in owners where records.contains(where: { $0.type == .CNAME }) && records.count > 1 {

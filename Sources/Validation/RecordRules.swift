@@ -32,7 +32,7 @@ enum RecordRules {
             f.error(
                 at: o.location(of: record, \.name), "record.srv",
                 "SRV owner '\(record.name)' is not of the form _service._proto",
-                hint: "name SRV records like `_sip._tcp` or `_imaps._tcp.mail`")
+                hint: "name SRV records like `_sip._tcp`, `_imaps._tcp.mail` or `*._tcp`")
         }
     }
 
@@ -67,8 +67,11 @@ enum RecordRules {
         return nil
     }
 
+    /// `_service._proto[.name]`, or a wildcard standing for the service (`*._tcp`, `*._udp.mail`), which is
+    /// legal and used.
     static func isServiceOwner(_ name: String) -> Bool {
         let labels = name.split(separator: ".")
+        if labels.first == "*" { return labels.count >= 2 && labels[1].hasPrefix("_") }
         return labels.count >= 2 && labels[0].hasPrefix("_") && labels[1].hasPrefix("_")
     }
 
@@ -83,7 +86,11 @@ enum RecordRules {
         if value.utf8.contains(where: { $0 == 0x0A || $0 == 0x0D }) {
             return Problem(message: "contains a line break", hint: "write the value on one line")
         }
-        if value.utf8.contains(where: { ($0 < 0x20 && $0 != 0x09) || $0 == 0x7F }) {
+        // NEL and the Unicode line and paragraph separators break lines too (YAML writes them as `\N`, `\L`, `\P`).
+        if value.unicodeScalars.contains(where: { $0.value == 0x85 || $0.value == 0x2028 || $0.value == 0x2029 }) {
+            return Problem(message: "contains a line break", hint: "write the value on one line")
+        }
+        if value.unicodeScalars.contains(where: isControl) {
             return Problem(message: "contains a control character", hint: "remove control characters from the value")
         }
         let fields = { value.split(separator: " ", omittingEmptySubsequences: true).map(String.init) }
@@ -95,6 +102,13 @@ enum RecordRules {
             return IPAddress.isIPv6(value)
                 ? nil : Problem(message: "is not an IPv6 address", hint: "write an address such as 2001:db8::10")
         case .CNAME, .PTR:
+            let name = value.hasSuffix(".") ? String(value.dropLast()) : value
+            if IPAddress.looksLikeIPv4(name) || IPAddress.isIPv6(name) {
+                // A zone file reads `192.0.2.1` as the name `192.0.2.1.<zone>`, which is never what was meant.
+                return Problem(
+                    message: "is an address; \(record.type.rawValue) records name a host",
+                    hint: "write the host's name; an address belongs in an A or AAAA record")
+            }
             return targetProblem(value, allowUnderscore: true, allowRoot: false)
         case .NS:
             if IPAddress.looksLikeIPv4(value) || IPAddress.isIPv6(value) {
@@ -127,9 +141,7 @@ enum RecordRules {
         case .CAA:
             return caaProblem(value)
         case .TXT, .SPF:
-            if value.unicodeScalars.contains(where: { $0.value < 0x20 && $0 != "\t" || $0.value == 0x7F }) {
-                return Problem(message: "contains a control character", hint: "remove control characters from the text")
-            }
+
             if value.utf8.count > 4000 {
                 return Problem(message: "is \(value.utf8.count) bytes long; at most 4000", hint: "shorten the text")
             }
@@ -148,6 +160,11 @@ enum RecordRules {
                 )
             }
         }
+    }
+
+    /// C0 controls but the tab, DEL and the C1 controls (U+0080 to U+009F).
+    static func isControl(_ s: Unicode.Scalar) -> Bool {
+        (s.value < 0x20 && s.value != 0x09) || (s.value >= 0x7F && s.value <= 0x9F)
     }
 
     static func unquotedSpecial(_ value: String) -> Character? {
@@ -213,12 +230,30 @@ enum RecordRules {
                 return Problem(message: "names an issuer '\(issuer)' that is not a domain name", hint: hint)
             }
         case "iodef":
-            if !(text.hasPrefix("mailto:") || text.hasPrefix("https://") || text.hasPrefix("http://")) {
+            if !isIodefURL(text) {
                 return Problem(message: "has an iodef value that is not a mailto: or http(s): URL", hint: hint)
             }
         default:
             break
         }
         return nil
+    }
+
+    /// RFC 8659 §4.4: `mailto:` with an address, or `http(s)://` with a host; a scheme alone reports nowhere.
+    static func isIodefURL(_ text: String) -> Bool {
+        if text.hasPrefix("mailto:") {
+            let address = text.dropFirst("mailto:".count).prefix { $0 != "?" }
+            guard let at = address.lastIndex(of: "@"), at != address.startIndex else { return false }
+            let host = String(address[address.index(after: at)...])
+            return DNSName.hostProblem(host, allowUnderscore: false) == nil
+        }
+        for scheme in ["https://", "http://"] where text.hasPrefix(scheme) {
+            let authority = text.dropFirst(scheme.count).prefix { $0 != "/" && $0 != "?" && $0 != "#" }
+            let host = authority.split(separator: "@").last.map { $0.prefix { $0 != ":" } } ?? ""
+            return !host.isEmpty
+                && (DNSName.hostProblem(String(host), allowUnderscore: false) == nil
+                    || IPAddress.isIPv4(String(host)) || (host.hasPrefix("[") && host.hasSuffix("]")))
+        }
+        return false
     }
 }

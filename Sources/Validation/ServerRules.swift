@@ -1,7 +1,7 @@
 import Foundation
 import Manifests
 
-enum ServerRules {
+public enum ServerRules {
     static let keyTypes = [
         "ssh-ed25519", "ecdsa-sha2-nistp256", "ecdsa-sha2-nistp384", "ecdsa-sha2-nistp521", "ssh-rsa",
     ]
@@ -31,12 +31,10 @@ enum ServerRules {
             }
             let servesDNS = server.spec.roles.contains(.dnsPrimary) || server.spec.roles.contains(.dnsSecondary)
             if let hostname = server.spec.hostname {
-                if let problem = DNSName.hostProblem(hostname, allowUnderscore: false)
-                    ?? (hostname.hasByte(".") ? nil : "it is not fully qualified")
-                {
+                if let problem = hostnameProblem(hostname) {
                     f.error(
                         o, "spec.hostname", "server.hostname", "hostname '\(hostname)' is not a valid FQDN: \(problem)",
-                        hint: "write the server's public name, e.g. ns1.example.net, without a trailing dot")
+                        hint: "write the server's public name, e.g. ns1.example.net (a trailing dot is allowed)")
                 }
             } else if servesDNS {
                 f.error(
@@ -54,6 +52,14 @@ enum ServerRules {
                 f.error(o, "spec.paths.\(key)", "server.paths", problem.message, hint: problem.hint)
             }
         }
+    }
+
+    /// A server's public name: a fully qualified host name, written with or without the trailing dot that DNS
+    /// people write (`ns1.example.net.`).
+    public static func hostnameProblem(_ hostname: String) -> String? {
+        let name = hostname.hasSuffix(".") ? String(hostname.dropLast()) : hostname
+        return DNSName.hostProblem(name, allowUnderscore: false)
+            ?? (name.hasByte(".") ? nil : "it is not fully qualified")
     }
 
     /// `TYPE BASE64 [comment]`, where the blob decodes and names the same type.

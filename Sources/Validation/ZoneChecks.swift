@@ -21,9 +21,14 @@ public struct ZoneChecks: Sendable {
         self.serials = serials
     }
 
-    /// Zones with an invalid name are left to the name rules: they cannot be rendered.
+    /// Zones with an invalid name are left to the name rules: they cannot be rendered. So are zones whose
+    /// name servers are not all usable (a server without a valid `hostname`): the server rules report that, once,
+    /// at the server, and the zone is not blamed for it.
     public func run(_ set: ManifestSet) -> [Diagnostic] {
-        let zones = ZoneInput.zones(of: set).filter { DNSName.zoneProblem($0.origin) == nil }
+        let unusable = Self.accountsWithUnusableNameServers(set)
+        let zones = ZoneInput.zones(of: set).filter {
+            DNSName.zoneProblem($0.origin) == nil && !unusable.contains($0.domain.spec.account)
+        }
         let serials = self.serials
         let rendered = Slots<RenderedZone>(count: zones.count)
         DispatchQueue.concurrentPerform(iterations: zones.count) { i in
@@ -48,10 +53,20 @@ public struct ZoneChecks: Sendable {
         return diagnostics
     }
 
+    /// Accounts whose DNS placement names a server that is not declared or has no valid `hostname`.
+    static func accountsWithUnusableNameServers(_ set: ManifestSet) -> Set<String> {
+        var usable = Set<String>()
+        for server in set.servers where server.spec.hostname.map({ ServerRules.hostnameProblem($0) == nil }) ?? false {
+            usable.insert(server.name)
+        }
+        return Set(
+            set.accounts.filter { $0.spec.placement.dns.contains { !usable.contains($0) } }.map(\.name))
+    }
+
     /// Cached reports where the zone's text was checked before, a batch run or one run a zone for the rest.
     func reports(of zones: [RenderedZone], by checker: any ZoneTextChecker) -> [Result<ZoneCheckReport, Error>] {
         let lookups = Slots<(key: String, report: ZoneCheckReport?)>(count: zones.count)
-        let (options, cache, name) = (self.options, self.cache, checker.name)
+        let (options, cache, name) = (self.options, checker.cachePays ? self.cache : nil, checker.name)
         DispatchQueue.concurrentPerform(iterations: zones.count) { i in
             let key = cache?.key(checker: name, options: options, origin: zones[i].origin, text: zones[i].text) ?? ""
             lookups.set(i, (key, key.isEmpty ? nil : cache?.load(key)))
@@ -78,7 +93,7 @@ public struct ZoneChecks: Sendable {
             }
             for (n, result) in slots.values().enumerated() { results[missing[n]] = result }
         }
-        if let cache {
+        if let cache = checker.cachePays ? self.cache : nil {
             let fresh = missing.compactMap { i -> (ZoneCheckReport, String)? in
                 if case .success(let report) = results[i] { return (report, keys[i]) }
                 return nil
@@ -115,16 +130,20 @@ public struct ZoneChecks: Sendable {
         if !report.loaded, !messages.contains(where: { $0.severity == .error }) {
             messages.append(ZoneMessage(.error, owner: zone.origin, text: "the zone did not load, and said no more"))
         }
+        // Built at the first message that needs it, once for the zone's messages.
+        var index: RenderedZone.SourceIndex?
         return messages.map { message in
-            let source =
-                (message.file == fileName ? message.line.flatMap { rendered.lines[$0] } : nil)
-                ?? rendered.source(owner: message.owner, type: message.type, target: message.target)
+            var source = message.file == fileName ? message.line.flatMap { rendered.source(line: $0) } : nil
+            if source == nil {
+                if index == nil { index = RenderedZone.SourceIndex(rendered) }
+                source = index!.source(owner: message.owner, type: message.type, target: message.target)
+            }
             let location =
                 source.map { SourceLocation(file: $0.file, mark: $0.mark) }
                 ?? zone.domain.origin.location("metadata.name")
             return Diagnostic(
                 message.severity == .error ? .error : .warning, at: location, rule: "zone.\(checker.name)",
-                message: "\(checker.name): \(message.text)", hint: Self.hint(for: message.text))
+                message: "\(checker.name): \(message.plainText)", hint: Self.hint(for: message.text))
         }
     }
 

@@ -7,6 +7,14 @@ struct Baton: ParsableCommand {
     static func main() {
         // A child that stops reading its input (named-checkzone at a fatal error) must not kill Baton.
         signal(SIGPIPE, SIG_IGN)
+        if let arguments = FastPath.checkZone(Array(CommandLine.arguments.dropFirst())) {
+            do {
+                try CheckZone.check(arguments)
+                Self.exit()
+            } catch {
+                Self.exit(withError: error)
+            }
+        }
         do {
             var command = try parseAsRoot(nil)
             try command.run()
@@ -26,7 +34,7 @@ struct Baton: ParsableCommand {
             Validate.self, PlanCommand.self, ApplyCommand.self, StatusCommand.self, LogsCommand.self, RetryCommand.self,
             DriftCommand.self, DoctorCommand.self, ReconcileCommand.self, MonitorCommand.self,
             Adopt.self,
-            Show.self, CheckZone.self, Import.self,
+            Show.self, CheckZone.self, Import.self, Render.self,
             Version.self,
         ]
     )

@@ -30,12 +30,26 @@ struct CheckZone: ParsableCommand {
     var format: ZoneReportFormat = .text
 
     func run() throws {
+        try Self.check(
+            Arguments(file: file, origin: origin, checker: checker, strict: strict, format: format))
+    }
+
+    /// The command's arguments as plain values (FastPath reads them without ArgumentParser).
+    struct Arguments {
+        var file: String
+        var origin: String
+        var checker: ZoneCheckerChoice?
+        var strict: Bool
+        var format: ZoneReportFormat
+    }
+
+    static func check(_ arguments: Arguments) throws {
+        let (file, checker, strict, format) = (arguments.file, arguments.checker, arguments.strict, arguments.format)
         let options = strict ? ZoneCheckOptions.strict : ZoneCheckOptions.standard
-        let origin = self.origin.hasSuffix(".") && self.origin != "." ? String(self.origin.dropLast()) : self.origin
-        guard FileManager.default.isReadableFile(atPath: file) else {
-            Terminal.error("baton: \(file): cannot read the file")
-            throw ExitStatus.couldNotRun
-        }
+        let origin =
+            arguments.origin.hasSuffix(".") && arguments.origin != "."
+            ? String(arguments.origin.dropLast()) : arguments.origin
+        try ZoneInputFile.refuseUnreadable(file)
         let report: ZoneCheckReport
         let name: String
         do {
@@ -46,16 +60,19 @@ struct CheckZone: ParsableCommand {
                     throw ExitStatus.couldNotRun
                 }
                 name = named.name
+                try ZoneInputFile.refuseUnreadableIncludes(file, origin: origin)
                 report = try named.check(path: file, origin: origin, options: options)
             case .builtin:
                 let builtin = BuiltinZoneChecker()
                 name = builtin.name
-                report = try builtin.check(path: file, origin: origin, options: options)
+                report = builtin.check(path: file, origin: origin, options: options)
             case .both, .none:
                 throw ValidationError("--checker takes builtin or named-checkzone")
             }
         } catch let error as ValidationError {
             throw error
+        } catch let exit as ExitCode {
+            throw exit
         } catch {
             Terminal.error("baton: \(error)")
             throw ExitStatus.couldNotRun
@@ -64,7 +81,7 @@ struct CheckZone: ParsableCommand {
         case .text:
             for m in report.messages {
                 let place = m.line.map { "\(m.file ?? file):\($0)" } ?? (m.file ?? file)
-                print("\(place): \(m.severity.rawValue): \(m.text) [zone.\(name)]")
+                print("\(place): \(m.severity.rawValue): \(m.plainText) [zone.\(name)]")
             }
             print("\(file): zone \(origin) \(report.loaded ? "loads" : "does not load") (\(name))")
         case .json:

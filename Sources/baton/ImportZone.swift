@@ -1,6 +1,8 @@
 import ArgumentParser
 import Engine
 import Foundation
+import Manifests
+import Validation
 import Zones
 
 struct Import: ParsableCommand {
@@ -36,11 +38,11 @@ struct ImportZone: ParsableCommand {
     var checker: ZoneCheckerChoice?
 
     func run() throws {
-        let origin = (self.origin.hasSuffix(".") ? String(self.origin.dropLast()) : self.origin).lowercased()
-        guard FileManager.default.isReadableFile(atPath: file) else {
-            Terminal.error("baton: \(file): cannot read the file")
-            throw ExitStatus.couldNotRun
-        }
+        // The root zone is `.` to the loaders (an empty name would reach named-checkzone as nothing at all).
+        let origin =
+            self.origin == "." || self.origin.isEmpty
+            ? "." : (self.origin.hasSuffix(".") ? String(self.origin.dropLast()) : self.origin).lowercased()
+        try ZoneInputFile.refuseUnreadable(file)
         let report: ZoneCheckReport
         let records: [CanonicalRecord]
         switch checker ?? (NamedCheckzone.find() != nil ? .namedCheckzone : .builtin) {
@@ -49,6 +51,7 @@ struct ImportZone: ParsableCommand {
                 Terminal.error("baton: named-checkzone is not installed (Debian: apt-get install bind9-utils)")
                 throw ExitStatus.couldNotRun
             }
+            try ZoneInputFile.refuseUnreadableIncludes(file, origin: origin)
             do {
                 (report, records) = try named.dump(path: file, origin: origin)
             } catch {
@@ -63,12 +66,19 @@ struct ImportZone: ParsableCommand {
         }
         guard report.loaded else {
             for m in report.messages {
-                Terminal.error("\(m.file ?? file)\(m.line.map { ":\($0)" } ?? ""): \(m.severity.rawValue): \(m.text)")
+                Terminal.error(
+                    "\(m.file ?? file)\(m.line.map { ":\($0)" } ?? ""): \(m.severity.rawValue): \(m.plainText)")
             }
             Terminal.error("baton: \(file) is not a loadable zone for \(origin)")
             throw ExitStatus.invalid
         }
-        let output = ZoneImporter.manifest(records: records, origin: origin, account: account, source: file)
+        let zone = origin == "." ? "" : origin
+        if let problem = DNSName.zoneProblem(zone) {
+            Terminal.error(
+                "baton: \(file) loads as zone '\(origin)', which a Domain cannot hold: \(problem) [name.domain]")
+            throw ExitStatus.invalid
+        }
+        let output = try Self.acceptedManifest(records: records, origin: zone, account: account, source: file)
         for notice in output.notices { Terminal.error("notice: \(notice)") }
         if let out {
             do {
@@ -80,5 +90,77 @@ struct ImportZone: ParsableCommand {
         } else {
             print(output.yaml, terminator: "")
         }
+    }
+
+    /// The manifest with an account and a name server beside it: the zone's name servers come from the account's
+    /// placement, which the import does not know, and a zone without NS records of its own must not stop its
+    /// checks at "has no NS records". The stand-in server is outside any real zone (`.invalid`).
+    static func checkedBeside(path: String, yaml: String, account: String) -> [String: String] {
+        [
+            path: yaml,
+            "accounts/\(account)/account.yaml": """
+            apiVersion: baton/v1
+            kind: Account
+            metadata: {name: \(YAMLText.quoted(account))}
+            spec: {contact: hostmaster@import.invalid, placement: {dns: [import-ns]}}
+
+            """,
+            "servers/import-ns.yaml": """
+            apiVersion: baton/v1
+            kind: Server
+            metadata: {name: import-ns}
+            spec: {address: 192.0.2.53, hostname: ns.import.invalid, hostKey: none, roles: [dns-primary]}
+
+            """,
+        ]
+    }
+
+    /// The manifest with whatever `validate`'s rules refuse in it left out, each with a notice: whatever import
+    /// writes, validate accepts. A record the rules refuse is skipped, an RNAME they refuse gives way to the
+    /// default; anything else they refuse (the manifest itself) stops the import.
+    static func acceptedManifest(
+        records: [CanonicalRecord], origin: String, account: String, source: String
+    ) throws -> ZoneImporter.Output {
+        var exclusions = ZoneImporter.Exclusions()
+        // Each round leaves out what the last refused. A record left out can make another refused (an MX target
+        // that loses its address), so rounds go on while they leave something out, a few at most.
+        for _ in 0..<6 {
+            let output = ZoneImporter.manifest(
+                records: records, origin: origin, account: account, source: source, excluding: exclusions)
+            let path = "accounts/\(account)/\(origin).yaml"
+            let loaded = try ManifestLoader.load(
+                InMemorySource(Self.checkedBeside(path: path, yaml: output.yaml, account: account)))
+            func ofTheManifest(_ d: Diagnostic) -> Bool {
+                d.severity == .error && d.location.file == path
+                    && (d.rule.hasPrefix("record.") || d.rule.hasPrefix("domain.") || d.rule.hasPrefix("name.domain")
+                        || d.rule.hasPrefix("schema.") || d.rule.hasPrefix("yaml.") || d.rule.hasPrefix("zone."))
+                    && d.rule != "domain.ns-missing"
+            }
+            var refused = (loaded.diagnostics + Validator.validate(loaded.manifests)).filter(ofTheManifest)
+            if refused.isEmpty {
+                // The zone as validate checks it (strict unless baton.yaml relaxes it), by the built-in checker.
+                refused = ZoneChecks(checkers: [BuiltinZoneChecker()], options: .strict, serials: FixedSerial(1))
+                    .run(loaded.manifests).filter(ofTheManifest)
+            }
+            if refused.isEmpty { return output }
+            var progress = false
+            for d in refused {
+                let line = Int(d.location.mark.line)
+                if let index = output.recordLines[line] {
+                    progress =
+                        exclusions.records.updateValue(
+                            "validate would refuse it: \(d.message) [\(d.rule)]", forKey: index) == nil || progress
+                } else if line == output.rnameLine {
+                    progress = exclusions.rname == nil || progress
+                    exclusions.rname = "validate would refuse it: \(d.message) [\(d.rule)]"
+                } else {
+                    Terminal.error("baton: the imported manifest would not validate: \(d.message) [\(d.rule)]")
+                    throw ExitStatus.invalid
+                }
+            }
+            if !progress { break }
+        }
+        Terminal.error("baton: the imported manifest would not validate, and leaving records out did not help")
+        throw ExitStatus.invalid
     }
 }

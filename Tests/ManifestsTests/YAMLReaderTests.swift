@@ -75,6 +75,28 @@ final class YAMLReaderTests: XCTestCase {
         XCTAssertEqual(result.documents.count, 0)
     }
 
+    /// The limit counts what aliases expand to (issue 12, finding 8): a large document written out in full,
+    /// as a Domain of 200,000 records is, has no alias to count.
+    func testALargeDocumentWithoutAliasesIsNoAliasBomb() {
+        var text = "records:\n"
+        for i in 0..<200_000 { text += "  - {name: h\(i), type: A, value: 192.0.2.1}\n" }
+        let result = read(text)
+        XCTAssertEqual(result.problems, [])
+        guard case .mapping(let pairs)? = result.documents.first?.root.content,
+            case .sequence(let records)? = pairs.first?.value.content
+        else { return XCTFail("no records") }
+        XCTAssertEqual(records.count, 200_000)
+    }
+
+    func testTheAliasLimitCountsExpandedNodes() {
+        let anchor = "a: &a [" + Array(repeating: "x", count: 999).joined(separator: ", ") + "]\n"
+        // Each alias adds 1,000 nodes (the sequence and its items).
+        let under = anchor + "b: [" + Array(repeating: "*a", count: 999).joined(separator: ", ") + "]\n"
+        XCTAssertEqual(read(under).problems, [])
+        let over = anchor + "b: [" + Array(repeating: "*a", count: 1_001).joined(separator: ", ") + "]\n"
+        XCTAssertEqual(read(over).problems.map(\.rule), ["yaml.alias"])
+    }
+
     func testDeepNestingIsRefused() {
         let result = read(String(repeating: "[", count: 10_000))
         XCTAssertEqual(result.problems.first?.rule, "yaml.too-deep")

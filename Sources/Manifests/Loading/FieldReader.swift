@@ -143,9 +143,9 @@ struct FieldReader {
 
     static func choice<T: RawRepresentable>(_ node: YAMLNode, field: String, context: DecodeContext) -> T?
     where T.RawValue == String, T: CaseIterable {
-        let allowed = T.allCases.map(\.rawValue)
         guard let text = text(node, field: field, context: context) else { return nil }
         if let value = T(rawValue: text) { return value }
+        let allowed = T.allCases.map(\.rawValue)
         context.error(
             node.mark, "schema.enum",
             "'\(field)' is '\(text)', which is not one of \(allowed.joined(separator: ", "))"

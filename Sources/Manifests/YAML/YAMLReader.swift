@@ -9,7 +9,8 @@ public enum YAMLReader {
     public struct Limits: Sendable {
         /// Deeper nesting is refused: the tree and its users recurse, and a manifest never needs it.
         public var maxDepth = 200
-        /// Nodes one document may expand to through aliases ("billion laughs").
+        /// Nodes that aliases may add to one document ("billion laughs"): what aliases expand to, not the nodes
+        /// written out, so a large document without aliases (a Domain of 200,000 records) is never refused.
         public var maxExpandedNodes = 1_000_000
 
         public init() {}
@@ -137,7 +138,8 @@ private struct TreeBuilder {
     private var anchors: [String: (node: YAMLNode, weight: Int, height: Int)] = [:]
     private var documentMark = Mark.start
     private var documentRoot: YAMLNode?
-    private var documentWeight = 0
+    /// Nodes added by aliases so far in this document.
+    private var aliasExpansion = 0
     private var documentBroken = false
 
     init(limits: YAMLReader.Limits) {
@@ -157,7 +159,7 @@ private struct TreeBuilder {
         case YAML_DOCUMENT_START_EVENT:
             documentMark = mark
             documentRoot = nil
-            documentWeight = 0
+            aliasExpansion = 0
             documentBroken = false
             anchors.removeAll(keepingCapacity: true)
         case YAML_DOCUMENT_END_EVENT:
@@ -193,7 +195,7 @@ private struct TreeBuilder {
             node.mark = mark
             // Nesting counts through aliases too: freeing a tree deeper than the limit would exhaust the stack.
             guard stack.count + target.height <= limits.maxDepth else { return checkDepth(mark, depth: Int.max) }
-            return complete(node, weight: target.weight, height: target.height, anchor: nil)
+            return complete(node, weight: target.weight, height: target.height, anchor: nil, expanded: target.weight)
         case YAML_MAPPING_START_EVENT:
             let anchor = event.data.mapping_start.anchor.map { String(cString: $0) }
             stack.append(
@@ -209,15 +211,13 @@ private struct TreeBuilder {
             }
             let merged = resolveMerges(pairs)
             return complete(
-                YAMLNode(mark: start, content: .mapping(merged)), weight: weight, height: height, anchor: anchor,
-                counted: 1)
+                YAMLNode(mark: start, content: .mapping(merged)), weight: weight, height: height, anchor: anchor)
         case YAML_SEQUENCE_END_EVENT:
             guard case .sequence(let start, let anchor, let items, let weight, let height) = stack.popLast() else {
                 return false
             }
             return complete(
-                YAMLNode(mark: start, content: .sequence(items)), weight: weight, height: height, anchor: anchor,
-                counted: 1)
+                YAMLNode(mark: start, content: .sequence(items)), weight: weight, height: height, anchor: anchor)
         default:
             break
         }
@@ -234,14 +234,14 @@ private struct TreeBuilder {
         return false
     }
 
-    /// `weight` is the node's size with aliases expanded (what an alias of it adds); `counted` is what it adds
-    /// to the document now: a container's children were counted as they completed, so it adds only itself.
+    /// `weight` is the node's size with aliases expanded (what an alias of it adds); `expanded` is what an alias
+    /// adds to the document here (0 for a node written out).
     private mutating func complete(
-        _ node: YAMLNode, weight: Int, height: Int, anchor: String?, counted: Int? = nil
+        _ node: YAMLNode, weight: Int, height: Int, anchor: String?, expanded: Int = 0
     ) -> Bool {
         if let anchor { anchors[anchor] = (node, weight, height) }
-        documentWeight += counted ?? weight
-        if documentWeight > limits.maxExpandedNodes {
+        aliasExpansion += expanded
+        if aliasExpansion > limits.maxExpandedNodes {
             problems.append(
                 YAMLProblem(
                     mark: node.mark, rule: "yaml.alias",

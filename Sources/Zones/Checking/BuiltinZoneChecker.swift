@@ -14,6 +14,8 @@ public struct BuiltinZoneChecker: ZoneTextChecker {
     public var includeRoot: String?
     /// The time that RRSIG expiry is compared with (seconds since 1970); nil for now.
     public var now: UInt32?
+    /// The most bytes a zone file and its includes may hold together (512 MiB unless set).
+    public var readLimit: Int?
 
     public init(baseDirectory: String? = nil, includeRoot: String? = nil) {
         self.baseDirectory = baseDirectory
@@ -56,6 +58,7 @@ public struct BuiltinZoneChecker: ZoneTextChecker {
         parserOptions.baseDirectory = baseDirectory
         parserOptions.includeRoot = includeRoot
         parserOptions.now = now
+        if let readLimit { parserOptions.readLimit = readLimit }
         let parsed = parse(MasterFileParser(origin: apex, options: parserOptions))
         var run = ZoneCheckRun(apex: apex.lowercased(), options: options, records: parsed.records)
         run.messages = parsed.messages
@@ -342,15 +345,8 @@ struct ZoneCheckRun {
         for name in names(where: { $0.rrsets.contains { $0.members.count > 1 } }) {
             guard let node = db.node(name) else { continue }
             for set in node.rrsets where set.members.count > 1 {
-                var found = false
-                outer: for a in 0..<set.members.count {
-                    for b in (a + 1)..<set.members.count
-                    where db.records[set.members[a]].rdata == db.records[set.members[b]].rdata {
-                        found = true
-                        break outer
-                    }
-                }
-                if found {
+                var seen = Set<[UInt8]>(minimumCapacity: set.members.count)
+                if set.members.contains(where: { !seen.insert(db.records[$0].rdata).inserted }) {
                     zoneMessage(
                         options.duplicateRecords == .fail ? .error : .warning,
                         "\(name)/\(RRType.name(set.type)) has semantically identical records", owner: name,

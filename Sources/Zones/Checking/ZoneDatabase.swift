@@ -9,6 +9,12 @@ struct ZoneDatabase {
         var ttl: UInt32
         /// Indexes into `records`.
         var members: [Int]
+        /// The members' RDATA as BIND compares them (`ZoneDatabase.identity`), once the set has `hashedFrom`
+        /// members: merging a record is then a hash look-up, not a scan of the set, so an RRset of n records costs
+        /// n, not n squared.
+        var identities: Set<[UInt8]> = []
+        /// The size of BIND's rdataslab for the members: two length bytes and the RDATA of each.
+        var size = 0
     }
 
     struct Node {
@@ -64,61 +70,77 @@ struct ZoneDatabase {
         return failures
     }
 
-    /// Whether two records are the same after conversion to wire form (BIND merges them silently).
-    func same(_ a: Int, _ b: Int) -> Bool {
-        let x = records[a], y = records[b]
-        if RRType.namesCompareCaseInsensitively(x.type) { return x.rdata == y.rdata }
-        return (x.rdataAsWritten ?? x.rdata) == (y.rdataAsWritten ?? y.rdata)
+    /// A record's RDATA as BIND compares records of its type: names folded to lower case only where the type's
+    /// names compare that way. Two records with the same identity are one (BIND merges them silently).
+    func identity(_ m: Int) -> [UInt8] {
+        let r = records[m]
+        if RRType.namesCompareCaseInsensitively(r.type) { return r.rdata }
+        return r.rdataAsWritten ?? r.rdata
     }
+
+    /// BIND's `DNS_RDATASET_MAXSIZE` less the slab header: an RRset larger than this does not load
+    /// ("ran out of space"), whatever the number of records that make it.
+    static let maxRRsetSize = 65512
+
+    /// From this many members on, an RRset keeps a hash set of its records.
+    static let hashedFrom = 16
 
     mutating func add(owner: DNSName, type: UInt16, covers: UInt16, members: [Int]) -> BindResult? {
         let isNSEC3 = type == RRType.nsec3 || covers == RRType.nsec3
+        // The loader checks the current owner; a glue owner's SOA is refused when it is added (as BIND's
+        // database does).
+        if type == RRType.soa && owner != apex { return .notZoneTop }
         if owner.isWildcard {
             if type == RRType.ns { return .invalidNS }
             if type == RRType.nsec3 { return .invalidNSEC3 }
         }
-        // Within the list, identical records are one.
-        var unique: [Int] = []
-        unique.reserveCapacity(members.count)
-        for m in members where !unique.contains(where: { same($0, m) }) { unique.append(m) }
-        if RRType.isSingleton(type) && unique.count > 1 { return .singleton }
-
-        // Work out the merged RRset first; the node changes only when the add succeeds.
         let existing = isNSEC3 ? nsec3Nodes[owner] : nodes[owner]
         let k = existing?.rrsets.firstIndex { $0.type == type && $0.covers == covers }
-        var merged: [Int]
-        if let existing, let k {
-            merged = existing.rrsets[k].members
-            for m in unique where !merged.contains(where: { same($0, m) }) {
-                if RRType.isSingleton(type) { return .singleton }
-                merged.append(m)
+        // Work out the merged RRset first; the node changes only when the add succeeds. Within the block
+        // identical records are one; a record already in the RRset is merged silently.
+        var set = k.map { existing!.rrsets[$0] } ?? RRSet(type: type, covers: covers, ttl: 0, members: [])
+        let before = set.members.count
+        let singleton = RRType.isSingleton(type)
+        for m in members {
+            // Small sets compare records directly; a set that grows past `hashedFrom` hashes them.
+            let id = identity(m)
+            if set.members.count < ZoneDatabase.hashedFrom {
+                if set.members.contains(where: { identity($0) == id }) { continue }
+                if set.members.count + 1 == ZoneDatabase.hashedFrom {
+                    set.identities = Set(set.members.map(identity))
+                    set.identities.insert(id)
+                }
+            } else if !set.identities.insert(id).inserted {
+                continue
             }
-        } else {
-            merged = unique
+            if singleton && set.members.count >= 1 { return .singleton }
+            set.members.append(m)
+            set.size += 2 + records[m].rdata.count
+            // BIND gives up on the RRset as soon as it cannot fit, and so does this: the rest of a
+            // 40,000-record RRset is never looked at.
+            if set.size > ZoneDatabase.maxRRsetSize { return .noSpace }
         }
-        var size = 0
-        for m in merged { size += 2 + records[m].rdata.count }
-        if size > 65512 { return .noSpace }
+        if set.members.count == before { return nil }
         if let existing, k == nil, ZoneDatabase.cnameAndOtherData(existing, adding: type) { return .cnameAndOther }
+        if k == nil { set.ttl = records[set.members[0]].ttl }
 
         if isNSEC3 {
-            ZoneDatabase.put(
-                &nsec3Nodes[owner, default: Node()], type, covers, merged, ttl: records[merged[0]].ttl, at: k)
+            ZoneDatabase.put(&nsec3Nodes[owner, default: Node()], set, at: k)
         } else {
             if existing == nil {
                 markExisting(owner)
                 if !emptyNonTerminals.isEmpty { becameNode(owner) }
             }
-            ZoneDatabase.put(&nodes[owner, default: Node()], type, covers, merged, ttl: records[merged[0]].ttl, at: k)
+            ZoneDatabase.put(&nodes[owner, default: Node()], set, at: k)
         }
         return nil
     }
 
-    static func put(_ node: inout Node, _ type: UInt16, _ covers: UInt16, _ members: [Int], ttl: UInt32, at k: Int?) {
+    static func put(_ node: inout Node, _ set: RRSet, at k: Int?) {
         if let k {
-            node.rrsets[k].members = members
+            node.rrsets[k] = set
         } else {
-            node.rrsets.append(RRSet(type: type, covers: covers, ttl: ttl, members: members))
+            node.rrsets.append(set)
         }
     }
 

@@ -17,6 +17,13 @@ public struct ZoneMessage: Sendable, Hashable, Codable {
     /// The checker's own words (BIND's, for named-checkzone).
     public var text: String
 
+    /// The text without BIND's own `warning: ` in front, for output that names the severity itself (BIND
+    /// writes `warning: X: bad name (check-names)`; `file:line: warning: warning: ...` would say it twice).
+    public var plainText: Substring {
+        let prefix = "warning: "
+        return text.hasPrefix(prefix) ? text.dropFirst(prefix.count) : Substring(text)
+    }
+
     public init(
         _ severity: Severity, file: String? = nil, line: Int? = nil, owner: String? = nil, type: String? = nil,
         target: String? = nil, text: String

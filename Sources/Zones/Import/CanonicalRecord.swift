@@ -1,4 +1,5 @@
-/// One line of a canonical zone dump (`named-checkzone -D`): absolute owner, TTL, class, type, RDATA.
+/// One line of a canonical zone dump (`named-checkzone -D`): absolute owner (in the case it was written), TTL,
+/// class, type, RDATA.
 public struct CanonicalRecord: Sendable, Hashable {
     public var owner: String
     public var ttl: UInt32
@@ -19,7 +20,7 @@ public struct CanonicalRecord: Sendable, Hashable {
             guard fields.count >= 4, let ttl = UInt32(fields[1]), fields[2] == "IN" else { return nil }
             let rdata = fields.count == 5 ? fields[4].trimmingSpaces() : ""
             return CanonicalRecord(
-                owner: String(fields[0]).lowercased(), ttl: ttl, type: String(fields[3]), rdata: rdata)
+                owner: String(fields[0]), ttl: ttl, type: String(fields[3]), rdata: rdata)
         }
     }
 

@@ -6,16 +6,33 @@ public enum ZoneImporter {
         public var yaml: String
         /// What could not be carried over, one line each, for the user to review.
         public var notices: [String]
+        /// The 1-based YAML line of each record written, to the record's index in the input.
+        public var recordLines: [Int: Int] = [:]
+        /// The YAML line of the SOA's `rname`, when one was written.
+        public var rnameLine: Int?
+    }
+
+    /// What a caller found the manifest's rules refuse, to be left out (and announced) on the next run.
+    public struct Exclusions: Sendable {
+        /// Record indexes, each with why it is left out.
+        public var records: [Int: String] = [:]
+        /// Why the SOA's contact is left to Baton's default, when it is.
+        public var rname: String?
+
+        public init() {}
     }
 
     /// Types that are not records of a Baton Domain: the signer adds the DNSSEC ones.
     static let signatureTypes: Set<String> = ["RRSIG", "NSEC", "NSEC3", "NSEC3PARAM"]
 
     public static func manifest(
-        records: [CanonicalRecord], origin: String, account: String, source: String
+        records: [CanonicalRecord], origin: String, account: String, source: String,
+        excluding exclusions: Exclusions = Exclusions()
     ) -> Output {
         let zone = origin.lowercased()
         var notices: [String] = []
+        var recordLines: [Int: Int] = [:]
+        var rnameLine: Int?
         let ttls = Dictionary(grouping: records.filter { $0.type != "SOA" }, by: \.ttl).mapValues(\.count)
         let zoneTTL = ttls.max { ($0.value, $1.key) < ($1.value, $0.key) }?.key ?? 3600
         var lines = [
@@ -27,8 +44,12 @@ public enum ZoneImporter {
             let f = soa.rdata.split(separator: " ").map(String.init)
             if f.count == 7 {
                 var parts: [String] = []
-                if let email = email(fromMailbox: f[1]) {
+                if let why = exclusions.rname {
+                    notices.append(
+                        "SOA RNAME '\(f[1])' is not imported (\(why)); the default hostmaster@\(zone) is used")
+                } else if let email = email(fromMailbox: f[1]) {
                     parts.append("rname: \(quoted(email))")
+                    rnameLine = lines.count + 1
                 } else {
                     notices.append("SOA RNAME '\(f[1])' is no mailbox; the default hostmaster@\(zone) is used")
                 }
@@ -38,10 +59,19 @@ public enum ZoneImporter {
                 lines.append("  soa: {\(parts.joined(separator: ", "))}")
                 notices.append("SOA MNAME '\(f[0])' and serial \(f[2]) are not imported: Baton writes both")
             }
+            if soa.ttl != zoneTTL {
+                // A Domain has one TTL for the SOA and the records that name none.
+                notices.append(
+                    "SOA TTL \(soa.ttl) is not imported: Baton writes the SOA with the zone's TTL (\(zoneTTL))")
+            }
         }
         lines.append("  records:")
         var imported = 0
-        for record in records where record.type != "SOA" {
+        for (index, record) in records.enumerated() where record.type != "SOA" {
+            if let why = exclusions.records[index] {
+                notices.append("\(record.owner) \(record.type) skipped: \(why)")
+                continue
+            }
             if signatureTypes.contains(record.type) {
                 notices.append("\(record.owner) \(record.type) skipped: the signer adds DNSSEC signatures")
                 continue
@@ -75,10 +105,13 @@ public enum ZoneImporter {
                 fields.append("value: \(quoted(value(of: record, type: type, zone: zone)))")
             }
             lines.append("    - {\(fields.joined(separator: ", "))}")
+            recordLines[lines.count] = index
             imported += 1
         }
         if imported == 0 { lines[lines.count - 1] = "  records: []" }
-        return Output(yaml: lines.joined(separator: "\n") + "\n", notices: notices)
+        return Output(
+            yaml: lines.joined(separator: "\n") + "\n", notices: notices, recordLines: recordLines,
+            rnameLine: rnameLine)
     }
 
     /// The YAML value of a record: names inside the zone made relative; TXT as its text.
@@ -100,15 +133,19 @@ public enum ZoneImporter {
         }
     }
 
+    /// The name relative to `zone` (lower case), in the case it was written: `OTHER.example.` is `OTHER`.
+    /// Nil outside the zone.
     static func relative(_ owner: String, to zone: String) -> String? {
         let name = owner.hasSuffix(".") ? String(owner.dropLast()) : owner
-        if name == zone { return "@" }
-        guard name.hasSuffix("." + zone) else { return nil }
-        return String(name.dropLast(zone.count + 1))
+        let lower = name.lowercased()
+        if lower == zone || (zone.isEmpty && name.isEmpty) { return "@" }
+        if zone.isEmpty { return name }
+        guard lower.hasSuffix("." + zone), lower.utf8.count == name.utf8.count else { return nil }
+        return String(decoding: name.utf8.dropLast(zone.utf8.count + 1), as: UTF8.self)
     }
 
     static func relativeTarget(_ target: String, zone: String) -> String {
-        relative(target.lowercased(), to: zone) ?? target
+        relative(target, to: zone) ?? target
     }
 
     /// `first\.last.example.com.` is `first.last@example.com`.

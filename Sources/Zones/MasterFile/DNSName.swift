@@ -273,7 +273,8 @@ public struct DNSName: Hashable, Sendable, Comparable, CustomStringConvertible {
         return labelsAreHostname(from: wildcard && wire[0] == 1 && wire[1] == UInt8(ascii: "*") ? 2 : 0)
     }
 
-    /// `dns_name_ismailbox`: the first label is any printable text, the rest a host name.
+    /// `dns_name_ismailbox`: the first label is any printable text, the rest a host name. The rest may be the root
+    /// alone: `hostmaster.` (the root zone's contact) and `example.` are mailboxes to BIND.
     func isMailbox() -> Bool {
         if wire.count == 1 { return true }
         let first = Int(wire[0])
@@ -282,7 +283,7 @@ public struct DNSName: Hashable, Sendable, Comparable, CustomStringConvertible {
             if c < 0x21 || c > 0x7E { return false }
         }
         let i = first + 1
-        if i >= wire.count || wire[i] == 0 { return false }
+        if i >= wire.count { return false }
         return labelsAreHostname(from: i)
     }
 

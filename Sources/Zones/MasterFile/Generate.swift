@@ -98,7 +98,7 @@ extension ZoneFileLoader {
                     append(
                         ZoneRecord(
                             owner: lower, ttl: ttl, type: type, rdata: rdata.canonical, rdataAsWritten: rdata.written,
-                            file: ctx.file, line: line))
+                            writtenOwner: owner.wire == lower.wire ? nil : owner, file: ctx.file, line: line))
                 }
             }
             if i > UInt32.max - step { break }
@@ -106,18 +106,15 @@ extension ZoneFileLoader {
         }
     }
 
-    /// `start-stop[/step]` with numbers up to 2^31-1 and a step of at least 1.
+    /// `start-stop[/step]` as BIND's `sscanf("%u-%u/%u")` reads it: each number is C's `strtoul` cut to 32 bits
+    /// (so 4294967296 is 0 and -4294967295 is 1), then start, stop and step must be at most 2^31-1, start at most
+    /// stop and the step at least 1.
     static func generateRange(_ r: [UInt8]) -> (UInt32, UInt32, UInt32)? {
         var i = 0
         func number() -> UInt32? {
-            var v: UInt64 = 0
-            let s = i
-            while i < r.count, r[i] >= 0x30 && r[i] <= 0x39 {
-                v = v * 10 + UInt64(r[i] - 0x30)
-                if v > 0x7FFF_FFFF { return nil }
-                i += 1
-            }
-            return i == s ? nil : UInt32(v)
+            guard let v = strtoul(r, &i) else { return nil }
+            let cut = UInt32(truncatingIfNeeded: v)
+            return cut > 0x7FFF_FFFF ? nil : cut
         }
         guard let start = number(), i < r.count, r[i] == UInt8(ascii: "-") else { return nil }
         i += 1
@@ -130,6 +127,60 @@ extension ZoneFileLoader {
         }
         guard start <= stop else { return nil }
         return (start, stop, step)
+    }
+
+    /// C's `strtoul` on 64 bits from `i`: leading blanks, a sign, decimal digits; ULONG_MAX when the digits
+    /// overflow, the negation modulo 2^64 for a minus sign. Nil when no digit follows.
+    static func strtoul(_ s: [UInt8], _ i: inout Int) -> UInt64? {
+        while i < s.count, s[i] == 0x20 || (s[i] >= 0x09 && s[i] <= 0x0D) { i += 1 }
+        var negative = false
+        if i < s.count, s[i] == UInt8(ascii: "-") || s[i] == UInt8(ascii: "+") {
+            negative = s[i] == UInt8(ascii: "-")
+            i += 1
+        }
+        let digits = i
+        var v: UInt64 = 0
+        var overflow = false
+        while i < s.count, s[i] >= 0x30 && s[i] <= 0x39 {
+            let (m, o1) = v.multipliedReportingOverflow(by: 10)
+            let (a, o2) = m.addingReportingOverflow(UInt64(s[i] - 0x30))
+            overflow = overflow || o1 || o2
+            v = a
+            i += 1
+        }
+        if i == digits { return nil }
+        if overflow { return UInt64.max }
+        return negative ? 0 &- v : v
+    }
+
+    /// C's `strtol` on 64 bits (LONG_MAX or LONG_MIN when the digits overflow) cut to a 32-bit `int`, as BIND's
+    /// `sscanf("%d")` stores it: an offset of 4294967295 is -1.
+    static func strtolInt32(_ s: [UInt8], _ i: inout Int) -> Int32? {
+        var j = i
+        while j < s.count, s[j] == 0x20 || (s[j] >= 0x09 && s[j] <= 0x0D) { j += 1 }
+        let negative = j < s.count && s[j] == UInt8(ascii: "-")
+        var unsigned = i
+        guard strtoul(s, &unsigned) != nil else { return nil }
+        // The magnitude again, without strtoul's wrap of a minus sign.
+        if j < s.count, s[j] == UInt8(ascii: "-") || s[j] == UInt8(ascii: "+") { j += 1 }
+        var magnitude: UInt64 = 0
+        var overflow = false
+        while j < unsigned {
+            let (m, o1) = magnitude.multipliedReportingOverflow(by: 10)
+            let (a, o2) = m.addingReportingOverflow(UInt64(s[j] - 0x30))
+            overflow = overflow || o1 || o2
+            magnitude = a
+            j += 1
+        }
+        i = unsigned
+        let value: Int64
+        if negative {
+            value =
+                overflow || magnitude > UInt64(Int64.max) + 1 ? Int64.min : Int64(truncatingIfNeeded: 0 &- magnitude)
+        } else {
+            value = overflow || magnitude > UInt64(Int64.max) ? Int64.max : Int64(magnitude)
+        }
+        return Int32(truncatingIfNeeded: value)
     }
 
     /// `genname`: `$` is the iterator, `${offset,width,base}` formats it (`d`, `o`, `x`, `X`, and `n`/`N` for
@@ -151,28 +202,14 @@ extension ZoneFileLoader {
                 var mode: UInt8 = UInt8(ascii: "d")
                 if i < s.count && s[i] == UInt8(ascii: "{") {
                     var j = i + 1
-                    func int() -> Int? {
-                        var neg = false
-                        if j < s.count, s[j] == UInt8(ascii: "-") || s[j] == UInt8(ascii: "+") {
-                            neg = s[j] == UInt8(ascii: "-")
-                            j += 1
-                        }
-                        var v = 0
-                        let st = j
-                        while j < s.count, s[j] >= 0x30 && s[j] <= 0x39 {
-                            v = min(v * 10 + Int(s[j] - 0x30), Int(UInt32.max))
-                            j += 1
-                        }
-                        return j == st ? nil : (neg ? -v : v)
-                    }
-                    guard let d = int(), j < s.count else { throw .syntax }
-                    delta = d
+                    guard let d = ZoneFileLoader.strtolInt32(s, &j), j < s.count else { throw .syntax }
+                    delta = Int(d)
                     if s[j] == UInt8(ascii: "}") {
                         // ${offset}
                     } else if s[j] == UInt8(ascii: ",") {
                         j += 1
-                        guard let w = int(), w >= 0, j < s.count else { throw .syntax }
-                        width = w
+                        guard let w = ZoneFileLoader.strtoul(s, &j), j < s.count else { throw .syntax }
+                        width = Int(UInt32(truncatingIfNeeded: w))
                         if s[j] == UInt8(ascii: "}") {
                             // ${offset,width}
                         } else if s[j] == UInt8(ascii: ",") {
@@ -194,7 +231,10 @@ extension ZoneFileLoader {
                         if b == UInt8(ascii: "}") { break }
                     }
                 }
-                if it > 0 && delta > Int(Int32.max) - it { throw .range }
+                // The offset is a 32-bit int (an offset of 4294967295 is -1): the sum must stay one.
+                if (delta > 0 && it > Int(Int32.max) - delta) || (delta < 0 && it < Int(Int32.min) - delta) {
+                    throw .range
+                }
                 let value = Int32(truncatingIfNeeded: it + delta)
                 let text: [UInt8]
                 switch mode {

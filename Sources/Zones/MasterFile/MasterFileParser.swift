@@ -25,6 +25,8 @@ public struct MasterFileParser: Sendable {
         public var includeRoot: String?
         /// The time that RRSIG expiry is compared with (seconds since 1970); nil for now.
         public var now: UInt32?
+        /// The most bytes the zone file and its includes may hold together.
+        public var readLimit = ZoneFileLoader.maxFileSize
 
         public init() {}
 
@@ -84,7 +86,7 @@ final class ZoneFileLoader {
         /// the current owner (blank owners after it still take it).
         var glue: DNSName?
         var hasDelegation = false
-        var nsTargets: [DNSName] = []
+        var nsTargets: Set<DNSName> = []
         var originChanged = false
         var drop = false
 
@@ -94,7 +96,14 @@ final class ZoneFileLoader {
         var owner: DNSName? { glue ?? current }
     }
 
-    static let maxIncludeDepth = 32
+    /// BIND's effective limit: its process's open files (the soft `RLIMIT_NOFILE`).
+    static let maxIncludeDepth: Int = {
+        var limit = rlimit()
+        guard getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit) == 0, limit.rlim_cur != rlim_t.max else {
+            return 1 << 20
+        }
+        return Int(min(limit.rlim_cur, 1 << 20))
+    }()
     static let maxRecords = 5_000_000
     static let maxFileSize = 512 * 1024 * 1024
 
@@ -104,6 +113,8 @@ final class ZoneFileLoader {
 
     var ctx: Context
     var stack: [Context] = []
+    /// The real paths of the files being read (the top file and its open includes), for loops.
+    var openPaths = Set<String>()
 
     var records: [ZoneRecord] = []
     var messages: [ZoneMessage] = []
@@ -117,6 +128,7 @@ final class ZoneFileLoader {
     var warn1035 = true
     var warnSigExpired = true
     var warnTCR = true
+    var dateSeen = false
     let now: UInt32
 
     // The current owner block: the TTL of each (type, covers) seen in it.
@@ -130,6 +142,7 @@ final class ZoneFileLoader {
     init(zone: DNSName, options: MasterFileParser.Options) {
         self.zone = zone.lowercased()
         self.rawOptions = options
+        self.readBudget = options.readLimit
         self.options = ZoneFileOptions(options)
         self.now = options.now ?? UInt32(truncatingIfNeeded: Int(Date().timeIntervalSince1970))
         self.ctx = Context(lex: MasterLexer(bytes: []), file: "", origin: zone)
@@ -168,14 +181,22 @@ final class ZoneFileLoader {
         return path
     }
 
-    enum ReadFailure: Error { case notFound, notAFile, tooLarge, outside }
+    enum ReadFailure: Error { case notFound, notAFile, special, tooLarge, outside }
 
+    /// Bytes left to read across the zone file and everything it includes: no input, however it is made
+    /// (a large file, a pipe, an include chain), makes the loader read more than `maxFileSize` in all.
+    var readBudget: Int
+
+    /// Regular files and pipes (`/dev/stdin`) are zone input; a device, a socket or a folder is refused before a
+    /// byte is read (`/dev/zero` would otherwise be read until the budget ran out).
     func read(_ path: String, include: Bool = false) -> Swift.Result<(bytes: [UInt8], real: String), ReadFailure> {
         let full = resolve(path)
         var st = stat()
         guard stat(full, &st) == 0 else { return .failure(.notFound) }
-        if (st.st_mode & S_IFMT) == S_IFDIR { return .failure(.notAFile) }
-        guard Int(st.st_size) <= ZoneFileLoader.maxFileSize else { return .failure(.tooLarge) }
+        let kind = st.st_mode & S_IFMT
+        if kind == S_IFDIR { return .failure(.notAFile) }
+        if kind != S_IFREG && kind != S_IFIFO && !ZoneFileLoader.isNullDevice(st) { return .failure(.special) }
+        guard Int(st.st_size) <= readBudget else { return .failure(.tooLarge) }
         let real =
             realpath(full, nil).map { p -> String in
                 defer { free(p) }
@@ -191,42 +212,53 @@ final class ZoneFileLoader {
                 return .failure(.outside)
             }
         }
-        guard let fd = Optional(open(full, O_RDONLY)), fd >= 0 else { return .failure(.notFound) }
+        // A pipe is opened as BIND opens it (waiting for its writer); anything else without blocking, in case a
+        // device took the file's place since the stat.
+        let fd = open(full, O_RDONLY | O_CLOEXEC | (kind == S_IFIFO ? 0 : O_NONBLOCK))
+        guard fd >= 0 else { return .failure(.notFound) }
         defer { close(fd) }
-        var bytes = [UInt8](repeating: 0, count: Int(st.st_size))
-        var done = 0
-        while done < bytes.count {
-            let n = bytes.withUnsafeMutableBytes { buf in
-                Foundation.read(fd, buf.baseAddress! + done, buf.count - done)
-            }
+        // The file may have been swapped for a device between stat and open.
+        var opened = stat()
+        guard fstat(fd, &opened) == 0, (opened.st_mode & S_IFMT) == kind,
+            kind != S_IFCHR || ZoneFileLoader.isNullDevice(opened)
+        else { return .failure(.special) }
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(Int(opened.st_size))
+        var chunk = [UInt8](repeating: 0, count: 65536)
+        // Read to the end (a file may grow while read, a pipe has no size), never past the budget.
+        while true {
+            let n = chunk.withUnsafeMutableBytes { Foundation.read(fd, $0.baseAddress!, $0.count) }
+            if n < 0 && errno == EINTR { continue }
             if n <= 0 { break }
-            done += n
+            if bytes.count + n > readBudget { return .failure(.tooLarge) }
+            bytes.append(contentsOf: chunk[0..<n])
         }
-        if done < bytes.count { bytes.removeLast(bytes.count - done) }
-        // Files that grow while read (pipes, /dev/stdin) are read to their end.
-        if st.st_size == 0 || (st.st_mode & S_IFMT) != S_IFREG {
-            var chunk = [UInt8](repeating: 0, count: 65536)
-            while bytes.count <= ZoneFileLoader.maxFileSize {
-                let n = chunk.withUnsafeMutableBytes { Foundation.read(fd, $0.baseAddress!, $0.count) }
-                if n <= 0 { break }
-                bytes.append(contentsOf: chunk[0..<n])
-            }
-        }
+        readBudget -= bytes.count
         return .success((bytes, real))
+    }
+
+    /// `/dev/null` (under any name): an empty file to BIND, and read as one here.
+    static func isNullDevice(_ st: stat) -> Bool {
+        guard (st.st_mode & S_IFMT) == S_IFCHR else { return false }
+        var null = stat()
+        return stat("/dev/null", &null) == 0 && (null.st_mode & S_IFMT) == S_IFCHR && null.st_rdev == st.st_rdev
     }
 
     func loadFile(path: String) {
         switch read(path) {
         case .success(let file):
             ctx = Context(lex: MasterLexer(bytes: file.bytes), file: path, realPath: file.real, origin: zone)
+            openPaths.insert(file.real)
             run()
         case .failure(let f):
             ctx = Context(lex: MasterLexer(bytes: []), file: path, origin: zone)
             switch f {
             case .notAFile:
                 error("isc_lex_gettoken() failed: not a file", line: 1)
+            case .special:
+                messages.append(ZoneMessage(.error, file: path, text: "\(path): not a regular file"))
             case .tooLarge:
-                error("file too large", line: 1)
+                error("file too large (more than \(rawOptions.readLimit) bytes with its includes)", line: 1)
             default:
                 messages.append(ZoneMessage(.error, file: path, text: "\(path): file not found"))
             }
@@ -240,16 +272,18 @@ final class ZoneFileLoader {
 
     /// `$INCLUDE`: BIND reads the file with the including file's origin (or the one given) and current owner.
     func pushInclude(_ path: String, origin: DNSName, line: Int, originChanged: Bool) {
+        // BIND holds every file of the chain open, so its depth ends where the process's open files do.
         if stack.count + 1 >= ZoneFileLoader.maxIncludeDepth {
-            error("\(path): $INCLUDE nested too deeply", line: line)
+            error("\(path): too many open files", line: line)
             return
         }
         switch read(path, include: true) {
         case .success(let file):
-            if file.real == ctx.realPath || stack.contains(where: { $0.realPath == file.real }) {
+            if openPaths.contains(file.real) {
                 error("\(path): $INCLUDE loop", line: line)
                 return
             }
+            openPaths.insert(file.real)
             var child = Context(lex: MasterLexer(bytes: file.bytes), file: path, realPath: file.real, origin: origin)
             child.current = ctx.owner
             child.ownerLower = ctx.ownerLower
@@ -262,8 +296,12 @@ final class ZoneFileLoader {
                 ZoneMessage(.error, file: path, line: 1, text: "isc_lex_gettoken() failed: not a file"))
         case .failure(.outside):
             error("\(path): $INCLUDE outside the zone's folder", line: line)
+        case .failure(.special):
+            error("\(path): not a regular file", line: line)
         case .failure(.tooLarge):
-            error("\(path): file too large", line: line)
+            error(
+                "\(path): file too large (more than \(ZoneFileLoader.maxFileSize >> 20) MiB with its includes)",
+                line: line)
         case .failure(.notFound):
             error("\(path): file not found", line: line)
         }
@@ -320,8 +358,13 @@ final class ZoneFileLoader {
     func expectEOL() {
         do throws(BindResult) {
             let t = try ctx.lex.next()
-            if t.isEOLorEOF {
-                if t.kind == .eof { ctx.lex.unget(t) }
+            if t.kind == .eol { return }
+            if t.kind == .eof {
+                // BIND wants the directive's line ended: at the very end of a file without a newline the end
+                // of input is extra text to it, and the zone does not load.
+                error("extra input text", line: t.line)
+                warning("\(ctx.file): file does not end with newline", line: t.line)
+                ctx.lex.unget(t)
                 return
             }
             error("extra input text", line: t.line)
@@ -345,6 +388,7 @@ final class ZoneFileLoader {
             switch tok.kind {
             case .eof:
                 if let parent = stack.popLast() {
+                    if let real = ctx.realPath { openPaths.remove(real) }
                     endBlock()
                     ctx = parent
                     continue
@@ -454,6 +498,12 @@ final class ZoneFileLoader {
         }
         if ZoneFileLoader.matches(text, "$INCLUDE") {
             endBlock()
+            if dateSeen {
+                // BIND's rule: a file with $DATE includes nothing (found by the fuzzer).
+                error("$INCLUDE may not be used with $DATE", line: line)
+                skipLine()
+                return true
+            }
             guard let t = requiredToken([.qstring]) else { return true }
             let path = ZoneFileLoader.string(tokenText(t))
             let next: MasterLexer.Token
@@ -490,6 +540,7 @@ final class ZoneFileLoader {
             return true
         }
         if ZoneFileLoader.matches(text, "$DATE") {
+            dateSeen = true
             guard requiredToken() != nil else { return true }
             expectEOL()
             return true
@@ -587,17 +638,20 @@ final class ZoneFileLoader {
         recordType = nil
         guard let rdata = parsed else { return }
         if type == RRType.ns && ctx.glue == nil, let target = ZoneFileLoader.firstName(rdata.canonical) {
-            ctx.nsTargets.append(target)
+            ctx.nsTargets.insert(target)
         }
         if ctx.drop { return }
 
         let lowerOwner = ctx.ownerLower ?? owner.lowercased()
-        if type == RRType.soa && lowerOwner != zone {
-            error("SOA record not at top of zone (\(owner))", line: line, owner: owner, type: type)
+        // BIND holds these two to the current owner, not to a glue owner whose line a blank owner continues
+        // (`@ NS ns1`, `ns1 A ...`, ` DS ...` is a DS at the top; found by the fuzzer).
+        let currentLower = ctx.glue == nil ? lowerOwner : current.lowercased()
+        if type == RRType.soa && currentLower != zone {
+            error("SOA record not at top of zone (\(current))", line: line, owner: owner, type: type)
             return
         }
-        if type == RRType.ds && lowerOwner == zone {
-            error("DS record at top of zone (\(owner))", line: line, owner: owner, type: type)
+        if type == RRType.ds && currentLower == zone {
+            error("DS record at top of zone (\(current))", line: line, owner: owner, type: type)
             return
         }
 
@@ -662,7 +716,7 @@ final class ZoneFileLoader {
         append(
             ZoneRecord(
                 owner: lowerOwner, ttl: ttl, type: type, rdata: rdata.canonical, rdataAsWritten: rdata.written,
-                file: ctx.file, line: line))
+                writtenOwner: owner.wire == lowerOwner.wire ? nil : owner, file: ctx.file, line: line))
     }
 
     static func firstName(_ rdata: [UInt8]) -> DNSName? {

@@ -494,7 +494,8 @@ extension ZoneFileLoader {
             try rdU8()
             let fp = try rdUInt(max: 0xFF)
             put8(fp)
-            try rdHex(length: fp == 1 ? 20 : fp == 2 ? 32 : -2)
+            // BIND 9.18 reads any other digest type's fingerprint as optional (`isc_hex_tobuffer(..., -1)`).
+            try rdHex(length: fp == 1 ? 20 : fp == 2 ? 32 : -1)
         case RRType.naptr: try rdNAPTR()
         case RRType.svcb, RRType.https: try rdSVCB()
         default: try rdOtherType(type)

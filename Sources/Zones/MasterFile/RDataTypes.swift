@@ -113,7 +113,7 @@ extension ZoneFileLoader {
                 do throws(BindResult) { try charString(tokenText(t)) } catch { throw fail(error, at: t) }
             }
         case 22: try rdNSAP()
-        case RRType.sig, RRType.rrsig: try rdSIG()
+        case RRType.sig, RRType.rrsig: try rdSIG(checkLabels: type == RRType.rrsig)
         case 27:  // GPOS
             for _ in 0..<3 { try rdCharString() }
         case 29: try rdLOC()
@@ -259,17 +259,22 @@ extension ZoneFileLoader {
         if digits != 0 || out.count == before { throw fail(.unexpectedEnd, at: t) }
     }
 
-    func rdSIG() throws(BindResult) {
+    /// SIG and RRSIG. An RRSIG's signer has no more labels than its labels field counts (BIND 9.18 refuses
+    /// the signer token as out of range).
+    func rdSIG(checkLabels: Bool) throws(BindResult) {
         let t = try rdToken()
         guard let covered = RRType.value(tokenText(t)) else { throw fail(.unknown, at: t) }
         put16(UInt32(covered))
         put8(try rdMnemonic(ZoneFileLoader.secAlgorithms, max: 255))
-        try rdU8()
+        let labels = try rdUInt(max: 0xFF)
+        put8(labels)
         try rdU32()  // original TTL
         try rdTime()
         try rdTime()
         try rdU16()
-        try rdName()
+        let signerToken = try rdToken()
+        let signer = try rdName(token: signerToken)
+        if checkLabels && signer.labels.count > Int(labels) { throw fail(.range, at: signerToken) }
         try rdBase64(length: -2)
     }
 

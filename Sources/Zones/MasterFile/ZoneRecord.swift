@@ -2,6 +2,9 @@
 public struct ZoneRecord: Sendable, Hashable {
     /// Absolute and lower-cased.
     public var owner: DNSName
+    /// The owner as written, when it had upper-case letters (nil otherwise): BIND keeps that case, and so
+    /// does import.
+    public var writtenOwner: DNSName?
     public var ttl: UInt32
     /// Always IN (1): BIND refuses records of another class in an IN zone.
     public var rrClass: UInt16
@@ -29,14 +32,15 @@ public struct ZoneRecord: Sendable, Hashable {
 
     /// The record as one zone-file line with absolute names.
     public var presentation: String {
-        "\(owner.absoluteText) \(ttl) \(className) \(typeName) \(rdataText)"
+        "\((writtenOwner ?? owner).absoluteText) \(ttl) \(className) \(typeName) \(rdataText)"
     }
 
     public init(
         owner: DNSName, ttl: UInt32, rrClass: UInt16 = 1, type: UInt16, rdata: [UInt8],
-        rdataAsWritten: [UInt8]? = nil, file: String, line: Int
+        rdataAsWritten: [UInt8]? = nil, writtenOwner: DNSName? = nil, file: String, line: Int
     ) {
         self.owner = owner
+        self.writtenOwner = writtenOwner
         self.ttl = ttl
         self.rrClass = rrClass
         self.type = type

@@ -33,12 +33,12 @@ struct NamedCheckconfBatch {
         }
         let results = Slots<Result<[ZoneCheckReport], Error>>(count: chunks.count)
         DispatchQueue.concurrentPerform(iterations: chunks.count) { i in
-            results.set(i, Result { try run(chunks[i], block: block) })
+            results.set(i, Result { try run(chunks[i], block: block, options: options) })
         }
         return try results.values().flatMap { try $0.get() }
     }
 
-    private func run(_ zones: [ZoneBatchItem], block: String) throws -> [ZoneCheckReport] {
+    private func run(_ zones: [ZoneBatchItem], block: String, options: ZoneCheckOptions) throws -> [ZoneCheckReport] {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("baton-checkconf-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
@@ -50,7 +50,7 @@ struct NamedCheckconfBatch {
         let confPath = dir.appendingPathComponent("named.conf").path
         try conf.write(toFile: confPath, atomically: false, encoding: .utf8)
         let output = try NamedCheckzone(executable: executable).run(["-z", confPath], input: nil)
-        guard let reports = Self.split(output.text, zones: zones),
+        guard let reports = Self.split(output.text, zones: zones, options: options),
             output.status == 0 || reports.contains(where: { !$0.loaded })
         else {
             // A failed run that no zone accounts for (a duplicate zone, a configuration error): its reports
@@ -66,7 +66,9 @@ struct NamedCheckconfBatch {
 
     /// Sorts the combined output by zone: by file name for located lines, by zone name for the others.
     /// Nil when a line names no zone of the batch: the run said something the reports would lose.
-    static func split(_ output: String, zones items: [ZoneBatchItem]) -> [ZoneCheckReport]? {
+    static func split(
+        _ output: String, zones items: [ZoneBatchItem], options: ZoneCheckOptions = .standard
+    ) -> [ZoneCheckReport]? {
         let zones = items.map(\.origin)
         var lines = [[String]](repeating: [], count: zones.count)
         var failed = [Bool](repeating: false, count: zones.count)
@@ -98,7 +100,7 @@ struct NamedCheckconfBatch {
         }
         return zones.indices.map { i in
             var report = NamedCheckzoneOutput.parse(
-                lines[i].joined(separator: "\n"), exitCode: failed[i] ? 1 : 0, zone: zones[i])
+                lines[i].joined(separator: "\n"), exitCode: failed[i] ? 1 : 0, zone: zones[i], options: options)
             for m in report.messages.indices where report.messages[m].file == "z\(i).zone" {
                 report.messages[m].file = items[i].fileName
             }

@@ -28,7 +28,7 @@ public struct NamedCheckzone: Sendable {
         -> ZoneCheckReport
     {
         let output = try run(options.namedCheckzoneArguments + [origin, "/dev/stdin"], input: text)
-        var report = NamedCheckzoneOutput.parse(output.text, exitCode: output.status, zone: origin)
+        var report = NamedCheckzoneOutput.parse(output.text, exitCode: output.status, zone: origin, options: options)
         for i in report.messages.indices where report.messages[i].file == "/dev/stdin" {
             report.messages[i].file = fileName
         }
@@ -38,7 +38,7 @@ public struct NamedCheckzone: Sendable {
     /// Checks a zone file; `$INCLUDE` paths resolve against the current folder, as BIND's do.
     public func check(path: String, origin: String, options: ZoneCheckOptions) throws -> ZoneCheckReport {
         let output = try run(options.namedCheckzoneArguments + [origin, path], input: nil)
-        return NamedCheckzoneOutput.parse(output.text, exitCode: output.status, zone: origin)
+        return NamedCheckzoneOutput.parse(output.text, exitCode: output.status, zone: origin, options: options)
     }
 
     /// Loads a zone file as BIND would and returns its records in canonical form (`-D`): absolute names,
@@ -48,7 +48,8 @@ public struct NamedCheckzone: Sendable {
         defer { try? FileManager.default.removeItem(atPath: out) }
         let output = try run(
             ZoneCheckOptions.loadOnly.namedCheckzoneArguments + ["-D", "-o", out, origin, path], input: nil)
-        let report = NamedCheckzoneOutput.parse(output.text, exitCode: output.status, zone: origin)
+        let report = NamedCheckzoneOutput.parse(
+            output.text, exitCode: output.status, zone: origin, options: .loadOnly)
         let dump = (try? String(contentsOfFile: out, encoding: .utf8)) ?? ""
         return (report, report.loaded ? CanonicalRecord.parse(dump: dump) : [])
     }

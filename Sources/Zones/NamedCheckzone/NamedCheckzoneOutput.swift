@@ -8,7 +8,11 @@ public enum NamedCheckzoneOutput {
         "non-terminal wildcard", "signature has expired", "deprecated", "has semantically identical records",
     ]
 
-    public static func parse(_ output: String, exitCode: Int32, zone: String) -> ZoneCheckReport {
+    /// `options` are the flags BIND ran with: whether a message failed the zone depends on them (`-m fail` makes
+    /// an MX target without addresses fatal, `-m warn` only a warning), and BIND's output does not say.
+    public static func parse(
+        _ output: String, exitCode: Int32, zone: String, options: ZoneCheckOptions = .standard
+    ) -> ZoneCheckReport {
         let loaded = exitCode == 0
         var messages: [ZoneMessage] = []
         var loadFailure: ZoneMessage?
@@ -25,7 +29,7 @@ public enum NamedCheckzoneOutput {
                     loadFailure = ZoneMessage(.error, owner: zone, text: reason)
                     continue
                 }
-                messages.append(zoneLevel(text, zone: zone, severity: severity(text, loaded: loaded)))
+                messages.append(zoneLevel(text, zone: zone, severity: severity(text, loaded: loaded, options: options)))
                 continue
             }
             var rest = Substring(line)
@@ -50,10 +54,11 @@ public enum NamedCheckzoneOutput {
                 }
                 messages.append(
                     ZoneMessage(
-                        severity(text, loaded: loaded), file: located.file, line: located.line, owner: owner, text: text
+                        severity(text, loaded: loaded, options: options), file: located.file, line: located.line,
+                        owner: owner, text: text
                     ))
             } else {
-                messages.append(ZoneMessage(severity(line, loaded: loaded), owner: zone, text: line))
+                messages.append(ZoneMessage(severity(line, loaded: loaded, options: options), owner: zone, text: line))
             }
         }
         // The summary's reason says nothing new when a located error said it first; it is kept only alone,
@@ -64,11 +69,33 @@ public enum NamedCheckzoneOutput {
         return ZoneCheckReport(loaded: loaded, messages: messages)
     }
 
-    static func severity(_ text: String, loaded: Bool) -> ZoneMessage.Severity {
+    static func severity(_ text: String, loaded: Bool, options: ZoneCheckOptions) -> ZoneMessage.Severity {
         if loaded { return .warning }
-        // An MX or SRV target without addresses never fails a load; an NS target without them does.
-        if text.contains("has no address records"), !text.hasPrefix("NS '") { return .warning }
+        if let mode = mode(of: text, options) { return mode == .fail ? .error : .warning }
         return warningTexts.contains(where: { text.contains($0) }) ? .warning : .error
+    }
+
+    /// The setting that decides a message's weight, for the messages a setting decides (BIND's `zone_check_mx`,
+    /// `zone_check_srv`, `zone_check_glue`, `-r` and check-names); nil for the others.
+    static func mode(of text: String, _ o: ZoneCheckOptions) -> ZoneCheckOptions.Mode? {
+        let head = text.prefix { $0 != " " }
+        if head.hasSuffix("/MX") {
+            if text.contains("has no address records") { return o.mxAddress == .fail ? .fail : .warn }
+            if text.contains("is a CNAME") || text.contains("is below a DNAME") { return o.mxCNAME }
+        }
+        if head.hasSuffix("/SRV") {
+            // An SRV target without addresses never fails a load (BIND: "XXX950 make fatal for 9.5.0").
+            if text.contains("has no address records") { return .warn }
+            if text.contains("is a CNAME") || text.contains("is below a DNAME") { return o.srvCNAME }
+        }
+        // A delegation's name servers (`sub/NS 'ns.sub'`) are logged, never fatal; the apex's (`NS 'x'`) are.
+        if head.hasSuffix("/NS") { return .warn }
+        if text.contains("has semantically identical records") { return o.duplicateRecords }
+        if text.contains("bad owner name (check-names)") || text.contains("bad name (check-names)") {
+            return o.checkNames
+        }
+        if text.contains("appears to be an address") { return text.hasPrefix("NS ") ? o.nsAddress : o.mxAddress }
+        return nil
     }
 
     static func fileLine(_ s: Substring) -> (file: String, line: Int, text: String)? {

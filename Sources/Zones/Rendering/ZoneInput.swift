@@ -47,7 +47,10 @@ public struct ZoneInput: Sendable, Hashable {
         }
         return roots.map { domain in
             let placement = accounts[domain.spec.account]?.spec.placement.dns ?? []
-            let nameServers = placement.compactMap { servers[$0]?.spec.hostname }
+            // `ns1.example.net.` and `ns1.example.net` are the same server name; the zone writes its own dot.
+            let nameServers = placement.compactMap { servers[$0]?.spec.hostname }.map {
+                $0.hasSuffix(".") ? String($0.dropLast()) : $0
+            }
             return ZoneInput(domain: domain, subdomains: members[domain.name] ?? [], nameServers: nameServers)
         }
     }

@@ -12,19 +12,30 @@ public enum ZoneRenderer {
     /// Renders once: the serial comes from the source, which may compare the content hash with history.
     public static func render(_ input: ZoneInput, serials: some SerialSource) -> RenderedZone {
         let template = template(for: input)
-        return fill(template, serial: serials.serial(for: input.origin, contentHash: template.contentHash))
+        // The hash (every record as a canonical line, sorted) is worked out only for a source that reads it.
+        let hash = serials.needsContentHash ? template.contentHash : ""
+        return fill(template, serial: serials.serial(for: input.origin, contentHash: hash))
     }
 
     static func fill(_ template: RenderedZone, serial: UInt32) -> RenderedZone {
         var zone = template
-        zone.text = template.text.replacing(serialToken, with: String(serial))
+        // The template knows where its token is: the text is copied around it, not searched.
+        let utf8 = template.text.utf8
+        let at = utf8.index(utf8.startIndex, offsetBy: template.serialAt)
+        let end = utf8.index(at, offsetBy: serialToken.utf8.count)
+        var text = ""
+        text.reserveCapacity(utf8.count + 2)
+        text += template.text[..<at]
+        text += String(serial)
+        text += template.text[end...]
+        zone.text = text
         zone.serial = serial
         return zone
     }
 
     /// The rendering with the serial left as a token, whose hash decides whether the serial must rise.
     public static func contentHash(_ input: ZoneInput) -> String {
-        template(for: input).contentHash
+        SHA256.hex(canonicalLines(input).joined(separator: "\n"))
     }
 
     /// The zone's content in a canonical form: the SOA's timers and names, then every record as an absolute
@@ -59,19 +70,22 @@ public enum ZoneRenderer {
     static func template(for input: ZoneInput) -> RenderedZone {
         let domain = input.domain
         let origin = domain.name
-        var lines: [String] = []
-        var sources: [Int: ZoneLineSource] = [:]
-        let nameMark = domain.origin.location("metadata.name").mark
-        func add(_ line: String, _ source: ZoneLineSource?) {
-            lines.append(line)
-            if let source { sources[lines.count] = source }
+        let members = [domain] + input.subdomains.sorted(by: { $0.name < $1.name })
+        var text = ""
+        text.reserveCapacity(64 * (members.reduce(0) { $0 + $1.spec.records.count } + 8))
+        var origins: [RenderedZone.LineOrigin] = []
+        origins.reserveCapacity(members.reduce(0) { $0 + $1.spec.records.count } + 8)
+        func add(_ line: String, _ from: RenderedZone.LineOrigin = .none) {
+            text += line
+            text += "\n"
+            origins.append(from)
         }
         let files = ([domain] + input.subdomains).map { printable($0.origin.file) }
         add(
-            "; zone \(origin), rendered by Baton from \(Array(Set(files)).sorted().joined(separator: ", ")); do not edit",
-            nil)
-        add("$ORIGIN \(origin).", nil)
-        add("$TTL \(domain.spec.ttl.seconds)", nil)
+            "; zone \(origin), rendered by Baton from \(Array(Set(files)).sorted().joined(separator: ", ")); do not edit"
+        )
+        add("$ORIGIN \(origin).")
+        add("$TTL \(domain.spec.ttl.seconds)")
         let soa = domain.spec.soa
         // Values the rules refuse never reach the file: a line break in one would add lines of its own.
         let nameServers = input.nameServers.filter(isSafe)
@@ -79,39 +93,37 @@ public enum ZoneRenderer {
         let rname = mailbox(
             soa.rname.flatMap { isSafe($0) && !$0.contains(where: { ";()\" \\".contains($0) }) ? $0 : nil }
                 ?? "hostmaster@\(origin)")
-        let apex = ZoneLineSource(file: domain.origin.file, mark: nameMark, owner: origin, type: "SOA", target: nil)
+        text += "@\tIN\tSOA\t\(mname) \(rname) "
+        let serialAt = text.utf8.count
         add(
-            "@\tIN\tSOA\t\(mname) \(rname) \(serialToken) \(soa.refresh.seconds) \(soa.retry.seconds) "
-                + "\(soa.expire.seconds) \(soa.minimum.seconds)", apex)
+            "\(serialToken) \(soa.refresh.seconds) \(soa.retry.seconds) \(soa.expire.seconds) \(soa.minimum.seconds)",
+            .init(member: 0, record: RenderedZone.LineOrigin.soaLine))
         let hasApexNS = domain.spec.records.contains { $0.type == .NS && $0.name == "@" }
         if !hasApexNS {
-            for server in nameServers {
-                add(
-                    "@\tIN\tNS\t\(server).",
-                    ZoneLineSource(
-                        file: domain.origin.file, mark: nameMark, owner: origin, type: "NS", target: server.lowercased()
-                    ))
+            for (k, server) in nameServers.enumerated() {
+                add("@\tIN\tNS\t\(server).", .init(member: 0, record: RenderedZone.LineOrigin.defaultNS - Int32(k)))
             }
         }
-        for member in [domain] + input.subdomains.sorted(by: { $0.name < $1.name }) {
+        for (m, member) in members.enumerated() {
             if member.name != origin {
                 // A merged subdomain keeps its own relative names and default TTL.
-                add("$ORIGIN \(member.name).", nil)
-                add("$TTL \(member.spec.ttl.seconds)", nil)
+                add("$ORIGIN \(member.name).")
+                add("$TTL \(member.spec.ttl.seconds)")
             }
-            for record in member.spec.records where isSafe(record.name) && isSafe(record.value) {
-                let ttl = record.ttl.map { "\t\($0.seconds)" } ?? ""
-                let owner = record.name == "@" ? member.name : "\(record.name.lowercased()).\(member.name)"
-                add(
-                    "\(record.name)\(ttl)\tIN\t\(record.type.rawValue)\t\(rdata(record))",
-                    ZoneLineSource(
-                        file: member.origin.file, mark: record.marks.value, owner: owner, type: record.type.rawValue,
-                        target: target(of: record, origin: member.name)))
+            for (r, record) in member.spec.records.enumerated() where isSafe(record.name) && isSafe(record.value) {
+                text += record.name
+                if let ttl = record.ttl {
+                    text += "\t"
+                    text += String(ttl.seconds)
+                }
+                text += "\tIN\t"
+                text += record.type.rawValue
+                text += "\t"
+                add(rdata(record), .init(member: Int32(m), record: Int32(r)))
             }
         }
-        let text = lines.joined(separator: "\n") + "\n"
-        let canonical = canonicalLines(input).joined(separator: "\n")
-        return RenderedZone(origin: origin, serial: 0, text: text, lines: sources, contentHash: SHA256.hex(canonical))
+        return RenderedZone(
+            origin: origin, serial: 0, text: text, input: input, members: members, origins: origins, serialAt: serialAt)
     }
 
     /// No line break or other control character (a tab is allowed).
@@ -135,23 +147,30 @@ public enum ZoneRenderer {
     public static func quotedStrings(_ text: String) -> String {
         let bytes = Array(text.utf8)
         if bytes.isEmpty { return "\"\"" }
-        var parts: [String] = []
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.count + 8)
         var start = 0
         while start < bytes.count {
-            let chunk = bytes[start..<min(bytes.count, start + 255)]
-            var out = "\""
-            for b in chunk {
+            if start > 0 { out.append(0x20) }
+            out.append(UInt8(ascii: "\""))
+            for b in bytes[start..<min(bytes.count, start + 255)] {
                 switch b {
-                case UInt8(ascii: "\""): out += "\\\""
-                case UInt8(ascii: "\\"): out += "\\\\"
-                case 0x20...0x7E: out.unicodeScalars.append(Unicode.Scalar(b))
-                default: out += "\\" + String(format3(b))
+                case UInt8(ascii: "\""), UInt8(ascii: "\\"):
+                    out.append(UInt8(ascii: "\\"))
+                    out.append(b)
+                case 0x20...0x7E:
+                    out.append(b)
+                default:
+                    out.append(UInt8(ascii: "\\"))
+                    out.append(0x30 + b / 100)
+                    out.append(0x30 + (b / 10) % 10)
+                    out.append(0x30 + b % 10)
                 }
             }
-            parts.append(out + "\"")
+            out.append(UInt8(ascii: "\""))
             start += 255
         }
-        return parts.joined(separator: " ")
+        return String(decoding: out, as: UTF8.self)
     }
 
     static func format3(_ b: UInt8) -> String {
@@ -162,8 +181,12 @@ public enum ZoneRenderer {
     /// `hostmaster@example.com` as a domain name: dots in the local part escaped.
     static func mailbox(_ email: String) -> String {
         guard let at = email.lastIndex(of: "@") else { return email + "." }
-        let local = email[..<at].replacing(".", with: "\\.")
-        return "\(local).\(email[email.index(after: at)...])."
+        var out = ""
+        for c in email[..<at] {
+            if c == "." { out += "\\" }
+            out.append(c)
+        }
+        return "\(out).\(email[email.index(after: at)...])."
     }
 
     static func target(of record: DNSRecord, origin: String) -> String? {

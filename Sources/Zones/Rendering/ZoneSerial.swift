@@ -4,10 +4,11 @@ import Foundation
 public enum ZoneSerial {
     /// The first serial of a day: `YYYYMMDD00`.
     public static func base(for date: Date) -> UInt32 {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "UTC")!
-        let c = calendar.dateComponents([.year, .month, .day], from: date)
-        return UInt32(c.year! * 1_000_000 + c.month! * 10_000 + c.day! * 100)
+        // The C library's UTC calendar: a Foundation Calendar costs more than rendering a small zone.
+        var seconds = time_t(date.timeIntervalSince1970.rounded(.down))
+        var t = tm()
+        gmtime_r(&seconds, &t)
+        return UInt32((Int(t.tm_year) + 1900) * 1_000_000 + (Int(t.tm_mon) + 1) * 10_000 + Int(t.tm_mday) * 100)
     }
 
     /// The serial to publish. Unchanged content keeps the last serial; changed content takes today's next
@@ -25,6 +26,12 @@ public enum ZoneSerial {
 /// Where the last published serial of each zone comes from: the status branch, in a later issue.
 public protocol SerialSource: Sendable {
     func serial(for zone: String, contentHash: String) -> UInt32
+    /// False for a source that never reads the hash: rendering then skips working it out.
+    var needsContentHash: Bool { get }
+}
+
+extension SerialSource {
+    public var needsContentHash: Bool { true }
 }
 
 /// One serial for every zone: for tests and reproducible renderings.
@@ -36,6 +43,7 @@ public struct FixedSerial: SerialSource {
     }
 
     public func serial(for zone: String, contentHash: String) -> UInt32 { value }
+    public var needsContentHash: Bool { false }
 }
 
 /// Today's first serial (`YYYYMMDD01`) for every zone: what `validate` uses, having no history to read.
@@ -49,4 +57,7 @@ public struct DateSerial: SerialSource {
     public func serial(for zone: String, contentHash: String) -> UInt32 {
         ZoneSerial.next(last: nil, contentHash: contentHash, date: date)
     }
+
+    /// Without history the serial is the date's first, whatever the content.
+    public var needsContentHash: Bool { false }
 }
