@@ -118,8 +118,7 @@ extension GitRepository {
         let commit = try resolve(revision)
         try checkTree(commit)
         let inside = prefix.isEmpty ? "" : prefix + "/"
-        let ignore = IgnoreList(
-            String(decoding: try file(IgnoreList.fileName, at: commit.description) ?? [], as: UTF8.self))
+        let ignore = try IgnoreList.parse(try file(IgnoreList.fileName, at: commit.description) ?? [])
         let paths = candidates.filter { path in
             ManifestPath.isManifest(path) && !path.split(separator: "/").contains { $0.hasPrefix(".") }
                 && !ignore.matches(path, isDirectory: false)

@@ -60,8 +60,7 @@ public final class GitRepository: @unchecked Sendable {
     public func source(at revision: String) throws -> RevisionSource {
         let commit = try resolve(revision)
         try checkTree(commit)
-        let ignore = IgnoreList(
-            String(decoding: try file(IgnoreList.fileName, at: commit.description) ?? [], as: UTF8.self))
+        let ignore = try IgnoreList.parse(try file(IgnoreList.fileName, at: commit.description) ?? [])
         let inside = prefix.isEmpty ? "" : prefix + "/"
         var blobs: [String: ObjectID] = [:]
         try handles.use { repo in

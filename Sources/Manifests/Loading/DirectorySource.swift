@@ -16,7 +16,7 @@ public struct DirectorySource: ManifestSource {
         guard FileManager.default.isReadableFile(atPath: root) else { throw SourceError("\(root): permission denied") }
         self.root = root
         let ignoreFile = (root as NSString).appendingPathComponent(IgnoreList.fileName)
-        ignore = IgnoreList((try? String(contentsOfFile: ignoreFile, encoding: .utf8)) ?? "")
+        ignore = try IgnoreList.parse(try ConfigFile.read(ignoreFile, name: IgnoreList.fileName) ?? [])
     }
 
     /// Walks the tree a level at a time, listing the folders of each level on all cores: a hosting
@@ -159,6 +159,12 @@ public struct IgnoreList: Sendable {
     public static let fileName = ".batonignore"
 
     private var patterns: [(glob: String, anchored: Bool, directoryOnly: Bool)] = []
+
+    /// The file's bytes, which must be UTF-8 text: one bad byte, even in a comment, is an error at the file, not
+    /// a list that silently hides nothing.
+    public static func parse(_ bytes: [UInt8]) throws -> IgnoreList {
+        IgnoreList(try ConfigFile.text(bytes, name: fileName))
+    }
 
     public init(_ text: String) {
         for raw in text.split(whereSeparator: \.isNewline) {
