@@ -28,8 +28,22 @@ public final class GitRepository: @unchecked Sendable {
             git_repository_workdir(handle).map { String(cString: $0) } ?? String(cString: git_repository_path(handle))
         self.path = root.hasSuffix("/") && root.count > 1 ? String(root.dropLast()) : root
         handles = HandlePool(path: String(cString: git_repository_path(handle)), first: handle!)
-        prefix = Self.relativePath(of: path, inside: git_repository_workdir(handle).map { String(cString: $0) })
+        // The `.git` folder, or a path inside it, means its repository: read from there, the manifests would be
+        // git's own files, and an empty tree plans deleting everything.
+        prefix =
+            Self.isInside(path, String(cString: git_repository_path(handle)))
+            ? "" : Self.relativePath(of: path, inside: git_repository_workdir(handle).map { String(cString: $0) })
         isBare = git_repository_is_bare(handle) == 1
+    }
+
+    static func isInside(_ path: String, _ folder: String) -> Bool {
+        guard let real = realpath(path, nil), let top = realpath(folder, nil) else { return false }
+        defer {
+            free(real)
+            free(top)
+        }
+        let (inner, outer) = (String(cString: real), String(cString: top))
+        return inner == outer || inner.hasPrefix(outer.hasSuffix("/") ? outer : outer + "/")
     }
 
     static func relativePath(of path: String, inside workdir: String?) -> String {
