@@ -77,16 +77,19 @@ public final class GitRepository: @unchecked Sendable {
         let ignore = try IgnoreList.parse(try file(IgnoreList.fileName, at: commit.description) ?? [])
         let inside = prefix.isEmpty ? "" : prefix + "/"
         var blobs: [String: ObjectID] = [:]
+        var links: [String] = []
+        var problems: [String: ManifestReadError] = [:]
         try handles.use { repo in
-            for (full, id) in try Self.blobs(repo, commit: commit) where full.hasPrefix(inside) {
+            for (full, id, isLink) in try Self.blobs(repo, commit: commit) where full.hasPrefix(inside) {
                 let path = String(full.dropFirst(inside.count))
                 guard ManifestPath.isManifest(path), !ignore.matches(path, isDirectory: false),
                     !Self.folders(of: path).contains(where: { ignore.matches($0, isDirectory: true) })
                 else { continue }
-                blobs[path] = id
+                if isLink { links.append(path) } else { blobs[path] = id }
             }
+            try Self.resolveLinks(repo, commit: commit, inside: inside, links, into: &blobs, problems: &problems)
         }
-        return RevisionSource(repository: self, commit: commit, blobs: blobs)
+        return RevisionSource(repository: self, commit: commit, blobs: blobs, problems: problems)
     }
 
     /// The bytes of one file at a revision, relative to the opened folder, or nil when there is no such file.
@@ -168,12 +171,13 @@ public final class GitRepository: @unchecked Sendable {
         return [UInt8](UnsafeRawBufferPointer(start: raw, count: size))
     }
 
-    /// Every blob of a commit's tree with its path; hidden folders and files skipped, as in a work tree.
-    static func blobs(_ repo: OpaquePointer, commit: ObjectID) throws -> [(String, ObjectID)] {
+    /// Every blob of a commit's tree with its path, and whether it is a symbolic link; hidden folders and files
+    /// skipped, as in a work tree.
+    static func blobs(_ repo: OpaquePointer, commit: ObjectID) throws -> [(String, ObjectID, Bool)] {
         let tree = try tree(repo, commit: commit)
         defer { git_tree_free(tree) }
         final class Box {
-            var found: [(String, ObjectID)] = []
+            var found: [(String, ObjectID, Bool)] = []
         }
         let box = Box()
         let payload = Unmanaged.passUnretained(box).toOpaque()
@@ -187,7 +191,11 @@ public final class GitRepository: @unchecked Sendable {
                 guard git_tree_entry_type(entry) == GIT_OBJECT_BLOB else { return 0 }
                 let box = Unmanaged<Box>.fromOpaque(payload).takeUnretainedValue()
                 let prefix = root.map { String(cString: $0) } ?? ""
-                box.found.append((prefix + name, ObjectID(git_tree_entry_id(entry)!.pointee)))
+                box.found.append(
+                    (
+                        prefix + name, ObjectID(git_tree_entry_id(entry)!.pointee),
+                        git_tree_entry_filemode(entry) == GIT_FILEMODE_LINK
+                    ))
                 return 0
             }, payload)
         try GitError.check(code, "git_tree_walk")
