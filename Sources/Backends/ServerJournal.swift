@@ -166,6 +166,8 @@ public enum ServerJournal {
         guard let run = fields["run"], let revision = fields["revision"], let server = fields["server"],
             let time = fields["time"], let nonce = fields["nonce"]
         else { throw Unreadable(description: "the header lacks run, revision, server, time or nonce") }
+        // The run id names files on the status branch: only what Baton itself makes.
+        do { try checkName(run) } catch { throw Unreadable(description: "a bad run id") }
         let header = Header(
             run: run, revision: revision, server: server, time: time, nonce: nonce, operations: operations,
             zones: zones)

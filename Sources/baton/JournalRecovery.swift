@@ -46,7 +46,12 @@ struct JournalRecovery {
                 guard let revision = try? repository.resolve(entry.header.revision),
                     repository.hasCommit(revision)
                 else { continue }
-                if let tip, try isRecorded(entry.header, repository: repository, tip: tip) {
+                // A later run on this server is recorded: this one was too (a run recovers the earlier ones before it
+                // plans), even when its file has rotated out of runs/.
+                let later = planned.snapshot.applied?.servers[server].map { $0.run > entry.header.run } ?? false
+                if later, tip != nil {
+                    recovery.forget[server, default: []].append(file.name)
+                } else if let tip, try isRecorded(entry.header, repository: repository, tip: tip) {
                     recovery.forget[server, default: []].append(file.name)
                 } else {
                     lost.append(entry)
