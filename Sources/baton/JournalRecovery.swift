@@ -1,5 +1,6 @@
 import Apply
 import Backends
+import Engine
 import Foundation
 import GitStore
 import Planning
