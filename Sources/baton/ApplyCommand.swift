@@ -172,14 +172,6 @@ struct ApplyCommand: ParsableCommand {
         if failed { throw ExitStatus.invalid }
     }
 
-    static func outcome(of state: RunReport.State) -> StatusRecord.Outcome {
-        switch state {
-        case .success, .nothing: .applied
-        case .failure, .error, .timeout: .failed
-        case .aborted, .received, .started: .pending
-        }
-    }
-
     /// Where each server of the plan is reached and how its files lie; the steps are left to `serverRuns`.
     static func targets(_ planned: Planned) -> [ServerRun] {
         let servers = Dictionary(planned.manifests.servers.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
@@ -243,7 +235,7 @@ struct ApplyCommand: ParsableCommand {
             for (index, step) in run.steps.enumerated() {
                 let key = Planner.Key(server: step.change.server, id: step.change.id)
                 let state = result.states[index]
-                let outcome = Self.outcome(of: state)
+                let outcome = ApplyRun.outcome(of: state)
                 outcomes[key] = outcome
                 if outcome != .applied {
                     messages[key] = result.failure ?? "\(state.rawValue): see baton logs \(runID)"

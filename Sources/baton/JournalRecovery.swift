@@ -49,7 +49,11 @@ struct JournalRecovery {
                 else { continue }
                 // A later run on this server is recorded: this one was too (a run recovers the earlier ones before it
                 // plans), even when its file has rotated out of runs/.
-                let later = planned.snapshot.applied?.servers[server].map { $0.run > entry.header.run } ?? false
+                // Run ids start with their second: only a strictly later second counts (two runs in one second are
+                // told apart by their revision, which orders nothing).
+                let second = { (run: String) in run.prefix { $0 != "-" } }
+                let later =
+                    planned.snapshot.applied?.servers[server].map { second($0.run) > second(entry.header.run) } ?? false
                 if later, tip != nil {
                     recovery.forget[server, default: []].append(file.name)
                 } else if let tip, try isRecorded(entry.header, repository: repository, tip: tip) {
@@ -93,7 +97,7 @@ struct JournalRecovery {
             changes.append(change)
             let outcome = entry.report.operations[index]
             let key = Planner.Key(server: header.server, id: op.resource)
-            outcomes[key] = ApplyCommand.outcome(of: outcome.state)
+            outcomes[key] = ApplyRun.outcome(of: outcome.state)
             if outcomes[key] != .applied {
                 messages[key] =
                     "\(outcome.state.rawValue): recovered from \(header.server)'s journal of run \(header.run)"
