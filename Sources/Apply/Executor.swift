@@ -39,7 +39,10 @@ public enum Executor {
         }
         let rendered: (script: ScriptBuilder, count: Int)
         do {
-            rendered = try Backend.script(run.steps, context: run.context, nonce: nonce, deadline: deadline)
+            var journal = run.journal
+            journal?.header.nonce = nonce
+            rendered = try Backend.script(
+                run.steps, context: run.context, nonce: nonce, deadline: deadline, journal: journal)
         } catch {
             var result = failed("Baton could not render the script: \(error)")
             result.states = Array(repeating: .error, count: count)
@@ -59,9 +62,46 @@ public enum Executor {
                 exitStatuses: report.operations.map(\.exitStatus),
                 failure: result.connectionLost.map { "the connection was lost: \($0)" }, script: text,
                 stdout: String(decoding: result.stdout, as: UTF8.self),
-                stderr: String(decoding: result.stderr, as: UTF8.self), seconds: Date().timeIntervalSince(started))
+                stderr: String(decoding: result.stderr, as: UTF8.self), seconds: Date().timeIntervalSince(started),
+                serials: RunReport.serials(result.stderr, nonce: nonce))
         } catch {
             return failed("\(run.server) (\(run.target)): \(error)", script: text)
         }
     }
+
+    /// The journals each server keeps of earlier runs (`ServerJournal`), read over one connection per server,
+    /// servers side by side. A server that cannot be read gets its error: its runs may not be recorded, and
+    /// what runs there next must wait.
+    public static func readJournals(
+        _ runs: [ServerRun], credentials: SSHCredentials, parallel: Int = SSHPool.defaultParallelism
+    ) -> [String: Result<[(name: String, text: String)], JournalError>] {
+        let tag = String((0..<16).map { _ in "abcdefghijklmnopqrstuvwxyz0123456789".randomElement()! })
+        let read = SSHPool.forEach(runs, parallel: parallel) {
+            run -> (String, Result<[(name: String, text: String)], JournalError>) in
+            do {
+                let layout = run.context.layout
+                let script = try ServerJournal.readScript(
+                    folder: layout.state + "/journal", runs: layout.state + "/runs", tag: tag)
+                let connection = try SSHConnection.connect(run.target, credentials: credentials)
+                defer { connection.close() }
+                let result = try connection.run(script.text, timeout: .seconds(60))
+                guard result.exitStatus == 0, result.connectionLost == nil, !result.timedOut else {
+                    let why = String(decoding: result.stderr, as: UTF8.self).trimmingCharacters(
+                        in: .whitespacesAndNewlines)
+                    return (
+                        run.server,
+                        .failure(JournalError(description: why.isEmpty ? "its journal could not be read" : why))
+                    )
+                }
+                return (run.server, .success(ServerJournal.split(result.stdout, tag: tag)))
+            } catch {
+                return (run.server, .failure(JournalError(description: "\(run.server) (\(run.target)): \(error)")))
+            }
+        }
+        return Dictionary(read, uniquingKeysWith: { a, _ in a })
+    }
+}
+
+public struct JournalError: Error, CustomStringConvertible, Sendable {
+    public var description: String
 }

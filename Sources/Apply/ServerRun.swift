@@ -11,6 +11,8 @@ public struct ServerRun: Sendable {
     /// Runs go in waves: a server that is only a DNS secondary in this run waits for the servers that load
     /// primary zones in it, so that its first transfer finds the zone loaded.
     public var wave: Int
+    /// The server's journal of this run (its nonce is the executor's), nil for none.
+    public var journal: ServerJournal.Writing?
 
     /// Whether this run writes zones this server serves as their primary: the second wave waits for those.
     var loadsPrimaryZones: Bool {
@@ -43,4 +45,14 @@ public struct ServerResult: Sendable {
     public var stdout: String
     public var stderr: String
     public var seconds: Double
+    /// The serial each zone operation wrote, as the server said (it may have raised the planned one).
+    public var serials: [String: UInt32] = [:]
+
+    /// A run that did not start on its server: every step `ABORTED`, and why.
+    public static func notRun(_ run: ServerRun, because why: String) -> ServerResult {
+        ServerResult(
+            server: run.server, states: Array(repeating: .aborted, count: run.steps.count),
+            exitStatuses: Array(repeating: nil, count: run.steps.count), failure: why, script: "", stdout: "",
+            stderr: "", seconds: 0)
+    }
 }

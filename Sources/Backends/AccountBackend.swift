@@ -27,12 +27,12 @@ enum AccountBackend {
             // `useradd -U` makes the user and its group at once; when either exists (9), the group is made if
             // missing and the user with it.
             try s.command(
-                "baton_new=0; baton_add useradd -M -U -s /usr/sbin/nologin -d", .value(home), "--", .value(name),
-                "|| baton_new=$?")
+                "baton_new=0; baton_add useradd -M -U -s /usr/sbin/nologin -p", .value(SystemUserBackend.noPassword),
+                "-d", .value(home), "--", .value(name), "|| baton_new=$?")
             try s.command("if [ $baton_new -eq 9 ]; then baton_add groupadd --", .value(name), "|| [ $? -eq 9 ]")
             try s.command(
-                "baton_new=0; baton_add useradd -M -s /usr/sbin/nologin -d", .value(home), "-g", .value(name), "--",
-                .value(name), "|| baton_new=$?")
+                "baton_new=0; baton_add useradd -M -s /usr/sbin/nologin -p", .value(SystemUserBackend.noPassword),
+                "-d", .value(home), "-g", .value(name), "--", .value(name), "|| baton_new=$?")
             s.code("fi")
             s.code(
                 "[ $baton_new -eq 0 ] || [ $baton_new -eq 9 ] || { [ $baton_new -ne 6 ] || printf '%s\\n' \"$baton_out\" >&2; exit $baton_new; }"

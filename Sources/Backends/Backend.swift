@@ -28,9 +28,10 @@ public enum Backend {
     }
 
     /// The whole script of one server's run.
-    public static func script(_ steps: [Step], context: ApplyContext, nonce: String, deadline: Int? = nil) throws -> (
-        script: ScriptBuilder, count: Int
-    ) {
+    public static func script(
+        _ steps: [Step], context: ApplyContext, nonce: String, deadline: Int? = nil,
+        journal: ServerJournal.Writing? = nil
+    ) throws -> (script: ScriptBuilder, count: Int) {
         let operations = try operations(steps, context: context)
         var finish = ScriptBuilder()
         let kinds = Set(steps.map(\.change.id.kind))
@@ -40,7 +41,7 @@ public enum Backend {
         script.append(
             try RunScript(
                 nonce: nonce, operations: operations, deadline: deadline, finish: finish.bytes.isEmpty ? nil : finish,
-                scratch: context.layout.state + "/runs"
+                scratch: context.layout.state + "/runs", journal: journal
             ).render())
         return (script, operations.count)
     }

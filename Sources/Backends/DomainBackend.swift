@@ -29,6 +29,10 @@ enum DomainBackend {
             // Written beside the live file and checked by the server's BIND before it replaces it.
             let candidate = zoneFile + ".candidate"
             try s.writeScratch(Array(text.utf8), to: candidate, mode: "0644")
+            let soa = try Self.soaSerial(of: text, origin: origin)
+            try s.command(
+                "baton_zone_serial", .value(zoneFile), .value(candidate), .number(soa.line), .number(Int(soa.serial)),
+                .value(origin))
             try s.command(
                 "if ! named-checkzone -q -i local -k fail -n fail -m fail -M fail -S fail --", .value(origin),
                 .value(candidate),
@@ -89,6 +93,17 @@ enum DomainBackend {
             .value(next))
         try s.command("chmod 0644 --", .value(next))
         try s.command("baton_swap", .value(next), .value(layout.namedInclude), "named-checkconf")
+    }
+
+    /// The line (from 1) of the rendered zone's SOA record and the serial written there.
+    static func soaSerial(of text: String, origin: String) throws -> (line: Int, serial: UInt32) {
+        for (index, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            guard let range = line.range(of: "\tSOA\t") else { continue }
+            let words = line[range.upperBound...].split(separator: " ")
+            guard words.count > 2, let serial = UInt32(words[2]) else { break }
+            return (index + 1, serial)
+        }
+        throw BackendError(description: "Domain \(origin): the rendered zone has no SOA serial")
     }
 
     static func isAddress(_ s: String) -> Bool {

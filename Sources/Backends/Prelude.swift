@@ -232,6 +232,29 @@ public enum Prelude {
         )
         s.code("  return 1")
         s.code("}")
+        // baton_zone_serial LIVE CANDIDATE LINE SERIAL ORIGIN: the candidate zone's serial (in its SOA, on line
+        // LINE) raised above the live file's when that one is as high: whatever the status branch says (a run
+        // whose record was lost wrote a serial it does not know), the served serial only rises. The serial
+        // written is a marker, on the operation's output and in the journal.
+        s.code("baton_zone_serial() {")
+        s.code("  baton_zc=$2; baton_zn=$3; baton_zs=$4; baton_zo=$5; baton_live=")
+        s.code("  if [ -f \"$1\" ]; then")
+        s.code("    baton_i=0")
+        s.code("    while [ $baton_i -lt 200 ] && IFS= read -r baton_l; do")
+        s.code("      baton_i=$((baton_i + 1))")
+        s.code(
+            "      case \"$baton_l\" in *\"\tSOA\t\"*) set -f; set -- ${baton_l#*\tSOA\t}; set +f; baton_live=${3:-}; break;; esac"
+        )
+        s.code("    done < \"$1\"")
+        s.code("  fi")
+        s.code("  case \"$baton_live\" in ''|*[!0-9]*) baton_live=0;; esac")
+        s.code("  if [ \"$baton_live\" -ge \"$baton_zs\" ]; then")
+        s.code("    baton_zs=$((baton_live + 1)); [ \"$baton_zs\" -le 4294967295 ] || baton_zs=1")
+        s.code(
+            "    sed -i \"${baton_zn}s/^\\(.*\tSOA\t[^ ]* [^ ]* \\)[0-9]*/\\1$baton_zs/\" -- \"$baton_zc\" || return 1")
+        s.code("  fi")
+        s.code("  baton_mark \"@@BATON $baton_nonce SERIAL $baton_zo $baton_zs\"")
+        s.code("}")
         s.append(StagedChecks.functions())
         return s
     }

@@ -85,4 +85,17 @@ public struct RunReport: Sendable, Hashable {
         }
         return RunReport(operations: outcomes, finished: finished)
     }
+
+    /// The serials the run's zone operations wrote: `@@BATON <nonce> SERIAL <origin> <serial>` lines, which
+    /// an operation prints on its output (stderr) and into the journal.
+    public static func serials(_ output: [UInt8], nonce: String) -> [String: UInt32] {
+        let prefix = "@@BATON \(nonce) SERIAL "
+        var serials: [String: UInt32] = [:]
+        for line in String(decoding: output, as: UTF8.self).split(separator: "\n") where line.hasPrefix(prefix) {
+            let words = line.dropFirst(prefix.count).split(separator: " ")
+            guard words.count == 2, let serial = UInt32(words[1]) else { continue }
+            serials[String(words[0])] = serial
+        }
+        return serials
+    }
 }

@@ -35,14 +35,19 @@ public struct RunScript: Sendable {
     /// one killed during its checks left staged, and puts it back (`baton_recover`, which needs the prelude).
     /// Nil: a temporary folder, no recovery.
     public var scratch: String?
+    /// The server's own record of this run (`ServerJournal`): kept in root's folder on the server, every marker
+    /// appended to it before it is printed, so what the server did outlives the connection and the client. Nil:
+    /// none (needs `scratch`).
+    public var journal: ServerJournal.Writing?
 
     public init(
         nonce: String, operations: [Operation], deadline: Int? = nil, finish: ScriptBuilder? = nil,
-        scratch: String? = nil
+        scratch: String? = nil, journal: ServerJournal.Writing? = nil
     ) {
         self.deadline = deadline
         self.finish = finish
         self.scratch = scratch
+        self.journal = journal
         precondition(!nonce.isEmpty && nonce.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber) }, "nonce")
         self.nonce = nonce
         self.operations = operations
@@ -57,29 +62,43 @@ public struct RunScript: Sendable {
         script.code(
             "baton_dep_failed() { for baton_d in \"$@\"; do case \"$baton_failed\" in *\" $baton_d \"*) return 0;; esac; done; return 1; }"
         )
-        if let deadline {
-            // The watchdog holds no output open (the channel would stay open for it) and kills the whole process
-            // group. `kill -9 -PID`: dash reads neither `--` nor `-s KILL` before a negative PID.
-            try script.command(
-                "( sleep", .number(deadline), "; kill -9 -$$ || kill -9 $$ ) </dev/null >/dev/null 2>&1 &")
-            script.code("baton_watchdog=$!")
-        }
-        script.code("baton_todo=$(mktemp) || exit 1")
+        // baton_mark WORDS: a marker line, into the journal first: a client gone away kills the shell at its next
+        // write to stdout (SIGPIPE), and what the server did is on its disk by then.
+        script.code("baton_journal=/dev/null")
+        script.code("baton_mark() { printf '%s\\n' \"$*\" >> \"$baton_journal\"; printf '%s\\n' \"$*\"; }")
         // The run's scratch folder: files kept aside for staged checks, folders already made.
         if let scratch {
             try script.assign("baton_runs", scratch)
             script.code("mkdir -p -m 0700 -- \"$baton_runs\" && baton_safe_path \"$baton_runs\" || exit 1")
-            // One run at a time on a server (two repositories may name it): recovery then never mistakes a live
-            // run's files for a dead one's. The lock goes with the shell, killed or not.
-            script.code("exec 9> \"$baton_runs/lock\" || exit 1")
-            script.code(
-                "flock -w 30 9 || { echo 'baton: another Baton run holds this server; try again when it ends' >&2; exit 1; }"
-            )
+            script.code("baton_lock=$baton_runs/lock")
+        } else {
+            script.code("baton_tmp=$(mktemp -d) || exit 1")
+            script.code("baton_lock=$baton_tmp/lock")
+        }
+        // One run at a time on a server (two repositories may name it): recovery then never mistakes a live
+        // run's files for a dead one's. The lock goes with the shell and the operations it started, killed or not.
+        script.code("exec 9> \"$baton_lock\" || exit 1")
+        script.code(
+            "flock -w 30 9 || { echo 'baton: another Baton run holds this server; try again when it ends' >&2; exit 1; }"
+        )
+        if let deadline {
+            // The watchdog waits for the run's lock: it gets it the moment the run's shell and every operation
+            // it started are gone, however they ended, and leaves nothing behind. Only when the run still holds
+            // it at the deadline does it kill, and then with `kill -9 0`: its own process group, of which it is a
+            // member, so the number cannot have passed to another group (a group's number stays taken while a
+            // member lives). It holds no output open (the channel would stay open for it), nor the lock.
+            try script.command(
+                "( exec 9>&- </dev/null >/dev/null 2>&1; flock -w", .number(deadline),
+                "-E 75 \"$baton_lock\" true; [ $? -ne 75 ] || kill -9 0 ) &")
+        }
+        script.code("baton_todo=$(mktemp) || exit 1")
+        if scratch != nil {
             script.code("baton_run=$(mktemp -d -- \"$baton_runs/run.XXXXXXXX\") || exit 1")
             script.code("echo $$ > \"$baton_run/pid\"")
             script.code("baton_recover")
+            if let journal { try journal.render(into: &script) }
         } else {
-            script.code("baton_run=$(mktemp -d) || exit 1")
+            script.code("baton_run=$baton_tmp")
         }
         script.code("baton_staged=\"$baton_run/staged\"; : > \"$baton_staged\"; baton_deferred=")
         try script.assign("baton_nonce", nonce)
@@ -89,7 +108,7 @@ public struct RunScript: Sendable {
         script.code("  baton_verify $baton_deferred 3>&1 1>&2 </dev/null")
         script.code("  baton_deferred=")
         script.code("}")
-        try script.command("echo", .value("@@BATON \(nonce) RECEIVED \(operations.count)"))
+        try script.command("baton_mark", .value("@@BATON \(nonce) RECEIVED \(operations.count)"))
         // Operations that staged files and have no verdict yet: an operation depending on one waits for it.
         var unverified = Set<Int>()
         for (index, operation) in operations.enumerated() {
@@ -101,10 +120,10 @@ public struct RunScript: Sendable {
             }
             try script.command(
                 ["if baton_dep_failed"] + dependencies.map { ScriptBuilder.Word.number($0) } + ["; then"])
-            try script.command("echo", .value("\(marker) SKIPPED"))
+            try script.command("baton_mark", .value("\(marker) SKIPPED"))
             try script.command("baton_mark_failed", .number(index))
             script.code("else")
-            try script.command("echo", .value("\(marker) STARTED"))
+            try script.command("baton_mark", .value("\(marker) STARTED"))
             try script.command("echo", .value("\(marker) \(operation.label)"), "1>&2")
             script.code("(")
             script.code("set -e")
@@ -118,28 +137,27 @@ public struct RunScript: Sendable {
                 try script.command(
                     "if [ \"$baton_status\" -ne 0 ]; then baton_mark_failed", .number(index),
                     "; baton_each baton_put_old -",
-                    .number(index), "; echo", .value("\(marker) END"), "\"$baton_status\"; else echo",
+                    .number(index), "; baton_mark", .value("\(marker) END"), "\"$baton_status\"; else baton_mark",
                     .value("\(marker) END 0 DEFERRED"), "; baton_deferred=\"$baton_deferred", .number(index),
                     "\"; fi")
             } else {
                 try script.command("if [ \"$baton_status\" -ne 0 ]; then baton_mark_failed", .number(index), "; fi")
-                try script.command("echo", .value("\(marker) END"), "\"$baton_status\"")
+                try script.command("baton_mark", .value("\(marker) END"), "\"$baton_status\"")
             }
             script.code("fi")
         }
         script.code("baton_checkpoint")
         if let finish {
-            try script.command("echo", .value("@@BATON \(nonce) FINISH STARTED"))
+            try script.command("baton_mark", .value("@@BATON \(nonce) FINISH STARTED"))
             script.code("(")
             script.code("set -e")
             script.append(finish)
             script.code(") </dev/null 1>&2")
             script.code("baton_status=$?")
-            try script.command("echo", .value("@@BATON \(nonce) FINISH END"), "\"$baton_status\"")
+            try script.command("baton_mark", .value("@@BATON \(nonce) FINISH END"), "\"$baton_status\"")
         }
         script.code("rm -rf \"$baton_todo\" \"$baton_run\"")
-        if deadline != nil { script.code("kill \"$baton_watchdog\" 2>/dev/null") }
-        try script.command("echo", .value("@@BATON \(nonce) DONE"))
+        try script.command("baton_mark", .value("@@BATON \(nonce) DONE"))
         return script
     }
 }

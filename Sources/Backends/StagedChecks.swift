@@ -153,7 +153,7 @@ enum StagedChecks {
         s.code(
             "    for baton_w in $baton_verdicts; do [ \"${baton_w%%=*}\" != \"$baton_o\" ] || baton_v=${baton_w#*=}; done"
         )
-        s.code("    echo \"@@BATON $baton_nonce $baton_o VERDICT $baton_v\" >&3")
+        s.code("    baton_mark \"@@BATON $baton_nonce $baton_o VERDICT $baton_v\" >&3")
         s.code("    [ \"$baton_v\" = 0 ] || baton_mark_failed \"$baton_o\"")
         s.code("  done")
         s.code("}")

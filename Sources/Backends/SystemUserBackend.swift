@@ -2,6 +2,9 @@
 /// symbolic link, `authorized_keys`, the password hash, and locking. A deleted user's home is archived unless
 /// the manifest said `purge`.
 enum SystemUserBackend {
+    /// The password field of a user that has none: no password matches it, and it is not a lock.
+    static let noPassword = "*"
+
     static func render(_ step: Step, context: ApplyContext, into s: inout ScriptBuilder) throws {
         let name = step.change.id.name
         let account = step.change.account
@@ -48,8 +51,11 @@ enum SystemUserBackend {
         }
         let groups = step.list("groups").joined(separator: ",")
         let hash = context.users[name]?.spec.passwordHash
-        var fields: [ScriptBuilder.Word] = ["-s", .value(shell), "-d", .value(home), "-g", .value(account)]
-        if let hash { fields += ["-p", .value(hash)] }
+        // No hash: no password, `*`. useradd's default `!` reads as a locked account to an sshd without PAM,
+        // which then refuses the user's keys too; `!` is left to mean locked (a deactivated account).
+        let fields: [ScriptBuilder.Word] = [
+            "-s", .value(shell), "-d", .value(home), "-g", .value(account), "-p", .value(hash ?? noPassword),
+        ]
         let useradd: [ScriptBuilder.Word] =
             ["baton_new=0; baton_add useradd -M"] + fields + (groups.isEmpty ? [] : ["-G", .value(groups)])
             + ["--", .value(name), "|| baton_new=$?"]
@@ -91,8 +97,8 @@ enum SystemUserBackend {
             // The hash itself says locked: only an expiry of a deactivation is undone.
             try s.command("baton_unlock", .value(name), "expiry")
         } else {
-            // A new user has no expiry, and its password is the hash given or none ("!"), which unlocking would
-            // leave as it is: only a user that existed may have been locked or expired.
+            // A new user has no expiry, and its password is the hash given or none (`*`): only a user that
+            // existed may have been locked or expired.
             try s.command("[ $baton_new -eq 0 ] || baton_unlock", .value(name))
         }
     }

@@ -125,7 +125,9 @@ package struct ApplyRun: Sendable {
                 if outcome == .applied, step.change.id.kind == .domain {
                     if step.change.action == .delete {
                         removedZones.insert(step.change.id.name)
-                    } else if let serial = serials[step.change.id.name] {
+                    } else if var serial = serials[step.change.id.name] {
+                        // The serial the server wrote: above the planned one when its live zone was ahead.
+                        serial.serial = result.serials[step.change.id.name] ?? serial.serial
                         appliedSerials[step.change.id.name] = serial
                     }
                 }

@@ -97,6 +97,14 @@ package struct Planned {
         var trust = try StatusTrust.checkApplied(
             &snapshot, branch: branch.name, planned: commit, repository: repository, repairing: repairing)
         let applied = snapshot.state
+        let managed = snapshot.inventory.values.reduce(0) { $0 + $1.count }
+        if managed > 0, checked.manifests.count == 0 {
+            // Every resource would be gone: that is a wrong --repo or revision far more often than a wish.
+            throw PlanFailure(
+                "\(rev) holds no manifests in \(repository.path)\(repository.prefix.isEmpty ? "" : "/" + repository.prefix), "
+                    + "while Baton manages \(managed) resources: a plan from it would delete them all; check --repo "
+                    + "(the work tree or a folder of it) and --rev")
+        }
         let readAt = Date()
         let deltas = Deltas(planned: commit, repository: repository, cache: parseCache)
         let unknown = Set(only).subtracting(checked.manifests.servers.map(\.name))

@@ -118,20 +118,23 @@ extension GitRepository {
         let commit = try resolve(revision)
         try checkTree(commit)
         let inside = prefix.isEmpty ? "" : prefix + "/"
-        let ignore = IgnoreList(
-            String(decoding: try file(IgnoreList.fileName, at: commit.description) ?? [], as: UTF8.self))
+        let ignore = try IgnoreList.parse(try file(IgnoreList.fileName, at: commit.description) ?? [])
         let paths = candidates.filter { path in
             ManifestPath.isManifest(path) && !path.split(separator: "/").contains { $0.hasPrefix(".") }
                 && !ignore.matches(path, isDirectory: false)
                 && !Self.folders(of: path).contains { ignore.matches($0, isDirectory: true) }
         }
+        var problems: [String: ManifestReadError] = [:]
         let blobs = try handles.use { repo in
-            try Self.blobIDs(repo, commit: commit, paths: paths.map { inside + $0 }).reduce(into: [String: ObjectID]())
-            {
-                $0[String($1.key.dropFirst(inside.count))] = $1.value
-            }
+            var links: Set<String> = []
+            var blobs = try Self.blobIDs(repo, commit: commit, paths: paths.map { inside + $0 }, links: &links)
+                .reduce(into: [String: ObjectID]()) { $0[String($1.key.dropFirst(inside.count))] = $1.value }
+            let linked = links.map { String($0.dropFirst(inside.count)) }
+            for path in linked { blobs[path] = nil }
+            try Self.resolveLinks(repo, commit: commit, inside: inside, linked, into: &blobs, problems: &problems)
+            return blobs
         }
-        return RevisionSource(repository: self, commit: commit, blobs: blobs)
+        return RevisionSource(repository: self, commit: commit, blobs: blobs, problems: problems)
     }
 
     /// The names of the entries directly inside a folder of a commit (path from the repository root), or
@@ -161,6 +164,14 @@ extension GitRepository {
     /// The blob ids of some paths of a commit. Each folder is looked up once: libgit2 caches no tree bigger
     /// than 4 KiB, so `git_tree_entry_bypath` would parse a folder of 10,000 accounts again for every file.
     static func blobIDs(_ repo: OpaquePointer, commit: ObjectID, paths: [String]) throws -> [String: ObjectID] {
+        var links: Set<String> = []
+        return try blobIDs(repo, commit: commit, paths: paths, links: &links)
+    }
+
+    /// As above; the paths that are symbolic links are also put in `links`.
+    static func blobIDs(_ repo: OpaquePointer, commit: ObjectID, paths: [String], links: inout Set<String>) throws
+        -> [String: ObjectID]
+    {
         let root = try tree(repo, commit: commit)
         var folders: [String: OpaquePointer] = ["": root]
         defer { for tree in folders.values { git_tree_free(tree) } }
@@ -186,6 +197,7 @@ extension GitRepository {
                 let entry = git_tree_entry_byname(parent, name), git_tree_entry_type(entry) == GIT_OBJECT_BLOB
             else { continue }
             found[path] = ObjectID(git_tree_entry_id(entry)!.pointee)
+            if git_tree_entry_filemode(entry) == GIT_FILEMODE_LINK { links.insert(path) }
         }
         return found
     }
@@ -207,6 +219,46 @@ extension GitRepository {
             let code = git_graph_descendant_of(repo, &c, &a)
             try GitError.check(code < 0 ? code : 0, "git_graph_descendant_of")
             return code == 1
+        }
+    }
+}
+
+extension GitRepository {
+    /// The manifest paths that are symbolic links, read by `LinkRule` as a folder's are: each gets the blob of the
+    /// file it leads to, or a problem.
+    static func resolveLinks(
+        _ repo: OpaquePointer, commit: ObjectID, inside: String, _ links: [String],
+        into blobs: inout [String: ObjectID],
+        problems: inout [String: ManifestReadError]
+    ) throws {
+        guard !links.isEmpty else { return }
+        let tree = try tree(repo, commit: commit)
+        defer { git_tree_free(tree) }
+        var ids: [String: ObjectID] = [:]
+        func entry(_ path: String) throws -> LinkRule.Entry {
+            var found: OpaquePointer?
+            let code = git_tree_entry_bypath(&found, tree, inside + path)
+            if code == GIT_ENOTFOUND.rawValue { return .missing }
+            try GitError.check(code, "git_tree_entry_bypath(\(path))")
+            defer { git_tree_entry_free(found) }
+            let id = ObjectID(git_tree_entry_id(found)!.pointee)
+            switch git_tree_entry_type(found) {
+            case GIT_OBJECT_TREE: return .folder
+            case GIT_OBJECT_BLOB where git_tree_entry_filemode(found) == GIT_FILEMODE_LINK:
+                return .link(String(decoding: try blob(repo, id), as: UTF8.self))
+            case GIT_OBJECT_BLOB:
+                ids[path] = id
+                return .file
+            default: return .other
+            }
+        }
+        for path in links {
+            do {
+                let target = try LinkRule.resolve(path, entry: entry)
+                blobs[path] = ids[target]
+            } catch let problem as ManifestReadError {
+                problems[path] = problem
+            }
         }
     }
 }

@@ -28,8 +28,22 @@ public final class GitRepository: @unchecked Sendable {
             git_repository_workdir(handle).map { String(cString: $0) } ?? String(cString: git_repository_path(handle))
         self.path = root.hasSuffix("/") && root.count > 1 ? String(root.dropLast()) : root
         handles = HandlePool(path: String(cString: git_repository_path(handle)), first: handle!)
-        prefix = Self.relativePath(of: path, inside: git_repository_workdir(handle).map { String(cString: $0) })
+        // The `.git` folder, or a path inside it, means its repository: read from there, the manifests would be
+        // git's own files, and an empty tree plans deleting everything.
+        prefix =
+            Self.isInside(path, String(cString: git_repository_path(handle)))
+            ? "" : Self.relativePath(of: path, inside: git_repository_workdir(handle).map { String(cString: $0) })
         isBare = git_repository_is_bare(handle) == 1
+    }
+
+    static func isInside(_ path: String, _ folder: String) -> Bool {
+        guard let real = realpath(path, nil), let top = realpath(folder, nil) else { return false }
+        defer {
+            free(real)
+            free(top)
+        }
+        let (inner, outer) = (String(cString: real), String(cString: top))
+        return inner == outer || inner.hasPrefix(outer.hasSuffix("/") ? outer : outer + "/")
     }
 
     static func relativePath(of path: String, inside workdir: String?) -> String {
@@ -60,20 +74,22 @@ public final class GitRepository: @unchecked Sendable {
     public func source(at revision: String) throws -> RevisionSource {
         let commit = try resolve(revision)
         try checkTree(commit)
-        let ignore = IgnoreList(
-            String(decoding: try file(IgnoreList.fileName, at: commit.description) ?? [], as: UTF8.self))
+        let ignore = try IgnoreList.parse(try file(IgnoreList.fileName, at: commit.description) ?? [])
         let inside = prefix.isEmpty ? "" : prefix + "/"
         var blobs: [String: ObjectID] = [:]
+        var links: [String] = []
+        var problems: [String: ManifestReadError] = [:]
         try handles.use { repo in
-            for (full, id) in try Self.blobs(repo, commit: commit) where full.hasPrefix(inside) {
+            for (full, id, isLink) in try Self.blobs(repo, commit: commit) where full.hasPrefix(inside) {
                 let path = String(full.dropFirst(inside.count))
                 guard ManifestPath.isManifest(path), !ignore.matches(path, isDirectory: false),
                     !Self.folders(of: path).contains(where: { ignore.matches($0, isDirectory: true) })
                 else { continue }
-                blobs[path] = id
+                if isLink { links.append(path) } else { blobs[path] = id }
             }
+            try Self.resolveLinks(repo, commit: commit, inside: inside, links, into: &blobs, problems: &problems)
         }
-        return RevisionSource(repository: self, commit: commit, blobs: blobs)
+        return RevisionSource(repository: self, commit: commit, blobs: blobs, problems: problems)
     }
 
     /// The bytes of one file at a revision, relative to the opened folder, or nil when there is no such file.
@@ -155,12 +171,13 @@ public final class GitRepository: @unchecked Sendable {
         return [UInt8](UnsafeRawBufferPointer(start: raw, count: size))
     }
 
-    /// Every blob of a commit's tree with its path; hidden folders and files skipped, as in a work tree.
-    static func blobs(_ repo: OpaquePointer, commit: ObjectID) throws -> [(String, ObjectID)] {
+    /// Every blob of a commit's tree with its path, and whether it is a symbolic link; hidden folders and files
+    /// skipped, as in a work tree.
+    static func blobs(_ repo: OpaquePointer, commit: ObjectID) throws -> [(String, ObjectID, Bool)] {
         let tree = try tree(repo, commit: commit)
         defer { git_tree_free(tree) }
         final class Box {
-            var found: [(String, ObjectID)] = []
+            var found: [(String, ObjectID, Bool)] = []
         }
         let box = Box()
         let payload = Unmanaged.passUnretained(box).toOpaque()
@@ -174,7 +191,11 @@ public final class GitRepository: @unchecked Sendable {
                 guard git_tree_entry_type(entry) == GIT_OBJECT_BLOB else { return 0 }
                 let box = Unmanaged<Box>.fromOpaque(payload).takeUnretainedValue()
                 let prefix = root.map { String(cString: $0) } ?? ""
-                box.found.append((prefix + name, ObjectID(git_tree_entry_id(entry)!.pointee)))
+                box.found.append(
+                    (
+                        prefix + name, ObjectID(git_tree_entry_id(entry)!.pointee),
+                        git_tree_entry_filemode(entry) == GIT_FILEMODE_LINK
+                    ))
                 return 0
             }, payload)
         try GitError.check(code, "git_tree_walk")

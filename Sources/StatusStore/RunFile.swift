@@ -49,10 +49,14 @@ public struct RunFile: Sendable {
     public var servers: [ServerLog]
     /// The lease generation of the daemon that ran it (docs/daemon.md); nil for `baton apply`.
     public var generation: Int?
+    /// Set for a run recorded after the fact, from a server's journal (`ServerJournal`): which server's.
+    public var recoveredFrom: String?
 
     public init(
-        id: String, revision: String, time: String, summary: String, operations: [Operation], servers: [ServerLog]
+        id: String, revision: String, time: String, summary: String, operations: [Operation], servers: [ServerLog],
+        recoveredFrom: String? = nil
     ) {
+        self.recoveredFrom = recoveredFrom
         self.id = id
         self.revision = revision
         self.time = time
@@ -66,6 +70,11 @@ public struct RunFile: Sendable {
             "# Written by Baton. Do not edit.\nid: \(YAMLText.quoted(id))\nrevision: \(YAMLText.quoted(revision))\n"
         out += "time: \(YAMLText.quoted(time))\nplan: \(YAMLText.quoted(summary))\n"
         if let generation { out += "generation: \(generation)\n" }
+        if let recoveredFrom {
+            // Its client stopped (or could not write the status branch) after the server's work: a later run
+            // read what the server did from the server's own journal.
+            out += "recovered: {from: \(YAMLText.quoted(recoveredFrom)), journal: true}\n"
+        }
         out += "servers:\n"
         for server in servers {
             out += "  \(YAMLText.quoted(server.server)): {seconds: \(String(format: "%.3f", server.seconds))"
@@ -107,6 +116,11 @@ public struct RunFile: Sendable {
 }
 
 extension RunFile {
+    /// The servers a recorded run lists, from `runs/<run-id>.yaml`.
+    public static func servers(_ bytes: [UInt8], file: String) throws -> [String] {
+        try (StatusNode.parse(bytes, file: file).optional("servers")?.pairs() ?? []).map(\.0)
+    }
+
     /// The operations of a recorded run that did not succeed, from `runs/<run-id>.yaml`.
     public static func unfinished(_ bytes: [UInt8], file: String) throws -> [(server: String, resource: ResourceID)] {
         let root = try StatusNode.parse(bytes, file: file)

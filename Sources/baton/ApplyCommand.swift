@@ -63,12 +63,36 @@ struct ApplyCommand: ParsableCommand {
             }
             do { return try PlanJSON.parse([UInt8](data)) } catch { throw PlanFailure("\(path): \(error)") }
         }
-        var planned = try Planned.make(
-            repo: repo, rev: saved?.revision ?? rev, fetch: false, zoneChecker: zoneChecker, zoneCache: true,
-            allowMassDelete: allowMassDelete, servers: servers, logger: logger)
+        let credentials = SSHCredentials(privateKeyPath: key)
+        let make = {
+            try Planned.make(
+                repo: repo, rev: saved?.revision ?? rev, fetch: false, zoneChecker: zoneChecker, zoneCache: true,
+                allowMassDelete: allowMassDelete, servers: servers, logger: logger)
+        }
+        var planned = try make()
         if let diagnostics = planned.invalid {
             print(DiagnosticReport(diagnostics: diagnostics, color: Terminal.useColor).text(), terminator: "")
             throw PlanFailure("the manifests are not valid: nothing applied")
+        }
+        // What the servers did in runs the status branch does not hold is recorded first, then planned against.
+        let recovery: JournalRecovery
+        do {
+            recovery = try JournalRecovery.recover(
+                Self.targets(planned), planned: planned, repo: repo, credentials: credentials)
+        } catch let error as PlanFailure {
+            throw error
+        } catch {
+            let repository = try GitRepository(path: repo)
+            throw PlanFailure(
+                "runs the servers' journals hold could not be recorded: "
+                    + StatusWriteFailure.explain(error, repository: repository, branch: planned.statusBranch)
+                    + "; nothing applied")
+        }
+        if !recovery.recovered.isEmpty {
+            Terminal.error(
+                "baton: recorded from the servers' journals (their record had been lost): "
+                    + recovery.recovered.joined(separator: ", "))
+            planned = try make()
         }
         if let resources {
             // A retry: only the operations of that run that did not succeed, planned against the state now.
@@ -101,10 +125,23 @@ struct ApplyCommand: ParsableCommand {
         let now = Date()
         let time = ISO8601DateFormatter().string(from: now)
         let runID = time.filter(\.isNumber) + "-" + String(plan.revision.prefix(8))
-        let (runs, serials) = try Self.serverRuns(planned, date: now)
-        let results = Executor.run(
-            runs, credentials: SSHCredentials(privateKeyPath: key), deadline: timeout)
-        try record(planned, runs: runs, results: results, serials: serials, runID: runID, time: time)
+        var (runs, serials) = try Self.serverRuns(planned, date: now)
+        for index in runs.indices {
+            let server = runs[index].server
+            runs[index].journal = ServerJournal.Writing(
+                folder: runs[index].context.layout.state + "/journal",
+                header: ServerJournal.Header(
+                    run: runID, revision: plan.revision, server: server, time: time, nonce: "",
+                    operations: runs[index].steps.map { ServerJournal.Operation($0.change) },
+                    zones: serials.filter { runs[index].context.zones[$0.key] != nil }.mapValues(\.contentHash)),
+                forget: recovery.forget[server] ?? [])
+        }
+        let reachable = runs.filter { recovery.unreadable[$0.server] == nil }
+        let ran = Executor.run(reachable, credentials: credentials, deadline: timeout)
+        let results = runs.map { run in
+            ran.first { $0.server == run.server }
+                ?? ServerResult.notRun(run, because: recovery.unreadable[run.server] ?? "not run")
+        }
         var failed = false
         for result in results {
             let counts = Dictionary(grouping: result.states, by: { $0 }).mapValues(\.count)
@@ -118,8 +155,40 @@ struct ApplyCommand: ParsableCommand {
                 Terminal.error("baton: warning: \(result.server) printed on stderr (see baton logs \(runID))")
             }
         }
+        // A test's stand-in for a client killed between the servers' end and the record.
+        if ProcessInfo.processInfo.environment["BATON_TEST_KILL_BEFORE_RECORD"] == "1" { kill(getpid(), SIGKILL) }
+        do {
+            try record(planned, runs: runs, results: results, serials: serials, runID: runID, time: time)
+        } catch {
+            let repository = try GitRepository(path: repo)
+            Terminal.error(
+                "baton: run \(runID) ran on the servers but is not recorded: "
+                    + StatusWriteFailure.explain(error, repository: repository, branch: planned.statusBranch)
+                    + ". Each server keeps this run in its journal (/var/lib/baton/journal): the next apply records it "
+                    + "before it plans.")
+            throw ExitStatus.invalid
+        }
         print("Run \(runID) recorded on \(planned.statusBranch).")
         if failed { throw ExitStatus.invalid }
+    }
+
+    /// Where each server of the plan is reached and how its files lie; the steps are left to `serverRuns`.
+    static func targets(_ planned: Planned) -> [ServerRun] {
+        let servers = Dictionary(planned.manifests.servers.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
+        return planned.plan.servers.compactMap { name in
+            servers[name].map { target($0, steps: [], manifests: planned.manifests, zones: [:]) }
+        }
+    }
+
+    static func target(_ declared: Server, steps: [Step], manifests: ManifestSet, zones: [String: String]) -> ServerRun
+    {
+        ServerRun(
+            server: declared.name,
+            target: SSHTarget(
+                host: declared.spec.address, port: declared.spec.port, user: declared.spec.user,
+                hostKey: declared.spec.hostKey),
+            steps: steps,
+            context: ApplyContext(layout: ServerLayout(declared.spec.paths), manifests: manifests, zones: zones))
     }
 
     /// Per server: its steps in plan order, and the zones its primaries serve rendered with their next serial.
@@ -148,15 +217,7 @@ struct ApplyCommand: ParsableCommand {
                 let key = Planner.Key(server: change.server, id: change.id)
                 return Step(change: change, desired: planned.details[key], previous: planned.previous[key])
             }
-            runs.append(
-                ServerRun(
-                    server: server,
-                    target: SSHTarget(
-                        host: declared.spec.address, port: declared.spec.port, user: declared.spec.user,
-                        hostKey: declared.spec.hostKey),
-                    steps: steps,
-                    context: ApplyContext(layout: ServerLayout(declared.spec.paths), manifests: manifests, zones: zones)
-                ))
+            runs.append(target(declared, steps: steps, manifests: manifests, zones: zones))
         }
         return (runs, serials)
     }
@@ -174,12 +235,7 @@ struct ApplyCommand: ParsableCommand {
             for (index, step) in run.steps.enumerated() {
                 let key = Planner.Key(server: step.change.server, id: step.change.id)
                 let state = result.states[index]
-                let outcome: StatusRecord.Outcome =
-                    switch state {
-                    case .success, .nothing: .applied
-                    case .failure, .error, .timeout: .failed
-                    case .aborted, .received, .started: .pending
-                    }
+                let outcome = ApplyRun.outcome(of: state)
                 outcomes[key] = outcome
                 if outcome != .applied {
                     messages[key] = result.failure ?? "\(state.rawValue): see baton logs \(runID)"
@@ -187,7 +243,9 @@ struct ApplyCommand: ParsableCommand {
                 if outcome == .applied, step.change.id.kind == .domain {
                     if step.change.action == .delete {
                         removedZones.insert(step.change.id.name)
-                    } else if let serial = serials[step.change.id.name] {
+                    } else if var serial = serials[step.change.id.name] {
+                        // The serial the server wrote: above the planned one when its live zone was ahead.
+                        serial.serial = result.serials[step.change.id.name] ?? serial.serial
                         appliedSerials[step.change.id.name] = serial
                     }
                 }

@@ -1,12 +1,14 @@
 import ArgumentParser
 import Engine
 import Foundation
+import Zones
 
 @main
 struct Baton: ParsableCommand {
     static func main() {
         // A child that stops reading its input (named-checkzone at a fatal error) must not kill Baton.
         signal(SIGPIPE, SIG_IGN)
+        ChildProcesses.stopWithBaton()
         if let arguments = FastPath.checkZone(Array(CommandLine.arguments.dropFirst())) {
             do {
                 try CheckZone.check(arguments)

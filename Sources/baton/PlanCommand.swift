@@ -102,9 +102,9 @@ struct PlanCommand: ParsableCommand {
         let plan = planned.plan
         if let out {
             do {
-                try Data(PlanJSON.render(plan).utf8).write(to: URL(fileURLWithPath: out), options: .atomic)
+                try OutputFile.write(Array(PlanJSON.render(plan).utf8), to: out)
             } catch {
-                Terminal.error("baton: cannot write the plan to \(out): \(error.localizedDescription)")
+                Terminal.error("baton: cannot write the plan to \(out): \(error)")
                 throw ExitStatus.invalid
             }
         }

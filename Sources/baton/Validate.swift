@@ -49,6 +49,12 @@ struct Validate: ParsableCommand {
                     config: try RepositoryConfig.parse(try repository.file(RepositoryConfig.fileName, at: rev) ?? []),
                     zoneChecker: zoneChecker, zoneCache: !noCache, timing: { logger.debug("\($0)") })
             } else {
+                if GitFolder.isGitFolder(path) {
+                    throw ValidateFailure(
+                        description:
+                            "\(path) is a git folder, not a work tree: validate the folder that holds it, or pass --rev REV to read a revision"
+                    )
+                }
                 result = try CheckedManifests.check(
                     try DirectorySource(root: path), config: try RepositoryConfig.load(root: path),
                     zoneChecker: zoneChecker, zoneCache: !noCache, timing: { logger.debug("\($0)") })
@@ -60,6 +66,11 @@ struct Validate: ParsableCommand {
             throw ExitStatus.couldNotRun
         }
         let diagnostics = result.diagnostics
+        if result.manifests.count == 0 {
+            Terminal.error(
+                "baton: warning: \(path)\(rev.map { " at \($0)" } ?? "") holds no manifests: nothing was validated, and a plan from it would delete every resource Baton manages"
+            )
+        }
         logger.debug("validated \(result.files) files in \(Date().timeIntervalSince(started))s")
         let report = DiagnosticReport(diagnostics: diagnostics, color: Terminal.useColor)
         switch format {
@@ -84,5 +95,20 @@ struct Validate: ParsableCommand {
         // A zone no checker could check is neither valid nor invalid: Baton could not do its job.
         if diagnostics.contains(where: { $0.rule == ZoneChecks.unavailable }) { throw ExitStatus.couldNotRun }
         if diagnostics.contains(where: { $0.severity == .error }) { throw ExitStatus.invalid }
+    }
+}
+
+struct ValidateFailure: Error, CustomStringConvertible {
+    var description: String
+}
+
+/// A git repository's own folder (`.git`, or a bare repository): its files are git's, never manifests.
+enum GitFolder {
+    static func isGitFolder(_ path: String) -> Bool {
+        var isDirectory: ObjCBool = false
+        let manager = FileManager.default
+        return manager.fileExists(atPath: path + "/HEAD")
+            && manager.fileExists(atPath: path + "/objects", isDirectory: &isDirectory) && isDirectory.boolValue
+            && manager.fileExists(atPath: path + "/refs")
     }
 }

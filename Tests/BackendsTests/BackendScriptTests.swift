@@ -48,7 +48,8 @@ final class BackendScriptTests: XCTestCase {
         let web = try Backend.script(perServer["web1"]!, context: context(set), nonce: "x").script.text
         XCTAssertTrue(
             web.contains(
-                "useradd -M -s '/bin/sh' -d '/home/acme/deploy' -g 'acme' -G 'acme,acme-deployers' -- 'acme-deploy'"),
+                "useradd -M -s '/bin/sh' -d '/home/acme/deploy' -g 'acme' -p '*' -G 'acme,acme-deployers' -- 'acme-deploy'"
+            ),
             web)
         XCTAssertTrue(
             web.contains(

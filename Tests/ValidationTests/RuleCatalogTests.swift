@@ -941,10 +941,11 @@ final class RuleCatalogTests: XCTestCase {
         // Zone-check rules need a rendered zone and a checker run (ZoneChecksTests); baton.yaml's own rule
         // stops the run rather than reporting on manifests (RepositoryConfigTests); a checker that cannot run
         // needs a broken one (ValidateCommandTests). Tree rules refuse a whole tree, git's or a folder's, before
-        // a file is loaded, which an in-memory source cannot hold (TreeCheckTests, DirectorySourceTests).
+        // a file is loaded, which an in-memory source cannot hold (TreeCheckTests, DirectorySourceTests); a link needs a folder or a
+        // tree that holds one (LinkRuleTests).
         let inTable = Set(Self.cases.map(\.rule)).union([
             "zone.named-checkzone", "zone.builtin", "config.value", "zone.checker-unavailable", "tree.name",
-            "tree.collision", "tree.depth", "tree.size",
+            "tree.collision", "tree.depth", "tree.size", "io.link",
         ])
         XCTAssertEqual(
             scan.rules.subtracting(inTable).sorted(), [], "rule ids emitted by Sources/ without a case in the catalog")

@@ -16,7 +16,7 @@ public struct DirectorySource: ManifestSource {
         guard FileManager.default.isReadableFile(atPath: root) else { throw SourceError("\(root): permission denied") }
         self.root = root
         let ignoreFile = (root as NSString).appendingPathComponent(IgnoreList.fileName)
-        ignore = IgnoreList((try? String(contentsOfFile: ignoreFile, encoding: .utf8)) ?? "")
+        ignore = try IgnoreList.parse(try ConfigFile.read(ignoreFile, name: IgnoreList.fileName) ?? [])
     }
 
     /// Walks the tree a level at a time, listing the folders of each level on all cores: a hosting
@@ -92,9 +92,8 @@ public struct DirectorySource: ManifestSource {
                 guard lstat(root + "/" + path, &info) == 0 else { continue }
                 type = (info.st_mode & S_IFMT) == S_IFDIR ? UInt8(DT_DIR) : UInt8(DT_REG)
             } else if type == UInt8(DT_LNK) {
-                // A link to a file inside the repository is read, as git would store the file; links to folders
-                // (loops) and to anything outside the root (another tenant's files, /dev/zero) are not.
-                guard isFileInsideRoot(path) else { continue }
+                // Never descended; one with a manifest's name is read by `LinkRule`, as from a revision, or is
+                // an error at the link.
                 type = UInt8(DT_REG)
             }
             if type == UInt8(DT_DIR) {
@@ -105,23 +104,39 @@ public struct DirectorySource: ManifestSource {
         }
     }
 
-    private func isFileInsideRoot(_ path: String) -> Bool {
-        var info = stat()
-        guard stat(root + "/" + path, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG,
-            let real = realpath(root + "/" + path, nil), let base = realpath(root, nil)
-        else { return false }
-        defer {
-            free(real)
-            free(base)
+    /// What `path` is, by `lstat` of each component: a link on the way is no folder, as in a git tree.
+    func entry(_ path: String) -> LinkRule.Entry {
+        var here = root
+        let parts = path.split(separator: "/")
+        for (index, part) in parts.enumerated() {
+            here += "/" + part
+            var info = stat()
+            guard lstat(here, &info) == 0 else { return .missing }
+            let kind = info.st_mode & S_IFMT
+            if index < parts.count - 1 {
+                guard kind == S_IFDIR else { return .missing }
+                continue
+            }
+            switch kind {
+            case S_IFREG: return .file
+            case S_IFDIR: return .folder
+            case S_IFLNK:
+                var buffer = [CChar](repeating: 0, count: 4097)
+                let n = readlink(here, &buffer, 4096)
+                guard n >= 0 else { return .missing }
+                return .link(String(decoding: buffer[..<n].map { UInt8(bitPattern: $0) }, as: UTF8.self))
+            default: return .other
+            }
         }
-        let target = String(cString: real)
-        let top = String(cString: base)
-        return target.hasPrefix(top.hasSuffix("/") ? top : top + "/")
+        return .folder
     }
 
     public func read(_ path: String) throws -> [UInt8] {
-        // Non-blocking, so that a FIFO planted in the tree cannot hang the open before it is refused.
-        let fd = open(root + "/" + path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
+        var file = path
+        if case .link = entry(path) { file = try LinkRule.resolve(path, entry: entry) }
+        // Non-blocking, so that a FIFO planted in the tree cannot hang the open before it is refused; no link
+        // followed at the end (O_NOFOLLOW), since the rule above found the file.
+        let fd = open(root + "/" + file, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOFOLLOW)
         guard fd >= 0 else { throw SourceError("cannot read the file: \(String(cString: strerror(errno)))") }
         defer { close(fd) }
         var info = stat()
@@ -131,9 +146,7 @@ public struct DirectorySource: ManifestSource {
         // Only regular files: a link to /dev/zero or a FIFO would never end. Size is checked before reading.
         guard (info.st_mode & S_IFMT) == S_IFREG else { throw SourceError("cannot read the file: not a regular file") }
         guard Int(info.st_size) <= ManifestLoader.maxFileSize else {
-            throw SourceError(
-                "the file is \(Int(info.st_size) >> 20) MiB; manifests are limited to \(ManifestLoader.maxFileSize >> 20) MiB"
-            )
+            throw ManifestReadError.tooLarge(Int(info.st_size))
         }
         var bytes = [UInt8](repeating: 0, count: max(0, Int(info.st_size)))
         var filled = 0
@@ -159,6 +172,12 @@ public struct IgnoreList: Sendable {
     public static let fileName = ".batonignore"
 
     private var patterns: [(glob: String, anchored: Bool, directoryOnly: Bool)] = []
+
+    /// The file's bytes, which must be UTF-8 text: one bad byte, even in a comment, is an error at the file, not
+    /// a list that silently hides nothing.
+    public static func parse(_ bytes: [UInt8]) throws -> IgnoreList {
+        IgnoreList(try ConfigFile.text(bytes, name: fileName))
+    }
 
     public init(_ text: String) {
         for raw in text.split(whereSeparator: \.isNewline) {

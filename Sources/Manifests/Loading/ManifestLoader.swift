@@ -40,6 +40,14 @@ public enum ManifestLoader {
                 do {
                     result = decode(file: path, bytes: try source.read(path))
                     if let key { cache?.store(result, key) }
+                } catch let problem as ManifestReadError {
+                    result = FileResult(
+                        set: ManifestSet(), documents: 0,
+                        diagnostics: [
+                            .error(
+                                at: SourceLocation(file: path, mark: .start), rule: problem.rule, problem.message,
+                                hint: problem.hint)
+                        ])
                 } catch {
                     let location = SourceLocation(file: path, mark: .start)
                     result = FileResult(
@@ -66,10 +74,9 @@ public enum ManifestLoader {
     static func decode(file: String, bytes: [UInt8]) -> FileResult {
         var set = ManifestSet()
         guard bytes.count <= maxFileSize else {
+            let problem = ManifestReadError.tooLarge(bytes.count)
             let diagnostic = Diagnostic.error(
-                at: SourceLocation(file: file, mark: .start), rule: "yaml.too-large",
-                "the file is \(bytes.count >> 20) MiB; manifests are limited to \(maxFileSize >> 20) MiB",
-                hint: "split it into several files, or list it in .batonignore if it is not a manifest")
+                at: SourceLocation(file: file, mark: .start), rule: problem.rule, problem.message, hint: problem.hint)
             return FileResult(set: set, documents: 0, diagnostics: [diagnostic])
         }
         let parsed = YAMLReader.read(bytes)

@@ -19,11 +19,10 @@ public struct RepositoryConfig: Sendable, Hashable {
 
     public init() {}
 
-    /// No file means the defaults; a file that is not valid stops the run with its positions.
+    /// No file means the defaults; a file that cannot be read, or is not valid, stops the run with its positions.
     public static func load(root: String) throws -> RepositoryConfig {
-        let path = root + "/" + fileName
-        guard let data = FileManager.default.contents(atPath: path) else { return RepositoryConfig() }
-        return try parse([UInt8](data))
+        guard let bytes = try ConfigFile.read(root + "/" + fileName, name: fileName) else { return RepositoryConfig() }
+        return try parse(bytes)
     }
 
     public static func parse(_ bytes: [UInt8]) throws -> RepositoryConfig {

@@ -97,8 +97,10 @@ public enum YAMLReader {
         if p.error == YAML_READER_ERROR {
             // Encoding errors carry a byte offset, not a mark.
             mark = markOf(offset: p.problem_offset, in: bytes)
-            message =
-                "\(problem) (byte 0x\(String(Int(bitPattern: UInt(bitPattern: Int(p.problem_value))) & 0xff, radix: 16)))"
+            // libyaml's value is -1 for some sequences (an overlong one): the bytes are read from the file.
+            let found = UTF8Check.Invalid(
+                offset: p.problem_offset, mark: mark, bytes: UTF8Check.sequence(at: p.problem_offset, in: bytes))
+            message = found.bytes.isEmpty ? problem : "\(problem) (\(found.description))"
             hint = "manifests must be UTF-8 text without control characters; is this a binary file?"
         } else if p.error == YAML_MEMORY_ERROR {
             hint = "the file is too large to parse"

@@ -41,7 +41,12 @@ struct NamedCheckconfBatch {
     private func run(_ zones: [ZoneBatchItem], block: String, options: ZoneCheckOptions) throws -> [ZoneCheckReport] {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("baton-checkconf-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: dir) }
+        return try ChildProcesses.temporary(dir.path) { try run(zones, block: block, options: options, in: dir) }
+    }
+
+    private func run(_ zones: [ZoneBatchItem], block: String, options: ZoneCheckOptions, in dir: URL) throws
+        -> [ZoneCheckReport]
+    {
         var conf = "options { directory \"\(dir.path)\"; \(block) };\n"
         for (i, zone) in zones.enumerated() {
             try zone.text.write(to: dir.appendingPathComponent("z\(i).zone"), atomically: false, encoding: .utf8)

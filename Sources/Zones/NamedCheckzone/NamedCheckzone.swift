@@ -45,13 +45,14 @@ public struct NamedCheckzone: Sendable {
     /// explicit TTLs, one record a line. Only loading problems fail it: the other checks are import's business.
     public func dump(path: String, origin: String) throws -> (report: ZoneCheckReport, records: [CanonicalRecord]) {
         let out = FileManager.default.temporaryDirectory.appendingPathComponent("baton-dump-\(UUID().uuidString)").path
-        defer { try? FileManager.default.removeItem(atPath: out) }
-        let output = try run(
-            ZoneCheckOptions.loadOnly.namedCheckzoneArguments + ["-D", "-o", out, origin, path], input: nil)
-        let report = NamedCheckzoneOutput.parse(
-            output.text, exitCode: output.status, zone: origin, options: .loadOnly)
-        let dump = (try? String(contentsOfFile: out, encoding: .utf8)) ?? ""
-        return (report, report.loaded ? CanonicalRecord.parse(dump: dump) : [])
+        return try ChildProcesses.temporary(out) {
+            let output = try run(
+                ZoneCheckOptions.loadOnly.namedCheckzoneArguments + ["-D", "-o", out, origin, path], input: nil)
+            let report = NamedCheckzoneOutput.parse(
+                output.text, exitCode: output.status, zone: origin, options: .loadOnly)
+            let dump = (try? String(contentsOfFile: out, encoding: .utf8)) ?? ""
+            return (report, report.loaded ? CanonicalRecord.parse(dump: dump) : [])
+        }
     }
 
     func run(_ arguments: [String], input: String?) throws -> (status: Int32, text: String) {
@@ -64,6 +65,12 @@ public struct NamedCheckzone: Sendable {
         let stdin = Pipe()
         process.standardInput = input == nil ? FileHandle.nullDevice : stdin
         try process.run()
+        return try ChildProcesses.track(process) { try wait(process, stdout: stdout, stdin: stdin, input: input) }
+    }
+
+    private func wait(_ process: Process, stdout: Pipe, stdin: Pipe, input: String?) throws -> (
+        status: Int32, text: String
+    ) {
         if let input {
             // Written on its own thread: a zone larger than the pipe buffer would otherwise deadlock
             // against named-checkzone writing its output.
