@@ -23,6 +23,8 @@ public final class RepositoryEngine: ReconcileEngine, @unchecked Sendable {
     /// Owned by the one call that runs at a time (`serial`).
     private let session = PlanSession()
     private var planned: Planned?
+    /// What the servers' journals said at the last plan: files to forget, servers not to run on.
+    private var recovery = JournalRecovery()
     private let serial = NSLock()
     /// The lease as last taken: renewed only when a third of it is gone, so an idle daemon writes a lease commit
     /// every `leaseDuration / 3`, not every round. Its own lock: a renewal runs while an apply holds `serial`.
@@ -82,15 +84,29 @@ public final class RepositoryEngine: ReconcileEngine, @unchecked Sendable {
 
     public func plan(_ revision: String) async throws -> PlanOutcome {
         try await blocking { [self] in
-            let planned: Planned
-            do {
-                planned = try Planned.make(
-                    repo: path, rev: revision, fetch: isRemote, zoneChecker: nil, zoneCache: true,
-                    allowMassDelete: false, servers: configuration.server, logger: logger, session: session)
-            } catch let failure as PlanFailure {
-                throw EngineFailure(.statusBranchInvalid, failure.description)
+            let make = {
+                do {
+                    return try Planned.make(
+                        repo: self.path, rev: revision, fetch: self.isRemote, zoneChecker: nil, zoneCache: true,
+                        allowMassDelete: false, servers: self.configuration.server, logger: self.logger,
+                        session: self.session)
+                } catch let failure as PlanFailure {
+                    throw EngineFailure(.statusBranchInvalid, failure.description)
+                }
             }
+            var planned = try make()
             if let invalid = planned.invalid { return .invalid(invalid) }
+            // Runs the servers did that the status branch does not hold (a daemon killed before its record) are
+            // recorded first, from the servers' journals; then the revision is planned against them.
+            if !planned.plan.changes.isEmpty, let credentials = try? credentials() {
+                recovery = try JournalRecovery.recover(
+                    ApplyRun.targets(planned), planned: planned, repo: path, credentials: credentials)
+                if !recovery.recovered.isEmpty {
+                    logger.warning(
+                        "recorded from the servers' journals: \(recovery.recovered.joined(separator: ", "))")
+                    planned = try make()
+                }
+            }
             if !planned.plan.refusals.isEmpty {
                 // A mass delete is for a person to allow (`baton apply --allow-mass-delete`), never automatic.
                 let location = SourceLocation(file: RepositoryConfig.fileName, mark: Mark(line: 1, column: 1))
@@ -139,9 +155,10 @@ public final class RepositoryEngine: ReconcileEngine, @unchecked Sendable {
     func run(_ planned: Planned, changes: [Change]?, generation: Int?) throws -> RunOutcome {
         let lock = try ApplyLock.acquire(in: repository.gitDirectory, wait: true)
         defer { close(lock.descriptor) }
-        let run = try ApplyRun.execute(
-            planned, changes: changes, repo: path, credentials: try credentials(), timeout: 600,
-            generation: generation)
+        let run = try ApplyRun.run(
+            planned, changes: changes, recovery: recovery, credentials: try credentials(), timeout: 600)
+        recovery = JournalRecovery()
+        try run.record(planned, changes: changes, repo: path, generation: generation)
         var servers: [ServerOutcome] = []
         for (server, result) in zip(run.runs, run.results) {
             var failed: [ResourceID: String] = [:]

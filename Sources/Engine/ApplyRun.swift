@@ -12,24 +12,69 @@ import Zones
 /// `baton apply` records it. The CLI prints what it returns; the daemon decides on it.
 package struct ApplyRun: Sendable {
     package var runID: String
+    package var time: String
     package var runs: [ServerRun]
     package var results: [ServerResult]
+    /// The zones' serials as planned; the record takes the ones the servers report.
+    package var serials: [String: ZoneSerialsFile.Entry]
 
-    /// Runs `planned`'s changes (or only `changes`) and records the run; `generation` is the daemon's lease.
-    package static func execute(
-        _ planned: Planned, changes: [Change]? = nil, repo: String, credentials: SSHCredentials, timeout: Int,
-        generation: Int? = nil, date: Date = Date()
+    /// Runs `planned`'s changes (or only `changes`): one script per server, each keeping its journal of the run
+    /// on the server (docs/apply.md); servers whose journal of earlier runs could not be read run nothing. The
+    /// caller records the run (`record`).
+    package static func run(
+        _ planned: Planned, changes: [Change]? = nil, recovery: JournalRecovery = JournalRecovery(),
+        credentials: SSHCredentials, timeout: Int, date: Date = Date()
     ) throws -> ApplyRun {
         var planned = planned
         if let changes { planned.plan.changes = changes }
         let time = ISO8601DateFormatter().string(from: date)
         let runID = time.filter(\.isNumber) + "-" + String(planned.plan.revision.prefix(8))
-        let (runs, serials) = try serverRuns(planned, date: date)
-        let results = Executor.run(runs, credentials: credentials, deadline: timeout)
-        try record(
+        var (runs, serials) = try serverRuns(planned, date: date)
+        for index in runs.indices {
+            let server = runs[index].server
+            runs[index].journal = ServerJournal.Writing(
+                folder: runs[index].context.layout.state + "/journal",
+                header: ServerJournal.Header(
+                    run: runID, revision: planned.plan.revision, server: server, time: time, nonce: "",
+                    operations: runs[index].steps.map { ServerJournal.Operation($0.change) },
+                    zones: serials.filter { runs[index].context.zones[$0.key] != nil }.mapValues(\.contentHash)),
+                forget: recovery.forget[server] ?? [])
+        }
+        let reachable = runs.filter { recovery.unreadable[$0.server] == nil }
+        let ran = Executor.run(reachable, credentials: credentials, deadline: timeout)
+        let results = runs.map { run in
+            ran.first { $0.server == run.server }
+                ?? ServerResult.notRun(run, because: recovery.unreadable[run.server] ?? "not run")
+        }
+        return ApplyRun(runID: runID, time: time, runs: runs, results: results, serials: serials)
+    }
+
+    /// Records this run on the status branch of `planned` (`generation`: the daemon's lease).
+    package func record(_ planned: Planned, changes: [Change]? = nil, repo: String, generation: Int? = nil) throws {
+        var planned = planned
+        if let changes { planned.plan.changes = changes }
+        try Self.record(
             planned, repo: repo, runs: runs, results: results, serials: serials, runID: runID, time: time,
             generation: generation)
-        return ApplyRun(runID: runID, runs: runs, results: results)
+    }
+
+    /// Where each server of the plan is reached and how its files lie; the steps are left to `serverRuns`.
+    package static func targets(_ planned: Planned) -> [ServerRun] {
+        let servers = Dictionary(planned.manifests.servers.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
+        return planned.plan.servers.compactMap { name in
+            servers[name].map { target($0, steps: [], manifests: planned.manifests, zones: [:]) }
+        }
+    }
+
+    static func target(_ declared: Server, steps: [Step], manifests: ManifestSet, zones: [String: String]) -> ServerRun
+    {
+        ServerRun(
+            server: declared.name,
+            target: SSHTarget(
+                host: declared.spec.address, port: declared.spec.port, user: declared.spec.user,
+                hostKey: declared.spec.hostKey),
+            steps: steps,
+            context: ApplyContext(layout: ServerLayout(declared.spec.paths), manifests: manifests, zones: zones))
     }
 
     /// `planned` with `keys` applied again as updates to their current applied form: what drift correction runs
@@ -90,15 +135,7 @@ package struct ApplyRun: Sendable {
                 let key = Planner.Key(server: change.server, id: change.id)
                 return Step(change: change, desired: planned.details[key], previous: planned.previous[key])
             }
-            runs.append(
-                ServerRun(
-                    server: server,
-                    target: SSHTarget(
-                        host: declared.spec.address, port: declared.spec.port, user: declared.spec.user,
-                        hostKey: declared.spec.hostKey),
-                    steps: steps,
-                    context: ApplyContext(layout: ServerLayout(declared.spec.paths), manifests: manifests, zones: zones)
-                ))
+            runs.append(target(declared, steps: steps, manifests: manifests, zones: zones))
         }
         return (runs, serials)
     }

@@ -92,7 +92,7 @@ final class DaemonEndToEndTests: XCTestCase {
         process.arguments =
             [
                 "reconcile", "--repo", "file://" + remote.path, "--state-dir",
-                root.appendingPathComponent("state").path,
+                root.appendingPathComponent("state-\(name)").path,
                 "--listen", "127.0.0.1:\(port)", "--interval", interval, "--webhook-secret-file", secretFile.path,
                 "--identity", EndToEndTests.key, "--log-format", "json", "--quarantine-after", "2",
             ] + extra
@@ -383,7 +383,9 @@ final class DaemonEndToEndTests: XCTestCase {
         let (dns, dnsPort) = try launch(
             name: "dns", ["--server", "ns1", "--server", "ns2", "--holder", "dns-daemon"], interval: "1s")
         others += [web, dns]
-        XCTAssertTrue(try eventually(30) { try self.dig("www.acme.example") == "10.213.0.11" }, "the DNS daemon")
+        let dnsLog = { (try? String(contentsOf: self.root.appendingPathComponent("dns.log"), encoding: .utf8)) ?? "" }
+        XCTAssertTrue(
+            try eventually(30) { try self.dig("www.acme.example") == "10.213.0.11" }, "the DNS daemon: " + dnsLog())
         XCTAssertTrue(
             try eventually(30) {
                 try EndToEndTests.shell([EndToEndTests.testhosts, "exec", "web1", "getent", "passwd", "acme"]).stdout

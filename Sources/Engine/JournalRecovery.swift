@@ -1,6 +1,5 @@
 import Apply
 import Backends
-import Engine
 import Foundation
 import GitStore
 import Planning
@@ -10,15 +9,17 @@ import StatusStore
 /// Before anything new is planned for a server, the runs its journal holds that the status branch does not
 /// (a client killed after the server's work, a status branch that could not be written) are recorded, as
 /// recovered runs: their outcomes, the inventory they leave and the serials they wrote.
-struct JournalRecovery {
-    /// Per server: the journal files of runs the status branch records, which the next run there removes.
-    var forget: [String: [String]] = [:]
-    /// Servers whose journal could not be read, and why: nothing runs there this time.
-    var unreadable: [String: String] = [:]
-    /// The runs recorded now, as `run on server`.
-    var recovered: [String] = []
+package struct JournalRecovery: Sendable {
+    package init() {}
 
-    static func recover(
+    /// Per server: the journal files of runs the status branch records, which the next run there removes.
+    package var forget: [String: [String]] = [:]
+    /// Servers whose journal could not be read, and why: nothing runs there this time.
+    package var unreadable: [String: String] = [:]
+    /// The runs recorded now, as `run on server`.
+    package var recovered: [String] = []
+
+    package static func recover(
         _ runs: [ServerRun], planned: Planned, repo: String, credentials: SSHCredentials
     ) throws -> JournalRecovery {
         var recovery = JournalRecovery()
@@ -39,7 +40,7 @@ struct JournalRecovery {
                 guard let entry = try? ServerJournal.parse(file.text), entry.header.run == file.name,
                     entry.header.server == server
                 else {
-                    Terminal.error(
+                    EngineNotice.say(
                         "baton: warning: \(server): the journal file \(file.name) is not Baton's: left alone")
                     continue
                 }
@@ -143,8 +144,8 @@ struct JournalRecovery {
 }
 
 /// Why the status branch could not be written, in words a person can act on.
-enum StatusWriteFailure {
-    static func explain(_ error: Error, repository: GitRepository, branch: String) -> String {
+package enum StatusWriteFailure {
+    package static func explain(_ error: Error, repository: GitRepository, branch: String) -> String {
         let lock = (repository.gitDirectory as NSString).appendingPathComponent("refs/heads/\(branch).lock")
         var info = stat()
         if stat(lock, &info) == 0 {
