@@ -66,13 +66,14 @@ public final class DaemonMetrics: Sendable {
     }
 }
 
-/// A value behind a lock, for the few pieces of state that are not an actor's.
-final class LockedBox<Value>: @unchecked Sendable {
+/// A value behind a lock, for the few pieces of state that are not an actor's (the daemon's and its command's).
+public final class LockedBox<Value>: @unchecked Sendable {
     private let lock = NSLock()
     private var value: Value
 
-    init(_ value: Value) { self.value = value }
+    public init(_ value: Value) { self.value = value }
 
-    func update<T>(_ body: (inout Value) -> T) -> T { lock.withLock { body(&value) } }
-    var current: Value { lock.withLock { value } }
+    @discardableResult
+    public func update<T>(_ body: (inout Value) -> T) -> T { lock.withLock { body(&value) } }
+    public var current: Value { lock.withLock { value } }
 }

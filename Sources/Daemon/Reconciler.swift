@@ -206,9 +206,8 @@ public final class Reconciler: Service, Sendable {
 }
 
 /// Set once by the shutdown handler, read by the loop.
-final class StopFlag: @unchecked Sendable {
-    private let lock = NSLock()
-    private var value = false
-    func set() { lock.withLock { value = true } }
-    var isSet: Bool { lock.withLock { value } }
+struct StopFlag: Sendable {
+    private let box = LockedBox(false)
+    func set() { box.update { $0 = true } }
+    var isSet: Bool { box.current }
 }

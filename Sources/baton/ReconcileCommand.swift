@@ -143,10 +143,12 @@ struct ReconcileCommand: ParsableCommand {
                 services: services, gracefulShutdownSignals: [.sigterm], cancellationSignals: [.sigint],
                 logger: logger))
         // A second SIGTERM does not wait: the servers' journals hold what they did, and the next start records it.
-        let terms = LockedCount()
+        let terms = LockedBox(0)
         let second = DispatchSource.makeSignalSource(signal: SIGTERM, queue: .global())
         second.setEventHandler {
-            if terms.increment() >= 2 {
+            if terms.update({
+                $0 += 1; return $0
+            }) >= 2 {
                 logger.warning("second SIGTERM: stopping at once; the servers' journals keep what ran")
                 Foundation.exit(1)
             }
@@ -169,32 +171,15 @@ struct ReconcileCommand: ParsableCommand {
             "following \(c.repo ?? "") \(c.branch)",
             metadata: ["holder": "\(holder)", "listen": "\(c.listen)", "servers": "\(c.server)"])
         let done = DispatchSemaphore(value: 0)
-        let failure = LockedError()
+        let failure = LockedBox<Error?>(nil)
         Task {
-            do { try await group.run() } catch { failure.set(error) }
+            do { try await group.run() } catch { failure.update { $0 = error } }
             done.signal()
         }
         done.wait()
-        if let error = failure.value {
+        if let error = failure.current {
             Terminal.error("baton: \(error)")
             throw ExitStatus.invalid
         }
     }
-}
-
-final class LockedCount: @unchecked Sendable {
-    private let lock = NSLock()
-    private var count = 0
-    func increment() -> Int {
-        lock.withLock {
-            count += 1; return count
-        }
-    }
-}
-
-final class LockedError: @unchecked Sendable {
-    private let lock = NSLock()
-    private var error: Error?
-    func set(_ error: Error) { lock.withLock { self.error = error } }
-    var value: Error? { lock.withLock { error } }
 }

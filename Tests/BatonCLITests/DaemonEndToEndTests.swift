@@ -152,13 +152,7 @@ final class DaemonEndToEndTests: XCTestCase {
     }
 
     func testTheDaemonFollowsPushesRefusesInvalidRevisionsAndQuarantines() throws {
-        XCTAssertEqual(
-            try EndToEndTests.shell([EndToEndTests.testhosts, "servers", work.appendingPathComponent("servers").path])
-                .status, 0)
-        try write("accounts/acme/acme.yaml", account("acme", records: [#"{name: www, type: A, value: 10.213.0.11}"#]))
-        try git("init", "-q", "-b", "main")
-        try git("init", "-q", "--bare", remote.path, in: root)
-        try push("first")
+        try seed()
         try startDaemon()
 
         // The first revision is applied without a webhook; the daemon is ready.
