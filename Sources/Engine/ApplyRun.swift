@@ -189,7 +189,7 @@ package struct ApplyRun: Sendable {
         let plan = planned.plan
         let recorded = try branch.record(
             applied: revision, message: "baton apply \(runID)\n\n\(plan.summary)",
-            options: RemoteConfiguration.options()
+            options: RemoteConfiguration.options(), waiting: { EngineNotice.say("baton: " + $0) }
         ) { snapshot in
             // Built on the branch as it is now: after a refused push, on what another run recorded.
             var serials = snapshot.serials

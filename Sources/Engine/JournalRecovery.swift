@@ -146,13 +146,11 @@ package struct JournalRecovery: Sendable {
 /// Why the status branch could not be written, in words a person can act on.
 package enum StatusWriteFailure {
     package static func explain(_ error: Error, repository: GitRepository, branch: String) -> String {
-        let lock = (repository.gitDirectory as NSString).appendingPathComponent("refs/heads/\(branch).lock")
-        var info = stat()
-        if stat(lock, &info) == 0 {
-            let age = max(0, Int(Date().timeIntervalSince1970) - Int(info.st_mtim.tv_sec))
-            return "the status branch \(branch) is locked: \(lock) exists, made \(duration(age)) ago by a git "
-                + "command (or a Baton) that did not finish. If no git or Baton process is working on this "
-                + "repository, remove it (rm \(lock)) and apply again"
+        let lock = StatusBranch(repository: repository, name: branch).lockFile
+        if let age = lock.age {
+            return "the status branch \(branch) is locked: \(lock.path) exists, made \(duration(Int(age))) ago by a "
+                + "git command (or a Baton) that did not finish. If no git or Baton process is working on this "
+                + "repository, remove it (rm \(lock.path)) and apply again"
         }
         return "the status branch \(branch) could not be written: \(error)"
     }

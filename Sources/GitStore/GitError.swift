@@ -17,14 +17,14 @@ public struct GitError: Error, CustomStringConvertible, Sendable {
     /// Not found (`GIT_ENOTFOUND`): an unknown revision or path.
     public var isNotFound: Bool { code == GIT_ENOTFOUND.rawValue }
 
-    /// A compare-and-swap ref update lost the race (`GIT_EMODIFIED`): the branch moved since it was read.
-    public var isConflict: Bool { code == GIT_EMODIFIED.rawValue }
-
     /// A push refused because the remote ref is not an ancestor of what was pushed (`GIT_ENONFASTFORWARD`),
     /// whether libgit2 saw it before sending or the remote rejected the update.
     public var isNonFastForward: Bool { code == GIT_ENONFASTFORWARD.rawValue }
-    /// A compare-and-swap lost: the reference was not where the writer expected it.
+    /// A compare-and-swap lost (`GIT_EMODIFIED`): the reference was not where the writer expected it.
     public var isMovedReference: Bool { code == GIT_EMODIFIED.rawValue }
+
+    /// A lock file was in the way (`GIT_ELOCKED`): another writer is updating the reference, or one died doing it.
+    public var isLocked: Bool { code == GIT_ELOCKED.rawValue }
 
     static func check(_ code: Int32, _ call: String) throws {
         guard code < 0 else { return }

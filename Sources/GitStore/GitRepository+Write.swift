@@ -10,7 +10,7 @@ extension GitRepository {
     ///
     /// The ref moves by compare-and-swap against the tip the commit was built on. With `expectedTip` given
     /// (`.some(nil)`: the branch must not exist yet) a branch that is elsewhere, or that moves meanwhile, throws a
-    /// `GitError` whose `isConflict` is true. Without it, a branch that moves meanwhile gets the same updates
+    /// `GitError` whose `isMovedReference` is true. Without it, a branch that moves meanwhile gets the same updates
     /// applied again on its new tip: updates are whole file contents, so reapplying them is what was asked.
     /// Returns the new commit.
     public func commit(
@@ -83,9 +83,11 @@ extension GitRepository {
                     usleep(UInt32.random(in: 1000...5000) * UInt32(attempt))
                     continue
                 }
+                // Still locked is not a conflict: the caller may wait for the lock or explain it.
+                let locked = code == GIT_ELOCKED.rawValue
                 throw GitError(
-                    code: GIT_EMODIFIED.rawValue, call: "updating \(refName)",
-                    message: "other writers kept it locked or moving for \(attempts) attempts")
+                    code: locked ? GIT_ELOCKED.rawValue : GIT_EMODIFIED.rawValue, call: "updating \(refName)",
+                    message: "other writers kept it \(locked ? "locked" : "moving") for \(attempts) attempts")
             }
             if lostRace(code) {
                 throw moved(refName, expected: expectedTip ?? tip, found: try reference(repo, refName))

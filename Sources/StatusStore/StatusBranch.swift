@@ -1,3 +1,4 @@
+import Foundation
 import GitStore
 import Manifests
 import Planning
@@ -19,6 +20,13 @@ public struct StatusBranch: Sendable {
     public func tip() throws -> ObjectID? {
         if let local = try repository.reference("refs/heads/" + name) { return local }
         return try repository.reference("refs/remotes/origin/" + name)
+    }
+
+    /// The branch's ref lock file (`refs/heads/NAME.lock`) and its age in seconds, nil when there is none.
+    public var lockFile: (path: String, age: Double?) {
+        let path = (repository.gitDirectory as NSString).appendingPathComponent("refs/heads/\(name).lock")
+        let modified = (try? FileManager.default.attributesOfItem(atPath: path))?[.modificationDate] as? Date
+        return (path, modified.map { max(0, Date().timeIntervalSince($0)) })
     }
 
     /// Refuses a branch outside Baton's own refs (`OwnedRefName`, `GitRepository.ownedRefProblem`): the check
@@ -138,13 +146,33 @@ extension StatusBranch {
     public func record(
         applied revision: ObjectID?, message: String, remote: String = "origin",
         options: RemoteOptions = RemoteOptions(),
-        attempts limit: Int = 5, make: (Snapshot) throws -> [String: [UInt8]?]
+        attempts limit: Int = 5, lockPatience: Double = 5, waiting: (String) -> Void = { _ in },
+        make: (Snapshot) throws -> [String: [UInt8]?]
     ) throws -> Recorded {
         var attempts = 0
+        var lockSeen: Date?
         while true {
             attempts += 1
             let snapshot = try snapshot()
-            let commit = try self.commit(try make(snapshot), on: snapshot, applied: revision, message: message)
+            let commit: ObjectID
+            do {
+                commit = try self.commit(try make(snapshot), on: snapshot, applied: revision, message: message)
+            } catch let error as GitError where error.isLocked {
+                // A fresh ref lock is another writer mid-update (a `git` command, another Baton): it goes within
+                // milliseconds, as git's own `core.filesRefLockTimeout` assumes. An old one is a writer that died,
+                // which waiting will not mend: the caller explains it.
+                let lock = lockFile
+                guard let age = lock.age, age < 60 else { throw error }
+                let now = Date()
+                if lockSeen == nil {
+                    lockSeen = now
+                    waiting("the status branch \(name) is locked by another writer (\(lock.path)); waiting")
+                }
+                guard now.timeIntervalSince(lockSeen ?? now) < lockPatience else { throw error }
+                attempts -= 1
+                Thread.sleep(forTimeInterval: 0.1)
+                continue
+            }
             guard repository.hasRemote(remote) else { return Recorded(commit: commit, pushed: nil, attempts: attempts) }
             do {
                 try repository.push(to: remote, refspecs: ["refs/heads/\(name):refs/heads/\(name)"], options: options)

@@ -137,8 +137,6 @@ struct ApplyCommand: ParsableCommand {
                 Terminal.error("baton: warning: \(result.server) printed on stderr (see baton logs \(runID))")
             }
         }
-        // A test's stand-in for a client killed between the servers' end and the record.
-        if ProcessInfo.processInfo.environment["BATON_TEST_KILL_BEFORE_RECORD"] == "1" { kill(getpid(), SIGKILL) }
         do {
             try run.record(planned, repo: repo)
         } catch {

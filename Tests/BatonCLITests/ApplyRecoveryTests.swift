@@ -50,10 +50,29 @@ extension EndToEndTests {
         XCTAssertEqual(try apply().status, 0)
         let recorded = try XCTUnwrap(try serial())
         try changeZone("10.213.0.99", "www moves")
-        let killed = try BatonProcess.run(
-            ["apply", "--repo", work.path, "--yes", "--zone-checker", "builtin"],
-            environment: ["BATON_SSH_KEY": Self.key, "BATON_TEST_KILL_BEFORE_RECORD": "1"])
-        XCTAssertEqual(killed.status, SIGKILL, killed.stdout + killed.stderr)
+        // A fresh ref lock (another writer mid-update) holds the client between the servers' end and its record,
+        // where it is killed.
+        let lock = work.appendingPathComponent(".git/refs/heads/baton/status.lock")
+        XCTAssertTrue(FileManager.default.createFile(atPath: lock.path, contents: nil))
+        let errors = work.appendingPathComponent("../apply-killed.err")
+        FileManager.default.createFile(atPath: errors.path, contents: nil)
+        let client = Process()
+        client.executableURL = BatonProcess.binary
+        client.arguments = ["apply", "--repo", work.path, "--yes", "--zone-checker", "builtin"]
+        client.environment = ProcessInfo.processInfo.environment.merging(["BATON_SSH_KEY": Self.key]) { _, new in new }
+        client.standardOutput = FileHandle.nullDevice
+        client.standardError = try FileHandle(forWritingTo: errors)
+        try client.run()
+        var waiting = false
+        for _ in 0..<600 where client.isRunning && !waiting {
+            waiting = (try? String(contentsOf: errors, encoding: .utf8))?.contains("locked by another writer") == true
+            Thread.sleep(forTimeInterval: 0.1)
+        }
+        XCTAssertTrue(client.isRunning && waiting, (try? String(contentsOf: errors, encoding: .utf8)) ?? "")
+        kill(client.processIdentifier, SIGKILL)
+        client.waitUntilExit()
+        XCTAssertEqual(client.terminationReason, .uncaughtSignal)
+        try FileManager.default.removeItem(at: lock)
         XCTAssertEqual(try serial(), recorded, "nothing recorded")
         let lost = try XCTUnwrap(try servedSerial("10.213.0.12"))
         XCTAssertGreaterThan(lost, recorded, "the server applied the change")

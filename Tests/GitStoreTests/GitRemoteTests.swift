@@ -90,7 +90,7 @@ final class GitRemoteTests: GitTestCase {
         XCTAssertThrowsError(try repo.push(to: "file://" + remote.path, refspecs: ["\(statusRef):\(statusRef)"])) {
             error in
             XCTAssertTrue((error as? GitError)?.isNonFastForward ?? false, "\(error)")
-            XCTAssertFalse((error as? GitError)?.isConflict ?? true)
+            XCTAssertFalse((error as? GitError)?.isMovedReference ?? true)
         }
         XCTAssertEqual(try git("--git-dir", remote.path, "rev-parse", "baton/status", in: root), theirs.description)
 

@@ -149,7 +149,7 @@ final class GitWriteTests: GitTestCase {
         XCTAssertThrowsError(
             try repo.commit(branch: "baton/status", updates: ["a": bytes("x\n")], message: "x", expectedTip: .some(nil))
         ) { error in
-            XCTAssertTrue((error as? GitError)?.isConflict ?? false, "\(error)")
+            XCTAssertTrue((error as? GitError)?.isMovedReference ?? false, "\(error)")
         }
         let second = try repo.commit(
             branch: "baton/status", updates: ["a": bytes("2\n")], message: "2", expectedTip: first)
@@ -158,7 +158,7 @@ final class GitWriteTests: GitTestCase {
             try repo.commit(branch: "baton/status", updates: ["a": bytes("3\n")], message: "3", expectedTip: first)
         ) { error in
             let error = error as? GitError
-            XCTAssertTrue(error?.isConflict ?? false, "\(String(describing: error))")
+            XCTAssertTrue(error?.isMovedReference ?? false, "\(String(describing: error))")
             XCTAssertTrue(error?.message.contains(second.description) ?? false, "names the tip found")
         }
         XCTAssertEqual(try repo.reference("refs/heads/baton/status"), second, "the branch did not move")
@@ -167,7 +167,7 @@ final class GitWriteTests: GitTestCase {
             try repo.commit(branch: "baton/status", updates: ["a": bytes("4\n")], message: "4", expectedTip: first)
                 .description, try git("rev-parse", "baton/status"))
         XCTAssertFalse(
-            GitError(code: -1, call: "", message: "").isConflict, "only a lost compare-and-swap is a conflict")
+            GitError(code: -1, call: "", message: "").isMovedReference, "only a lost compare-and-swap is a conflict")
     }
 
     func testConcurrentWritersLoseNoUpdate() throws {

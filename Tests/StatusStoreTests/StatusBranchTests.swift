@@ -188,4 +188,49 @@ final class StatusBranchTests: XCTestCase {
             XCTAssertTrue("\($0)".contains("unknown state 'Exploded'"), "\($0)")
         }
     }
+
+    /// A fresh ref lock is another writer mid-update: `record` waits for it to go; an old one (a writer that
+    /// died) or one that outlasts the patience fails at once, with nothing written.
+    func testRecordWaitsForAFreshRefLockOnly() throws {
+        let repository = try GitRepository(path: work.path)
+        let branch = StatusBranch(repository: repository)
+        let revision = try repository.resolve("HEAD")
+        _ = try branch.record(applied: revision, message: "first") { _ in ["a.yaml": Array("1".utf8)] }
+        let lock = branch.lockFile.path
+        XCTAssertNil(branch.lockFile.age)
+
+        XCTAssertTrue(FileManager.default.createFile(atPath: lock, contents: nil))
+        let released = DispatchSemaphore(value: 0)
+        DispatchQueue.global().asyncAfter(deadline: .now() + 0.5) {
+            try? FileManager.default.removeItem(atPath: lock)
+            released.signal()
+        }
+        var said: [String] = []
+        let recorded = try branch.record(applied: revision, message: "second", waiting: { said.append($0) }) { _ in
+            ["a.yaml": Array("2".utf8)]
+        }
+        released.wait()
+        XCTAssertEqual(recorded.attempts, 1)
+        XCTAssertEqual(said.count, 1)
+        XCTAssertTrue(said.first?.contains(lock) == true, "\(said)")
+        XCTAssertEqual(try git("show", "baton/status:a.yaml"), "2")
+
+        XCTAssertTrue(FileManager.default.createFile(atPath: lock, contents: nil))
+        let start = Date()
+        XCTAssertThrowsError(
+            try branch.record(applied: revision, message: "held", lockPatience: 0.3) { _ in ["a.yaml": Array("3".utf8)]
+            }
+        ) { XCTAssertTrue(($0 as? GitError)?.isLocked == true, "\($0)") }
+        XCTAssertLessThan(Date().timeIntervalSince(start), 5)
+
+        try FileManager.default.setAttributes(
+            [.modificationDate: Date().addingTimeInterval(-7200)], ofItemAtPath: lock)
+        var waited = false
+        XCTAssertThrowsError(
+            try branch.record(applied: revision, message: "stale", waiting: { _ in waited = true }) { _ in
+                ["a.yaml": Array("4".utf8)]
+            })
+        XCTAssertFalse(waited, "a lock two hours old is not waited for")
+        XCTAssertEqual(try git("show", "baton/status:a.yaml"), "2")
+    }
 }
