@@ -40,7 +40,7 @@ struct ReconcileCommand: ParsableCommand {
     @Option(help: "text or json.") var logFormat: String?
     @Option(help: "How long a lease lasts unless renewed (60s).") var leaseDuration: String?
     @Option(help: "Failures in a row before a resource is quarantined (5).") var quarantineAfter: Int?
-    @Option(help: "The name this daemon holds leases under (default: host and process id).") var holder: String?
+    @Option(help: "The name this daemon holds leases under (default: one kept in the state folder).") var holder: String?
 
     /// The file's settings with the flags over them.
     func settings() throws -> DaemonConfiguration {
@@ -111,7 +111,11 @@ struct ReconcileCommand: ParsableCommand {
             }
             secret = bytes
         }
-        let holder = c.holder ?? "\(ProcessInfo.processInfo.hostName):\(getpid())"
+        let holder: String
+        do { holder = try StateFolder.claim(c.stateDir, holder: c.holder).holder } catch {
+            Terminal.error("baton: \(error)")
+            throw ExitStatus.couldNotRun
+        }
         let engine: RepositoryEngine
         do { engine = try RepositoryEngine(configuration: c, holder: holder, logger: logger) } catch {
             Terminal.error("baton: \(error)")

@@ -82,8 +82,9 @@ final class DaemonEndToEndTests: XCTestCase {
         (daemon, port) = try launch(name: "daemon", extra, interval: "30s")
     }
 
-    /// A daemon with its own state folder, port and log (`NAME.log`).
-    func launch(name: String, _ extra: [String], interval: String = "3s") throws -> (Process, Int) {
+    /// A daemon with its own state folder (`state-STATE`, by default its name), port and log (`NAME.log`).
+    func launch(name: String, state: String? = nil, _ extra: [String], interval: String = "3s") throws -> (Process, Int)
+    {
         let port = try LoopbackSocket.freePort()
         let secretFile = root.appendingPathComponent("secret")
         try (Self.secret + "\n").write(to: secretFile, atomically: true, encoding: .utf8)
@@ -92,7 +93,7 @@ final class DaemonEndToEndTests: XCTestCase {
         process.arguments =
             [
                 "reconcile", "--repo", "file://" + remote.path, "--state-dir",
-                root.appendingPathComponent("state-\(name)").path,
+                root.appendingPathComponent("state-\(state ?? name)").path,
                 "--listen", "127.0.0.1:\(port)", "--interval", interval, "--webhook-secret-file", secretFile.path,
                 "--identity", EndToEndTests.key, "--log-format", "json", "--quarantine-after", "2",
             ] + extra
@@ -330,6 +331,108 @@ final class DaemonEndToEndTests: XCTestCase {
                 earlier.end, later.start.addingTimeInterval(1), "\(earlier.id) and \(later.id) overlap")
         }
         XCTAssertGreaterThan(runs.last?.generation ?? 0, runs.first?.generation ?? 0, "the takeover's generation")
+    }
+
+    /// SIGKILL in the middle of an apply, the DNS servers done and web1 in the middle of an operation, then a
+    /// restart on the same state folder: it takes its lease back at once, records what the servers' journals
+    /// hold, applies only what remains, and leaves nothing to plan.
+    func testADaemonKilledMidApplyConvergesAfterARestart() throws {
+        try seed()
+        (daemon, port) = try launch(name: "daemon", [], interval: "1s")
+        XCTAssertTrue(try eventually(30) { try self.dig("www.acme.example") == "10.213.0.11" }, daemonLog)
+        let web1 = { (command: String) in
+            try EndToEndTests.shell([EndToEndTests.testhosts, "exec", "web1", "sh", "-c", command]).stdout
+        }
+        XCTAssertTrue(try eventually(30) { try web1("getent passwd acme") != "" })
+        // The account files' lock (lckpwdf's, /etc/.pwd.lock) held here: web1's useradd waits for it, in the
+        // middle of its operation.
+        let holder = Process()
+        holder.executableURL = URL(fileURLWithPath: EndToEndTests.testhosts)
+        holder.arguments = [
+            "exec", "web1", "python3", "-c",
+            "import fcntl, os, time\nf = open('/etc/.pwd.lock', 'a')\nfcntl.lockf(f, fcntl.LOCK_EX)\n"
+                + "open('/tmp/held', 'w').close()\nwhile not os.path.exists('/tmp/release'): time.sleep(0.1)\n",
+        ]
+        holder.standardOutput = FileHandle.nullDevice
+        try holder.run()
+        others.append(holder)
+        XCTAssertTrue(try eventually(10) { try web1("test -e /tmp/held && echo held") == "held\n" })
+
+        try write(
+            "accounts/acme/acme.yaml",
+            account(
+                "acme",
+                records: [#"{name: www, type: A, value: 10.213.0.11}"#, #"{name: mid, type: A, value: 10.213.0.81}"#]))
+        try write(
+            "accounts/beta/account.yaml",
+            """
+            apiVersion: baton/v1
+            kind: Account
+            metadata: {name: beta}
+            spec: {contact: ops@beta.example, placement: {web: web1, dns: [ns1, ns2]}}
+
+            """)
+        try push("a record on ns1 and ns2, an account on web1")
+        XCTAssertEqual(try webhook(), 202)
+        XCTAssertTrue(
+            try eventually(30) {
+                try self.dig("mid.acme.example") == "10.213.0.81"
+                    && self.dig("mid.acme.example", server: "10.213.0.13") == "10.213.0.81"
+            }, daemonLog)
+        XCTAssertTrue(try eventually(10) { try web1("pgrep -x useradd") != "" }, "web1's useradd waits")
+        XCTAssertEqual(try web1("getent passwd beta"), "")
+        let before = try recordedRuns().count
+        kill(try XCTUnwrap(daemon).processIdentifier, SIGKILL)
+        daemon?.waitUntilExit()
+        XCTAssertEqual(try recordedRuns().count, before, "the killed run recorded nothing")
+        _ = try web1("touch /tmp/release")
+        holder.waitUntilExit()
+
+        (daemon, port) = try launch(name: "restarted", state: "daemon", [], interval: "1s")
+        let log = {
+            (try? String(contentsOf: self.root.appendingPathComponent("restarted.log"), encoding: .utf8)) ?? ""
+        }
+        // Well within the lease's 60 s: the same holder takes it back.
+        XCTAssertTrue(try eventually(30) { try web1("getent passwd beta").hasPrefix("beta:") }, log())
+        let pushed = try head()
+        XCTAssertTrue(
+            try eventually(30) {
+                let status = try self.status()
+                return (status["counts"] as? [String: Int])?["Pending"] == 0
+                    && status["lastAppliedRevision"] as? String == pushed
+            }, ((try? http("GET", "/status").body) ?? "") + log())
+        daemon?.terminate()
+        daemon?.waitUntilExit()
+
+        // The interrupted run is on the status branch as recovered; ns1's zone was written once.
+        let runs = try EndToEndTests.shell(
+            ["git", "--git-dir", remote.path, "grep", "-l", "recovered: {from:", "baton/status", "--", "runs/"]
+        ).stdout
+        // One file per server whose journal held the killed run (`runs/ID.yaml`, then `-SERVER` for the second
+        // and later), ns1's update among them.
+        let recovered = runs.split(separator: "\n").map { String($0.dropFirst("baton/status:".count)) }
+        XCTAssertEqual(
+            Set(recovered.map { $0.dropFirst(5).dropLast(5).split(separator: "-").prefix(2).joined(separator: "-") })
+                .count, 1, runs)
+        let texts = try recovered.map {
+            try EndToEndTests.shell(["git", "--git-dir", remote.path, "show", "baton/status:\($0)"]).stdout
+        }
+        XCTAssertTrue(
+            texts.contains {
+                $0.contains(#"{server: "ns1", resource: "Domain/acme.example", action: update, state: SUCCESS"#)
+            },
+            texts.joined())
+        let applied = try EndToEndTests.shell(
+            ["git", "--git-dir", remote.path, "grep", "-h", "Domain/acme.example", "baton/status", "--", "runs/"]
+        ).stdout
+        XCTAssertEqual(
+            applied.split(separator: "\n").filter { $0.contains("action: update") && $0.contains("ns1") }.count, 1,
+            applied)
+        let clone = root.appendingPathComponent("clone")
+        try git("clone", "-q", "-b", "main", remote.path, clone.path, in: root)
+        let plan = try BatonProcess.run(["plan", "--repo", clone.path, "--zone-checker", "builtin"])
+        XCTAssertEqual(plan.status, 0, plan.stdout + plan.stderr)
+        XCTAssertTrue(plan.stdout.contains("No changes"), plan.stdout)
     }
 
     /// A home's mode changed by hand: `report` records it Drifted and counts it; `correct` puts it back.
