@@ -40,7 +40,8 @@ struct ReconcileCommand: ParsableCommand {
     @Option(help: "text or json.") var logFormat: String?
     @Option(help: "How long a lease lasts unless renewed (60s).") var leaseDuration: String?
     @Option(help: "Failures in a row before a resource is quarantined (5).") var quarantineAfter: Int?
-    @Option(help: "The name this daemon holds leases under (default: one kept in the state folder).") var holder: String?
+    @Option(help: "The name this daemon holds leases under (default: the one kept in the state folder).")
+    var holder: String?
 
     /// The file's settings with the flags over them.
     func settings() throws -> DaemonConfiguration {
