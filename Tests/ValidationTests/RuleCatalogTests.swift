@@ -233,6 +233,16 @@ final class RuleCatalogTests: XCTestCase {
             failing: server("port: 70000"), file: "servers/web2.yaml", line: 8,
             passing: server("port: 65535")),
         RuleCase(
+            rule: "schema.cron", summary: "a maintenance window's schedule with an hour of 24",
+            failing: hooli("maintenance:", "  - {schedule: \"0 24 * * sat\", duration: 2h}"),
+            file: "accounts/hooli/account.yaml", line: 8,
+            passing: hooli("maintenance:", "  - {schedule: \"0 23 * * sat\", duration: 2h}")),
+        RuleCase(
+            rule: "schema.range", summary: "a maintenance window of two weeks",
+            failing: hooli("maintenance:", "  - {schedule: \"0 2 1 * *\", duration: 2w}"),
+            file: "accounts/hooli/account.yaml", line: 8,
+            passing: hooli("maintenance:", "  - {schedule: \"0 2 1 * *\", duration: 1w}")),
+        RuleCase(
             rule: "schema.duration", summary: "a year is not a duration unit",
             failing: acmeMonitor("interval: 1y"), file: "accounts/acme/site.yaml", line: 8,
             passing: acmeMonitor("interval: 52w")),

@@ -4,6 +4,7 @@ extension AccountSpec {
         var spec = AccountSpec(contact: contact)
         spec.active = r.bool("active", default: true)
         spec.groups = r.stringList("groups")
+        spec.maintenance = maintenance(r)
         if let placement = r.object("placement", keys: ManifestSchema.keys(.account, "spec.placement")) {
             spec.placement.web = placement.string("web")
             spec.placement.dns = placement.stringList("dns")
@@ -25,6 +26,36 @@ extension AccountSpec {
             }
         }
         return spec
+    }
+
+    /// `maintenance: [{schedule: "0 2 * * sat", duration: 2h}, ...]`.
+    static func maintenance(_ r: FieldReader) -> [MaintenanceWindow] {
+        let keys = ManifestSchema.keys(.account, "spec.maintenance[]")
+        return r.list("maintenance").enumerated().compactMap { index, item in
+            guard
+                let fields = FieldReader(
+                    item, path: "spec.maintenance.\(index)", keys: keys, context: r.context,
+                    what: "maintenance window \(index + 1)")
+            else { return nil }
+            let text = fields.string("schedule", required: true)
+            let duration = fields.node("duration", required: true) == nil ? nil : fields.optionalDuration("duration")
+            var schedule: CronSchedule?
+            if let text, let node = fields.node("schedule") {
+                do { schedule = try CronSchedule(parsing: text) } catch {
+                    r.context.error(
+                        node.mark, "schema.cron", "the schedule '\(text)' \(error)",
+                        hint: "write five cron fields in UTC, e.g. \"0 2 * * sat\" (Saturdays at 02:00)")
+                }
+            }
+            if let duration, !MaintenanceWindow.durations.contains(duration), let node = fields.node("duration") {
+                r.context.error(
+                    node.mark, "schema.range", "maintenance window \(index + 1) lasts \(duration)",
+                    hint: "a window lasts from 1m to 1w")
+                return nil
+            }
+            guard let schedule, let duration else { return nil }
+            return MaintenanceWindow(schedule: schedule, duration: duration)
+        }
     }
 }
 

@@ -14,7 +14,8 @@ public enum ManifestSchema {
             ]
         case .account:
             return [
-                "spec": ["contact", "active", "placement", "limits", "groups"],
+                "spec": ["contact", "active", "placement", "limits", "groups", "maintenance"],
+                "spec.maintenance[]": ["schedule", "duration"],
                 "spec.placement": ["web", "dns"],
                 "spec.limits": ["domains", "webApps", "systemUsers", "diskQuota"],
             ]

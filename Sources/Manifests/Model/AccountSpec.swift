@@ -24,6 +24,8 @@ public struct AccountSpec: Sendable, Hashable {
     /// Groups of the account's own, beside its main group (named like the account): the only groups its users
     /// may join besides that one. Each is named `<account>-<purpose>`.
     public var groups: [String] = []
+    /// When the account's changes may be applied (UTC); none: at any time.
+    public var maintenance: [MaintenanceWindow] = []
 
     public init(contact: String) {
         self.contact = contact
