@@ -50,6 +50,11 @@ public final class DaemonMetrics: Sendable {
         Metrics.Gauge(label: "baton_quarantined_resources", factory: factory).record(count)
     }
 
+    func gate(waiting: Int, suspended: Bool) {
+        Metrics.Gauge(label: "baton_waiting_resources", factory: factory).record(waiting)
+        Metrics.Gauge(label: "baton_suspended", factory: factory).record(suspended ? 1 : 0)
+    }
+
     func leaseHeld(_ held: Bool) { Metrics.Gauge(label: "baton_lease_held", factory: factory).record(held ? 1 : 0) }
 
     /// `baton_applied_revision_info{revision="..."} 1`: one series, the revision applied last (the one before

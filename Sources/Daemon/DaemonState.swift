@@ -30,6 +30,11 @@ public actor DaemonState {
     /// Resources by state after the last plan: Applied (nothing to do), Pending (waiting), Failed.
     public private(set) var resourceStates: [String: Int] = [:]
 
+    /// `suspend: true` in the last planned revision's baton.yaml: nothing is applied.
+    public private(set) var suspended = false
+    /// The changes of the last plan that wait for a maintenance window of their account.
+    public private(set) var waiting: [WaitingChange] = []
+
     /// The monitored sites of the last valid revision, for the monitor.
     public private(set) var monitoredSites: [MonitoredSite] = []
 
@@ -52,6 +57,16 @@ public actor DaemonState {
         headRejected = false
         resourceStates["Pending"] = pending
     }
+
+    /// What holds changes back after a plan; whether `suspended` changed (the loop logs only a change).
+    func gate(waiting: [WaitingChange], suspended: Bool) -> Bool {
+        self.waiting = waiting
+        defer { self.suspended = suspended }
+        return self.suspended != suspended
+    }
+
+    /// When the first window a waiting change needs opens.
+    func nextWindow() -> Date? { waiting.compactMap(\.opens).min() }
 
     func reject(_ revision: String, diagnostics: [Diagnostic]) {
         plannedOnce = true
@@ -143,6 +158,7 @@ public actor DaemonState {
             "lastFetchedRevision": lastFetched ?? NSNull(),
             "lastAppliedRevision": lastApplied ?? NSNull(),
             "standby": standby,
+            "suspended": suspended,
             "leaseGeneration": leaseGeneration ?? NSNull(),
             "counts": resourceStates.merging(
                 ["Quarantined": quarantine.quarantined.count, "Drifted": drifted.values.map(\.count).reduce(0, +)]
@@ -165,6 +181,13 @@ public actor DaemonState {
                     ] as [String: Any]
                 )
             })
+        let formatter = ISO8601DateFormatter()
+        document["waiting"] = waiting.map {
+            [
+                "server": $0.change.server, "resource": $0.change.id.description,
+                "opens": $0.opens.map { formatter.string(from: $0) } ?? NSNull(), "message": $0.message,
+            ] as [String: Any]
+        }
         document["quarantined"] = quarantine.quarantined.map {
             ["server": $0.server, "resource": $0.resource, "reason": quarantine.reason($0) ?? ""]
         }

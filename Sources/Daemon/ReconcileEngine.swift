@@ -1,3 +1,4 @@
+import Foundation
 import Manifests
 import Planning
 
@@ -25,8 +26,23 @@ public protocol ReconcileEngine: Sendable {
 /// A revision, validated and planned.
 public enum PlanOutcome: Sendable {
     case invalid([Diagnostic])
-    /// The plan, and the revision's monitored sites (the monitor follows the last valid revision).
-    case planned(Plan, sites: [MonitoredSite])
+    /// The plan, and the revision's monitored sites (the monitor follows the last valid revision); the changes
+    /// that wait for their account's maintenance window now; whether the revision's baton.yaml suspends applying.
+    case planned(Plan, sites: [MonitoredSite], waiting: [WaitingChange] = [], suspended: Bool = false)
+}
+
+/// A change held back until a maintenance window of its account opens.
+public struct WaitingChange: Sendable, Hashable {
+    public var change: Change
+    /// When the next window opens; nil when none ever does.
+    public var opens: Date?
+    public var message: String
+
+    public init(change: Change, opens: Date?, message: String) {
+        self.change = change
+        self.opens = opens
+        self.message = message
+    }
 }
 
 /// How one server's part of a run went.

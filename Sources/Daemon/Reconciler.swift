@@ -87,6 +87,11 @@ public final class Reconciler: Service, Sendable {
             }
             var wait = min(settings.interval, nextDrift - clock.now)
             if let retry = await state.nextRetry(), retry - clock.now < wait { wait = max(retry - clock.now, .zero) }
+            if let opens = await state.nextWindow() {
+                // A window opens on a whole minute: the round after it starts then, not up to an interval later.
+                let due = Swift.Duration.milliseconds(Int64(max(0, opens.timeIntervalSinceNow) * 1000) + 500)
+                if due < wait { wait = due }
+            }
             reason = await doorbell.wait(for: wait) ?? "interval"
         }
     }
@@ -121,9 +126,17 @@ public final class Reconciler: Service, Sendable {
             do { try await engine.reject(revision, diagnostics: diagnostics) } catch {
                 logger.error("the rejection was not recorded: \(error)")
             }
-        case .planned(let plan, let sites):
+        case .planned(let plan, let sites, let waiting, let suspended):
             await state.planned(revision, pending: plan.changes.count)
             await state.monitor(sites)
+            if await state.gate(waiting: waiting, suspended: suspended) {
+                logger.info(
+                    suspended
+                        ? "suspended by baton.yaml: validating and reporting, applying nothing"
+                        : "resumed: applying again",
+                    metadata: ["revision": "\(revision)"])
+            }
+            metrics.gate(waiting: waiting.count, suspended: suspended)
             // Held and renewed every round, idle or not, so that the holder stays the holder.
             guard case .some(let leased) = await lease(), let generation = leased else { return }
             guard !plan.changes.isEmpty else {
@@ -135,7 +148,8 @@ public final class Reconciler: Service, Sendable {
                 metrics.resources(await state.resourceStates)
                 return
             }
-            await apply(plan, revision: revision, generation: generation)
+            guard !suspended else { return }
+            await apply(plan, revision: revision, generation: generation, waiting: waiting)
             metrics.resources(await state.resourceStates)
         }
     }
@@ -155,8 +169,11 @@ public final class Reconciler: Service, Sendable {
         return .some(generation)
     }
 
-    func apply(_ plan: Plan, revision: String, generation: Int) async {
-        let (changes, held) = await state.runnable(plan.changes, now: .now)
+    func apply(_ plan: Plan, revision: String, generation: Int, waiting: [WaitingChange] = []) async {
+        let later = Set(waiting.map { Planner.Key(server: $0.change.server, id: $0.change.id) })
+        var (changes, held) = await state.runnable(
+            plan.changes.filter { !later.contains(Planner.Key(server: $0.server, id: $0.id)) }, now: .now)
+        held += later.count
         guard !changes.isEmpty else { return }
         // The lease is renewed while the run goes on: a run longer than the lease must not let another daemon in.
         let (engine, renewal, logger) = (self.engine, settings.leaseRenewal, self.logger)

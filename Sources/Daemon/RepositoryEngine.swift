@@ -25,6 +25,8 @@ public final class RepositoryEngine: ReconcileEngine, @unchecked Sendable {
     private var planned: Planned?
     /// What the servers' journals said at the last plan: files to forget, servers not to run on.
     private var recovery = JournalRecovery()
+    /// The changes the last plan held back for maintenance windows: recorded Pending, with why, by the next run.
+    private var waiting: [MaintenanceGate.Waiting] = []
     private let serial = NSLock()
     /// The lease as last taken: renewed only when a third of it is gone, so an idle daemon writes a lease commit
     /// every `leaseDuration / 3`, not every round. Its own lock: a renewal runs while an apply holds `serial`.
@@ -120,7 +122,15 @@ public final class RepositoryEngine: ReconcileEngine, @unchecked Sendable {
                     })
             }
             self.planned = planned
-            return .planned(planned.plan, sites: planned.manifests.monitoredSites)
+            let gate = MaintenanceGate.split(planned.plan.changes, manifests: planned.manifests, now: Date())
+            waiting = gate.waiting
+            return .planned(
+                planned.plan, sites: planned.manifests.monitoredSites,
+                waiting: gate.waiting.map {
+                    WaitingChange(
+                        change: $0.change, opens: $0.opens.map { Date(timeIntervalSince1970: TimeInterval($0)) },
+                        message: $0.message)
+                }, suspended: planned.suspended)
         }
     }
 
@@ -146,19 +156,24 @@ public final class RepositoryEngine: ReconcileEngine, @unchecked Sendable {
             guard let planned, planned.plan.revision == plan.revision else {
                 throw EngineFailure(.other, "no plan of \(plan.revision.prefix(12)) is kept to apply")
             }
-            return try run(planned, changes: changes, generation: generation)
+            let ran = Set(changes.map { Planner.Key(server: $0.server, id: $0.id) })
+            return try run(
+                planned, changes: changes, generation: generation,
+                waiting: waiting.filter { !ran.contains(Planner.Key(server: $0.change.server, id: $0.change.id)) })
         }
     }
 
     /// One apply through the engine, under the repository's apply lock (a person's `baton apply` waits, and
     /// waits for it), and what it came to per server.
-    func run(_ planned: Planned, changes: [Change]?, generation: Int?) throws -> RunOutcome {
+    func run(_ planned: Planned, changes: [Change]?, generation: Int?, waiting: [MaintenanceGate.Waiting] = [])
+        throws -> RunOutcome
+    {
         let lock = try ApplyLock.acquire(in: repository.gitDirectory, wait: true)
         defer { close(lock.descriptor) }
         let run = try ApplyRun.run(
             planned, changes: changes, recovery: recovery, credentials: try credentials(), timeout: 600)
         recovery = JournalRecovery()
-        try run.record(planned, changes: changes, repo: path, generation: generation)
+        try run.record(planned, changes: changes, waiting: waiting, repo: path, generation: generation)
         var servers: [ServerOutcome] = []
         for (server, result) in zip(run.runs, run.results) {
             var failed: [ResourceID: String] = [:]
@@ -203,13 +218,22 @@ public final class RepositoryEngine: ReconcileEngine, @unchecked Sendable {
             }
             let outcome = DriftOutcome(drifted: drifted, unreachable: unreachable)
             guard !drifted.isEmpty else { return outcome }
-            if configuration.drift == .correct, let revision = try branch.snapshot().state.revision {
+            // A suspended repository and a closed maintenance window hold corrections back as they hold changes.
+            if configuration.drift == .correct, planned?.suspended != true,
+                let revision = try branch.snapshot().state.revision
+            {
                 // Put back: the drifted resources applied again from the revision last applied.
-                let planned = try Planned.make(
+                let applied = try Planned.make(
                     repo: path, rev: revision, fetch: false, zoneChecker: .none, zoneCache: false,
                     allowMassDelete: false, servers: configuration.server, logger: logger)
                 let keys = Set(drifted.flatMap { server, ids in ids.map { Planner.Key(server: server, id: $0) } })
-                _ = try run(ApplyRun.forcing(planned, keys: keys), changes: nil, generation: nil)
+                let forced = ApplyRun.forcing(applied, keys: keys)
+                let ready = MaintenanceGate.split(forced.plan.changes, manifests: forced.manifests, now: Date()).ready
+                if ready.isEmpty {
+                    try recordDrifted(outcome, on: branch)
+                } else {
+                    _ = try run(forced, changes: ready, generation: nil)
+                }
             } else {
                 try recordDrifted(outcome, on: branch)
             }

@@ -50,12 +50,20 @@ package struct ApplyRun: Sendable {
     }
 
     /// Records this run on the status branch of `planned` (`generation`: the daemon's lease).
-    package func record(_ planned: Planned, changes: [Change]? = nil, repo: String, generation: Int? = nil) throws {
+    /// Records the run; `waiting` (changes held for maintenance windows) as Pending, each with its message.
+    package func record(
+        _ planned: Planned, changes: [Change]? = nil, waiting: [MaintenanceGate.Waiting] = [], repo: String,
+        generation: Int? = nil
+    ) throws {
         var planned = planned
         if let changes { planned.plan.changes = changes }
+        planned.plan.changes += waiting.map(\.change)
         try Self.record(
             planned, repo: repo, runs: runs, results: results, serials: serials, runID: runID, time: time,
-            generation: generation)
+            generation: generation,
+            waiting: Dictionary(
+                waiting.map { (Planner.Key(server: $0.change.server, id: $0.change.id), $0.message) },
+                uniquingKeysWith: { a, _ in a }))
     }
 
     /// Where each server of the plan is reached and how its files lie; the steps are left to `serverRuns`.
@@ -143,10 +151,11 @@ package struct ApplyRun: Sendable {
     /// The run's files on the status branch, pushed where there is a remote, and a note on the revision.
     package static func record(
         _ planned: Planned, repo: String, runs: [ServerRun], results: [ServerResult],
-        serials: [String: ZoneSerialsFile.Entry], runID: String, time: String, generation: Int?
+        serials: [String: ZoneSerialsFile.Entry], runID: String, time: String, generation: Int?,
+        waiting: [Planner.Key: String] = [:]
     ) throws {
         var outcomes: [Planner.Key: StatusRecord.Outcome] = [:]
-        var messages: [Planner.Key: String] = [:]
+        var messages = waiting
         var operations: [RunFile.Operation] = []
         var appliedSerials: [String: ZoneSerialsFile.Entry] = [:]
         var removedZones = Set<String>()

@@ -20,6 +20,8 @@ package struct Planned {
     package var previous: [Planner.Key: ResourceState] = [:]
     /// What the status branch's checks found and let pass because the caller repairs it (adopt).
     package var distrusted: [String] = []
+    /// `suspend: true` in the revision's baton.yaml: the daemon plans and reports, and applies nothing.
+    package var suspended = false
 
     package static func make(
         repo: String, rev: String, fetch: Bool, zoneChecker: ZoneCheckerChoice?, zoneCache: Bool,
@@ -161,7 +163,7 @@ package struct Planned {
         )
         return Planned(
             plan: plan, invalid: nil, manifests: checked.manifests, statusBranch: branch.name, snapshot: snapshot,
-            details: details, previous: previous, distrusted: trust.distrusted)
+            details: details, previous: previous, distrusted: trust.distrusted, suspended: config.suspend)
     }
 
     /// A plan in a session: the accounts whose files changed get their desired forms built again, every other

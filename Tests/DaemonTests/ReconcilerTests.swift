@@ -25,6 +25,10 @@ final class ReconcilerTests: XCTestCase {
         private(set) var rejected: [String] = []
         private(set) var released = false
         var applyDelay: Swift.Duration = .zero
+        /// Revisions whose baton.yaml says `suspend: true`.
+        var suspended: Set<String> = []
+        /// Resources whose account's maintenance windows are closed.
+        var outsideWindow: Set<ResourceID> = []
 
         func set(tip: String, changes: [Change], invalid: Bool = false) {
             self.tip = tip
@@ -35,6 +39,8 @@ final class ReconcilerTests: XCTestCase {
         func setUnreachable(_ servers: Set<String>) { unreachable = servers }
         func setLeaseHolder(_ holds: Bool) { leaseHolder = holds }
         func setApplyDelay(_ delay: Swift.Duration) { applyDelay = delay }
+        func suspend(_ revision: String) { suspended.insert(revision) }
+        func setOutsideWindow(_ ids: Set<ResourceID>) { outsideWindow = ids }
 
         func fetch() async throws -> String { tip }
         func plan(_ revision: String) async throws -> PlanOutcome {
@@ -46,9 +52,14 @@ final class ReconcilerTests: XCTestCase {
                         message: "broken", hint: "fix it")
                 ])
             }
+            let changes = desired[revision] ?? []
             return .planned(
-                Plan(revision: revision, appliedRevision: nil, appliedDigest: "", changes: desired[revision] ?? []),
-                sites: [])
+                Plan(revision: revision, appliedRevision: nil, appliedDigest: "", changes: changes), sites: [],
+                waiting: changes.filter { outsideWindow.contains($0.id) }.map {
+                    WaitingChange(
+                        change: $0, opens: Date(timeIntervalSince1970: 1_796_781_600),
+                        message: "waits for a maintenance window of account acme")
+                }, suspended: suspended.contains(revision))
         }
         func apply(_ plan: Plan, changes: [Change], generation: Int?) async throws -> RunOutcome {
             if applyDelay > .zero { try await Task.sleep(for: applyDelay) }
@@ -124,6 +135,61 @@ final class ReconcilerTests: XCTestCase {
         XCTAssertEqual(after.last?.map(\.id.name), ["fixed.example"])
         ready = await r.state.readiness()
         XCTAssertTrue(ready.ready)
+    }
+
+    func testASuspendedRevisionIsPlannedAndReportedAndNothingApplied() async throws {
+        let engine = FakeEngine()
+        await engine.set(tip: "r1", changes: [Self.change(.domain, "acme.example", on: "ns1")])
+        await engine.suspend("r1")
+        let r = reconciler(engine)
+        await r.round("interval")
+        await r.round("webhook")
+        let applied = await engine.applied
+        XCTAssertEqual(applied, [])
+        let json = await r.state.statusJSON()
+        let status = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(json)) as? [String: Any])
+        XCTAssertEqual(status["suspended"] as? Bool, true)
+        XCTAssertEqual((status["counts"] as? [String: Int])?["Pending"], 1)
+        XCTAssertTrue(r.metrics.render().contains("baton_suspended 1"), r.metrics.render())
+        let ready = await r.state.readiness()
+        XCTAssertTrue(ready.ready, "suspended is not broken")
+
+        await engine.set(tip: "r2", changes: [Self.change(.domain, "acme.example", on: "ns1")])
+        await r.round("webhook")
+        let after = await engine.applied
+        XCTAssertEqual(after.flatMap { $0.map(\.id.name) }, ["acme.example"], "resumed")
+        XCTAssertTrue(r.metrics.render().contains("baton_suspended 0"))
+    }
+
+    func testChangesOutsideTheirMaintenanceWindowWaitWhileOthersApply() async throws {
+        let engine = FakeEngine()
+        let waiting = Self.change(.webApp, "shop")
+        let ready = Self.change(.domain, "acme.example", on: "ns1")
+        await engine.set(tip: "r1", changes: [waiting, ready])
+        await engine.setOutsideWindow([waiting.id])
+        let r = reconciler(engine)
+        await r.round("interval")
+        await r.round("interval")
+        let applied = await engine.applied
+        XCTAssertEqual(applied.flatMap { $0.map(\.id.name) }, ["acme.example"], "once, without the waiting one")
+        let json = await r.state.statusJSON()
+        let status = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(json)) as? [String: Any])
+        let listed = try XCTUnwrap(status["waiting"] as? [[String: Any]])
+        XCTAssertEqual(listed.map { $0["resource"] as? String }, ["WebApp/shop"])
+        XCTAssertEqual(listed.first?["opens"] as? String, "2026-12-09T02:00:00Z")
+        let converged = await r.state.lastApplied
+        XCTAssertNil(converged, "not converged while a change waits")
+        XCTAssertTrue(r.metrics.render().contains("baton_waiting_resources 1"))
+        let wake = await r.state.nextWindow()
+        XCTAssertEqual(wake, Date(timeIntervalSince1970: 1_796_781_600))
+
+        // The window opens: the change is applied and the revision converges.
+        await engine.setOutsideWindow([])
+        await r.round("interval")
+        let after = await engine.applied
+        XCTAssertEqual(after.last?.map(\.id.name), ["shop"])
+        let last = await r.state.lastApplied
+        XCTAssertEqual(last, "r1")
     }
 
     func testAResourceThatAlwaysFailsIsQuarantinedWhileOthersApply() async throws {

@@ -16,6 +16,9 @@ public struct RepositoryConfig: Sendable, Hashable {
     public var deleteMinimum = 10
     /// The branch Baton records what it applied on (`statusBranch:`).
     public var statusBranch = "baton/status"
+    /// `suspend: true`: the daemon still fetches, validates, plans and reports, and applies nothing
+    /// (`baton suspend` and `baton resume` commit this).
+    public var suspend = false
 
     public init() {}
 
@@ -34,8 +37,10 @@ public struct RepositoryConfig: Sendable, Hashable {
         }
         if let root = parsed.documents.first?.root,
             let top = FieldReader(
-                root, path: "", keys: ["zoneCheck", "safety", "statusBranch"], context: context, what: fileName)
+                root, path: "", keys: ["zoneCheck", "safety", "statusBranch", "suspend"], context: context,
+                what: fileName)
         {
+            config.suspend = top.bool("suspend", default: false)
             parseSafety(top, into: &config, context: context)
             if let branch = top.string("statusBranch") {
                 if OwnedRefName.problem(OwnedRefName.branch(branch)) == nil {
