@@ -31,6 +31,8 @@ struct ApplyCommand: ParsableCommand {
     @Flag(help: "Do not ask.") var yes = false
     @Flag(help: "Apply deletes beyond the mass-delete threshold.") var allowMassDelete = false
     @Flag(help: "Wait for another apply on this repository to finish instead of refusing.") var wait = false
+    @Flag(help: "Apply the changes of accounts whose maintenance windows are closed too.")
+    var ignoreMaintenanceWindows = false
     @Option(help: "The SSH client key (default: BATON_SSH_KEY).") var identity: String?
     @Option(help: "Seconds after which a server's script is stopped (on the server too).") var timeout: Int = 600
     @Option(help: "Which checker checks the rendered zones: builtin, named-checkzone, both or none.")
@@ -118,11 +120,23 @@ struct ApplyCommand: ParsableCommand {
             return
         }
         print(PlanText.render(plan, color: Terminal.useColor), terminator: "")
+        let waiting =
+            ignoreMaintenanceWindows
+            ? [] : MaintenanceGate.split(plan.changes, manifests: planned.manifests, now: Date()).waiting
+        for line in PlanGates.notes(planned, waiting: waiting, applying: true) { Terminal.error("baton: " + line) }
+        let held = Set(waiting.map { Planner.Key(server: $0.change.server, id: $0.change.id) })
+        let ready = plan.changes.filter { !held.contains(Planner.Key(server: $0.server, id: $0.id)) }
+        if ready.isEmpty {
+            print("Nothing to apply now: every change waits for a maintenance window.")
+            return
+        }
         if !yes && isatty(STDIN_FILENO) == 1 {
             print("Apply these changes? Only 'yes' applies: ", terminator: "")
             guard readLine() == "yes" else { throw PlanFailure("not applied") }
         }
-        let run = try ApplyRun.run(planned, recovery: recovery, credentials: credentials, timeout: timeout)
+        let run = try ApplyRun.run(
+            planned, changes: waiting.isEmpty ? nil : ready, recovery: recovery, credentials: credentials,
+            timeout: timeout)
         let (runID, results) = (run.runID, run.results)
         var failed = false
         for result in results {
@@ -138,7 +152,7 @@ struct ApplyCommand: ParsableCommand {
             }
         }
         do {
-            try run.record(planned, repo: repo)
+            try run.record(planned, changes: waiting.isEmpty ? nil : ready, waiting: waiting, repo: repo)
         } catch {
             let repository = try GitRepository(path: repo)
             Terminal.error(

@@ -34,7 +34,8 @@ struct Baton: ParsableCommand {
         version: BuildInfo.version,
         subcommands: [
             Validate.self, PlanCommand.self, ApplyCommand.self, StatusCommand.self, LogsCommand.self, RetryCommand.self,
-            DriftCommand.self, DoctorCommand.self, ReconcileCommand.self, MonitorCommand.self,
+            DriftCommand.self, DoctorCommand.self, ReconcileCommand.self, SuspendCommand.self, ResumeCommand.self,
+            MonitorCommand.self,
             Adopt.self,
             Show.self, CheckZone.self, Import.self, Render.self,
             Version.self,

@@ -117,6 +117,8 @@ struct PlanCommand: ParsableCommand {
                 + (out.map { ", or read the saved plan `\($0)`" } ?? "")
             print(PlanMarkdown.render(plan, fullPlanHint: hint), terminator: "")
         }
+        let waiting = MaintenanceGate.split(plan.changes, manifests: planned.manifests, now: Date()).waiting
+        for line in PlanGates.notes(planned, waiting: waiting, applying: false) { Terminal.error("baton: " + line) }
         if !plan.refusals.isEmpty {
             for refusal in plan.refusals {
                 Terminal.error("baton: refused: \(refusal.message); pass --allow-mass-delete once reviewed")
