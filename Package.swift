@@ -60,7 +60,7 @@ let package = Package(
         .target(
             name: "Daemon",
             dependencies: [
-                "Manifests", "StatusStore", "GitStore", "Planning", "Engine", "Monitoring",
+                "Manifests", "StatusStore", "GitStore", "Planning", "Engine", "Apply", "Monitoring",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -126,7 +126,8 @@ let package = Package(
                 "Manifests", "Planning", "TestSupport", "Zones", .product(name: "Crypto", package: "swift-crypto"),
             ]),
         .testTarget(name: "GitStoreTests", dependencies: ["GitStore", "Manifests", "SSHKeys", "TestSupport"]),
-        .testTarget(name: "BackendsTests", dependencies: ["Backends", "Planning", "Manifests", "Zones"]),
+        .testTarget(
+            name: "BackendsTests", dependencies: ["Backends", "Apply", "SSHTransport", "Planning", "Manifests", "Zones"]),
         .testTarget(name: "PlanningTests", dependencies: ["Planning", "Manifests", "Zones"]),
         .testTarget(
             name: "StatusStoreTests", dependencies: ["StatusStore", "GitStore", "Planning", "Manifests", "TestSupport"]),

@@ -9,7 +9,7 @@ import SSHTransport
 public enum Executor {
     public static func run(
         _ runs: [ServerRun], credentials: SSHCredentials, deadline: Int = 600,
-        parallel: Int = SSHPool.defaultParallelism
+        parallel: Int = SSHPool.defaultParallelism, connector: RemoteConnector = .ssh
     ) -> [ServerResult] {
         let nonce = String((0..<16).map { _ in "abcdefghijklmnopqrstuvwxyz0123456789".randomElement()! })
         // A server of the second wave waits for the servers that load primary zones in this run, not for the
@@ -22,20 +22,22 @@ public enum Executor {
         let results = SSHPool.forEach(Array(zip(ordered, loadsPrimaries)), parallel: parallel) { run, loads in
             if run.wave > 0 { primaries.wait() }
             defer { if loads { primaries.leave() } }
-            return runOne(run, nonce: nonce, credentials: credentials, deadline: deadline)
+            return runOne(run, nonce: nonce, credentials: credentials, deadline: deadline, connector: connector)
         }
         let byServer = Dictionary(results.map { ($0.server, $0) }, uniquingKeysWith: { a, _ in a })
         return runs.compactMap { byServer[$0.server] }
     }
 
-    static func runOne(_ run: ServerRun, nonce: String, credentials: SSHCredentials, deadline: Int) -> ServerResult {
+    static func runOne(
+        _ run: ServerRun, nonce: String, credentials: SSHCredentials, deadline: Int, connector: RemoteConnector
+    ) -> ServerResult {
         let started = Date()
         let count = run.steps.count
-        func failed(_ why: String, script: String = "") -> ServerResult {
+        func failed(_ why: String, _ kind: ServerFailure.Kind, script: String = "") -> ServerResult {
             ServerResult(
                 server: run.server, states: Array(repeating: .aborted, count: count),
-                exitStatuses: Array(repeating: nil, count: count), failure: why, script: script, stdout: "",
-                stderr: "", seconds: Date().timeIntervalSince(started))
+                exitStatuses: Array(repeating: nil, count: count), failure: why, failureKind: kind, script: script,
+                stdout: "", stderr: "", seconds: Date().timeIntervalSince(started))
         }
         let rendered: (script: ScriptBuilder, count: Int)
         do {
@@ -44,28 +46,29 @@ public enum Executor {
             rendered = try Backend.script(
                 run.steps, context: run.context, nonce: nonce, deadline: deadline, journal: journal)
         } catch {
-            var result = failed("Baton could not render the script: \(error)")
+            var result = failed("Baton could not render the script: \(error)", .other)
             result.states = Array(repeating: .error, count: count)
             return result
         }
         let text = rendered.script.text
         do {
-            let connection = try SSHConnection.connect(run.target, credentials: credentials)
+            let connection = try connector.connect(run.target, credentials)
             defer { connection.close() }
             // Baton waits a little longer than the server's own watchdog, which reports what ran.
-            let result = try connection.run(text, timeout: .seconds(deadline + 15))
+            let result = try connection.run(text, stdin: nil, timeout: .seconds(deadline + 15))
             let report = RunReport.parse(
                 stdout: result.stdout, nonce: nonce, count: count,
                 timedOut: result.timedOut || result.exitSignal == "KILL")
             return ServerResult(
                 server: run.server, states: report.operations.map(\.state),
                 exitStatuses: report.operations.map(\.exitStatus),
-                failure: result.connectionLost.map { "the connection was lost: \($0)" }, script: text,
+                failure: result.connectionLost.map { "the connection was lost: \($0)" },
+                failureKind: result.connectionLost == nil ? nil : .connectionLost, script: text,
                 stdout: String(decoding: result.stdout, as: UTF8.self),
                 stderr: String(decoding: result.stderr, as: UTF8.self), seconds: Date().timeIntervalSince(started),
                 serials: RunReport.serials(result.stderr, nonce: nonce))
         } catch {
-            return failed("\(run.server) (\(run.target)): \(error)", script: text)
+            return failed("\(run.server) (\(run.target)): \(error)", ServerFailure.kind(of: error), script: text)
         }
     }
 
@@ -73,7 +76,8 @@ public enum Executor {
     /// servers side by side. A server that cannot be read gets its error: its runs may not be recorded, and
     /// what runs there next must wait.
     public static func readJournals(
-        _ runs: [ServerRun], credentials: SSHCredentials, parallel: Int = SSHPool.defaultParallelism
+        _ runs: [ServerRun], credentials: SSHCredentials, parallel: Int = SSHPool.defaultParallelism,
+        connector: RemoteConnector = .ssh
     ) -> [String: Result<[(name: String, text: String)], JournalError>] {
         let tag = String((0..<16).map { _ in "abcdefghijklmnopqrstuvwxyz0123456789".randomElement()! })
         let read = SSHPool.forEach(runs, parallel: parallel) {
@@ -82,9 +86,9 @@ public enum Executor {
                 let layout = run.context.layout
                 let script = try ServerJournal.readScript(
                     folder: layout.state + "/journal", runs: layout.state + "/runs", tag: tag)
-                let connection = try SSHConnection.connect(run.target, credentials: credentials)
+                let connection = try connector.connect(run.target, credentials)
                 defer { connection.close() }
-                let result = try connection.run(script.text, timeout: .seconds(60))
+                let result = try connection.run(script.text, stdin: nil, timeout: .seconds(60))
                 guard result.exitStatus == 0, result.connectionLost == nil, !result.timedOut else {
                     let why = String(decoding: result.stderr, as: UTF8.self).trimmingCharacters(
                         in: .whitespacesAndNewlines)
@@ -95,7 +99,13 @@ public enum Executor {
                 }
                 return (run.server, .success(ServerJournal.split(result.stdout, tag: tag)))
             } catch {
-                return (run.server, .failure(JournalError(description: "\(run.server) (\(run.target)): \(error)")))
+                return (
+                    run.server,
+                    .failure(
+                        JournalError(
+                            description: "\(run.server) (\(run.target)): \(error)", kind: ServerFailure.kind(of: error))
+                    )
+                )
             }
         }
         return Dictionary(read, uniquingKeysWith: { a, _ in a })
@@ -104,4 +114,6 @@ public enum Executor {
 
 public struct JournalError: Error, CustomStringConvertible, Sendable {
     public var description: String
+    /// Why, as a kind: a server that cannot be reached, or one whose journal script failed (`other`).
+    public var kind: ServerFailure.Kind = .other
 }

@@ -39,8 +39,10 @@ public struct ServerResult: Sendable {
     /// Per step, in order: the run state of its operation.
     public var states: [RunReport.State]
     public var exitStatuses: [Int32?]
-    /// Why nothing ran, when the connection or the script could not even start (host key, refused, auth).
+    /// Why the script did not run to its end (host key, refused, authentication, a lost connection), in words.
     public var failure: String?
+    /// The same, as a kind a caller can decide on; nil when `failure` is.
+    public var failureKind: ServerFailure.Kind?
     public var script: String
     public var stdout: String
     public var stderr: String
@@ -49,10 +51,12 @@ public struct ServerResult: Sendable {
     public var serials: [String: UInt32] = [:]
 
     /// A run that did not start on its server: every step `ABORTED`, and why.
-    public static func notRun(_ run: ServerRun, because why: String) -> ServerResult {
+    public static func notRun(_ run: ServerRun, because why: String, kind: ServerFailure.Kind = .other)
+        -> ServerResult
+    {
         ServerResult(
             server: run.server, states: Array(repeating: .aborted, count: run.steps.count),
-            exitStatuses: Array(repeating: nil, count: run.steps.count), failure: why, script: "", stdout: "",
-            stderr: "", seconds: 0)
+            exitStatuses: Array(repeating: nil, count: run.steps.count), failure: why, failureKind: kind, script: "",
+            stdout: "", stderr: "", seconds: 0)
     }
 }

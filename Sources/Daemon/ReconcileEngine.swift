@@ -1,3 +1,4 @@
+import Apply
 import Foundation
 import Manifests
 import Planning
@@ -111,26 +112,8 @@ public struct EngineFailure: Error, Sendable, Hashable, CustomStringConvertible 
 
     public var description: String { "\(kind.rawValue): \(message)" }
 
-    /// A server's failure as the executor words it, sorted into a kind. The words come from the transport's own
-    /// errors (SSHError), so the kinds follow them.
-    public static func classify(_ message: String) -> EngineFailure {
-        let text = message.lowercased()
-        let kind: Kind =
-            if text.contains("host key") {
-                .hostKeyRefused
-            } else if text.contains("authentication") || text.contains("no ssh client key") {
-                .authentication
-            } else if text.contains("timed out") || text.contains("timeout") || text.contains("deadline") {
-                .timeout
-            } else if text.contains("connection was lost") || text.contains("connection reset") {
-                .connectionLost
-            } else if text.contains("refused") || text.contains("unreachable") || text.contains("no route")
-                || text.contains("cannot connect") || text.contains("could not connect")
-            {
-                .unreachable
-            } else {
-                .other
-            }
-        return EngineFailure(kind, message)
+    /// A server's failure, by the kind the executor gave it from the transport's own error (`ServerFailure`).
+    public init(server kind: ServerFailure.Kind, _ message: String) {
+        self.init(Kind(rawValue: kind.rawValue) ?? .other, message)
     }
 }

@@ -1,3 +1,4 @@
+import Apply
 import Engine
 import Foundation
 import GitStore
@@ -187,7 +188,9 @@ public final class RepositoryEngine: ReconcileEngine, @unchecked Sendable {
             }
             servers.append(
                 ServerOutcome(
-                    server: server.server, failure: result.failure.map(EngineFailure.classify), failed: failed,
+                    server: server.server,
+                    failure: result.failure.map { EngineFailure(server: result.failureKind ?? .other, $0) },
+                    failed: failed,
                     applied: applied))
         }
         return RunOutcome(run: run.runID, servers: servers)
@@ -209,7 +212,7 @@ public final class RepositoryEngine: ReconcileEngine, @unchecked Sendable {
             var unreachable: [String: EngineFailure] = [:]
             for server in check.servers ?? [] {
                 if let failure = server.failure {
-                    unreachable[server.name] = EngineFailure.classify("\(failure)")
+                    unreachable[server.name] = EngineFailure(server: ServerFailure.kind(of: failure), "\(failure)")
                 } else if !server.differences.isEmpty {
                     drifted[server.name] = Set(server.differences.map(\.resource)).sorted {
                         $0.description < $1.description

@@ -44,7 +44,9 @@ package struct ApplyRun: Sendable {
         let ran = Executor.run(reachable, credentials: credentials, deadline: timeout)
         let results = runs.map { run in
             ran.first { $0.server == run.server }
-                ?? ServerResult.notRun(run, because: recovery.unreadable[run.server] ?? "not run")
+                ?? ServerResult.notRun(
+                    run, because: recovery.unreadable[run.server]?.message ?? "not run",
+                    kind: recovery.unreadable[run.server]?.kind ?? .other)
         }
         return ApplyRun(runID: runID, time: time, runs: runs, results: results, serials: serials)
     }

@@ -15,7 +15,7 @@ package struct JournalRecovery: Sendable {
     /// Per server: the journal files of runs the status branch records, which the next run there removes.
     package var forget: [String: [String]] = [:]
     /// Servers whose journal could not be read, and why: nothing runs there this time.
-    package var unreadable: [String: String] = [:]
+    package var unreadable: [String: ServerFailure] = [:]
     /// The runs recorded now, as `run on server`.
     package var recovered: [String] = []
 
@@ -31,7 +31,8 @@ package struct JournalRecovery: Sendable {
             let files: [(name: String, text: String)]
             switch read {
             case .failure(let error):
-                recovery.unreadable[server] = "its journal of earlier runs could not be read: \(error)"
+                recovery.unreadable[server] = ServerFailure(
+                    error.kind, "its journal of earlier runs could not be read: \(error)")
                 continue
             case .success(let found): files = found
             }

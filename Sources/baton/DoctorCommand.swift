@@ -1,4 +1,5 @@
 import ArgumentParser
+import Backends
 import Engine
 import Foundation
 import GitStore
@@ -75,13 +76,19 @@ struct DoctorCommand: ParsableCommand {
             throw ExitStatus.invalid
         }
         defer { connection.close() }
+        // Each probe is built like a run's script: code words as written, every value through the one quoting.
+        func probe(_ words: ScriptBuilder.Word...) throws -> SSHResult {
+            var script = ScriptBuilder()
+            try script.command(words)
+            return try connection.run(script.text, timeout: .seconds(20))
+        }
         do {
-            let id = try connection.run("id -u", timeout: .seconds(20))
+            let id = try probe("id", "-u")
             let uid = String(decoding: id.stdout, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
             if uid == "0" {
                 report(true, "root", "commands run as root")
             } else {
-                let sudo = try connection.run("sudo -n true", timeout: .seconds(20))
+                let sudo = try probe("sudo", "-n", "true")
                 report(
                     sudo.exitStatus == 0, "root", "uid \(uid)" + (sudo.exitStatus == 0 ? ", passwordless sudo" : ""),
                     hint:
@@ -89,21 +96,21 @@ struct DoctorCommand: ParsableCommand {
                 )
             }
             for tool in Self.tools where tool.role.map({ spec.roles.contains($0) }) ?? true {
-                let found = try connection.run("command -v \(tool.command)", timeout: .seconds(20))
+                let found = try probe("command", "-v", .value(tool.command))
                 report(
                     found.exitStatus == 0, "tool \(tool.command)",
                     String(decoding: found.stdout, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines),
                     hint: "install the Debian package \(tool.package) on \(server)")
             }
             if spec.roles.contains(.dnsPrimary) || spec.roles.contains(.dnsSecondary) {
-                let rndc = try connection.run("rndc status >/dev/null", timeout: .seconds(20))
+                let rndc = try probe("rndc", "status", ">/dev/null")
                 report(
                     rndc.exitStatus == 0, "named",
                     rndc.exitStatus == 0 ? "answers rndc" : String(decoding: rndc.stderr, as: UTF8.self),
                     hint: "named must run and rndc reach it (rndc.key readable by the SSH user)")
             }
             if spec.roles.contains(.web) {
-                let nginx = try connection.run("nginx -t 2>&1", timeout: .seconds(20))
+                let nginx = try probe("nginx", "-t", "2>&1")
                 report(
                     nginx.exitStatus == 0, "nginx configuration",
                     nginx.exitStatus == 0 ? "nginx -t passes" : String(decoding: nginx.stdout, as: UTF8.self),

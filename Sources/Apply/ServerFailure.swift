@@ -1,0 +1,43 @@
+import SSHTransport
+
+/// Why a server's script did not run to its end, as a kind a caller decides on (the daemon's back-off and
+/// quarantine, its metrics' labels) and the sentence people read.
+public struct ServerFailure: Sendable, Hashable, CustomStringConvertible {
+    public enum Kind: String, Sendable, Hashable, CaseIterable {
+        /// Nothing answered: refused, no route, the name did not resolve, the TCP connect timed out.
+        case unreachable
+        /// The server's key is not the pinned one: a person must check it; retrying cannot help.
+        case hostKeyRefused
+        /// The client key was refused or cannot be used: a person must act.
+        case authentication
+        /// The SSH handshake, the login or the script passed its deadline.
+        case timeout
+        /// The connection broke while the script ran: it may or may not have finished (the journal knows).
+        case connectionLost
+        /// Anything else: the script could not be rendered, the server refused the channel, libssh2 failed.
+        case other
+    }
+
+    public var kind: Kind
+    public var message: String
+    public var description: String { message }
+
+    public init(_ kind: Kind, _ message: String) {
+        self.kind = kind
+        self.message = message
+    }
+
+    /// The kind of a transport error; `other` for anything that is not an `SSHError`.
+    public static func kind(of error: Error) -> Kind {
+        guard let error = error as? SSHError else { return .other }
+        switch error {
+        case .nameResolution, .connectionRefused, .connectFailed, .connectTimedOut(_, .tcpConnect, _):
+            return .unreachable
+        case .connectTimedOut, .timedOut: return .timeout
+        case .hostKeyMismatch: return .hostKeyRefused
+        case .authenticationFailed, .unusableKey: return .authentication
+        case .connectionLost, .connectionClosed: return .connectionLost
+        case .invalidTarget, .handshakeFailed, .channelFailed, .sftp, .libssh2: return .other
+        }
+    }
+}
