@@ -227,7 +227,7 @@ public final class RepositoryEngine: ReconcileEngine, @unchecked Sendable {
             {
                 // Put back: the drifted resources applied again from the revision last applied.
                 let applied = try Planned.make(
-                    repo: path, rev: revision, fetch: false, zoneChecker: .none, zoneCache: false,
+                    repo: path, rev: revision, fetch: false, zoneChecker: nil, zoneCache: false,
                     allowMassDelete: false, servers: configuration.server, logger: logger)
                 let keys = Set(drifted.flatMap { server, ids in ids.map { Planner.Key(server: server, id: $0) } })
                 let forced = ApplyRun.forcing(applied, keys: keys)

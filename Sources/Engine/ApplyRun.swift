@@ -21,6 +21,8 @@ package struct ApplyRun: Sendable {
     /// Runs `planned`'s changes (or only `changes`): one script per server, each keeping its journal of the run
     /// on the server (docs/apply.md); servers whose journal of earlier runs could not be read run nothing. The
     /// caller records the run (`record`).
+    /// Blocks on libgit2 or libssh2: call it from a thread of its own or a blocking pool, never from a task.
+    @available(*, noasync)
     package static func run(
         _ planned: Planned, changes: [Change]? = nil, recovery: JournalRecovery = JournalRecovery(),
         credentials: SSHCredentials, timeout: Int, date: Date = Date()

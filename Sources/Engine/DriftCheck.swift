@@ -31,6 +31,8 @@ package struct DriftCheck: Sendable {
     package var skipped: Int
 
     /// Probes `only` servers (empty: all) of what the status branch `branch` says was applied.
+    /// Blocks on libgit2 or libssh2: call it from a thread of its own or a blocking pool, never from a task.
+    @available(*, noasync)
     package static func run(
         repository: GitRepository, branch name: String, only: [String], credentials: SSHCredentials
     ) throws -> DriftCheck {

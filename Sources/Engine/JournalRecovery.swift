@@ -19,6 +19,8 @@ package struct JournalRecovery: Sendable {
     /// The runs recorded now, as `run on server`.
     package var recovered: [String] = []
 
+    /// Blocks on libgit2 or libssh2: call it from a thread of its own or a blocking pool, never from a task.
+    @available(*, noasync)
     package static func recover(
         _ runs: [ServerRun], planned: Planned, repo: String, credentials: SSHCredentials
     ) throws -> JournalRecovery {

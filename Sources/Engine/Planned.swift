@@ -23,6 +23,8 @@ package struct Planned {
     /// `suspend: true` in the revision's baton.yaml: the daemon plans and reports, and applies nothing.
     package var suspended = false
 
+    /// Blocks on libgit2 or libssh2: call it from a thread of its own or a blocking pool, never from a task.
+    @available(*, noasync)
     package static func make(
         repo: String, rev: String, fetch: Bool, zoneChecker: ZoneCheckerChoice?, zoneCache: Bool,
         allowMassDelete: Bool, servers only: [String], logger: Logger, parseCache: ParseCache = ParseCache(),

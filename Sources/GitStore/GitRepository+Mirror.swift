@@ -4,6 +4,8 @@ import Foundation
 extension GitRepository {
     /// The bare mirror a daemon keeps of a remote repository (`stateDir/mirror.git`): made on first use, with
     /// `origin` set to `url` (changed when the configuration names another URL). Nothing is fetched here.
+    /// Blocks on libgit2 or libssh2: call it from a thread of its own or a blocking pool, never from a task.
+    @available(*, noasync)
     public static func mirror(at path: String, of url: String) throws -> GitRepository {
         _ = GitLibrary.version
         if !FileManager.default.fileExists(atPath: path + "/HEAD") {

@@ -5,6 +5,8 @@ extension GitRepository {
     /// Fetches refspecs from a remote given by name ("origin") or URL (a local path, file://,
     /// ssh://user@host:port/path, user@host:path), updating the refs on the right side of each refspec. Tags are
     /// not followed in: only the refs asked for move.
+    /// Blocks on libgit2 or libssh2: call it from a thread of its own or a blocking pool, never from a task.
+    @available(*, noasync)
     public func fetch(from remote: String, refspecs: [String], options: RemoteOptions = RemoteOptions()) throws {
         try handles.use { repo in
             try RemoteSession.open(repo, remote, options: options, direction: GIT_DIRECTION_FETCH) { session, handle in
@@ -23,6 +25,8 @@ extension GitRepository {
 
     /// Pushes refspecs. A ref the remote refuses throws; when it was refused for not being a fast-forward (seen by
     /// libgit2 before sending, or reported by the remote), the `GitError`'s `isNonFastForward` is true.
+    /// Blocks on libgit2 or libssh2: call it from a thread of its own or a blocking pool, never from a task.
+    @available(*, noasync)
     public func push(to remote: String, refspecs: [String], options: RemoteOptions = RemoteOptions()) throws {
         try handles.use { repo in
             try RemoteSession.open(repo, remote, options: options, direction: GIT_DIRECTION_PUSH) { session, handle in

@@ -13,6 +13,8 @@ extension GitRepository {
     /// `GitError` whose `isMovedReference` is true. Without it, a branch that moves meanwhile gets the same updates
     /// applied again on its new tip: updates are whole file contents, so reapplying them is what was asked.
     /// Returns the new commit.
+    /// Blocks on libgit2 or libssh2: call it from a thread of its own or a blocking pool, never from a task.
+    @available(*, noasync)
     public func commit(
         branch: String, updates: [String: [UInt8]?], message: String, extraParents: [ObjectID] = [],
         author: GitSignature = .baton, expectedTip: ObjectID?? = nil

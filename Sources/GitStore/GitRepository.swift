@@ -20,6 +20,8 @@ public final class GitRepository: @unchecked Sendable {
     let checkedTrees = CheckedTrees()
 
     /// Opens the repository that holds `path` (a work tree, a folder inside one, or a bare repository).
+    /// Blocks on libgit2 or libssh2: call it from a thread of its own or a blocking pool, never from a task.
+    @available(*, noasync)
     public init(path: String) throws {
         _ = GitLibrary.version
         var handle: OpaquePointer?

@@ -20,6 +20,8 @@ extension SSHConnection {
     /// `timeout(1)`), since libssh2 1.10 cannot signal a remote process. When the connection breaks after the
     /// script started, the result says `connectionLost`. Both leave the connection closed. Throws `SSHError` when
     /// the connection was closed already or the server refused the channel or the command.
+    /// Blocks on libgit2 or libssh2: call it from a thread of its own or a blocking pool, never from a task.
+    @available(*, noasync)
     public func run(_ script: String, stdin: [UInt8]? = nil, timeout: Duration) throws -> SSHResult {
         let io = try liveIO()
         let started = ContinuousClock.now

@@ -38,6 +38,8 @@ public final class SSHConnection {
     ///
     /// Throws `SSHError`: `.connectionRefused`, `.connectTimedOut` (its `stage` says which step), `.hostKeyMismatch`
     /// (the client key was never offered), `.authenticationFailed`, `.unusableKey`, and the others.
+    /// Blocks on libgit2 or libssh2: call it from a thread of its own or a blocking pool, never from a task.
+    @available(*, noasync)
     public static func connect(_ target: SSHTarget, credentials: SSHCredentials) throws -> SSHConnection {
         try SSHLibrary.initialise()
         guard let pinned = SSHPublicKey(line: target.hostKey) else {

@@ -248,11 +248,14 @@ final class SchedulerTests: XCTestCase {
         XCTAssertEqual(try metrics.expectGauge(MonitorMetrics.tlsDaysLeft, [("site", "shop")]).lastValue, 20)
     }
 
+    /// The scratch repository's status branch, opened off the test's task (libgit2 blocks).
+    func statusBranch() throws -> StatusBranch { StatusBranch(repository: try GitRepository(path: root.path)) }
+
     func testDownAcrossARestartAlertsOnce() async throws {
         let f = try Fixture()
         defer { f.stop() }
         let site = f.site(failure: 2)
-        let branch = StatusBranch(repository: try GitRepository(path: root.path))
+        let branch = try statusBranch()
         let store = StatusBranchMonitorStore(branch: branch)
         do {
             let s = try scheduler(f, site: site, recorder: MonitorRecorder(store: store))
@@ -301,7 +304,7 @@ final class SchedulerTests: XCTestCase {
     }
 
     func testRecorderCommitsOnFlipsAndAtMostOncePerPeriodForFigures() async throws {
-        let branch = StatusBranch(repository: try GitRepository(path: root.path))
+        let branch = try statusBranch()
         let store = StatusBranchMonitorStore(branch: branch)
         let recorder = MonitorRecorder(store: store, figuresEvery: .milliseconds(300))
         var a = SiteState(site: "a", account: "acme", url: "http://a.test/")
