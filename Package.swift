@@ -28,16 +28,18 @@ let package = Package(
         .systemLibrary(name: "CGit2", pkgConfig: "libgit2", providers: [.apt(["libgit2-dev"])]),
         .systemLibrary(name: "CSSH2", pkgConfig: "libssh2", providers: [.apt(["libssh2-1-dev"])]),
 
+        // Support: the one locked-value type that threads share.
+        .target(name: "Concurrency"),
         // Load: the manifest model and the YAML reader (the only Swift that sees libyaml pointers).
-        .target(name: "Manifests", dependencies: ["CYAML"]),
+        .target(name: "Manifests", dependencies: ["CYAML", "Concurrency"]),
         // DNS zones: rendering, the master-file parser and built-in checker, named-checkzone.
-        .target(name: "Zones", dependencies: ["Manifests"]),
+        .target(name: "Zones", dependencies: ["Manifests", "Concurrency"]),
         // Validate: rules over the loaded resources.
         .target(name: "Validation", dependencies: ["Manifests", "Zones"]),
         // Source (libgit2) and the SSH transport (libssh2): the only Swift that sees their pointers.
         .target(name: "SSHKeys"),
-        .target(name: "GitStore", dependencies: ["CGit2", "Manifests", "SSHKeys"]),
-        .target(name: "SSHTransport", dependencies: ["CSSH2", "SSHKeys"]),
+        .target(name: "GitStore", dependencies: ["CGit2", "Manifests", "SSHKeys", "Concurrency"]),
+        .target(name: "SSHTransport", dependencies: ["CSSH2", "SSHKeys", "Concurrency"]),
         // Plan: a pure function from the desired resources and the applied state to the changes.
         .target(name: "Planning", dependencies: ["Manifests", "Zones"]),
         // Apply: shell scripts rendered from plan changes, every value through one quoting function.
@@ -60,7 +62,7 @@ let package = Package(
         .target(
             name: "Daemon",
             dependencies: [
-                "Manifests", "StatusStore", "GitStore", "Planning", "Engine", "Apply", "Monitoring",
+                "Concurrency", "Manifests", "StatusStore", "GitStore", "Planning", "Engine", "Apply", "Monitoring",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -95,7 +97,7 @@ let package = Package(
             name: "baton",
             dependencies: [
                 "Manifests", "Validation", "Zones", "GitStore", "SSHTransport", "Planning", "StatusStore", "Backends",
-                "Apply", "Engine", "Daemon", "Monitoring",
+                "Apply", "Engine", "Daemon", "Monitoring", "Concurrency",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

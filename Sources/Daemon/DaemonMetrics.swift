@@ -1,3 +1,4 @@
+import Concurrency
 import Foundation
 import Metrics
 import Prometheus
@@ -69,16 +70,4 @@ public final class DaemonMetrics: Sendable {
             current = (revision, gauge)
         }
     }
-}
-
-/// A value behind a lock, for the few pieces of state that are not an actor's (the daemon's and its command's).
-public final class LockedBox<Value>: @unchecked Sendable {
-    private let lock = NSLock()
-    private var value: Value
-
-    public init(_ value: Value) { self.value = value }
-
-    @discardableResult
-    public func update<T>(_ body: (inout Value) -> T) -> T { lock.withLock { body(&value) } }
-    public var current: Value { lock.withLock { value } }
 }

@@ -1,4 +1,5 @@
 import Apply
+import Concurrency
 import Engine
 import Foundation
 import GitStore

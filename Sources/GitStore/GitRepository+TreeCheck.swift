@@ -1,4 +1,5 @@
 import CGit2
+import Concurrency
 import Foundation
 import Manifests
 
@@ -71,16 +72,15 @@ final class CheckedTrees: @unchecked Sendable {
         var height: Int
     }
 
-    private var shapes: [ObjectID: Shape] = [:]
-    private let lock = NSLock()
+    private let shapes = LockedBox<[ObjectID: Shape]>([:])
 
     subscript(id: ObjectID) -> Shape? {
-        get { lock.withLock { shapes[id] } }
+        get { shapes.update { $0[id] } }
         set {
-            lock.withLock {
+            shapes.update {
                 // A bound on memory for a long-running daemon: forgetting costs one walk again.
-                if shapes.count > 2_000_000 { shapes.removeAll() }
-                shapes[id] = newValue
+                if $0.count > 2_000_000 { $0.removeAll() }
+                $0[id] = newValue
             }
         }
     }

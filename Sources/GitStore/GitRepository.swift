@@ -1,4 +1,5 @@
 import CGit2
+import Concurrency
 import Foundation
 import Manifests
 
@@ -208,38 +209,27 @@ public final class GitRepository: @unchecked Sendable {
 /// libgit2 repository handles, one per concurrent reader, opened as needed and kept for the repository's life.
 final class HandlePool: @unchecked Sendable {
     let path: String
-    private var idle: [OpaquePointer]
-    private var all: [OpaquePointer]
-    private let lock = NSLock()
+    /// The handles not in use, and every handle opened (freed with the pool).
+    private let handles: LockedBox<(idle: [OpaquePointer], all: [OpaquePointer])>
 
     init(path: String, first: OpaquePointer) {
         self.path = path
-        idle = [first]
-        all = [first]
+        handles = LockedBox((idle: [first], all: [first]))
     }
 
     deinit {
-        for handle in all { git_repository_free(handle) }
+        for handle in handles.current.all { git_repository_free(handle) }
     }
 
     func use<T>(_ body: (OpaquePointer) throws -> T) throws -> T {
-        lock.lock()
-        var handle = idle.popLast()
-        lock.unlock()
+        var handle = handles.update { $0.idle.popLast() }
         if handle == nil {
             var opened: OpaquePointer?
             try GitError.check(git_repository_open(&opened, path), "git_repository_open(\(path))")
             handle = opened
-            lock.lock()
-            all.append(opened!)
-            lock.unlock()
+            handles.update { $0.all.append(opened!) }
         }
-        defer {
-            lock.lock()
-            idle.append(handle!)
-            lock.unlock()
-        }
+        defer { handles.update { $0.idle.append(handle!) } }
         return try body(handle!)
     }
-
 }

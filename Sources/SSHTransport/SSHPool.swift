@@ -1,3 +1,4 @@
+import Concurrency
 import Foundation
 
 /// Runs per-server work side by side, each piece on a thread of its own, at most `parallel` at once; the outputs
@@ -16,13 +17,13 @@ public enum SSHPool {
         _ items: [Item], parallel: Int = defaultParallelism, _ work: @escaping @Sendable (Item) -> Output
     ) -> [Output] {
         let done = DispatchSemaphore(value: 0)
-        let outputs = Locked<[Output]>([])
+        let outputs = LockedBox<[Output]>([])
         start(items, parallel: parallel, work) { finished in
-            outputs.withLock { $0 = finished }
+            outputs.update { $0 = finished }
             done.signal()
         }
         done.wait()
-        return outputs.withLock { $0 }
+        return outputs.current
     }
 
     /// Calls `work` for every item on pool threads; the calling task is suspended, no thread of the cooperative
@@ -70,12 +71,12 @@ public enum SSHPool {
         completion: @escaping @Sendable ([Output]) -> Void
     ) {
         guard !items.isEmpty else { return completion([]) }
-        let progress = Locked(Progress<Output>(count: items.count))
+        let progress = LockedBox(Progress<Output>(count: items.count))
         for worker in 0..<max(1, min(parallel, items.count)) {
             let thread = Thread {
-                while let index = progress.withLock({ $0.take() }) {
+                while let index = progress.update({ $0.take() }) {
                     let output = work(items[index])
-                    if let outputs = progress.withLock({ $0.finish(index, output) }) { completion(outputs) }
+                    if let outputs = progress.update({ $0.finish(index, output) }) { completion(outputs) }
                 }
             }
             thread.name = "ssh-pool-\(worker)"
@@ -112,19 +113,5 @@ public enum SSHPool {
                 }
             }
         }
-    }
-}
-
-/// A value behind a lock, for state the pool's threads share.
-final class Locked<Value>: @unchecked Sendable {
-    private let lock = NSLock()
-    private var value: Value
-
-    init(_ value: Value) { self.value = value }
-
-    func withLock<Result>(_ body: (inout Value) throws -> Result) rethrows -> Result {
-        lock.lock()
-        defer { lock.unlock() }
-        return try body(&value)
     }
 }

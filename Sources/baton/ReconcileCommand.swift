@@ -1,4 +1,5 @@
 import ArgumentParser
+import Concurrency
 import Daemon
 import Dispatch
 import Engine

@@ -134,6 +134,25 @@ final class GitRepositoryTests: GitTestCase {
             cached.manifests.accounts.map(\.spec.contact).sorted(), ["changed@example.com", "ops@example.com"])
     }
 
+    /// Past its limit, the cache keeps the files the last two plans used and forgets older ones: however many
+    /// revisions go by, it holds at most twice that working set (here three files: globex's, and acme's of the
+    /// last two revisions).
+    func testParseCacheIsBounded() throws {
+        try makeRepository()
+        let repo = try GitRepository(path: root.appendingPathComponent("work").path)
+        let cache = ParseCache(limit: 2)
+        _ = try ManifestLoader.load(try repo.source(at: "HEAD"), cache: cache)
+        XCTAssertEqual(cache.count, 2)
+        for round in 1...10 {
+            cache.resetCounters()
+            try write("accounts/acme/account.yaml", Self.account("acme", contact: "round\(round)@example.com"))
+            try git("commit", "-q", "-a", "-m", "round \(round)")
+            _ = try ManifestLoader.load(try repo.source(at: "HEAD"), cache: cache)
+            XCTAssertEqual(cache.hits, 1, "globex's file, used every round, stays")
+            XCTAssertLessThanOrEqual(cache.count, 6, "round \(round)")
+        }
+    }
+
     func testNotARepository() throws {
         XCTAssertThrowsError(try GitRepository(path: root.path))
     }

@@ -1,3 +1,4 @@
+import Concurrency
 import Dispatch
 import Foundation
 
@@ -118,60 +119,70 @@ public enum ManifestLoader {
 }
 
 /// Fixed slots that concurrent workers fill, each writing only its own index.
-public final class Slots<T: Sendable>: @unchecked Sendable {
-    private var storage: [T?]
-    private let lock = NSLock()
+public final class Slots<T: Sendable>: Sendable {
+    private let storage: LockedBox<[T?]>
 
     public init(count: Int) {
-        storage = Array(repeating: nil, count: count)
+        storage = LockedBox(Array(repeating: nil, count: count))
     }
 
-    public func set(_ index: Int, _ value: T) {
-        lock.lock()
-        storage[index] = value
-        lock.unlock()
-    }
+    public func set(_ index: Int, _ value: T) { storage.update { $0[index] = value } }
 
-    public func values() -> [T] {
-        lock.lock()
-        defer { lock.unlock() }
-        return storage.compactMap { $0 }
-    }
+    public func values() -> [T] { storage.current.compactMap { $0 } }
 }
 
 /// Decoded files by content id: a process that loads revision after revision (the daemon) decodes only the
-/// files whose blobs changed. Entries are kept for the cache's life; the daemon that holds one bounds it.
-public final class ParseCache: @unchecked Sendable {
-    private var entries: [String: ManifestLoader.FileResult] = [:]
-    private let lock = NSLock()
-    public private(set) var hits = 0
-    public private(set) var misses = 0
+/// files whose blobs changed. Bounded: past `limit` entries, those no load used since the last `resetCounters()`
+/// (the start of a plan) are dropped, so a daemon keeps about the files of the revisions it is working on.
+public final class ParseCache: Sendable {
+    struct State {
+        var entries: [String: (result: ManifestLoader.FileResult, used: Int)] = [:]
+        var generation = 0
+        /// The size past which the next store trims: twice what the last trim kept, so a working set larger
+        /// than `limit` is not filtered again at every store.
+        var ceiling = 0
+        var hits = 0
+        var misses = 0
+    }
 
-    public init() {}
+    private let state = LockedBox(State())
+    public let limit: Int
+
+    public init(limit: Int = 200_000) { self.limit = limit }
+
+    public var hits: Int { state.current.hits }
+    public var misses: Int { state.current.misses }
 
     func lookup(_ key: String) -> ManifestLoader.FileResult? {
-        lock.lock()
-        defer { lock.unlock() }
-        let entry = entries[key]
-        if entry == nil { misses += 1 } else { hits += 1 }
-        return entry
+        state.update { state in
+            guard let entry = state.entries[key] else {
+                state.misses += 1
+                return nil
+            }
+            state.hits += 1
+            state.entries[key]?.used = state.generation
+            return entry.result
+        }
     }
 
     func store(_ result: ManifestLoader.FileResult, _ key: String) {
-        lock.lock()
-        entries[key] = result
-        lock.unlock()
+        state.update { state in
+            state.entries[key] = (result, state.generation)
+            if state.entries.count > max(limit, state.ceiling) {
+                let current = state.generation
+                state.entries = state.entries.filter { $0.value.used >= current - 1 }
+                state.ceiling = state.entries.count * 2
+            }
+        }
     }
 
+    /// A new plan starts: counters to zero, and what the coming loads use is told from what earlier ones did.
     public func resetCounters() {
-        lock.lock()
-        (hits, misses) = (0, 0)
-        lock.unlock()
+        state.update { state in
+            (state.hits, state.misses) = (0, 0)
+            state.generation += 1
+        }
     }
 
-    public var count: Int {
-        lock.lock()
-        defer { lock.unlock() }
-        return entries.count
-    }
+    public var count: Int { state.current.entries.count }
 }

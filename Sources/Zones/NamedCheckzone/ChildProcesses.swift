@@ -1,42 +1,31 @@
+import Concurrency
 import Foundation
 
 /// The tools Baton runs (named-checkzone, named-checkconf) and the temporary files they write, so that they end
 /// with Baton however it ends: Foundation starts each child in a process group of its own, which a terminal's
 /// ^C or a service manager's SIGTERM to Baton does not reach, and a dump of a large zone is hundreds of MB.
 public enum ChildProcesses {
-    final class Registry: @unchecked Sendable {
-        let lock = NSLock()
+    struct Registry {
         var processes: [Int32: Int] = [:]
         var paths: [String: Int] = [:]
-        var next = 0
     }
 
-    static let registry = Registry()
+    static let registry = LockedBox(Registry())
 
     /// Runs `body` with `process` counted as Baton's child until it returns; `process` must be running.
     static func track<T>(_ process: Process, _ body: () throws -> T) rethrows -> T {
         let pid = process.processIdentifier
-        registry.lock.lock()
-        registry.processes[pid, default: 0] += 1
-        registry.lock.unlock()
-        defer {
-            registry.lock.lock()
-            registry.processes[pid] = nil
-            registry.lock.unlock()
-        }
+        registry.update { $0.processes[pid, default: 0] += 1 }
+        defer { registry.update { $0.processes[pid] = nil } }
         return try body()
     }
 
     /// Runs `body` with `path` (a temporary file or folder) removed if Baton is stopped meanwhile, and removes it
     /// after.
     static func temporary<T>(_ path: String, _ body: () throws -> T) rethrows -> T {
-        registry.lock.lock()
-        registry.paths[path, default: 0] += 1
-        registry.lock.unlock()
+        registry.update { $0.paths[path, default: 0] += 1 }
         defer {
-            registry.lock.lock()
-            registry.paths[path] = nil
-            registry.lock.unlock()
+            registry.update { $0.paths[path] = nil }
             try? FileManager.default.removeItem(atPath: path)
         }
         return try body()
@@ -70,10 +59,7 @@ public enum ChildProcesses {
     }
 
     static func stopAll() {
-        registry.lock.lock()
-        let pids = Array(registry.processes.keys)
-        let paths = Array(registry.paths.keys)
-        registry.lock.unlock()
+        let (pids, paths) = registry.update { (Array($0.processes.keys), Array($0.paths.keys)) }
         for pid in pids { kill(pid, SIGKILL) }
         for pid in pids {
             var status: Int32 = 0
