@@ -435,6 +435,42 @@ final class DaemonEndToEndTests: XCTestCase {
         XCTAssertTrue(plan.stdout.contains("No changes"), plan.stdout)
     }
 
+    /// `baton suspend`, pushed: the daemon plans the next commit and reports it, and applies nothing until
+    /// `baton resume` is pushed.
+    func testASuspendedRepositoryIsPlannedAndNotAppliedUntilResumed() throws {
+        try seed()
+        (daemon, port) = try launch(name: "daemon", [], interval: "1s")
+        XCTAssertTrue(try eventually(30) { try self.dig("www.acme.example") == "10.213.0.11" }, daemonLog)
+        try git("config", "user.name", "Ada Ops")
+        try git("config", "user.email", "ada@example.com")
+        let suspend = try BatonProcess.run(["suspend", "--repo", work.path, "-m", "hands off"])
+        XCTAssertEqual(suspend.status, 0, suspend.stderr)
+        try write(
+            "accounts/acme/acme.yaml",
+            account(
+                "acme",
+                records: [#"{name: www, type: A, value: 10.213.0.11}"#, #"{name: held, type: A, value: 10.213.0.91}"#]))
+        try push("a record while suspended")
+        XCTAssertEqual(try webhook(), 202)
+        XCTAssertTrue(
+            try eventually(20) {
+                let status = try self.status()
+                return status["suspended"] as? Bool == true
+                    && (status["counts"] as? [String: Int])?["Pending"] == 1
+            }, daemonLog)
+        XCTAssertTrue(try http("GET", "/metrics").body.contains("baton_suspended 1"))
+        Thread.sleep(forTimeInterval: 3)
+        XCTAssertEqual(try dig("held.acme.example"), "", "nothing applied while suspended")
+        XCTAssertTrue(daemonLog.contains("suspended by baton.yaml"), daemonLog)
+
+        let resume = try BatonProcess.run(["resume", "--repo", work.path, "--push"])
+        XCTAssertEqual(resume.status, 1, "no origin to push to: the commit is made, the push says why")
+        try git("push", "-q", remote.path, "HEAD:main")
+        XCTAssertEqual(try webhook(), 202)
+        XCTAssertTrue(try eventually(30) { try self.dig("held.acme.example") == "10.213.0.91" }, daemonLog)
+        XCTAssertEqual(try status()["suspended"] as? Bool, false)
+    }
+
     /// A home's mode changed by hand: `report` records it Drifted and counts it; `correct` puts it back.
     func testDriftIsReportedThenCorrected() throws {
         try seed()
