@@ -4,6 +4,25 @@ import CGit2
 public enum GitLibrary {
     private static let initialised: Int32 = git_libgit2_init()
 
+    /// Bounds what libgit2 keeps in memory across every repository of the process: its object cache (256 MB by
+    /// default) and the pack windows it maps (gigabytes by default). A process that runs for months (the daemon)
+    /// sets them once at start, before any repository is opened; a one-shot command keeps the defaults.
+    public static func bound(objectCacheBytes: Int, mappedPackBytes: Int) throws {
+        _ = initialised
+        try GitError.check(cgit2_set_cache_max_size(objectCacheBytes), "git_libgit2_opts(GIT_OPT_SET_CACHE_MAX_SIZE)")
+        try GitError.check(
+            cgit2_set_mwindow_mapped_limit(mappedPackBytes), "git_libgit2_opts(GIT_OPT_SET_MWINDOW_MAPPED_LIMIT)")
+    }
+
+    /// The bytes libgit2's object cache holds now, and the most it may.
+    public static var cachedMemory: (current: Int, allowed: Int) {
+        _ = initialised
+        var current = 0
+        var allowed = 0
+        _ = cgit2_cached_memory(&current, &allowed)
+        return (current, allowed)
+    }
+
     /// `major.minor.revision` of the linked libgit2.
     public static var version: String {
         _ = initialised

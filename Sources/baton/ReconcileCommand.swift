@@ -4,6 +4,7 @@ import Daemon
 import Dispatch
 import Engine
 import Foundation
+import GitStore
 import Hummingbird
 import Logging
 import Manifests
@@ -114,6 +115,8 @@ struct ReconcileCommand: ParsableCommand {
             secret = bytes
         }
         let holder: String
+        // Months of revisions through one process: libgit2's caches get a ceiling (docs/daemon.md, Memory).
+        try? GitLibrary.bound(objectCacheBytes: 64 << 20, mappedPackBytes: 256 << 20)
         do { holder = try StateFolder.claim(c.stateDir, holder: c.holder).holder } catch {
             Terminal.error("baton: \(error)")
             throw ExitStatus.couldNotRun
