@@ -152,6 +152,16 @@ package struct ApplyRun: Sendable {
         return (runs, serials)
     }
 
+    /// The note on the revision: the plan's summary only when all of it was applied; a run that applied nothing
+    /// (every operation aborted at an unreachable server) must not read as if it had.
+    package static func note(run: String, summary: String, outcomes: [Planner.Key: StatusRecord.Outcome]) -> String {
+        let applied = outcomes.values.filter { $0 == .applied }.count
+        if applied == outcomes.count { return "run \(run): \(summary)" }
+        let rest = "\(outcomes.count - applied) failed or not run; see baton logs \(run)"
+        if applied == 0 { return "run \(run): nothing applied (\(rest)); planned: \(summary)" }
+        return "run \(run): \(applied) of \(outcomes.count) operation(s) applied (\(rest)); planned: \(summary)"
+    }
+
     /// The run's files on the status branch, pushed where there is a remote, and a note on the revision.
     package static func record(
         _ planned: Planned, repo: String, runs: [ServerRun], results: [ServerResult],
@@ -219,7 +229,7 @@ package struct ApplyRun: Sendable {
         if recorded.attempts > 1 {
             EngineNotice.say("baton: the status branch had moved on the remote: this run was merged onto it")
         }
-        try repository.setNote("run \(runID): \(planned.plan.summary)", on: revision)
+        try repository.setNote(note(run: runID, summary: planned.plan.summary, outcomes: outcomes), on: revision)
         if recorded.pushed == true {
             // Notes are for people: a refused push of them (another run's note) is a warning, not a failure.
             do {

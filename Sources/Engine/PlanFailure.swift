@@ -26,6 +26,8 @@ package enum EngineInfo {
 /// What the engine has to say that is not a result: notices and warnings, on stderr.
 package enum EngineNotice {
     package static func say(_ message: String) {
+        // `baton --quiet`: warnings and notices are left out, errors are not (they are thrown, not said).
+        if ProcessInfo.processInfo.environment["BATON_QUIET"] != nil { return }
         FileHandle.standardError.write(Data((message + "\n").utf8))
     }
 }

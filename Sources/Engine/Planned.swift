@@ -41,6 +41,12 @@ package struct Planned {
         do {
             commit = try repository.resolve(rev)
         } catch {
+            if repository.headIsUnborn && rev == "HEAD" {
+                // Baton plans commits, never files: the first hour's most common stop.
+                throw PlanFailure(
+                    "\(repository.path) has no commit yet: Baton plans a commit, not the files on disk; commit the "
+                        + "manifests first (git add -A && git commit -m 'hosting'), then plan")
+            }
             throw PlanFailure(
                 "revision '\(rev)' does not exist in \(repository.path): \(gitMessage(error)); name a branch, tag or commit id"
             )
@@ -60,6 +66,11 @@ package struct Planned {
         }
         let branch = StatusBranch(repository: repository, name: config.statusBranch)
         if fetch {
+            guard repository.hasRemote("origin") else {
+                throw PlanFailure(
+                    "--fetch: \(repository.path) has no remote named origin to fetch \(branch.name) from; add it "
+                        + "(git remote add origin URL) or plan without --fetch")
+            }
             do {
                 try repository.fetch(
                     from: "origin", refspecs: ["+refs/heads/\(branch.name):refs/remotes/origin/\(branch.name)"],

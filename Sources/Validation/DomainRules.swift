@@ -98,12 +98,15 @@ enum DomainRules {
             let first = ordered[0]
             let firstAt = first.origin.location(of: first.record, \.name)
             for other in ordered.dropFirst() {
+                let at = other.origin.location(of: other.record, \.name)
+                // The first may be in another file (the same zone imported twice): then it is named.
+                let where_ = at.file == firstAt.file ? "line \(firstAt.line)" : "\(firstAt.file):\(firstAt.line)"
                 let message =
                     other.type == .CNAME && first.type == .CNAME
-                    ? "'\(fqdn)' has a second CNAME (first at line \(firstAt.line))"
-                    : "'\(fqdn)' has a CNAME and other data (\(first.type.rawValue) at line \(firstAt.line), \(other.type.rawValue) here)"
+                    ? "'\(fqdn)' has a second CNAME (first at \(where_))"
+                    : "'\(fqdn)' has a CNAME and other data (\(first.type.rawValue) at \(where_), \(other.type.rawValue) here)"
                 f.error(
-                    at: other.origin.location(of: other.record, \.name), "record.cname-exclusive", message,
+                    at: at, "record.cname-exclusive", message,
                     hint:
                         "a name with a CNAME can have no other record; point the other records at the CNAME's target or drop the CNAME"
                 )

@@ -36,8 +36,8 @@ public struct ZoneChecks: Sendable {
         }
         let renderings = rendered.values()
         var diagnostics: [Diagnostic] = []
-        // Where two checkers say the same thing at the same place, it is said once, by the first:
-        // the validator of record goes first.
+        // Where two checkers say the same thing at the same place, it is said once, by the first, whatever
+        // severity the other gives it: the validator of record goes first.
         var said = Set<String>()
         for checker in checkers.sorted(by: { $0.name == "named-checkzone" && $1.name != "named-checkzone" }) {
             let reports = reports(of: renderings, by: checker)
@@ -45,7 +45,7 @@ public struct ZoneChecks: Sendable {
                 for diagnostic in map(report, renderings[i], zones[i], checker) {
                     let text = diagnostic.message.drop { $0 != ":" }
                     let key =
-                        "\(diagnostic.location.file):\(diagnostic.location.line):\(diagnostic.location.column):\(diagnostic.severity)\(text)"
+                        "\(diagnostic.location.file):\(diagnostic.location.line):\(diagnostic.location.column)\(text)"
                     if said.insert(key).inserted { diagnostics.append(diagnostic) }
                 }
             }

@@ -15,6 +15,10 @@ struct Adopt: ParsableCommand {
             or to accept changes that were made by hand. Plans REV like `baton plan`, then commits the result to \
             the status branch as if every change had been applied: creates and updates enter the inventory, \
             deletes leave it (nothing is deleted anywhere). Exit status: 0 recorded, 1 any error.
+
+            Examples:
+              baton adopt --repo hosting
+              baton adopt --repo hosting --rev v1.4 --server web1
             """
     )
 

@@ -16,9 +16,14 @@ struct ApplyCommand: ParsableCommand {
         commandName: "apply",
         abstract: "Apply a revision to the servers over SSH, then record status and logs on the status branch.",
         discussion: """
-            Plans like `baton plan`, shows the plan and asks (unless --yes, or stdin is not a terminal), then runs \
-            one script per server. The client key comes from --identity or BATON_SSH_KEY. Exit status: 0 all \
-            applied, 1 any failure (the status branch says which resources are Applied, Failed or Pending).
+            Plans like `baton plan`, shows the plan and asks (only `yes` applies), then runs one script per \
+            server. Without a terminal to ask on (a script, CI), --yes is required: without it nothing is \
+            applied. The client key comes from --identity or BATON_SSH_KEY. Exit status: 0 all applied, 1 any \
+            failure (the status branch says which resources are Applied, Failed or Pending).
+
+            Examples:
+              baton apply --repo hosting --identity ~/.ssh/baton
+              baton plan --repo hosting --out plan.json && baton apply --repo hosting --plan plan.json --yes
             """
     )
 
@@ -50,6 +55,12 @@ struct ApplyCommand: ParsableCommand {
     }
 
     func apply(logger: Logger, only resources: Set<Planner.Key>? = nil) throws {
+        // Terraform's rule (-auto-approve): a script that forgot --yes must not change servers.
+        if !yes && isatty(STDIN_FILENO) != 1 {
+            throw PlanFailure(
+                "nothing applied: standard input is not a terminal, so nobody can confirm; pass --yes to apply "
+                    + "without asking (scripts, CI), or run `baton plan` to see the changes")
+        }
         guard let key = identity ?? ProcessInfo.processInfo.environment["BATON_SSH_KEY"] else {
             throw PlanFailure("no SSH client key: pass --identity KEY or set BATON_SSH_KEY")
         }
@@ -130,7 +141,7 @@ struct ApplyCommand: ParsableCommand {
             print("Nothing to apply now: every change waits for a maintenance window.")
             return
         }
-        if !yes && isatty(STDIN_FILENO) == 1 {
+        if !yes {
             print("Apply these changes? Only 'yes' applies: ", terminator: "")
             guard readLine() == "yes" else { throw PlanFailure("not applied") }
         }
@@ -143,12 +154,17 @@ struct ApplyCommand: ParsableCommand {
             let counts = Dictionary(grouping: result.states, by: { $0 }).mapValues(\.count)
             let line = RunReport.State.allCases.compactMap { state in counts[state].map { "\($0) \(state.rawValue)" } }
             print("\(result.server): \(line.joined(separator: ", "))" + (result.failure.map { " — \($0)" } ?? ""))
+            if result.failure != nil, !result.states.contains(where: { $0 == .success || $0 == .nothing }) {
+                print(
+                    "  `baton doctor \(result.server)` checks each step of reaching it, each failure with what to check"
+                )
+            }
             if result.states.contains(where: { $0 != .success }) || result.failure != nil { failed = true }
             // Output on stderr from operations that succeeded is kept and shown as a warning; the marker lines
             // Baton writes there to attribute it are not.
             let printed = result.stderr.split(separator: "\n").filter { !$0.hasPrefix("@@BATON ") }
             if !printed.isEmpty, !result.states.contains(where: { $0 != .success }) {
-                Terminal.error("baton: warning: \(result.server) printed on stderr (see baton logs \(runID))")
+                Terminal.notice("baton: warning: \(result.server) printed on stderr (see baton logs \(runID))")
             }
         }
         do {

@@ -9,7 +9,13 @@ struct Baton: ParsableCommand {
         // A child that stops reading its input (named-checkzone at a fatal error) must not kill Baton.
         signal(SIGPIPE, SIG_IGN)
         ChildProcesses.stopWithBaton()
-        if let arguments = FastPath.checkZone(Array(CommandLine.arguments.dropFirst())) {
+        let given: [String]
+        do {
+            given = try GlobalFlags.extract(Array(CommandLine.arguments.dropFirst()))
+        } catch {
+            exit(withError: error)
+        }
+        if let arguments = FastPath.checkZone(given) {
             do {
                 try CheckZone.check(arguments)
                 Self.exit()
@@ -17,8 +23,12 @@ struct Baton: ParsableCommand {
                 Self.exit(withError: error)
             }
         }
+        if let unknown = HelpTopic.unknown(given) {
+            // ArgumentParser answers `help nosuch` with the top-level help and exit 0: a typo would pass in a script.
+            exit(withError: ValidationError("no command '\(unknown)': see `baton --help` for the commands"))
+        }
         do {
-            var command = try parseAsRoot(nil)
+            var command = try parseAsRoot(given)
             try command.run()
         } catch let error as UsageError {
             // The engine's word for an option it cannot honour: reported as ArgumentParser reports its own.
@@ -31,7 +41,13 @@ struct Baton: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "baton",
         abstract: "Keeps web-hosting servers in the state that a git repository of YAML manifests describes.",
-        version: BuildInfo.version,
+        discussion: """
+            \(GlobalFlags.help)
+
+            Start without servers: baton validate examples/hosting, baton show examples/hosting, then commit a copy \
+            and baton plan --repo COPY. Shell completion: baton --generate-completion-script bash|zsh|fish.
+            """,
+        version: Version.text,
         subcommands: [
             Validate.self, PlanCommand.self, ApplyCommand.self, StatusCommand.self, LogsCommand.self, RetryCommand.self,
             DriftCommand.self, DoctorCommand.self, ReconcileCommand.self, SuspendCommand.self, ResumeCommand.self,

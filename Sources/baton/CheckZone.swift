@@ -11,6 +11,10 @@ struct CheckZone: ParsableCommand {
             Without --strict, makes the checks `named-checkzone -i local` makes by default; --strict adds the set \
             `validate` uses (-k fail -n fail -m fail -M fail -S fail). $INCLUDE paths resolve against the current \
             folder, as BIND's do. Exit status: 0 the zone loads, 1 it does not, 3 the checker could not run.
+
+            Examples:
+              baton check-zone examples/zones/example.com.zone --origin example.com
+              baton check-zone db.example.com --origin example.com --strict --checker builtin --format json
             """
     )
 
@@ -21,7 +25,7 @@ struct CheckZone: ParsableCommand {
     var origin: String
 
     @Option(help: "builtin or named-checkzone (default: named-checkzone when installed, else builtin).")
-    var checker: ZoneCheckerChoice?
+    var checker: ZoneLoaderChoice?
 
     @Flag(help: "Hold the zone to the strict checks of `baton validate`.")
     var strict = false
@@ -31,7 +35,7 @@ struct CheckZone: ParsableCommand {
 
     func run() throws {
         try Self.check(
-            Arguments(file: file, origin: origin, checker: checker, strict: strict, format: format))
+            Arguments(file: file, origin: origin, checker: checker?.checker, strict: strict, format: format))
     }
 
     /// The command's arguments as plain values (FastPath reads them without ArgumentParser).
@@ -77,15 +81,22 @@ struct CheckZone: ParsableCommand {
             Terminal.error("baton: \(error)")
             throw ExitStatus.couldNotRun
         }
+        // By file and line, as named-checkzone reports them; messages about the whole zone (no line) after.
+        let messages = report.messages.enumerated().sorted { a, b in
+            let (x, y) = (a.element, b.element)
+            if (x.file ?? file) != (y.file ?? file) { return (x.file ?? file) < (y.file ?? file) }
+            if (x.line ?? Int.max) != (y.line ?? Int.max) { return (x.line ?? Int.max) < (y.line ?? Int.max) }
+            return a.offset < b.offset
+        }.map(\.element)
         switch format {
         case .text:
-            for m in report.messages {
+            for m in messages {
                 let place = m.line.map { "\(m.file ?? file):\($0)" } ?? (m.file ?? file)
                 print("\(place): \(m.severity.rawValue): \(m.plainText) [zone.\(name)]")
             }
             print("\(file): zone \(origin) \(report.loaded ? "loads" : "does not load") (\(name))")
         case .json:
-            let objects: [[String: Any]] = report.messages.map { m in
+            let objects: [[String: Any]] = messages.map { m in
                 var o: [String: Any] = [
                     "file": m.file ?? file, "severity": m.severity.rawValue, "rule": "zone.\(name)", "message": m.text,
                 ]
@@ -104,6 +115,4 @@ struct CheckZone: ParsableCommand {
     }
 }
 
-enum ZoneReportFormat: String, ExpressibleByArgument, CaseIterable {
-    case text, json
-}
+typealias ZoneReportFormat = ReportFormat

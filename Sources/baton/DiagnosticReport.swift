@@ -32,13 +32,16 @@ struct DiagnosticReport {
         return s.unicodeScalars.map { control($0) ? $0.escaped(asASCII: true) : String($0) }.joined()
     }
 
-    func json() -> String {
-        let objects = diagnostics.map { d -> [String: Any] in
+    var objects: [[String: Any]] {
+        diagnostics.map { d -> [String: Any] in
             [
                 "file": d.location.file, "line": d.location.line, "column": d.location.column,
                 "severity": d.severity.rawValue, "rule": d.rule, "message": d.message, "hint": d.hint,
             ]
         }
+    }
+
+    func json() -> String {
         let data = try! JSONSerialization.data(
             withJSONObject: objects, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
         return String(decoding: data, as: UTF8.self)

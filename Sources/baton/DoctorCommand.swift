@@ -12,13 +12,20 @@ struct DoctorCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "doctor",
         abstract: "Diagnose the connection to a server and what Baton needs there.",
-        discussion: "Exit status: 0 every check passed, 1 a check failed (each is explained), 3 Baton could not run."
+        discussion: """
+            Exit status: 0 every check passed, 1 a check failed (each is explained), 3 Baton could not run.
+
+            Examples:
+              baton doctor web1 --repo hosting --identity ~/.ssh/baton
+              baton doctor web1 --repo hosting --format json | jq '.checks[] | select(.ok | not)'
+            """
     )
 
     @Argument(help: "The Server's name, as declared.") var server: String
     @Option(help: "The git repository.") var repo: String = "."
     @Option(help: "The revision whose Server manifest to use.") var rev: String = "HEAD"
     @Option(help: "The SSH client key (default: BATON_SSH_KEY).") var identity: String?
+    @Option(help: "Output format: text or json (docs/json-output.md).") var format: ReportFormat = .text
 
     /// Commands each role needs on the server, and the Debian package that has them.
     static let tools: [(role: ServerRole?, command: String, package: String)] = [
@@ -31,7 +38,7 @@ struct DoctorCommand: ParsableCommand {
     func run() throws {
         let declared: Server
         do {
-            let repository = try GitRepository(path: repo)
+            let repository = try RepositoryOpening.open(repo)
             let loaded = try ManifestLoader.load(try repository.source(at: rev))
             guard let found = loaded.manifests.servers.first(where: { $0.name == server }) else {
                 let names = loaded.manifests.servers.map(\.name).sorted().joined(separator: ", ")
@@ -43,12 +50,17 @@ struct DoctorCommand: ParsableCommand {
             throw ExitStatus.couldNotRun
         }
         var failed = false
+        var checks: [[String: Any]] = []
+        // JSON is one document, printed however the checks end; text is printed as each check ends.
+        defer {
+            if format == .json { JSONReport.print(["server": server, "passed": !failed, "checks": checks]) }
+        }
         func report(_ ok: Bool, _ what: String, _ detail: String = "", hint: String = "") {
+            checks.append(["check": what, "ok": ok, "detail": detail, "hint": ok || hint.isEmpty ? NSNull() : hint])
+            if !ok { failed = true }
+            guard format == .text else { return }
             print("\(ok ? "ok  " : "FAIL") \(what)\(detail.isEmpty ? "" : ": \(detail)")")
-            if !ok {
-                failed = true
-                if !hint.isEmpty { print("     check: \(hint)") }
-            }
+            if !ok, !hint.isEmpty { print("     check: \(hint)") }
         }
         let spec = declared.spec
         report(

@@ -18,7 +18,13 @@ struct ImportZone: ParsableCommand {
             The zone is loaded as BIND loads it (named-checkzone, or the built-in loader), then written as a Domain: names inside the zone \
             made relative, TTLs as durations, TXT as text. The SOA serial and primary name are Baton's and are not \
             imported; DNSSEC signatures are left to the signer. Notices about what was not carried over go to \
-            standard error. Exit status: 0 imported, 1 not a loadable zone, 3 could not run.
+            standard error. Without --account, the account is the folder of --out under accounts/, else \
+            `changeme`. An existing --out file is replaced only with --force. Exit status: 0 imported, 1 not a \
+            loadable zone, 3 could not run (or --out exists, or its folder does not).
+
+            Examples:
+              baton import zone old/example.com.zone --origin example.com --out accounts/acme/example.com.yaml
+              baton import zone old/example.com.zone --origin example.com --account acme > example.com.yaml
             """
     )
 
@@ -28,14 +34,28 @@ struct ImportZone: ParsableCommand {
     @Option(help: "The zone's name.")
     var origin: String
 
-    @Option(help: "The account the Domain belongs to.")
-    var account: String = "CHANGEME"
+    @Option(help: "The account the Domain belongs to (default: from --out's accounts/NAME/ folder, else changeme).")
+    var account: String?
 
     @Option(help: "Write the manifest to this file instead of standard output.")
     var out: String?
 
+    @Flag(help: "Replace --out when it exists.")
+    var force = false
+
+    /// The placeholder account: a valid name, so that what validate then suggests (declare it) can be done.
+    static let placeholderAccount = "changeme"
+
+    /// `--account`, else the NAME of an `accounts/NAME/` folder in `--out`.
+    var resolvedAccount: String? {
+        if let account { return account }
+        let parts = (out ?? "").split(separator: "/").map(String.init)
+        guard let i = parts.lastIndex(of: "accounts"), i + 2 < parts.count else { return nil }
+        return parts[i + 1]
+    }
+
     @Option(help: "Which loader reads the zone: named-checkzone or builtin (default: named-checkzone when installed).")
-    var checker: ZoneCheckerChoice?
+    var checker: ZoneLoaderChoice?
 
     func run() throws {
         // The root zone is `.` to the loaders (an empty name would reach named-checkzone as nothing at all).
@@ -43,6 +63,7 @@ struct ImportZone: ParsableCommand {
             self.origin == "." || self.origin.isEmpty
             ? "." : (self.origin.hasSuffix(".") ? String(self.origin.dropLast()) : self.origin).lowercased()
         try ZoneInputFile.refuseUnreadable(file)
+        if let out { try Self.refuseOutput(out, force: force) }
         let report: ZoneCheckReport
         let records: [CanonicalRecord]
         switch checker ?? (NamedCheckzone.find() != nil ? .namedCheckzone : .builtin) {
@@ -61,8 +82,6 @@ struct ImportZone: ParsableCommand {
         case .builtin:
             let analysis = BuiltinZoneChecker().analyze(path: file, origin: origin, options: .loadOnly)
             (report, records) = (analysis.report, analysis.report.loaded ? CanonicalRecord.from(analysis.records) : [])
-        case .both, .none:
-            throw ValidationError("--checker takes builtin or named-checkzone")
         }
         guard report.loaded else {
             for m in report.messages {
@@ -78,8 +97,15 @@ struct ImportZone: ParsableCommand {
                 "baton: \(file) loads as zone '\(origin)', which a Domain cannot hold: \(problem) [name.domain]")
             throw ExitStatus.invalid
         }
-        let output = try Self.acceptedManifest(records: records, origin: zone, account: account, source: file)
-        for notice in output.notices { Terminal.error("notice: \(notice)") }
+        let ordered = Self.ordered(records)
+        let account = resolvedAccount ?? Self.placeholderAccount
+        if resolvedAccount == nil {
+            Terminal.notice(
+                "notice: no --account: the Domain belongs to account '\(account)'; pass --account NAME or edit spec.account"
+            )
+        }
+        let output = try Self.acceptedManifest(records: ordered, origin: zone, account: account, source: file)
+        for notice in output.notices { Terminal.notice("notice: \(notice)") }
         if let out {
             do {
                 try output.yaml.write(toFile: out, atomically: true, encoding: .utf8)
@@ -89,6 +115,40 @@ struct ImportZone: ParsableCommand {
             }
         } else {
             print(output.yaml, terminator: "")
+        }
+    }
+
+    /// One order whichever loader read the zone (named-checkzone dumps by its own tree, the built-in loader as
+    /// written): by owner from the apex down (labels compared from the right), NS first at each owner, then by
+    /// type and value.
+    static func ordered(_ records: [CanonicalRecord]) -> [CanonicalRecord] {
+        func key(_ r: CanonicalRecord) -> ([String], Int, String, String) {
+            let labels = r.owner.lowercased().split(separator: ".").reversed().map(String.init)
+            let rank = r.type == "SOA" ? 0 : r.type == "NS" ? 1 : 2
+            return (labels, rank, r.type, r.rdata)
+        }
+        return records.map { (key($0), $0) }.sorted { a, b in
+            let (x, y) = (a.0, b.0)
+            if x.0 != y.0 { return x.0.lexicographicallyPrecedes(y.0) }
+            if x.1 != y.1 { return x.1 < y.1 }
+            if x.2 != y.2 { return x.2 < y.2 }
+            return x.3 < y.3
+        }.map(\.1)
+    }
+
+    /// Before any work: an --out that exists (without --force) or whose folder does not.
+    static func refuseOutput(_ out: String, force: Bool) throws {
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: out, isDirectory: &isDirectory) {
+            guard isDirectory.boolValue || force else {
+                Terminal.error("baton: \(out) exists: pass --force to replace it, or choose another --out")
+                throw ExitStatus.couldNotRun
+            }
+        }
+        let folder = URL(fileURLWithPath: out).deletingLastPathComponent().path
+        guard FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory), isDirectory.boolValue else {
+            Terminal.error("baton: \(out): the folder \(folder) does not exist: create it (mkdir -p \(folder)) first")
+            throw ExitStatus.couldNotRun
         }
     }
 

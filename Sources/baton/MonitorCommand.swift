@@ -17,7 +17,13 @@ struct MonitorCommand: ParsableCommand {
 struct MonitorCheck: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "check", abstract: "Check one monitored site now and explain every step.",
-        discussion: "Exit status: 0 up, 1 down (the class, explanation and hint say why), 3 Baton could not run.")
+        discussion: """
+            Exit status: 0 up, 1 down (the class, explanation and hint say why), 3 Baton could not run.
+
+            Examples:
+              baton monitor check acme-www --repo hosting
+              baton monitor check acme-www --repo hosting --format json
+            """)
 
     @Argument(help: "The MonitoredSite's name, as declared.") var site: String
     @Option(help: "The git repository.") var repo: String = "."
@@ -29,7 +35,7 @@ struct MonitorCheck: ParsableCommand {
         let checker: SiteChecker
         do {
             guard format == "text" || format == "json" else { throw PlanFailure("--format is text or json") }
-            let repository = try GitRepository(path: repo)
+            let repository = try RepositoryOpening.open(repo)
             let loaded = try ManifestLoader.load(try repository.source(at: rev))
             guard let found = loaded.manifests.monitoredSites.first(where: { $0.name == site }) else {
                 let names = loaded.manifests.monitoredSites.map(\.name).sorted().joined(separator: ", ")
@@ -56,7 +62,12 @@ struct MonitorCheck: ParsableCommand {
 struct MonitorStatus: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "status", abstract: "Show every monitored site's last state from the status branch.",
-        discussion: "Exit status: 0 none down, 1 a site is down, 3 Baton could not run.")
+        discussion: """
+            Exit status: 0 none down, 1 a site is down, 3 Baton could not run.
+
+            Examples:
+              baton monitor status --repo hosting
+            """)
 
     @Option(help: "The git repository.") var repo: String = "."
     @Option(help: "The status branch (default: baton.yaml's statusBranch, else baton/status).") var branch: String?
@@ -64,7 +75,7 @@ struct MonitorStatus: ParsableCommand {
     func run() throws {
         let files: [MonitorFile]
         do {
-            let repository = try GitRepository(path: repo)
+            let repository = try RepositoryOpening.open(repo)
             let name = try branch ?? RepositoryConfigReader.statusBranch(repository)
             files = try StatusBranch(repository: repository, name: name).monitors()
         } catch {
@@ -82,7 +93,13 @@ struct MonitorRun: ParsableCommand {
         commandName: "run",
         abstract: "Run every monitored site on its schedule in the foreground, alerting and writing monitors/.",
         discussion:
-            "What `baton reconcile` will host. Exit status: 0 after --for, 3 Baton could not run.")
+            """
+            What `baton reconcile` hosts. Exit status: 0 after --for, 3 Baton could not run.
+
+            Examples:
+              baton monitor run --repo hosting --for 5m --no-status
+              baton monitor run --repo hosting --config /etc/baton/baton.yaml
+            """)
 
     @Option(help: "The git repository.") var repo: String = "."
     @Option(help: "The revision whose manifests to use.") var rev: String = "HEAD"
@@ -98,7 +115,7 @@ struct MonitorRun: ParsableCommand {
         var runner: MonitorRunner
         let duration: Swift.Duration?
         do {
-            let repository = try GitRepository(path: repo)
+            let repository = try RepositoryOpening.open(repo)
             let loaded = try ManifestLoader.load(try repository.source(at: rev))
             if let error = loaded.diagnostics.first(where: { $0.severity == .error }) {
                 throw PlanFailure("\(error.location.file):\(error.location.line): \(error.message) [\(error.rule)]")

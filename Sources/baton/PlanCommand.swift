@@ -19,7 +19,13 @@ struct PlanCommand: ParsableCommand {
             Plans REV of the repository against the applied state on the status branch (baton/status, or \
             `statusBranch:` in baton.yaml; the remote-tracking origin/baton/status when there is no local one).
             Exit status: 0 no changes, 2 changes, 1 any error (invalid manifests, a refused mass delete, a \
-            repository or status branch that cannot be read).
+            repository or status branch that cannot be read). Uncommitted edits are not in the plan (a warning \
+            counts them). --account and --kind show part of the plan; the exit status is that part's.
+
+            Examples:
+              baton plan --repo hosting
+              baton plan --repo hosting --account acme --kind Domain
+              baton plan --repo hosting --format markdown --out plan.json > plan.md
             """
     )
 
@@ -31,6 +37,12 @@ struct PlanCommand: ParsableCommand {
 
     @Option(name: .customLong("server"), help: "Plan only this server (repeatable).")
     var servers: [String] = []
+
+    @Option(name: .customLong("account"), help: "Show only the changes of this account (repeatable).")
+    var accounts: [String] = []
+
+    @Option(name: .customLong("kind"), help: "Show only the changes of this kind, e.g. Domain (repeatable).")
+    var kinds: [String] = []
 
     @Option(help: "Output format: text, json or markdown (for a pull-request comment).")
     var format: PlanFormat = .text
@@ -64,6 +76,20 @@ struct PlanCommand: ParsableCommand {
     @Flag(help: ArgumentHelp(visibility: .private))
     var noReuse = false
 
+    func validate() throws {
+        for kind in kinds where Self.kind(kind) == nil {
+            throw ValidationError(
+                "--kind \(kind): not a kind; one of \(Kind.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        if out != nil, !(accounts.isEmpty && kinds.isEmpty) {
+            throw ValidationError("--out saves the whole plan: leave out --account and --kind, or --out")
+        }
+    }
+
+    static func kind(_ text: String) -> Kind? {
+        Kind.allCases.first { $0.rawValue.lowercased() == text.lowercased() }
+    }
+
     func run() throws {
         var logger = Logger(label: "baton.plan")
         if ProcessInfo.processInfo.environment["BATON_DEBUG"] != nil { logger.logLevel = .debug }
@@ -93,13 +119,20 @@ struct PlanCommand: ParsableCommand {
         if let diagnostics = planned.invalid {
             let report = DiagnosticReport(diagnostics: diagnostics, color: Terminal.useColor)
             switch format {
-            case .json: print(report.json())
+            case .json: print(Self.invalidPlanJSON(planned.plan, report: report))
             case .text, .markdown: print(report.text(), terminator: "")
             }
             Terminal.error("baton: the manifests at \(rev) are not valid: nothing planned")
             throw ExitStatus.invalid
         }
-        let plan = planned.plan
+        warnUncommitted()
+        var plan = planned.plan
+        if !accounts.isEmpty || !kinds.isEmpty {
+            let (accounts, kinds) = (Set(accounts), Set(kinds.compactMap(Self.kind)))
+            plan.changes = plan.changes.filter {
+                (accounts.isEmpty || accounts.contains($0.account)) && (kinds.isEmpty || kinds.contains($0.id.kind))
+            }
+        }
         if let out {
             do {
                 try OutputFile.write(Array(PlanJSON.render(plan).utf8), to: out)
@@ -126,5 +159,27 @@ struct PlanCommand: ParsableCommand {
             throw ExitStatus.invalid
         }
         if !plan.isEmpty { throw ExitStatus.changes }
+    }
+
+    /// `rev` is HEAD and the work tree differs from it: what a newcomer edits and plans is not what is planned.
+    func warnUncommitted() {
+        guard rev == "HEAD", let repository = try? GitRepository(path: repo),
+            let paths = try? repository.uncommittedPaths(), !paths.isEmpty
+        else { return }
+        let shown = paths.sorted().prefix(3).joined(separator: ", ") + (paths.count > 3 ? ", …" : "")
+        Terminal.notice(
+            "baton: warning: \(paths.count) uncommitted change(s) are not in this plan (\(shown)): commit them, or "
+                + "plan another revision with --rev; `baton validate \(repo)` checks the work tree as it is")
+    }
+
+    /// The plan document of invalid manifests: no changes, and the diagnostics in it, so that a script reads one
+    /// shape whatever happened (docs/plan-format.md).
+    static func invalidPlanJSON(_ plan: Plan, report: DiagnosticReport) -> String {
+        var document =
+            (try? JSONSerialization.jsonObject(with: Data(PlanJSON.render(plan).utf8))) as? [String: Any] ?? [:]
+        document["diagnostics"] = report.objects
+        let data = try! JSONSerialization.data(
+            withJSONObject: document, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
+        return String(decoding: data, as: UTF8.self)
     }
 }

@@ -20,6 +20,10 @@ struct RenderZone: ParsableCommand {
             write: the last applied serial when the zone's content is unchanged, else the next one (read from the \
             status branch when PATH is in a git repository; today's first serial without history). Exit status: 0 \
             rendered, 1 no such zone, 3 could not run.
+
+            Examples:
+              baton render zone acme.example examples/hosting
+              baton render zone acme.example hosting --rev main~1
             """
     )
 
@@ -38,7 +42,7 @@ struct RenderZone: ParsableCommand {
         let serials: [String: ZoneSerialsFile.Entry]
         do {
             if let rev {
-                let repository = try GitRepository(path: path)
+                let repository = try RepositoryOpening.open(path, option: "PATH")
                 let config = try RepositoryConfig.parse(try repository.file(RepositoryConfig.fileName, at: rev) ?? [])
                 manifests = try ManifestLoader.load(try repository.source(at: rev)).manifests
                 serials = try Self.lastSerials(repository, branch: config.statusBranch)

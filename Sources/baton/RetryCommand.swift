@@ -12,7 +12,14 @@ struct RetryCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "retry",
         abstract: "Apply again what a run failed or left pending, against the current state.",
-        discussion: "Exit status: 0 all applied, 1 any failure. Resources that need nothing any more are skipped."
+        discussion: """
+            Resources that need nothing any more are skipped. Like apply, asks before it changes anything, and \
+            without a terminal needs --yes. Exit status: 0 all applied (or nothing to retry), 1 any failure.
+
+            Examples:
+              baton retry 20261207065341-8e75449a --repo hosting
+              baton retry 20261207065341-8e75449a --repo hosting --yes --identity ~/.ssh/baton
+            """
     )
 
     @Argument(help: "The run id (see `baton status`).") var runID: String
@@ -25,13 +32,18 @@ struct RetryCommand: ParsableCommand {
     func run() throws {
         let keys: Set<Planner.Key>
         do {
-            let repository = try GitRepository(path: repo)
-            let name = try RepositoryConfigReader.statusBranch(repository)
-            guard let tip = try StatusBranch(repository: repository, name: name).tip(),
-                let bytes = try repository.file(atRoot: "runs/\(runID).yaml", commit: tip)
-            else { throw PlanFailure("no run \(runID) on the status branch (see baton status)") }
+            guard let runs = try RecordedRuns.read(repo: repo, branch: nil) else {
+                throw PlanFailure("nothing applied yet: the status branch does not exist, so there is no run to retry")
+            }
+            guard let bytes = try runs.repository.file(atRoot: "runs/\(runID).yaml", commit: runs.tip) else {
+                if runs.isAdopt(runID) {
+                    print(runs.adoptNote(runID) + " Nothing to retry.")
+                    return
+                }
+                throw runs.unknown(runID)
+            }
             keys = Set(
-                try RunFile.unfinished(bytes, file: "\(name):runs/\(runID).yaml").map {
+                try RunFile.unfinished(bytes, file: "\(runs.branch):runs/\(runID).yaml").map {
                     Planner.Key(server: $0.server, id: $0.resource)
                 })
         } catch {

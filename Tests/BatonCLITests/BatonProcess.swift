@@ -24,6 +24,8 @@ struct BatonProcess {
         process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
         let out = Pipe()
         let err = Pipe()
+        // Never a terminal: as scripts and CI run Baton (apply then refuses without --yes).
+        process.standardInput = FileHandle.nullDevice
         process.standardOutput = out
         process.standardError = err
         try process.run()

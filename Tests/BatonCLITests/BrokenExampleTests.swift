@@ -104,4 +104,18 @@ final class BrokenExampleTests: XCTestCase {
         let parsed = try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [Any]
         XCTAssertEqual(parsed?.count, 0)
     }
+
+    /// examples/broken/README.md promises exactly EXPECTED.tsv from `baton validate examples/broken`, whichever
+    /// checkers check the zones: a message two checkers give at one place is reported once.
+    func testEveryZoneCheckerGivesExactlyTheExpectedDiagnostics() throws {
+        let expected = try expectedRows()
+        for checker in [nil, "both", "builtin", "named-checkzone"] {
+            let out = try run(
+                ["validate", "examples/broken", "--format", "json", "--no-cache"]
+                    + (checker.map { ["--zone-checker", $0] } ?? []))
+            if out.status == 3 { continue }  // named-checkzone not installed
+            XCTAssertEqual(out.status, 1, out.stderr)
+            XCTAssertEqual(try diagnostics(out.stdout), expected, "--zone-checker \(checker ?? "default")")
+        }
+    }
 }

@@ -77,8 +77,10 @@ final class PlanInputTests: XCTestCase {
         XCTAssertEqual(plan.status, 1, plan.stdout + plan.stderr)
         XCTAssertTrue(plan.stderr.contains("holds no manifests"), plan.stderr)
         XCTAssertTrue(plan.stderr.contains("a plan from it would delete them all"), plan.stderr)
+        // No manifests is not "valid": exit 1 (issue 15), said on both streams.
         let validate = try BatonProcess.run(["validate", work.path])
-        XCTAssertEqual(validate.status, 0)
+        XCTAssertEqual(validate.status, 1)
+        XCTAssertTrue(validate.stdout.contains("no manifests"), validate.stdout)
         XCTAssertTrue(validate.stderr.contains("holds no manifests: nothing was validated"), validate.stderr)
     }
 }

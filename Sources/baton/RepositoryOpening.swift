@@ -1,0 +1,15 @@
+import Engine
+import GitStore
+
+/// Opens the repository a command names, with an error that says what to do instead of libgit2's call.
+enum RepositoryOpening {
+    static func open(_ path: String, option: String = "--repo") throws -> GitRepository {
+        do {
+            return try GitRepository(path: path)
+        } catch {
+            throw PlanFailure(
+                "\(path) is not a git repository (nor inside one): \(Planned.gitMessage(error)); pass \(option) "
+                    + "with the repository's folder, or make one (git init, git add -A, git commit)")
+        }
+    }
+}

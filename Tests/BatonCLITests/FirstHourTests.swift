@@ -1,0 +1,402 @@
+import Foundation
+import XCTest
+
+/// Issue 15: what a newcomer meets in the first hour, without servers. Each test names the item it holds.
+final class FirstHourTests: XCTestCase {
+    var scratch: [URL] = []
+    var works: [GitWork] = []
+
+    override func tearDown() {
+        for url in scratch { try? FileManager.default.removeItem(at: url) }
+        for work in works { work.remove() }
+    }
+
+    func work() throws -> GitWork {
+        let work = try GitWork.make()
+        works.append(work)
+        return work
+    }
+
+    func folder(_ files: [String: String] = [:]) throws -> URL {
+        let url = try BatonProcess.repository(files)
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        scratch.append(url)
+        return url
+    }
+
+    static let zone = BatonProcess.packageRoot.appendingPathComponent("examples/zones/example.com.zone").path
+
+    // 3. The one-zone commands list only the checkers they take, and refuse the others with their own usage.
+    func testCheckZoneAndImportOfferOnlyTheCheckersTheyTake() throws {
+        for command in [["check-zone"], ["import", "zone"]] {
+            let help = try BatonProcess.run(command + ["--help"])
+            XCTAssertEqual(help.status, 0)
+            let words = help.stdout.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+            XCTAssertTrue(words.contains("(values: builtin, named-checkzone)"), help.stdout)
+            XCTAssertFalse(help.stdout.contains("both"), help.stdout)
+            for value in ["both", "none"] {
+                let out = try BatonProcess.run(command + [Self.zone, "--origin", "example.com", "--checker", value])
+                XCTAssertEqual(out.status, 64, "\(command) --checker \(value): \(out.stderr)")
+                XCTAssertTrue(out.stderr.contains("baton \(command.joined(separator: " "))"), out.stderr)
+            }
+        }
+    }
+
+    // 4. After adopt: status, logs and retry agree on the last run, and say it was an adopt.
+    func testLogsAndRetryAfterAdoptNameTheAdopt() throws {
+        let work = try work()
+        let adopt = try BatonProcess.run(["adopt", "--repo", work.path, "--zone-checker", "builtin"])
+        XCTAssertEqual(adopt.status, 0, adopt.stderr)
+        let status = try BatonProcess.run(["status", "--repo", work.path])
+        let run = try XCTUnwrap(
+            status.stdout.split(separator: " ").first { $0.hasPrefix("adopt-") }.map(String.init), status.stdout)
+        for arguments in [["logs"], ["logs", run]] {
+            let logs = try BatonProcess.run(arguments + ["--repo", work.path])
+            XCTAssertEqual(logs.status, 0, logs.stderr)
+            XCTAssertTrue(logs.stdout.contains("Run \(run) was `baton adopt`"), logs.stdout)
+        }
+        let retry = try BatonProcess.run(["retry", run, "--repo", work.path, "--yes"])
+        XCTAssertEqual(retry.status, 0, retry.stderr)
+        XCTAssertTrue(retry.stdout.contains("Nothing to retry"), retry.stdout)
+        let json = try BatonProcess.run(["logs", "--repo", work.path, "--format", "json"])
+        let document = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
+        XCTAssertEqual(document["formatVersion"] as? Int, 1)
+        XCTAssertEqual(document["kind"] as? String, "adopt")
+        XCTAssertEqual(document["run"] as? String, run)
+        XCTAssertTrue(document["log"] is NSNull)
+        let unknown = try BatonProcess.run(["logs", "nosuch", "--repo", work.path])
+        XCTAssertEqual(unknown.status, 1)
+        XCTAssertTrue(unknown.stderr.contains("no run 'nosuch'"), unknown.stderr)
+    }
+
+    // 4. `logs` shows the run `status` calls last, and lists run ids that `logs` takes.
+    func testLogsShowsTheRunStatusNamesAndListsIdsItTakes() throws {
+        let work = try work()
+        let plan = try work.plan("--format", "json")
+        let last = "20261207090000-aaaaaaaa"
+        try work.recordApplied(
+            planJSON: plan.stdout,
+            statusFiles: [
+                "runs/\(last).log": "the last run's log\n",
+                // A recovered part of that run sorts after it.
+                "runs/\(last)-web1.log": "a part\n",
+                "applied.yaml": """
+                formatVersion: 1
+                revision: "\(try work.git("rev-parse", "HEAD"))"
+                time: "2026-12-07T09:00:00Z"
+                run: "\(last)"
+                servers: {}
+
+                """,
+            ])
+        let logs = try BatonProcess.run(["logs", "--repo", work.path])
+        XCTAssertEqual(logs.status, 0, logs.stderr)
+        XCTAssertEqual(logs.stdout, "the last run's log\n")
+        let unknown = try BatonProcess.run(["logs", "nosuch", "--repo", work.path])
+        XCTAssertEqual(unknown.status, 1)
+        XCTAssertFalse(unknown.stderr.contains(".log"), unknown.stderr)
+        XCTAssertTrue(unknown.stderr.contains(last), unknown.stderr)
+        let taken = try BatonProcess.run(["logs", "\(last)-web1", "--repo", work.path])
+        XCTAssertEqual(taken.stdout, "a part\n", "every id listed is one logs takes")
+    }
+
+    // 6. show says what it prints: the rules' error count, and where the list is.
+    func testShowCountsErrorsAndPointsToValidate() throws {
+        let help = try BatonProcess.run(["show", "--help"])
+        XCTAssertFalse(help.stdout.contains("(they are listed too)"), help.stdout)
+        let out = try BatonProcess.run(["show", "examples/broken"])
+        XCTAssertEqual(out.status, 1)
+        XCTAssertTrue(out.stderr.contains("error(s) by the rules (before the zone checks)"), out.stderr)
+        XCTAssertTrue(out.stderr.contains("`baton validate examples/broken` lists every one"), out.stderr)
+    }
+
+    // 12. A repository without a commit, and --fetch without origin: what to do.
+    func testPlanSaysCommitFirstAndNamesAMissingOrigin() throws {
+        let work = try work()
+        try FileManager.default.removeItem(atPath: work.path + "/.git")
+        try work.git("init", "-q")
+        let plan = try work.plan()
+        XCTAssertEqual(plan.status, 1)
+        XCTAssertTrue(plan.stderr.contains("has no commit yet"), plan.stderr)
+        XCTAssertTrue(plan.stderr.contains("git add -A && git commit"), plan.stderr)
+        try work.commit("first")
+        let fetch = try work.plan("--fetch")
+        XCTAssertEqual(fetch.status, 1)
+        XCTAssertTrue(fetch.stderr.contains("no remote named origin"), fetch.stderr)
+        XCTAssertFalse(fetch.stderr.contains("unsupported URL protocol"), fetch.stderr)
+    }
+
+    // 13. Outside a repository: no libgit2 call in the message, and what to pass instead.
+    func testOutsideARepositoryNoLibgit2Text() throws {
+        let outside = try folder(["x.txt": "x"])
+        for arguments in [
+            ["validate", outside.path, "--rev", "HEAD"], ["status", "--repo", outside.path],
+            ["logs", "--repo", outside.path], ["plan", "--repo", outside.path],
+        ] {
+            let out = try BatonProcess.run(arguments)
+            XCTAssertNotEqual(out.status, 0, "\(arguments)")
+            XCTAssertFalse(out.stderr.contains("git_repository_open_ext"), "\(arguments): \(out.stderr)")
+            XCTAssertTrue(out.stderr.contains("is not a git repository"), "\(arguments): \(out.stderr)")
+        }
+    }
+
+    // 14. import zone --out: a missing folder is named, an existing file is kept without --force.
+    func testImportOutNamesAMissingFolderAndKeepsAnExistingFile() throws {
+        let repo = try folder()
+        let missing = repo.appendingPathComponent("accounts/acme/example.com.yaml").path
+        let first = try BatonProcess.run(["import", "zone", Self.zone, "--origin", "example.com", "--out", missing])
+        XCTAssertEqual(first.status, 3)
+        XCTAssertTrue(first.stderr.contains("the folder \(repo.path)/accounts/acme does not exist"), first.stderr)
+        XCTAssertTrue(first.stderr.contains("mkdir -p"), first.stderr)
+        try FileManager.default.createDirectory(
+            atPath: repo.appendingPathComponent("accounts/acme").path, withIntermediateDirectories: true)
+        try "mine\n".write(toFile: missing, atomically: true, encoding: .utf8)
+        let again = try BatonProcess.run(["import", "zone", Self.zone, "--origin", "example.com", "--out", missing])
+        XCTAssertEqual(again.status, 3)
+        XCTAssertTrue(again.stderr.contains("exists: pass --force"), again.stderr)
+        XCTAssertEqual(try String(contentsOfFile: missing, encoding: .utf8), "mine\n")
+        let forced = try BatonProcess.run([
+            "import", "zone", Self.zone, "--origin", "example.com", "--out", missing, "--force",
+        ])
+        XCTAssertEqual(forced.status, 0, forced.stderr)
+        let yaml = try String(contentsOfFile: missing, encoding: .utf8)
+        XCTAssertTrue(yaml.contains("account: \"acme\""), "the account comes from --out's folder: \(yaml)")
+    }
+
+    // 15. Without --account, the placeholder is a name validate accepts; a second copy names the other file.
+    func testImportWithoutAccountGivesAnAccountValidateCanDeclare() throws {
+        let out = try BatonProcess.run(["import", "zone", Self.zone, "--origin", "example.com"])
+        XCTAssertEqual(out.status, 0, out.stderr)
+        XCTAssertTrue(out.stdout.contains("account: \"changeme\""), out.stdout)
+        XCTAssertTrue(out.stderr.contains("no --account"), out.stderr)
+        let repo = try folder([
+            "accounts/changeme/a.yaml": out.stdout,
+            "accounts/changeme/b.yaml": out.stdout,
+        ])
+        let validate = try BatonProcess.run(["validate", repo.path, "--zone-checker", "none"])
+        XCTAssertEqual(validate.status, 1)
+        XCTAssertTrue(validate.stdout.contains("accounts/changeme/account.yaml"), validate.stdout)
+        XCTAssertFalse(validate.stdout.contains("CHANGEME"), validate.stdout)
+        let cname = validate.stdout.split(separator: "\n").filter { $0.contains("[record.cname-exclusive]") }
+        XCTAssertFalse(cname.isEmpty, validate.stdout)
+        for line in cname {
+            XCTAssertTrue(line.contains("accounts/changeme/a.yaml:"), "the first is named with its file: \(line)")
+        }
+    }
+
+    // 17. plan warns about uncommitted edits.
+    func testPlanWarnsAboutUncommittedChanges() throws {
+        let work = try work()
+        let clean = try work.plan()
+        XCTAssertFalse(clean.stderr.contains("uncommitted"), clean.stderr)
+        try work.edit("accounts/globex/domains.yaml", "value: 203.0.113.40", "value: 203.0.113.41")
+        try work.write("accounts/acme/new.yaml", "# not yet\n")
+        let plan = try work.plan()
+        XCTAssertEqual(plan.status, 2)
+        XCTAssertTrue(
+            plan.stderr.contains(
+                "2 uncommitted change(s) are not in this plan (accounts/acme/new.yaml, "
+                    + "accounts/globex/domains.yaml)"), plan.stderr)
+        let quiet = try BatonProcess.run(["--quiet", "plan", "--repo", work.path, "--zone-checker", "builtin"])
+        XCTAssertEqual(quiet.status, 2)
+        XCTAssertFalse(quiet.stderr.contains("uncommitted"), "--quiet: \(quiet.stderr)")
+        let other = try work.plan("--rev", "HEAD~0")
+        XCTAssertFalse(other.stderr.contains("uncommitted"), "another --rev is what was asked: \(other.stderr)")
+    }
+
+    // 18. apply without a terminal and without --yes changes nothing, and says why, before any server.
+    func testApplyWithoutTerminalNeedsYes() throws {
+        let work = try work()
+        let out = try BatonProcess.run(
+            ["apply", "--repo", work.path, "--zone-checker", "builtin"], environment: ["BATON_SSH_KEY": "/nonexistent"])
+        XCTAssertEqual(out.status, 1)
+        XCTAssertTrue(out.stderr.contains("standard input is not a terminal"), out.stderr)
+        XCTAssertTrue(out.stderr.contains("pass --yes"), out.stderr)
+        XCTAssertFalse(out.stdout.contains("Plan:"), "refused before planning: \(out.stdout)")
+        XCTAssertThrowsError(try work.git("rev-parse", "--verify", "-q", "refs/heads/baton/status"))
+    }
+
+    // 19. An empty folder is not valid; a --branch that does not exist is an error; drift with nothing applied says so.
+    func testEmptyThingsSaySo() throws {
+        let empty = try folder()
+        let validate = try BatonProcess.run(["validate", empty.path])
+        XCTAssertEqual(validate.status, 1)
+        XCTAssertFalse(validate.stdout.contains("valid: 0 resources"), validate.stdout)
+        XCTAssertTrue(validate.stdout.contains("no manifests"), validate.stdout)
+        let work = try work()
+        let status = try BatonProcess.run(["status", "--repo", work.path, "--branch", "baton/nosuch"])
+        XCTAssertEqual(status.status, 1)
+        XCTAssertTrue(status.stderr.contains("no branch baton/nosuch"), status.stderr)
+        let defaulted = try BatonProcess.run(["status", "--repo", work.path])
+        XCTAssertEqual(defaulted.status, 0)
+        XCTAssertTrue(defaulted.stdout.contains("Nothing applied yet"), defaulted.stdout)
+        let drift = try BatonProcess.run(["drift", "--repo", work.path], environment: ["BATON_SSH_KEY": ""])
+        XCTAssertEqual(drift.status, 0, drift.stderr)
+        XCTAssertTrue(drift.stdout.contains("Nothing applied yet"), drift.stdout)
+    }
+
+    // 20. plan --format json of invalid manifests is the plan document, with the diagnostics in it.
+    func testInvalidPlanJSONIsThePlanDocument() throws {
+        let work = try work()
+        try work.edit("accounts/globex/domains.yaml", "value: 203.0.113.40", "value: 300.0.113.40")
+        try work.commit("broken")
+        let out = try work.plan("--format", "json")
+        XCTAssertEqual(out.status, 1)
+        let document = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(out.stdout.utf8)) as? [String: Any])
+        XCTAssertEqual(document["formatVersion"] as? Int, 1)
+        XCTAssertEqual((document["changes"] as? [Any])?.count, 0)
+        let diagnostics = try XCTUnwrap(document["diagnostics"] as? [[String: Any]])
+        XCTAssertTrue(diagnostics.contains { $0["rule"] as? String == "record.a" }, "\(diagnostics)")
+        let valid = try work.plan("--format", "json", "--rev", "HEAD~1")
+        let plan = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(valid.stdout.utf8)) as? [String: Any])
+        XCTAssertNil(plan["diagnostics"], "absent from a valid plan")
+    }
+
+    // 21. import writes one order whichever checker read the zone; --version is `version`; help of nothing fails.
+    func testOneAnswerEach() throws {
+        let builtin = try BatonProcess.run([
+            "import", "zone", Self.zone, "--origin", "example.com", "--account", "acme", "--checker", "builtin",
+        ])
+        let named = try BatonProcess.run([
+            "import", "zone", Self.zone, "--origin", "example.com", "--account", "acme", "--checker", "named-checkzone",
+        ])
+        XCTAssertEqual(builtin.status, 0, builtin.stderr)
+        if named.status == 0 { XCTAssertEqual(builtin.stdout, named.stdout) }
+        let lines = builtin.stdout.split(separator: "\n").filter { $0.hasPrefix("    - {") }
+        XCTAssertTrue(lines.first?.contains("type: NS") ?? false, "NS first at the apex: \(lines)")
+        XCTAssertTrue(lines.last?.contains("name: \"www\"") ?? false, "owners in order: \(lines)")
+        let version = try BatonProcess.run(["version"])
+        let flag = try BatonProcess.run(["--version"])
+        XCTAssertEqual(version.stdout, flag.stdout)
+        XCTAssertTrue(flag.stdout.contains("libgit2 "), flag.stdout)
+        let help = try BatonProcess.run(["help", "nosuch"])
+        XCTAssertEqual(help.status, 64)
+        XCTAssertTrue(help.stderr.contains("no command 'nosuch'"), help.stderr)
+        XCTAssertEqual(try BatonProcess.run(["help", "monitor", "check"]).status, 0)
+        XCTAssertEqual(try BatonProcess.run(["help", "monitor", "nosuch"]).status, 64)
+    }
+
+    // 22. --format json of show, status, logs (above), drift and doctor carry a formatVersion.
+    func testJSONFormatsCarryAVersion() throws {
+        let work = try work()
+        for arguments in [
+            ["show", "examples/hosting", "--format", "json"], ["status", "--repo", work.path, "--format", "json"],
+            ["drift", "--repo", work.path, "--format", "json"],
+        ] {
+            let out = try BatonProcess.run(arguments)
+            XCTAssertEqual(out.status, 0, "\(arguments): \(out.stderr)")
+            let document = try XCTUnwrap(
+                try JSONSerialization.jsonObject(with: Data(out.stdout.utf8)) as? [String: Any], "\(arguments)")
+            XCTAssertEqual(document["formatVersion"] as? Int, 1, "\(arguments)")
+        }
+        let show = try BatonProcess.run(["show", "examples/hosting", "--format", "json"])
+        let resources = try XCTUnwrap(
+            (try JSONSerialization.jsonObject(with: Data(show.stdout.utf8)) as? [String: Any])?["resources"]
+                as? [[String: Any]])
+        XCTAssertTrue(resources.contains { $0["kind"] as? String == "Server" && $0["account"] is NSNull })
+        XCTAssertTrue(resources.allSatisfy { ($0["line"] as? Int ?? 0) > 0 && $0["file"] is String })
+        // doctor: a server whose port refuses, with a key that exists.
+        try Self.unreachable(work)
+        let key = try folder(["key": "not a key\n"]).appendingPathComponent("key").path
+        let doctor = try BatonProcess.run([
+            "doctor", "web1", "--repo", work.path, "--identity", key, "--format", "json",
+        ])
+        let document = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(doctor.stdout.utf8)) as? [String: Any])
+        XCTAssertEqual(document["formatVersion"] as? Int, 1)
+        XCTAssertEqual(document["server"] as? String, "web1")
+        XCTAssertEqual(document["passed"] as? Bool, doctor.status == 0)
+        XCTAssertEqual((document["checks"] as? [[String: Any]])?.first?["check"] as? String, "manifest")
+    }
+
+    /// Every server of the work at a loopback port nothing listens on: refused at once, no test host reached.
+    static func unreachable(_ work: GitWork) throws {
+        for name in ["web1", "ns1", "ns2"] {
+            let file = "servers/\(name).yaml"
+            guard let text = try? work.read(file) else { continue }
+            var lines = text.components(separatedBy: "\n").filter { !$0.hasPrefix("  port:") }
+            for i in lines.indices where lines[i].hasPrefix("  address:") {
+                lines[i] = "  address: 127.0.0.1\n  port: 1"
+            }
+            try work.write(file, lines.joined(separator: "\n"))
+        }
+        try work.commit("servers out of reach")
+    }
+
+    // 11, 16. An unreachable server: its error points to doctor, and the note on the revision says nothing was applied.
+    func testUnreachableServerPointsToDoctorAndTheNoteSaysNothingApplied() throws {
+        let work = try work()
+        try Self.unreachable(work)
+        let key = try folder(["key": "not a key\n"]).appendingPathComponent("key").path
+        let out = try BatonProcess.run(
+            ["apply", "--repo", work.path, "--yes", "--zone-checker", "builtin"], environment: ["BATON_SSH_KEY": key])
+        XCTAssertEqual(out.status, 1, out.stdout + out.stderr)
+        XCTAssertTrue(out.stdout.contains("`baton doctor web1`"), out.stdout)
+        let note = try work.git("notes", "--ref", "baton", "show", "HEAD")
+        XCTAssertTrue(note.contains("nothing applied"), note)
+        let said = try XCTUnwrap(note.range(of: "nothing applied"), note)
+        XCTAssertTrue(note[..<said.lowerBound].allSatisfy { $0 != ";" && $0 != "(" }, "said first: \(note)")
+    }
+
+    // 23. --color and --no-color decide colour; NO_COLOR still does.
+    func testColourFlags() throws {
+        let always = try BatonProcess.run([
+            "validate", "examples/broken", "--color", "always", "--zone-checker", "none",
+        ])
+        XCTAssertTrue(always.stdout.contains("\u{1B}["), "--color always colours a pipe")
+        let never = try BatonProcess.run(["--color=never", "validate", "examples/broken", "--zone-checker", "none"])
+        XCTAssertFalse(never.stdout.contains("\u{1B}["))
+        let off = try BatonProcess.run([
+            "validate", "examples/broken", "--color", "always", "--no-color", "--zone-checker", "none",
+        ])
+        XCTAssertFalse(off.stdout.contains("\u{1B}["), "the last flag wins")
+        let bad = try BatonProcess.run(["validate", "examples/hosting", "--color", "sometimes"])
+        XCTAssertEqual(bad.status, 64)
+        XCTAssertEqual(always.status, 1)
+    }
+
+    // 24. Completion scripts are generated for the shells the README names.
+    func testCompletionScripts() throws {
+        for shell in ["bash", "zsh", "fish"] {
+            let out = try BatonProcess.run(["--generate-completion-script", shell])
+            XCTAssertEqual(out.status, 0)
+            XCTAssertTrue(out.stdout.contains("check-zone"), shell)
+        }
+    }
+
+    // 25. validate one file, reported alone, checked with its repository; plan filtered by account and kind.
+    func testValidateOneFileAndFilterAPlan() throws {
+        let file = try BatonProcess.run(["validate", "examples/broken/accounts/acme/domains.yaml", "--format", "json"])
+        XCTAssertEqual(file.status, 1)
+        let diagnostics = try XCTUnwrap(
+            try JSONSerialization.jsonObject(with: Data(file.stdout.utf8)) as? [[String: Any]])
+        XCTAssertFalse(diagnostics.isEmpty)
+        XCTAssertTrue(
+            diagnostics.allSatisfy { $0["file"] as? String == "accounts/acme/domains.yaml" }, "\(diagnostics)")
+        let good = try BatonProcess.run(["validate", "examples/hosting/accounts/acme/domains.yaml"])
+        XCTAssertEqual(good.status, 0, good.stdout + good.stderr)
+        XCTAssertTrue(good.stdout.contains("valid"), good.stdout)
+
+        let work = try work()
+        let all = try work.plan("--format", "json")
+        let some = try work.plan("--format", "json", "--account", "acme", "--kind", "domain")
+        XCTAssertEqual(some.status, 2)
+        let changes = { (text: String) throws -> [[String: Any]] in
+            try XCTUnwrap(
+                (try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])?["changes"]
+                    as? [[String: Any]])
+        }
+        let filtered = try changes(some.stdout)
+        XCTAssertFalse(filtered.isEmpty)
+        XCTAssertTrue(filtered.allSatisfy { $0["account"] as? String == "acme" && $0["kind"] as? String == "Domain" })
+        XCTAssertEqual(
+            filtered.count,
+            try changes(all.stdout).filter { $0["account"] as? String == "acme" && $0["kind"] as? String == "Domain" }
+                .count)
+        let none = try work.plan("--account", "nosuch")
+        XCTAssertEqual(none.status, 0, "nothing of that part changes")
+        let bad = try work.plan("--kind", "Domians")
+        XCTAssertEqual(bad.status, 64)
+        XCTAssertTrue(bad.stderr.contains("WebApp"), bad.stderr)
+        XCTAssertEqual(try work.plan("--account", "acme", "--out", work.root.path + "/p.json").status, 64)
+    }
+}
