@@ -122,9 +122,7 @@ struct ApplyCommand: ParsableCommand {
         }
         if !plan.refusals.isEmpty {
             print(PlanText.render(plan, color: Terminal.useColor), terminator: "")
-            throw PlanFailure(
-                "refused: \(plan.refusals.map(\.message).joined(separator: "; ")); pass --allow-mass-delete once reviewed"
-            )
+            throw PlanFailure("the plan is refused (above): nothing applied")
         }
         if plan.isEmpty {
             print("No changes: the servers match \(String(plan.revision.prefix(12))).")

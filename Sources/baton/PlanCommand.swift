@@ -142,7 +142,17 @@ struct PlanCommand: ParsableCommand {
             }
         }
         switch format {
-        case .text: print(PlanText.render(plan, color: Terminal.useColor), terminator: "")
+        case .text:
+            let sites = planned.manifests.monitoredSites.count
+            // `show` counts them; the plan says why they are not in it.
+            let unplanned =
+                sites == 0 || plan.isEmpty
+                ? []
+                : [
+                    "\(sites) MonitoredSite(s): nothing to apply on a server; the monitor reads them from the revision "
+                        + "(baton monitor, the daemon)"
+                ]
+            print(PlanText.render(plan, color: Terminal.useColor, unplanned: unplanned), terminator: "")
         case .json: print(PlanJSON.render(plan), terminator: "")
         case .markdown:
             let hint =
@@ -153,8 +163,12 @@ struct PlanCommand: ParsableCommand {
         let waiting = MaintenanceGate.split(plan.changes, manifests: planned.manifests, now: Date()).waiting
         for line in PlanGates.notes(planned, waiting: waiting, applying: false) { Terminal.error("baton: " + line) }
         if !plan.refusals.isEmpty {
-            for refusal in plan.refusals {
-                Terminal.error("baton: refused: \(refusal.message); pass --allow-mass-delete once reviewed")
+            // The text plan says it once, in its own words; a JSON or Markdown document is for a program or a
+            // page, so a person reading the terminal hears it here, in the same words.
+            if format != .text {
+                for refusal in plan.refusals {
+                    Terminal.error("baton: " + PlanText.refusalLine(refusal))
+                }
             }
             throw ExitStatus.invalid
         }

@@ -252,6 +252,32 @@ final class FirstHourTests: XCTestCase {
         XCTAssertNil(plan["diagnostics"], "absent from a valid plan")
     }
 
+    // 20. The text plan says why monitored sites are not in it.
+    func testPlanSaysWhyMonitoredSitesAreNotPlanned() throws {
+        let work = try work()
+        let plan = try work.plan()
+        XCTAssertEqual(plan.status, 2)
+        let sites = try BatonProcess.run(["show", work.path, "--format", "json"])
+        let count = try XCTUnwrap(
+            (try JSONSerialization.jsonObject(with: Data(sites.stdout.utf8)) as? [String: Any])?["resources"]
+                as? [[String: Any]]
+        ).filter { $0["kind"] as? String == "MonitoredSite" }.count
+        XCTAssertGreaterThan(count, 0)
+        XCTAssertTrue(
+            plan.stdout.contains("\(count) MonitoredSite(s): nothing to apply on a server"), plan.stdout)
+        XCTAssertFalse(plan.stdout.contains("+ MonitoredSite"), plan.stdout)
+    }
+
+    // 20. Booleans and numbers read as the manifest wrote them; text stays quoted.
+    func testPlanShowsNumbersAndBooleansUnquoted() throws {
+        let plan = try work().plan()
+        XCTAssertEqual(plan.status, 2)
+        XCTAssertTrue(plan.stdout.range(of: #"processes: \d+\n"#, options: .regularExpression) != nil, plan.stdout)
+        XCTAssertFalse(
+            plan.stdout.range(of: #": "(\d+|true|false)"\n"#, options: .regularExpression) != nil, plan.stdout)
+        XCTAssertTrue(plan.stdout.contains("type: \"php\""), plan.stdout)
+    }
+
     // 21. import writes one order whichever checker read the zone; --version is `version`; help of nothing fails.
     func testOneAnswerEach() throws {
         let builtin = try BatonProcess.run([

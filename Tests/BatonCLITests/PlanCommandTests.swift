@@ -71,7 +71,7 @@ final class PlanCommandTests: XCTestCase {
         let plan = try work.plan()
         XCTAssertEqual(plan.status, 2)
         XCTAssertTrue(
-            plan.stdout.contains("~ WebApp globex-shop\n        php.processes: \"4\" -> \"6\"\n"), plan.stdout)
+            plan.stdout.contains("~ WebApp globex-shop\n        php.processes: 4 -> 6\n"), plan.stdout)
         XCTAssertTrue(plan.stdout.hasSuffix("Plan: 0 to create, 1 to update, 0 to delete.\n"), plan.stdout)
     }
 
@@ -131,8 +131,14 @@ final class PlanCommandTests: XCTestCase {
         try work.commit("two accounts leave")
         let refused = try work.plan()
         XCTAssertEqual(refused.status, 1)
-        XCTAssertTrue(refused.stderr.contains("refused: web1: the plan deletes or replaces 10 of 17"), refused.stderr)
-        XCTAssertTrue(refused.stderr.contains("--allow-mass-delete"), refused.stderr)
+        // Said once, in one wording: in the text plan, or on stderr beside a JSON document (issue 15).
+        let said = "Refused: web1: the plan deletes or replaces 10 of 17"
+        XCTAssertEqual(refused.stdout.components(separatedBy: said).count, 2, refused.stdout)
+        XCTAssertTrue(refused.stdout.contains("run again with --allow-mass-delete"), refused.stdout)
+        XCTAssertFalse(refused.stderr.contains("10 of 17"), refused.stderr)
+        let json = try work.plan("--format", "json")
+        XCTAssertEqual(json.status, 1)
+        XCTAssertEqual(json.stderr.components(separatedBy: said).count, 2, json.stderr)
         let allowed = try work.plan("--allow-mass-delete")
         XCTAssertEqual(allowed.status, 2, allowed.stderr)
         XCTAssertTrue(allowed.stdout.hasSuffix("Plan: 0 to create, 0 to update, 12 to delete.\n"), allowed.stdout)

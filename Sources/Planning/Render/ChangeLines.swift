@@ -47,10 +47,19 @@ enum ChangeLines {
 
     static func show(_ value: FieldValue) -> String {
         switch value {
-        case .scalar(let s): quote(s)
+        case .scalar(let s): plain(s) ? s : quote(s)
         case .list(let items): "[" + items.map(quote).joined(separator: ", ") + "]"
         case .sensitive: "(sensitive)"
         }
+    }
+
+    /// Booleans and whole numbers read as YAML writes them (`active: true`, `processes: 12`); the applied form
+    /// holds every value as text, so the plan would otherwise quote what the manifest did not.
+    static func plain(_ s: String) -> Bool {
+        if s == "true" || s == "false" { return true }
+        let digits = s.hasPrefix("-") ? s.dropFirst() : Substring(s)
+        return !digits.isEmpty && digits.count < 19 && digits.allSatisfy { $0.isASCII && $0.isNumber }
+            && (digits == "0" || digits.first != "0")
     }
 
     /// Quoted, with control characters escaped: a value never breaks a line of the plan.

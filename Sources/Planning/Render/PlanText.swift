@@ -1,6 +1,7 @@
 /// The plan for a terminal or a log: grouped by server, then account, with a summary line.
 public enum PlanText {
-    public static func render(_ plan: Plan, color: Bool) -> String {
+    /// `unplanned`: lines saying what the revision declares that no server applies (monitored sites).
+    public static func render(_ plan: Plan, color: Bool, unplanned: [String] = []) -> String {
         func paint(_ s: String, _ action: Action) -> String {
             guard color else { return s }
             let code =
@@ -26,15 +27,19 @@ public enum PlanText {
                 }
             }
         }
-        if !plan.notices.isEmpty {
+        if !plan.notices.isEmpty || !unplanned.isEmpty {
             out += "\nNot changed:\n"
             for notice in plan.notices { out += "  ! \(notice.message)\n" }
+            for line in unplanned { out += "  ! \(line)\n" }
         }
-        for refusal in plan.refusals {
-            out += "\nRefused: \(refusal.message); review the deletes and run again with --allow-mass-delete\n"
-        }
+        for refusal in plan.refusals { out += "\n" + refusalLine(refusal) + "\n" }
         out += "\n" + (plan.isEmpty ? "No changes: the servers match the revision." : plan.summary) + "\n"
         return out
+    }
+
+    /// A refused mass delete, in the one wording every output uses.
+    public static func refusalLine(_ refusal: Plan.Refusal) -> String {
+        "Refused: \(refusal.message); review the deletes and run again with --allow-mass-delete"
     }
 
     static func short(_ revision: String) -> String { String(revision.prefix(12)) }
