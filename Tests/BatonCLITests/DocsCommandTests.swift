@@ -368,4 +368,57 @@ final class DocsCommandTests: XCTestCase {
             XCTAssertTrue(ran.contains(command.description), "the README's tour command was not run: \(command)")
         }
     }
+
+    /// The docs stand alone: nothing a user of the repository does not have (issue 15, item 10).
+    func testTheDocsCiteNothingOutsideTheRepository() throws {
+        for (name, text) in Self.documents {
+            for cited in ["DESIGN.md", "shared/notes", "until `plan` exists"] {
+                XCTAssertFalse(text.contains(cited), "\(name) cites \(cited)")
+            }
+        }
+    }
+
+    /// Run ids as docs/status-branch.md shows them are the ids Baton makes (item 5).
+    func testRunIdsAreAsDocumented() throws {
+        let doc = try XCTUnwrap(Self.documents.first { $0.name == "docs/status-branch.md" }).text
+        let shapes = [#"^\d{14}-[0-9a-f]{8}$"#, #"^adopt-\d{14}-[0-9a-f]{8}$"#]
+        let shown =
+            doc.matches(of: /run: "([^"…]+)"/).map { String($0.output.1) }
+            + doc.matches(of: /e\.g\. `((?:adopt-)?\d[^`]*)`/).map { String($0.output.1) }
+        XCTAssertGreaterThanOrEqual(shown.count, 3, "\(shown)")
+        for id in shown {
+            XCTAssertTrue(
+                shapes.contains { id.range(of: $0, options: .regularExpression) != nil }, "docs show run id \(id)")
+        }
+        let work = try GitWork.make()
+        defer { work.remove() }
+        XCTAssertEqual(try BatonProcess.run(["adopt", "--repo", work.path, "--zone-checker", "builtin"]).status, 0)
+        let status = try BatonProcess.run(["status", "--repo", work.path, "--format", "json"])
+        let applied = try XCTUnwrap(
+            (try JSONSerialization.jsonObject(with: Data(status.stdout.utf8)) as? [String: Any])?["applied"]
+                as? [String: Any])
+        let run = try XCTUnwrap(applied["run"] as? String)
+        XCTAssertNotNil(run.range(of: shapes[1], options: .regularExpression), run)
+    }
+
+    /// The README's exit codes hold for a path that is missing or not a repository (item 7).
+    func testExitCodesOfMissingPathsAreAsTheREADMESays() throws {
+        let readme = try XCTUnwrap(Self.documents.first { $0.name == "README.md" }).text
+        let table = try XCTUnwrap(readme.components(separatedBy: "### Exit codes").dropFirst().first)
+        let row = { (code: String) in
+            table.components(separatedBy: "\n").first { $0.hasPrefix("| \(code) |") } ?? ""
+        }
+        let plain = try BatonProcess.repository(["x.txt": "x"])
+        defer { try? FileManager.default.removeItem(at: plain) }
+        for (arguments, command) in [
+            (["plan", "--repo", "/nonexistent/baton"], "plan"), (["status", "--repo", plain.path], "status"),
+            (["logs", "--repo", plain.path], "logs"), (["validate", "/nonexistent/baton"], "validate"),
+            (["show", "/nonexistent/baton"], "show"),
+        ] {
+            let out = try BatonProcess.run(arguments)
+            XCTAssertTrue(
+                row(String(out.status)).contains("`\(command)`"),
+                "\(arguments): exit \(out.status), which the README's exit codes do not give \(command)")
+        }
+    }
 }

@@ -42,6 +42,40 @@ final class FirstHourTests: XCTestCase {
         }
     }
 
+    // 2. check-zone: one severity and one order whichever checker reads the zone (by line, as BIND reports).
+    func testCheckZoneSaysTheSameWithEitherChecker() throws {
+        let zones = try folder([
+            // A $TTL BIND sets to 0 and goes on (a warning), in a zone that does not load for another reason.
+            "ttl.zone": "$TTL 2147483648\n@ IN SOA ns1.example.com. h.example.com. 1 3600 600 86400 300\n"
+                + "@ IN NS ns1.example.com.\nwww 300 IN A 192.0.2.1\n",
+            // Two errors the built-in checker finds in two passes, the later line first.
+            "order.zone": "$TTL 300\n@ IN SOA ns1.example.com. h.example.com. 1 3600 600 86400 300\n@ IN NS ns1\n"
+                + "www IN CNAME @\nwww IN A 192.0.2.9\nns1 IN A 192.0.2.1\nbad IN A 300.1.1.1\n",
+        ])
+        guard FileManager.default.isExecutableFile(atPath: "/usr/bin/named-checkzone") else {
+            throw XCTSkip("named-checkzone (bind9-utils) is not installed")
+        }
+        for name in ["ttl.zone", "order.zone"] {
+            let path = zones.appendingPathComponent(name).path
+            var outputs: [String] = []
+            for checker in ["builtin", "named-checkzone"] {
+                let out = try BatonProcess.run([
+                    "check-zone", path, "--origin", "example.com", "--strict", "--checker", checker,
+                ])
+                XCTAssertEqual(out.status, 1, out.stdout + out.stderr)
+                outputs.append(
+                    out.stdout.replacingOccurrences(of: "[zone.\(checker)]", with: "[zone]")
+                        .replacingOccurrences(of: "(\(checker))", with: "()"))
+            }
+            XCTAssertEqual(outputs[0], outputs[1], name)
+            let lines = outputs[0].split(separator: "\n").compactMap { line -> Int? in
+                let place = line.split(separator: ":")
+                return place.count > 2 ? Int(place[1]) : nil
+            }
+            XCTAssertEqual(lines, lines.sorted(), "\(name): by line: \(outputs[0])")
+        }
+    }
+
     // 4. After adopt: status, logs and retry agree on the last run, and say it was an adopt.
     func testLogsAndRetryAfterAdoptNameTheAdopt() throws {
         let work = try work()

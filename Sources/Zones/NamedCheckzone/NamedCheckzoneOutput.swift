@@ -6,6 +6,8 @@ public enum NamedCheckzoneOutput {
     static let warningTexts = [
         "warning", "ignoring out-of-zone data", "using RFC1035 TTL semantics", "record with inherited owner",
         "non-terminal wildcard", "signature has expired", "deprecated", "has semantically identical records",
+        // BIND goes on with a TTL of 0 (dns_master_load logs it as a warning), whether or not the zone then loads.
+        "> MAXTTL, setting",
     ]
 
     /// `options` are the flags BIND ran with: whether a message failed the zone depends on them (`-m fail` makes
