@@ -44,8 +44,9 @@ struct Baton: ParsableCommand {
         discussion: """
             \(GlobalFlags.help)
 
-            Start without servers: baton validate examples/hosting, baton show examples/hosting, then commit a copy \
-            and baton plan --repo COPY. Shell completion: baton --generate-completion-script bash|zsh|fish.
+            Start without servers, from a clone of Baton's repository: baton validate examples/hosting, baton show \
+            examples/hosting, baton plan --repo examples/hosting. Shell completion: baton \
+            --generate-completion-script bash|zsh|fish.
             """,
         version: Version.text,
         subcommands: [
