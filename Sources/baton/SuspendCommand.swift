@@ -92,7 +92,7 @@ struct ResumeCommand: ParsableCommand {
             Undoes `baton suspend`, with a commit on the checked-out branch; push it (or pass --push) for the \
             daemon to see it. Its next round applies what the plan holds.
 
-            Example:
+            Examples:
               baton resume -m "web1 migrated" --push
             """)
 
