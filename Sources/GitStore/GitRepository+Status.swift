@@ -1,4 +1,5 @@
 import CGit2
+import Foundation
 
 extension GitRepository {
     /// True when HEAD names a branch with no commit yet (a repository just made with `git init`).
@@ -30,6 +31,29 @@ extension GitRepository {
                 if prefix.isEmpty || path.hasPrefix(prefix + "/") { paths.append(path) }
             }
             return paths
+        }
+    }
+}
+
+extension GitRepository {
+    /// A commit of the work tree as it is (HEAD with the uncommitted changes under the opened folder, untracked
+    /// files included), written to the object database and named by no ref: nothing a person sees in git moves
+    /// (branches, index, work tree), and git's gc collects it later. For `plan --worktree`.
+    public func workTreeCommit() throws -> ObjectID {
+        let head = try resolve("HEAD")
+        let root = path.hasSuffix("/") ? path : path + "/"
+        var updates: [String: [UInt8]?] = [:]
+        for relative in try uncommittedPaths() {
+            updates[relative] = FileManager.default.contents(atPath: root + relative).map { [UInt8]($0) }
+        }
+        let changes = try TreeChanges(updates)
+        return try handles.use { repo in
+            try changes.writeBlobs(repo, into: nil)
+            let tree = try changes.tree(repo, on: head)
+            return try GitSignature.baton.withSignature { signature in
+                try Self.createCommit(
+                    repo, tree: tree, parents: [head], message: "baton plan --worktree\n", signature: signature)
+            }
         }
     }
 }

@@ -20,11 +20,13 @@ struct PlanCommand: ParsableCommand {
             `statusBranch:` in baton.yaml; the remote-tracking origin/baton/status when there is no local one).
             Exit status: 0 no changes, 2 changes, 1 any error (invalid manifests, a refused mass delete, a \
             repository or status branch that cannot be read). Uncommitted edits are not in the plan (a warning \
-            counts them). --account and --kind show part of the plan; the exit status is that part's.
+            counts them; --worktree previews them). --account and --kind show part of the plan; the exit status \
+            is that part's.
 
             Examples:
               baton plan --repo hosting
               baton plan --repo hosting --account acme --kind Domain
+              baton plan --repo hosting --worktree
               baton plan --repo hosting --format markdown --out plan.json > plan.md
             """
     )
@@ -37,6 +39,12 @@ struct PlanCommand: ParsableCommand {
 
     @Option(name: .customLong("server"), help: "Plan only this server (repeatable).")
     var servers: [String] = []
+
+    @Flag(
+        help: ArgumentHelp(
+            "Plan the work tree as it is, uncommitted changes included: a preview, never saved nor applied.",
+            discussion: "Written as a commit that no branch names (git's gc collects it); nothing in git moves."))
+    var worktree = false
 
     @Option(name: .customLong("account"), help: "Show only the changes of this account (repeatable).")
     var accounts: [String] = []
@@ -81,6 +89,11 @@ struct PlanCommand: ParsableCommand {
             throw ValidationError(
                 "--kind \(kind): not a kind; one of \(Kind.allCases.map(\.rawValue).joined(separator: ", "))")
         }
+        if worktree, rev != "HEAD" || out != nil || fetch {
+            throw ValidationError(
+                "--worktree plans the work tree on top of HEAD: leave out --rev and --fetch, and --out (apply only commits)"
+            )
+        }
         if out != nil, !(accounts.isEmpty && kinds.isEmpty) {
             throw ValidationError("--out saves the whole plan: leave out --account and --kind, or --out")
         }
@@ -96,7 +109,9 @@ struct PlanCommand: ParsableCommand {
         let planned: Planned
         let cache = ParseCache()
         let session = warmFrom.isEmpty ? nil : PlanSession()
+        let rev: String
         do {
+            rev = worktree ? try Self.workTreeRevision(repo) : self.rev
             for warmFrom in warmFrom {
                 _ = try Planned.make(
                     repo: repo, rev: warmFrom, fetch: false, zoneChecker: zoneChecker, zoneCache: !noCache,
@@ -175,9 +190,25 @@ struct PlanCommand: ParsableCommand {
         if !plan.isEmpty { throw ExitStatus.changes }
     }
 
+    /// The work tree as a commit no ref names, announced with what it holds beyond HEAD.
+    static func workTreeRevision(_ repo: String) throws -> String {
+        let repository = try RepositoryOpening.open(repo)
+        do {
+            let count = try repository.uncommittedPaths().count
+            let commit = try repository.workTreeCommit().description
+            Terminal.notice(
+                "baton: planning the work tree: HEAD with \(count) uncommitted change(s), as commit "
+                    + "\(commit.prefix(12)) that no branch names (a preview: commit to plan or apply it for good)")
+            return commit
+        } catch {
+            throw PlanFailure(
+                "--worktree: cannot read the work tree of \(repository.path): \(Planned.gitMessage(error))")
+        }
+    }
+
     /// `rev` is HEAD and the work tree differs from it: what a newcomer edits and plans is not what is planned.
     func warnUncommitted() {
-        guard rev == "HEAD", let repository = try? GitRepository(path: repo),
+        guard rev == "HEAD", !worktree, let repository = try? GitRepository(path: repo),
             let paths = try? repository.uncommittedPaths(), !paths.isEmpty
         else { return }
         let shown = paths.sorted().prefix(3).joined(separator: ", ") + (paths.count > 3 ? ", …" : "")

@@ -234,6 +234,16 @@ final class FirstHourTests: XCTestCase {
         let quiet = try BatonProcess.run(["--quiet", "plan", "--repo", work.path, "--zone-checker", "builtin"])
         XCTAssertEqual(quiet.status, 2)
         XCTAssertFalse(quiet.stderr.contains("uncommitted"), "--quiet: \(quiet.stderr)")
+        // --worktree previews them, and moves nothing in git.
+        let before = try work.git("status", "--porcelain") + (try work.git("rev-parse", "HEAD"))
+        let preview = try work.plan("--worktree", "--account", "globex", "--kind", "Domain")
+        XCTAssertEqual(preview.status, 2, preview.stderr)
+        XCTAssertTrue(preview.stdout.contains("+ \"sip.globex.example. 7200 IN A 203.0.113.41\""), preview.stdout)
+        XCTAssertFalse(preview.stdout.contains("203.0.113.40\""), preview.stdout)
+        XCTAssertTrue(
+            preview.stderr.contains("planning the work tree: HEAD with 2 uncommitted change(s)"), preview.stderr)
+        XCTAssertEqual(try work.git("status", "--porcelain") + (try work.git("rev-parse", "HEAD")), before)
+        XCTAssertEqual(try work.plan("--worktree", "--out", work.root.path + "/p.json").status, 64)
         let other = try work.plan("--rev", "HEAD~0")
         XCTAssertFalse(other.stderr.contains("uncommitted"), "another --rev is what was asked: \(other.stderr)")
     }
