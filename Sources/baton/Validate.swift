@@ -123,9 +123,10 @@ struct ValidationTarget {
     /// The file's path relative to `root`, as diagnostics name it.
     var file: String?
 
+    /// With `--rev`, the file is read as that revision holds it (the work tree's copy only says which file).
     static func resolve(_ path: String, rev: String?) throws -> ValidationTarget {
         var isDirectory: ObjCBool = false
-        guard rev == nil, FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory),
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory),
             !isDirectory.boolValue
         else { return ValidationTarget(root: path) }
         let file = URL(fileURLWithPath: path).standardizedFileURL

@@ -447,6 +447,12 @@ final class FirstHourTests: XCTestCase {
         XCTAssertTrue(good.stdout.contains("valid"), good.stdout)
 
         let work = try work()
+        // With --rev, the file as that revision holds it.
+        try work.edit("accounts/globex/domains.yaml", "value: 203.0.113.40", "value: 300.0.113.40")
+        let edited = work.path + "/accounts/globex/domains.yaml"
+        XCTAssertEqual(try BatonProcess.run(["validate", edited, "--zone-checker", "none"]).status, 1)
+        let committed = try BatonProcess.run(["validate", edited, "--rev", "HEAD", "--zone-checker", "none"])
+        XCTAssertEqual(committed.status, 0, committed.stdout + committed.stderr)
         let all = try work.plan("--format", "json")
         let some = try work.plan("--format", "json", "--account", "acme", "--kind", "domain")
         XCTAssertEqual(some.status, 2)
