@@ -100,11 +100,11 @@ enum DomainRules {
             for other in ordered.dropFirst() {
                 let at = other.origin.location(of: other.record, \.name)
                 // The first may be in another file (the same zone imported twice): then it is named.
-                let where_ = at.file == firstAt.file ? "line \(firstAt.line)" : "\(firstAt.file):\(firstAt.line)"
+                let place = at.file == firstAt.file ? "line \(firstAt.line)" : "\(firstAt.file):\(firstAt.line)"
                 let message =
                     other.type == .CNAME && first.type == .CNAME
-                    ? "'\(fqdn)' has a second CNAME (first at \(where_))"
-                    : "'\(fqdn)' has a CNAME and other data (\(first.type.rawValue) at \(where_), \(other.type.rawValue) here)"
+                    ? "'\(fqdn)' has a second CNAME (first at \(place))"
+                    : "'\(fqdn)' has a CNAME and other data (\(first.type.rawValue) at \(place), \(other.type.rawValue) here)"
                 f.error(
                     at: at, "record.cname-exclusive", message,
                     hint:
