@@ -37,14 +37,17 @@ PID=$!
 trap 'kill $PID 2>/dev/null; wait $PID 2>/dev/null; "$ROOT/scripts/testhosts" down >/dev/null' EXIT
 HZ=$(getconf CLK_TCK)
 SAMPLES=$WORK/soak-$N.tsv
-printf 'seconds\trss_kb\tcpu_ticks\tfds\tthreads\n' >"$SAMPLES"
+printf 'seconds\trss_kb\tcpu_ticks\tfds\tthreads\tanon_kb\tfile_kb\n' >"$SAMPLES"
 sample() {
-    local rss ticks fds threads
+    local rss ticks fds threads anon file
     rss=$(awk '/^VmRSS/ {print $2}' "/proc/$PID/status")
+    anon=$(awk '/^RssAnon/ {print $2}' "/proc/$PID/status")
+    file=$(awk '/^RssFile/ {print $2}' "/proc/$PID/status")
     threads=$(awk '/^Threads/ {print $2}' "/proc/$PID/status")
     ticks=$(awk '{print $14 + $15}' "/proc/$PID/stat")
     fds=$(find "/proc/$PID/fd" -mindepth 1 -maxdepth 1 | wc -l)
-    printf '%s\t%s\t%s\t%s\t%s\n' "$(($(date +%s) - START))" "$rss" "$ticks" "$fds" "$threads" >>"$SAMPLES"
+    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$(($(date +%s) - START))" "$rss" "$ticks" "$fds" "$threads" "$anon" \
+        "$file" >>"$SAMPLES"
 }
 until [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$PORT/readyz")" = 200 ] \
     && curl -s "http://127.0.0.1:$PORT/status" | grep -q '"Pending" : 0'; do
@@ -85,6 +88,9 @@ while [ "$(date +%s)" -lt "$END" ]; do
     sleep "$SAMPLE_EVERY"
 done
 sleep 5
+# What the descriptors at the end point at, by folder: a leak shows as a folder that keeps growing.
+find "/proc/$PID/fd" -mindepth 1 -maxdepth 1 -exec readlink {} \; | sed -E 's#/[^/]*$##' | sort | uniq -c | sort -rn \
+    | head -5 >"$WORK/soak-$N.fds"
 if [ -n "$pending" ] && [ -n "$(dig +short +time=1 +tries=1 @10.213.0.12 "$pending" A)" ]; then served=$((served + 1)); fi
 python3 - "$SAMPLES" "$HZ" "$N" "$MINUTES" "$commits" "$served" <<'PY'
 import sys
@@ -109,5 +115,9 @@ print()
 print(f"N = {n}, {minutes} min, {len(rows)} samples: RSS first {rows[0][1] / 1024:.0f} MB, last "
       f"{rows[-1][1] / 1024:.0f} MB, largest {max(r[1] for r in rows) / 1024:.0f} MB; second-half slope "
       f"{slope:+.1f} MB/h; CPU {cpu(rows[0], rows[-1]):.2f}% of a core; descriptors {rows[0][3]} -> {rows[-1][3]}, "
-      f"threads {rows[0][4]} -> {rows[-1][4]}; commits served {served} of {commits}")
+      f"threads {rows[0][4]} -> {rows[-1][4]}; commits served {served} of {commits}; anonymous memory "
+      f"{rows[0][5] / 1024:.0f} -> {rows[-1][5] / 1024:.0f} MB, file-backed {rows[0][6] / 1024:.0f} -> "
+      f"{rows[-1][6] / 1024:.0f} MB")
 PY
+echo "descriptors by folder at the end:"
+cat "$WORK/soak-$N.fds"
