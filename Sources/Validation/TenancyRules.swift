@@ -14,10 +14,7 @@ enum TenancyRules {
             folder(kind, name, account: account, o)
         }
         func folder(_ kind: Kind, _ name: String, account: String?, _ o: Origin) {
-            guard o.file.hasPrefix("accounts/") else { return }
-            let parts = o.file.split(separator: "/")
-            guard parts.count >= 3 else { return }
-            let tenant = String(parts[1])
+            guard o.file.hasPrefix("accounts/"), let tenant = tenantFolder(o.file) else { return }
             if account != tenant {
                 f.error(
                     o, account == nil ? "kind" : (kind == .account ? "metadata.name" : "spec.account"),
@@ -88,6 +85,16 @@ enum TenancyRules {
                 }
             }
         }
+    }
+
+    /// The second of at least three path components (empty ones skipped): the account folder a file lies in.
+    static func tenantFolder(_ file: String) -> String? {
+        var parts = file.utf8.split(separator: UInt8(ascii: "/"), maxSplits: 2).makeIterator()
+        _ = parts.next()
+        guard let tenant = parts.next(), let rest = parts.next(),
+            rest.contains(where: { $0 != UInt8(ascii: "/") })
+        else { return nil }
+        return String(Substring(tenant))
     }
 
     /// A web app's certificate and key are its own account's: inside its own home (`/home/ACCOUNT/...`), or a

@@ -58,7 +58,11 @@ public enum YAMLReader {
     /// YAML 1.1 breaks lines at U+0085, U+2028 and U+2029 and at a lone CR, which editors and reviewers do not
     /// show as line breaks: a "comment" could hide YAML, and every later position would be off.
     static func invisibleLineBreak(_ bytes: [UInt8]) -> YAMLProblem? {
-        var i = 0
+        // Printable ASCII, tabs and line feeds, almost every byte of a manifest, need no closer look.
+        guard let first = bytes.firstIndex(where: { ($0 < 0x20 && $0 != 0x09 && $0 != 0x0A) || $0 >= 0x80 }) else {
+            return nil
+        }
+        var i = first
         while i < bytes.count {
             let b = bytes[i]
             let next = i + 1 < bytes.count ? bytes[i + 1] : 0
