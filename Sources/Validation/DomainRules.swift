@@ -90,7 +90,9 @@ enum DomainRules {
             for r in records.indices {
                 let name = records[r].name == "@" ? "" : records[r].name
                 let key = name.utf8.contains(where: { $0 >= 0x41 && $0 <= 0x5A }) ? name.lowercased() : name
-                guard names.contains(Substring(key)),
+                // A zone has few CNAME names (usually one): comparing costs less than hashing every record's name.
+                let named = names.count <= 4 ? names.contains { $0 == key } : names.contains(Substring(key))
+                guard named,
                     let fqdn = RecordRules.fqdn(records[r].name, zone: domains[d].name)
                 else { continue }
                 owners[fqdn, default: []].append((records[r].type, records[r], domains[d].origin))

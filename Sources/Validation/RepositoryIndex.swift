@@ -65,9 +65,7 @@ struct ByName<Spec: Sendable & Hashable> {
 
     init(_ items: [Manifest<Spec>]) {
         self.items = items
-        var positions: [String: Int] = Dictionary(minimumCapacity: items.count)
-        for i in items.indices where positions[items[i].name] == nil { positions[items[i].name] = i }
-        self.positions = positions
+        positions = items.positionsByName()
     }
 
     subscript(name: String) -> Manifest<Spec>? {

@@ -71,12 +71,13 @@ public struct DirectorySource: ManifestSource {
         defer { closedir(dir) }
         var entries: [(name: String, type: UInt8)] = []
         var names: [[UInt8]] = []
+        let git = Array(".git".utf8)
         while let entry = readdir(dir) {
             let bytes = withUnsafeBytes(of: entry.pointee.d_name) { raw in
                 Array(raw.prefix { $0 != 0 })
             }
             // `.` and `..` are the listing's own; `.git` is the repository a work tree holds, never its content.
-            guard bytes != [0x2E], bytes != [0x2E, 0x2E], bytes != Array(".git".utf8) else { continue }
+            guard bytes != [0x2E], bytes != [0x2E, 0x2E], bytes != git else { continue }
             names.append(bytes)
             entries.append((String(decoding: bytes, as: UTF8.self), entry.pointee.d_type))
         }
@@ -201,6 +202,8 @@ public struct IgnoreList: Sendable {
     }
 
     public func matches(_ path: String, isDirectory: Bool) -> Bool {
+        // Every file and folder of the tree is asked about, and most repositories ignore nothing.
+        guard !patterns.isEmpty else { return false }
         let name = path.split(separator: "/").last.map(String.init) ?? path
         return patterns.contains { pattern in
             if pattern.directoryOnly && !isDirectory { return false }
