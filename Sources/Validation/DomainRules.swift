@@ -38,9 +38,8 @@ enum DomainRules {
                     "domain '\(domain.name)' has no NS records and account '\(account.name)' has no DNS placement",
                     hint: "add `placement: {dns: [ns1]}` to the account, or NS records at `@`")
             }
-            for record in domain.spec.records {
-                RecordRules.check(record, in: domain, &f)
-            }
+            let records = domain.spec.records
+            for r in records.indices { RecordRules.check(records[r], in: domain, &f) }
         }
     }
 

@@ -25,7 +25,7 @@ struct RepositoryIndex {
     /// Every account has a main user named after it, whether or not a SystemUser manifest customises it.
     func accountOfUser(_ name: String) -> String? {
         if let user = users[name] { return user.spec.account }
-        return accounts[name] != nil ? name : nil
+        return accounts.contains(name) ? name : nil
     }
 
     static func mainHome(_ account: String) -> String { "/home/\(account)" }
@@ -36,7 +36,7 @@ struct RepositoryIndex {
             if let home = user.spec.home { return home }
             return Self.mainHome(user.spec.account)
         }
-        return accounts[name] != nil ? Self.mainHome(name) : nil
+        return accounts.contains(name) ? Self.mainHome(name) : nil
     }
 
     /// The Domain whose zone holds `fqdn`: the longest declared suffix.
@@ -71,6 +71,9 @@ struct ByName<Spec: Sendable & Hashable> {
     subscript(name: String) -> Manifest<Spec>? {
         positions[name].map { items[$0] }
     }
+
+    /// Whether a resource has this name, without copying it out.
+    func contains(_ name: String) -> Bool { positions[name] != nil }
 
     var keys: Dictionary<String, Int>.Keys { positions.keys }
 

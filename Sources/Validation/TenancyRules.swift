@@ -4,7 +4,7 @@ import Manifests
 enum TenancyRules {
     static func check(_ index: RepositoryIndex, _ f: inout Findings) {
         func owned(_ kind: Kind, _ name: String, _ account: String, _ o: Origin) {
-            if index.accounts[account] == nil {
+            if !index.accounts.contains(account) {
                 f.error(
                     o, "spec.account", "ref.account",
                     "\(kind.rawValue) '\(name)' names account '\(account)', which is not declared"
@@ -108,7 +108,7 @@ enum TenancyRules {
             if owner != account {
                 f.error(
                     app.origin, field, "tenancy.tls-path",
-                    index.accounts[owner] != nil
+                    index.accounts.contains(owner)
                         ? "'\(path)' lies in the home of account '\(owner)'"
                         : "'\(path)' lies in /home/\(owner), which is not account '\(account)''s home",
                     hint: "keep the app's certificate and key in /home/\(account)/, or use a Let's Encrypt lineage")
