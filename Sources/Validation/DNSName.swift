@@ -22,9 +22,13 @@ public enum DNSName {
         if name.hasByte("*") { return "a zone name cannot hold a wildcard; wildcards are records (`name: '*'`)" }
         if let problem = hostProblem(name, allowUnderscore: false) { return problem }
         if name.hasUppercaseASCII { return "it has upper-case letters; write domain names in lower case" }
-        let labels = name.split(separator: ".")
-        if labels.count < 2 { return "it has a single label; a domain needs at least a name and a TLD" }
-        if labels.last!.allSatisfy({ $0.isNumber }) { return "its top-level label is numeric" }
+        // The host check leaves no empty label and only ASCII: the labels are what lies between the dots.
+        guard let dot = name.utf8.lastIndex(of: UInt8(ascii: ".")) else {
+            return "it has a single label; a domain needs at least a name and a TLD"
+        }
+        if name.utf8[name.utf8.index(after: dot)...].allSatisfy({ $0 >= 48 && $0 <= 57 }) {
+            return "its top-level label is numeric"
+        }
         return nil
     }
 
@@ -35,10 +39,16 @@ public enum DNSName {
         if name.utf8.contains(where: { $0 >= 0x80 }) {
             return "it has non-ASCII characters; write internationalised names in punycode (xn--...)"
         }
-        for label in name.split(separator: ".", omittingEmptySubsequences: false) {
-            if let problem = labelProblem(label, allowUnderscore: allowUnderscore) { return problem }
+        // Label by label between the dots (an empty one included), without building an array of them: every
+        // name of a large repository passes here, most more than once.
+        let utf8 = name.utf8
+        var start = utf8.startIndex
+        while true {
+            let end = utf8[start...].firstIndex(of: UInt8(ascii: ".")) ?? utf8.endIndex
+            if let problem = labelProblem(name[start..<end], allowUnderscore: allowUnderscore) { return problem }
+            guard end != utf8.endIndex else { return nil }
+            start = utf8.index(after: end)
         }
-        return nil
     }
 
     static func labelProblem(_ label: Substring, allowUnderscore: Bool) -> String? {

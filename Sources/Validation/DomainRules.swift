@@ -38,9 +38,8 @@ enum DomainRules {
                     "domain '\(domain.name)' has no NS records and account '\(account.name)' has no DNS placement",
                     hint: "add `placement: {dns: [ns1]}` to the account, or NS records at `@`")
             }
-            for record in domain.spec.records {
-                RecordRules.check(record, in: domain, &f)
-            }
+            let records = domain.spec.records
+            for r in records.indices { RecordRules.check(records[r], in: domain, &f) }
         }
     }
 
@@ -55,17 +54,20 @@ enum DomainRules {
     /// A name with a CNAME has no other data (RFC 1034 3.6.2), across all zones of the repository.
     static func checkCNAMEExclusivity(_ index: RepositoryIndex, _ f: inout Findings) {
         // Only names that have a CNAME somewhere need grouping.
+        // By position: iterating the set's arrays would copy every Domain and every record (retaining their strings).
+        let domains = index.set.domains
         var cnames = Set<String>()
-        for domain in index.set.domains where DNSName.zoneProblem(domain.name) == nil {
-            for record in domain.spec.records where record.type == .CNAME {
-                if let fqdn = RecordRules.fqdn(record.name, zone: domain.name) { cnames.insert(fqdn) }
+        for d in domains.indices where DNSName.zoneProblem(domains[d].name) == nil {
+            let records = domains[d].spec.records
+            for r in records.indices where records[r].type == .CNAME {
+                if let fqdn = RecordRules.fqdn(records[r].name, zone: domains[d].name) { cnames.insert(fqdn) }
             }
         }
         guard !cnames.isEmpty else { return }
         // Each CNAME's name as every Domain that holds it writes it (relative, lower case; "" for the Domain
         // itself): a record is then looked up by its own name, and no record's FQDN is built to be compared
         // (200,000 records were 200,000 strings).
-        let domainNames = Set(index.set.domains.map(\.name))
+        let domainNames = Set(domains.map(\.name))
         var relative: [String: Set<Substring>] = [:]
         for fqdn in cnames {
             var suffix = Substring(fqdn)
@@ -81,14 +83,18 @@ enum DomainRules {
             }
         }
         var owners: [String: [(type: RecordType, record: DNSRecord, origin: Origin)]] = [:]
-        for domain in index.set.domains where DNSName.zoneProblem(domain.name) == nil {
-            guard let names = relative[domain.name] else { continue }
-            for record in domain.spec.records {
-                let name = record.name == "@" ? "" : record.name
+        for d in domains.indices {
+            guard let names = relative[domains[d].name], DNSName.zoneProblem(domains[d].name) == nil else { continue }
+            let records = domains[d].spec.records
+            for r in records.indices {
+                let name = records[r].name == "@" ? "" : records[r].name
                 let key = name.utf8.contains(where: { $0 >= 0x41 && $0 <= 0x5A }) ? name.lowercased() : name
-                guard names.contains(Substring(key)), let fqdn = RecordRules.fqdn(record.name, zone: domain.name)
+                // A zone has few CNAME names (usually one): comparing costs less than hashing every record's name.
+                let named = names.count <= 4 ? names.contains { $0 == key } : names.contains(Substring(key))
+                guard named,
+                    let fqdn = RecordRules.fqdn(records[r].name, zone: domains[d].name)
                 else { continue }
-                owners[fqdn, default: []].append((record.type, record, domain.origin))
+                owners[fqdn, default: []].append((records[r].type, records[r], domains[d].origin))
             }
         }
         for (fqdn, records) in owners where records.contains(where: { $0.type == .CNAME }) && records.count > 1 {

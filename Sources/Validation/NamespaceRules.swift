@@ -10,9 +10,13 @@ enum NamespaceRules {
         var object: String
         var name: String
         var account: String
-        var resource: String
+        /// The resource that derives the name; its phrase (`WebApp 'shop'`) is written only for a message.
+        var kind: Kind
+        var resourceName: String
         var origin: Origin
         var path: String
+
+        var resource: String { "\(kind.rawValue) '\(resourceName)'" }
     }
 
     /// Every name the repository's resources derive, in declaration order.
@@ -21,13 +25,13 @@ enum NamespaceRules {
         for account in set.accounts {
             claims.append(
                 Claim(
-                    object: "group", name: account.name, account: account.name, resource: "Account '\(account.name)'",
-                    origin: account.origin, path: "metadata.name"))
+                    object: "group", name: account.name, account: account.name, kind: .account,
+                    resourceName: account.name, origin: account.origin, path: "metadata.name"))
             for (i, group) in account.spec.groups.enumerated() {
                 claims.append(
                     Claim(
-                        object: "group", name: group, account: account.name, resource: "Account '\(account.name)'",
-                        origin: account.origin, path: "spec.groups.\(i)"))
+                        object: "group", name: group, account: account.name, kind: .account,
+                        resourceName: account.name, origin: account.origin, path: "spec.groups.\(i)"))
             }
         }
         for app in set.webApps {
@@ -35,7 +39,7 @@ enum NamespaceRules {
             func claim(_ object: String, _ derived: String) {
                 claims.append(
                     Claim(
-                        object: object, name: derived, account: account, resource: "WebApp '\(name)'",
+                        object: object, name: derived, account: account, kind: .webApp, resourceName: name,
                         origin: app.origin, path: "metadata.name"))
             }
             claim("nginx server block", SystemNames.serverBlock(account: account, app: name))
@@ -50,15 +54,25 @@ enum NamespaceRules {
     }
 
     static func check(_ index: RepositoryIndex, _ f: inout Findings) {
-        var first: [String: Claim] = [:]
-        for claim in claims(index.set) {
-            let key = claim.object + "\u{0}" + claim.name
-            guard let earlier = first[key] else {
-                first[key] = claim
+        // By position: a claim is copied into the table only as its index.
+        struct Key: Hashable {
+            var object: String
+            var name: String
+        }
+        let all = claims(index.set)
+        var first: [Key: Int] = [:]
+        first.reserveCapacity(all.count)
+        for (n, claim) in all.enumerated() {
+            let key = Key(object: claim.object, name: claim.name)
+            guard let earlierAt = first[key] else {
+                first[key] = n
                 continue
             }
+            let earlier = all[earlierAt]
             // An account's own name listed again among its groups is the same group, said twice.
-            if earlier.account == claim.account, earlier.resource == claim.resource, claim.object == "group" {
+            if earlier.account == claim.account, earlier.kind == claim.kind,
+                earlier.resourceName == claim.resourceName, claim.object == "group"
+            {
                 f.error(
                     claim.origin, claim.path, "account.group",
                     "'\(claim.name)' is already a group of account '\(claim.account)'",

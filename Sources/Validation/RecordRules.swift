@@ -214,18 +214,19 @@ enum RecordRules {
         }
         _ = flags
         let tag = String(parts[1])
-        guard !tag.isEmpty, tag.count <= 15, tag.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber) }) else {
+        // ASCII letters and digits: one byte each, so bytes count as characters.
+        guard !tag.isEmpty, tag.utf8.count <= 15, tag.utf8.allSatisfy(DNSName.isAlnum) else {
             return Problem(message: "has an invalid tag '\(tag)'", hint: hint)
         }
         var text = String(parts[2])
-        guard text.count >= 2, text.hasPrefix("\""), text.hasSuffix("\"") else {
+        // Quotes at both ends of one character or more are two characters, whatever the bytes.
+        guard text.utf8.count >= 2, text.hasPrefix("\""), text.hasSuffix("\"") else {
             return Problem(message: "has a value that is not in double quotes", hint: hint)
         }
         text = String(text.dropFirst().dropLast())
         switch tag.lowercased() {
         case "issue", "issuewild":
-            let issuer = text.split(separator: ";", maxSplits: 1, omittingEmptySubsequences: false)[0]
-                .trimmingCharacters(in: .whitespaces)
+            let issuer = trimmed(text.split(separator: ";", maxSplits: 1, omittingEmptySubsequences: false)[0])
             if !issuer.isEmpty, DNSName.hostProblem(issuer, allowUnderscore: false) != nil {
                 return Problem(message: "names an issuer '\(issuer)' that is not a domain name", hint: hint)
             }
@@ -237,6 +238,17 @@ enum RecordRules {
             break
         }
         return nil
+    }
+
+    /// Without the spaces and tabs at either end (Foundation's `.whitespaces`), by bytes for ASCII text: every CAA
+    /// record of a repository passes here.
+    static func trimmed(_ text: Substring) -> String {
+        guard text.utf8.allSatisfy({ $0 < 0x80 }) else { return text.trimmingCharacters(in: .whitespaces) }
+        let blank = { (c: UInt8) in c == 0x20 || c == 0x09 }
+        let utf8 = text.utf8
+        guard let start = utf8.firstIndex(where: { !blank($0) }), let last = utf8.lastIndex(where: { !blank($0) })
+        else { return "" }
+        return String(text[start...last])
     }
 
     /// RFC 8659 §4.4: `mailto:` with an address, or `http(s)://` with a host; a scheme alone reports nowhere.

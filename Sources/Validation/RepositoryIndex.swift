@@ -3,20 +3,20 @@ import Manifests
 /// Lookups every rule needs, built once per validation run.
 struct RepositoryIndex {
     let set: ManifestSet
-    let servers: [String: Server]
-    let accounts: [String: Account]
-    let users: [String: SystemUser]
-    let domains: [String: Domain]
+    let servers: ByName<ServerSpec>
+    let accounts: ByName<AccountSpec>
+    let users: ByName<SystemUserSpec>
+    let domains: ByName<DomainSpec>
     /// Every account of the repository, for suggestions: more than `accounts` when the set is a part of it.
     private let allAccounts: [String]?
 
     init(_ set: ManifestSet, accountNames: [String]? = nil) {
         allAccounts = accountNames
         self.set = set
-        servers = Dictionary(set.servers.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
-        accounts = Dictionary(set.accounts.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
-        users = Dictionary(set.systemUsers.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
-        domains = Dictionary(set.domains.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
+        servers = ByName(set.servers)
+        accounts = ByName(set.accounts)
+        users = ByName(set.systemUsers)
+        domains = ByName(set.domains)
     }
 
     /// The repository's account names, sorted: what a misspelt account reference is compared with.
@@ -25,7 +25,7 @@ struct RepositoryIndex {
     /// Every account has a main user named after it, whether or not a SystemUser manifest customises it.
     func accountOfUser(_ name: String) -> String? {
         if let user = users[name] { return user.spec.account }
-        return accounts[name] != nil ? name : nil
+        return accounts.contains(name) ? name : nil
     }
 
     static func mainHome(_ account: String) -> String { "/home/\(account)" }
@@ -36,7 +36,7 @@ struct RepositoryIndex {
             if let home = user.spec.home { return home }
             return Self.mainHome(user.spec.account)
         }
-        return accounts[name] != nil ? Self.mainHome(name) : nil
+        return accounts.contains(name) ? Self.mainHome(name) : nil
     }
 
     /// The Domain whose zone holds `fqdn`: the longest declared suffix.
@@ -53,5 +53,31 @@ struct RepositoryIndex {
     func parentDomain(of domain: Domain) -> Domain? {
         guard let dot = domain.name.firstIndex(of: ".") else { return nil }
         return self.domain(containing: String(domain.name[domain.name.index(after: dot)...]))
+    }
+}
+
+/// Resources by name, the first of a name winning: a table of positions in the set's own array, so that building
+/// it copies no resource (a copy retains every string a resource holds, and the index is built before any rule
+/// runs, on one core).
+struct ByName<Spec: Sendable & Hashable> {
+    private let items: [Manifest<Spec>]
+    private let positions: [String: Int]
+
+    init(_ items: [Manifest<Spec>]) {
+        self.items = items
+        positions = items.positionsByName()
+    }
+
+    subscript(name: String) -> Manifest<Spec>? {
+        positions[name].map { items[$0] }
+    }
+
+    /// Whether a resource has this name, without copying it out.
+    func contains(_ name: String) -> Bool { positions[name] != nil }
+
+    var keys: Dictionary<String, Int>.Keys { positions.keys }
+
+    var values: LazyMapSequence<Dictionary<String, Int>.Values, Manifest<Spec>> {
+        positions.values.lazy.map { items[$0] }
     }
 }

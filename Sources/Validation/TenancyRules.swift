@@ -4,7 +4,7 @@ import Manifests
 enum TenancyRules {
     static func check(_ index: RepositoryIndex, _ f: inout Findings) {
         func owned(_ kind: Kind, _ name: String, _ account: String, _ o: Origin) {
-            if index.accounts[account] == nil {
+            if !index.accounts.contains(account) {
                 f.error(
                     o, "spec.account", "ref.account",
                     "\(kind.rawValue) '\(name)' names account '\(account)', which is not declared"
@@ -14,10 +14,7 @@ enum TenancyRules {
             folder(kind, name, account: account, o)
         }
         func folder(_ kind: Kind, _ name: String, account: String?, _ o: Origin) {
-            guard o.file.hasPrefix("accounts/") else { return }
-            let parts = o.file.split(separator: "/")
-            guard parts.count >= 3 else { return }
-            let tenant = String(parts[1])
+            guard o.file.hasPrefix("accounts/"), let tenant = tenantFolder(o.file) else { return }
             if account != tenant {
                 f.error(
                     o, account == nil ? "kind" : (kind == .account ? "metadata.name" : "spec.account"),
@@ -90,6 +87,16 @@ enum TenancyRules {
         }
     }
 
+    /// The second of at least three path components (empty ones skipped): the account folder a file lies in.
+    static func tenantFolder(_ file: String) -> String? {
+        var parts = file.utf8.split(separator: UInt8(ascii: "/"), maxSplits: 2).makeIterator()
+        _ = parts.next()
+        guard let tenant = parts.next(), let rest = parts.next(),
+            rest.contains(where: { $0 != UInt8(ascii: "/") })
+        else { return nil }
+        return String(Substring(tenant))
+    }
+
     /// A web app's certificate and key are its own account's: inside its own home (`/home/ACCOUNT/...`), or a
     /// Let's Encrypt lineage (`/etc/letsencrypt/live/NAME/`, `archive/NAME/`) named after a name of the app's own
     /// account's domains. Nothing else: nginx reads these files as root, so any other path would let a tenant
@@ -101,7 +108,7 @@ enum TenancyRules {
             if owner != account {
                 f.error(
                     app.origin, field, "tenancy.tls-path",
-                    index.accounts[owner] != nil
+                    index.accounts.contains(owner)
                         ? "'\(path)' lies in the home of account '\(owner)'"
                         : "'\(path)' lies in /home/\(owner), which is not account '\(account)''s home",
                     hint: "keep the app's certificate and key in /home/\(account)/, or use a Let's Encrypt lineage")

@@ -18,7 +18,7 @@ enum UserRules {
                 continue
             }
             // The implicit main user of another account has this name.
-            if index.accounts[user.name] != nil, user.name != spec.account {
+            if index.accounts.contains(user.name), user.name != spec.account {
                 f.error(
                     o, "metadata.name", "user.duplicate",
                     "'\(user.name)' is the main user of account '\(user.name)'; user names are unique across accounts",

@@ -1,13 +1,12 @@
 /// What decoding one document collects: its diagnostics and the positions of the fields it read.
 final class DecodeContext {
     let file: String
-    let kind: Kind?
     var diagnostics: [Diagnostic] = []
-    var fields: [String: Mark] = [:]
+    /// Room for a manifest's usual fields from the start: growing it rehashes every key again.
+    var fields: [String: Mark] = Dictionary(minimumCapacity: 12)
 
-    init(file: String, kind: Kind? = nil) {
+    init(file: String) {
         self.file = file
-        self.kind = kind
     }
 
     func error(_ mark: Mark, _ rule: String, _ message: String, hint: String) {

@@ -32,11 +32,9 @@ enum DocumentDecoder {
             _ = envelope.node("metadata", required: true)
         }
         let specNode = envelope.node("spec", required: true)
-        // Taken over only now: the envelope reader writes metadata's diagnostics and field positions
-        // (metadata.name, labels) into envelopeContext, and they must not be lost.
-        let context = DecodeContext(file: file, kind: kind)
-        context.fields = envelopeContext.fields
-        context.diagnostics = envelopeContext.diagnostics
+        // The spec goes on in the envelope's context: its reader wrote metadata's diagnostics and field
+        // positions (metadata.name, labels) there, and they must not be lost.
+        let context = envelopeContext
         context.fields["kind"] = envelope.node("kind")?.mark
         guard let name, let specNode,
             let spec = FieldReader(

@@ -11,7 +11,9 @@ extension DomainSpec {
             spec.soa.minimum = soa.duration("minimum", default: spec.soa.minimum)
         }
         let keys = ManifestSchema.keys(.domain, "spec.records[]")
-        for (index, item) in r.list("records", recordPositions: false).enumerated() {
+        let items = r.list("records", recordPositions: false)
+        spec.records.reserveCapacity(items.count)
+        for (index, item) in items.enumerated() {
             // Most records are a small mapping of plain scalars: read those at once, and leave everything else
             // (and every diagnostic) to the field reader below. A Domain may hold 200,000 records.
             if let record = plainRecord(item) {

@@ -24,6 +24,7 @@ struct FieldReader {
         self.mark = node.mark
         switch node.content {
         case .mapping(let pairs):
+            values.reserveCapacity(pairs.count)
             for pair in pairs {
                 let key = pair.key.scalar?.text ?? ""
                 if keys.contains(key) {

@@ -15,11 +15,23 @@ public enum ManifestLoader {
     public static let maxFileSize = 16 << 20
 
     /// Throws only when the source itself cannot be listed; a file that cannot be read is a diagnostic.
+    /// The set as `LoadedFiles` assembles it, without the table by path it keeps for later updates: a load
+    /// that is used once needs none, and building and freeing it was a tenth of loading's serial part.
     public static func load(_ source: some ManifestSource, cache: ParseCache? = nil) throws -> Result {
-        let files = try LoadedFiles(source, cache: cache)
+        let paths = try source.manifestPaths().sorted()
+        let decoded = decode(paths, from: source, cache: cache)
+        var set = ManifestSet()
+        set.reserve(for: decoded.lazy.map(\.set))
+        var diagnostics: [Diagnostic] = []
+        var documents = 0
+        // `decoded` is in path order, so each file's own problems come in the order `LoadedFiles` reports them.
+        for result in decoded {
+            set.append(contentsOf: result.set)
+            diagnostics += result.diagnostics
+            documents += result.documents
+        }
         return Result(
-            manifests: files.manifests, diagnostics: files.diagnostics + duplicates(in: files.manifests),
-            files: files.count, documents: files.documents)
+            manifests: set, diagnostics: diagnostics + duplicates(in: set), files: paths.count, documents: documents)
     }
 
     /// Each path's file read and decoded, in the order of `paths`, on all cores.
@@ -94,17 +106,18 @@ public enum ManifestLoader {
     public static func duplicates(in set: ManifestSet) -> [Diagnostic] {
         var diagnostics: [Diagnostic] = []
         func check<S>(_ items: [Manifest<S>], _ kind: Kind) {
-            var first: [String: Origin] = [:]
-            for item in items {
-                if let earlier = first[item.name] {
-                    let at = earlier.location("metadata.name")
+            // Positions, not copies of each origin.
+            var first: [String: Int] = Dictionary(minimumCapacity: items.count)
+            for i in items.indices {
+                if let earlier = first[items[i].name] {
+                    let at = items[earlier].origin.location("metadata.name")
                     diagnostics.append(
                         .error(
-                            at: item.origin.location("metadata.name"), rule: "resource.duplicate",
-                            "\(kind.rawValue) '\(item.name)' is already declared at \(at.file):\(at.line)",
+                            at: items[i].origin.location("metadata.name"), rule: "resource.duplicate",
+                            "\(kind.rawValue) '\(items[i].name)' is already declared at \(at.file):\(at.line)",
                             hint: "remove one of the two, or give this one another name"))
                 } else {
-                    first[item.name] = item.origin
+                    first[items[i].name] = i
                 }
             }
         }

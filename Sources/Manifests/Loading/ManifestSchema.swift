@@ -52,6 +52,9 @@ public enum ManifestSchema {
     }
 
     static func keys(_ kind: Kind, _ path: String) -> [String] {
-        objects(of: kind)[path] ?? []
+        table[kind]?[path] ?? []
     }
+
+    /// Built once: every document asks for its keys, and `objects(of:)` builds its dictionary anew each call.
+    private static let table = Dictionary(uniqueKeysWithValues: Kind.allCases.map { ($0, objects(of: $0)) })
 }

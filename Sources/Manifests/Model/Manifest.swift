@@ -23,6 +23,15 @@ public struct Manifest<Spec: Sendable & Hashable>: Sendable, Hashable {
     }
 }
 
+extension Array {
+    /// Each name's first position: a table by name that copies no resource (a copy retains every string it holds).
+    public func positionsByName<Spec>() -> [String: Int] where Element == Manifest<Spec> {
+        var positions: [String: Int] = Dictionary(minimumCapacity: count)
+        for i in indices where positions[self[i].name] == nil { positions[self[i].name] = i }
+        return positions
+    }
+}
+
 public typealias Server = Manifest<ServerSpec>
 public typealias Account = Manifest<AccountSpec>
 public typealias SystemUser = Manifest<SystemUserSpec>

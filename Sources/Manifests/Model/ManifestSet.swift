@@ -24,6 +24,25 @@ public struct ManifestSet: Sendable, Hashable {
         }
     }
 
+    /// Room for the resources of all these sets, which are about to be appended.
+    mutating func reserve(for parts: some Sequence<ManifestSet>) {
+        var counts = (0, 0, 0, 0, 0, 0)
+        for part in parts {
+            counts.0 += part.servers.count
+            counts.1 += part.accounts.count
+            counts.2 += part.systemUsers.count
+            counts.3 += part.domains.count
+            counts.4 += part.webApps.count
+            counts.5 += part.monitoredSites.count
+        }
+        servers.reserveCapacity(servers.count + counts.0)
+        accounts.reserveCapacity(accounts.count + counts.1)
+        systemUsers.reserveCapacity(systemUsers.count + counts.2)
+        domains.reserveCapacity(domains.count + counts.3)
+        webApps.reserveCapacity(webApps.count + counts.4)
+        monitoredSites.reserveCapacity(monitoredSites.count + counts.5)
+    }
+
     public mutating func append(contentsOf other: ManifestSet) {
         servers += other.servers
         accounts += other.accounts

@@ -58,7 +58,11 @@ public enum YAMLReader {
     /// YAML 1.1 breaks lines at U+0085, U+2028 and U+2029 and at a lone CR, which editors and reviewers do not
     /// show as line breaks: a "comment" could hide YAML, and every later position would be off.
     static func invisibleLineBreak(_ bytes: [UInt8]) -> YAMLProblem? {
-        var i = 0
+        // Printable ASCII, tabs and line feeds, almost every byte of a manifest, need no closer look.
+        guard let first = bytes.firstIndex(where: { ($0 < 0x20 && $0 != 0x09 && $0 != 0x0A) || $0 >= 0x80 }) else {
+            return nil
+        }
+        var i = first
         while i < bytes.count {
             let b = bytes[i]
             let next = i + 1 < bytes.count ? bytes[i + 1] : 0
@@ -200,12 +204,17 @@ private struct TreeBuilder {
             return complete(node, weight: target.weight, height: target.height, anchor: nil, expanded: target.weight)
         case YAML_MAPPING_START_EVENT:
             let anchor = event.data.mapping_start.anchor.map { String(cString: $0) }
+            // Room for a record's few keys from the start: growing from empty allocated three times for four keys.
+            var pairs: [YAMLNode.Pair] = []
+            pairs.reserveCapacity(4)
             stack.append(
-                .mapping(mark: mark, anchor: anchor, pairs: [], pendingKey: nil, weight: 1, keys: nil, height: 1))
+                .mapping(mark: mark, anchor: anchor, pairs: pairs, pendingKey: nil, weight: 1, keys: nil, height: 1))
             return checkDepth(mark)
         case YAML_SEQUENCE_START_EVENT:
             let anchor = event.data.sequence_start.anchor.map { String(cString: $0) }
-            stack.append(.sequence(mark: mark, anchor: anchor, items: [], weight: 1, height: 1))
+            var items: [YAMLNode] = []
+            items.reserveCapacity(4)
+            stack.append(.sequence(mark: mark, anchor: anchor, items: items, weight: 1, height: 1))
             return checkDepth(mark)
         case YAML_MAPPING_END_EVENT:
             guard case .mapping(let start, let anchor, let pairs, _, let weight, _, let height) = stack.popLast() else {
