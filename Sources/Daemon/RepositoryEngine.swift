@@ -69,7 +69,7 @@ public final class RepositoryEngine: ReconcileEngine, @unchecked Sendable {
     }
 
     public func fetch() async throws -> String {
-        let (repository, isRemote, branch) = (self.repository, self.isRemote, configuration.branch)
+        let (repository, isRemote, branch, logger) = (self.repository, self.isRemote, configuration.branch, logger)
         return try await blocking {
             if isRemote {
                 do {
@@ -78,6 +78,13 @@ public final class RepositoryEngine: ReconcileEngine, @unchecked Sendable {
                         options: RemoteConfiguration.options())
                 } catch {
                     throw EngineFailure(.fetch, "\(error)")
+                }
+                // A pack per fetch, each held open: folded past 20, as `git gc --auto` does past 50.
+                do {
+                    let folded = try repository.compactPacks(ifMoreThan: 20)
+                    if folded > 0 { logger.info("folded \(folded) packs of the mirror into one") }
+                } catch {
+                    logger.warning("the mirror's packs could not be folded: \(error)")
                 }
             }
             do { return try repository.resolve("refs/heads/" + branch).description } catch {

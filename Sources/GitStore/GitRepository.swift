@@ -209,16 +209,17 @@ public final class GitRepository: @unchecked Sendable {
 /// libgit2 repository handles, one per concurrent reader, opened as needed and kept for the repository's life.
 final class HandlePool: @unchecked Sendable {
     let path: String
-    /// The handles not in use, and every handle opened (freed with the pool).
-    private let handles: LockedBox<(idle: [OpaquePointer], all: [OpaquePointer])>
+    /// The handles not in use, every handle opened (freed with the pool or when retired), and the current
+    /// generation: a handle of an older one is freed when it comes back instead of being kept.
+    private let handles: LockedBox<(idle: [OpaquePointer], all: [OpaquePointer: Int], generation: Int)>
 
     init(path: String, first: OpaquePointer) {
         self.path = path
-        handles = LockedBox((idle: [first], all: [first]))
+        handles = LockedBox((idle: [first], all: [first: 0], generation: 0))
     }
 
     deinit {
-        for handle in handles.current.all { git_repository_free(handle) }
+        for handle in handles.current.all.keys { git_repository_free(handle) }
     }
 
     func use<T>(_ body: (OpaquePointer) throws -> T) throws -> T {
@@ -227,9 +228,32 @@ final class HandlePool: @unchecked Sendable {
             var opened: OpaquePointer?
             try GitError.check(git_repository_open(&opened, path), "git_repository_open(\(path))")
             handle = opened
-            handles.update { $0.all.append(opened!) }
+            handles.update { $0.all[opened!] = $0.generation }
         }
-        defer { handles.update { $0.idle.append(handle!) } }
+        defer {
+            let stale = handles.update { state -> Bool in
+                guard state.all[handle!] == state.generation else {
+                    state.all[handle!] = nil
+                    return true
+                }
+                state.idle.append(handle!)
+                return false
+            }
+            if stale { git_repository_free(handle) }
+        }
         return try body(handle!)
+    }
+
+    /// Every handle is opened again before its next use: the idle ones are freed now, the ones in use when they
+    /// come back. What they hold (open packs that were removed, caches) goes with them.
+    func retire() {
+        let idle = handles.update { state -> [OpaquePointer] in
+            state.generation += 1
+            let idle = state.idle
+            for handle in idle { state.all[handle] = nil }
+            state.idle = []
+            return idle
+        }
+        for handle in idle { git_repository_free(handle) }
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import GitStore
+import TestSupport
 import XCTest
 
 /// Fetch and push between repositories on this machine, by path, file:// URL and remote name.
@@ -101,5 +102,56 @@ final class GitRemoteTests: GitTestCase {
             extraParents: [try XCTUnwrap(try repo.reference(trackingRef))], expectedTip: ours)
         try repo.push(to: remote.path, refspecs: ["\(statusRef):\(statusRef)"])
         XCTAssertEqual(try git("--git-dir", remote.path, "rev-parse", "baton/status", in: root), merged.description)
+    }
+}
+
+/// A mirror that fetches often folds its packs: one pack, every object still there, no descriptor left on the
+/// packs it removed.
+final class PackCompactionTests: GitTestCase {
+    func openPackDescriptors(_ folder: String) -> Int {
+        let fds = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd")) ?? []
+        return fds.filter {
+            ((try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/fd/" + $0)) ?? "").hasPrefix(
+                folder)
+        }.count
+    }
+
+    func testAMirrorFoldsItsPacksAndKeepsEveryObject() throws {
+        try makeRepository()
+        let mirrorPath = root.appendingPathComponent("mirror.git").path
+        let mirror = try GitRepository.mirror(at: mirrorPath, of: "file://" + work.path)
+        var tips: [String] = []
+        for round in 1...12 {
+            try write("accounts/a\(round)/account.yaml", Self.account("a\(round)"))
+            try git("add", "-A")
+            try git("commit", "-q", "-m", "round \(round)")
+            tips.append(try git("rev-parse", "HEAD").trimmingCharacters(in: .whitespacesAndNewlines))
+            try mirror.fetch(from: "origin", refspecs: ["+refs/heads/*:refs/heads/*"])
+            _ = try mirror.resolve(tips.last!)
+        }
+        // A commit Baton writes itself, loose.
+        let status = try mirror.commit(branch: "baton/status", updates: ["a.yaml": Array("1".utf8)], message: "s")
+        let folder = mirrorPath + "/objects/pack"
+        XCTAssertGreaterThanOrEqual(mirror.packFiles.count, 12, "a pack per fetch")
+        XCTAssertGreaterThanOrEqual(openPackDescriptors(folder), 12, "each held open")
+
+        XCTAssertEqual(try mirror.compactPacks(ifMoreThan: 20), 0, "under the limit: nothing done")
+        XCTAssertGreaterThanOrEqual(try mirror.compactPacks(ifMoreThan: 4), 12)
+        XCTAssertEqual(mirror.packFiles.count, 1)
+        for tip in tips { XCTAssertEqual(try mirror.resolve(tip).description, tip) }
+        XCTAssertEqual(
+            try mirror.file(atRoot: "a.yaml", commit: status).map { String(decoding: $0, as: UTF8.self) }, "1")
+        XCTAssertLessThanOrEqual(openPackDescriptors(folder), 2, "the removed packs are closed")
+        let fsck = try GitCLI.run(["fsck", "--full", "--no-dangling"], in: URL(fileURLWithPath: mirrorPath))
+        XCTAssertEqual(fsck.status, 0, fsck.stdout)
+        // And it goes on fetching into the folded mirror.
+        try write("accounts/late/account.yaml", Self.account("late"))
+        try git("add", "-A")
+        try git("commit", "-q", "-m", "late")
+        try mirror.fetch(from: "origin", refspecs: ["+refs/heads/*:refs/heads/*"])
+        let branch = try git("rev-parse", "--abbrev-ref", "HEAD").trimmingCharacters(in: .whitespacesAndNewlines)
+        XCTAssertEqual(
+            try mirror.resolve("refs/heads/" + branch).description,
+            try git("rev-parse", "HEAD").trimmingCharacters(in: .whitespacesAndNewlines))
     }
 }
