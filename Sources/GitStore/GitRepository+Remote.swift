@@ -9,7 +9,8 @@ extension GitRepository {
     @available(*, noasync)
     public func fetch(from remote: String, refspecs: [String], options: RemoteOptions = RemoteOptions()) throws {
         try handles.use { repo in
-            try RemoteSession.open(repo, remote, options: options, direction: GIT_DIRECTION_FETCH) { session, handle in
+            try RemoteSession.open(repo, remote, pool: handles, options: options, direction: GIT_DIRECTION_FETCH) {
+                session, handle in
                 var fetch = git_fetch_options()
                 try GitError.check(
                     git_fetch_options_init(&fetch, UInt32(GIT_FETCH_OPTIONS_VERSION)), "git_fetch_options_init")
@@ -29,7 +30,8 @@ extension GitRepository {
     @available(*, noasync)
     public func push(to remote: String, refspecs: [String], options: RemoteOptions = RemoteOptions()) throws {
         try handles.use { repo in
-            try RemoteSession.open(repo, remote, options: options, direction: GIT_DIRECTION_PUSH) { session, handle in
+            try RemoteSession.open(repo, remote, pool: handles, options: options, direction: GIT_DIRECTION_PUSH) {
+                session, handle in
                 var push = git_push_options()
                 try GitError.check(
                     git_push_options_init(&push, UInt32(GIT_PUSH_OPTIONS_VERSION)), "git_push_options_init")
@@ -61,22 +63,25 @@ final class RemoteSession {
         policy = HostKeyPolicy(options)
     }
 
-    /// A remote by name when the repository has one so called, else an anonymous one for the URL.
+    /// A remote by name when the repository has one so called, else an anonymous one for the URL; opened once
+    /// per libgit2 handle (`HandlePool.remote`).
     static func open(
-        _ repo: OpaquePointer, _ remote: String, options: RemoteOptions, direction: git_direction,
+        _ repo: OpaquePointer, _ remote: String, pool: HandlePool, options: RemoteOptions, direction: git_direction,
         _ body: (RemoteSession, OpaquePointer) throws -> Void
     ) throws {
-        var handle: OpaquePointer?
-        var valid: Int32 = 0
-        var code = GIT_ENOTFOUND.rawValue
-        if git_remote_name_is_valid(&valid, remote) == 0 && valid == 1 {
-            code = git_remote_lookup(&handle, repo, remote)
+        let handle = try pool.remote(on: repo, remote) {
+            var handle: OpaquePointer?
+            var valid: Int32 = 0
+            var code = GIT_ENOTFOUND.rawValue
+            if git_remote_name_is_valid(&valid, remote) == 0 && valid == 1 {
+                code = git_remote_lookup(&handle, repo, remote)
+            }
+            if code == GIT_ENOTFOUND.rawValue {
+                code = git_remote_create_anonymous(&handle, repo, remote)
+            }
+            try GitError.check(code, "opening remote \(remote)")
+            return handle!
         }
-        if code == GIT_ENOTFOUND.rawValue {
-            code = git_remote_create_anonymous(&handle, repo, remote)
-        }
-        try GitError.check(code, "opening remote \(remote)")
-        defer { git_remote_free(handle) }
         let pushURL = direction == GIT_DIRECTION_PUSH ? git_remote_pushurl(handle) : nil
         guard let url = (pushURL ?? git_remote_url(handle)).map({ String(cString: $0) }) else {
             throw GitError(code: GIT_EINVALIDSPEC.rawValue, call: "opening remote \(remote)", message: "it has no URL")
@@ -88,7 +93,7 @@ final class RemoteSession {
                 message: "the linked libgit2 \(GitLibrary.version) was built without SSH support, so \(url) cannot"
                     + " be reached")
         }
-        try withExtendedLifetime(session) { try body(session, handle!) }
+        try withExtendedLifetime(session) { try body(session, handle) }
     }
 
     func install(_ callbacks: inout git_remote_callbacks) {

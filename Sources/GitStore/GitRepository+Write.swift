@@ -318,11 +318,19 @@ extension GitRepository {
     }
 
     /// Whether the repository has a remote of this name.
+    /// Read from the configuration's `remote.NAME.url`, not by looking the remote up: libgit2 1.5's lookup leaks
+    /// on every call (`HandlePool.remote`).
     public func hasRemote(_ name: String) -> Bool {
-        (try? handles.use { repo -> Bool in
-            var remote: OpaquePointer?
-            defer { git_remote_free(remote) }
-            return git_remote_lookup(&remote, repo, name) == 0
-        }) ?? false
+        var valid: Int32 = 0
+        guard git_remote_name_is_valid(&valid, name) == 0, valid == 1 else { return false }
+        return
+            (try? handles.use { repo -> Bool in
+                var config: OpaquePointer?
+                guard git_repository_config_snapshot(&config, repo) == 0 else { return false }
+                defer { git_config_free(config) }
+                var entry: UnsafeMutablePointer<git_config_entry>?
+                defer { git_config_entry_free(entry) }
+                return git_config_get_entry(&entry, config, "remote.\(name).url") == 0
+            }) ?? false
     }
 }

@@ -210,16 +210,29 @@ public final class GitRepository: @unchecked Sendable {
 final class HandlePool: @unchecked Sendable {
     let path: String
     /// The handles not in use, every handle opened (freed with the pool or when retired), and the current
-    /// generation: a handle of an older one is freed when it comes back instead of being kept.
-    private let handles: LockedBox<(idle: [OpaquePointer], all: [OpaquePointer: Int], generation: Int)>
+    /// generation: a handle of an older one is freed when it comes back instead of being kept. Each handle's
+    /// remotes, by the name or URL they were opened with, go with it.
+    private let handles:
+        LockedBox<
+            (
+                idle: [OpaquePointer], all: [OpaquePointer: Int], generation: Int,
+                remotes: [OpaquePointer: [String: OpaquePointer]]
+            )
+        >
 
     init(path: String, first: OpaquePointer) {
         self.path = path
-        handles = LockedBox((idle: [first], all: [first: 0], generation: 0))
+        handles = LockedBox((idle: [first], all: [first: 0], generation: 0, remotes: [:]))
     }
 
     deinit {
-        for handle in handles.current.all.keys { git_repository_free(handle) }
+        let state = handles.current
+        for handle in state.all.keys { Self.free(handle, remotes: state.remotes[handle]) }
+    }
+
+    private static func free(_ handle: OpaquePointer, remotes: [String: OpaquePointer]?) {
+        for remote in (remotes ?? [:]).values { git_remote_free(remote) }
+        git_repository_free(handle)
     }
 
     func use<T>(_ body: (OpaquePointer) throws -> T) throws -> T {
@@ -231,29 +244,39 @@ final class HandlePool: @unchecked Sendable {
             handles.update { $0.all[opened!] = $0.generation }
         }
         defer {
-            let stale = handles.update { state -> Bool in
+            let stale = handles.update { state -> [String: OpaquePointer]?? in
                 guard state.all[handle!] == state.generation else {
                     state.all[handle!] = nil
-                    return true
+                    return .some(state.remotes.removeValue(forKey: handle!))
                 }
                 state.idle.append(handle!)
-                return false
+                return .none
             }
-            if stale { git_repository_free(handle) }
+            if case .some(let remotes) = stale { Self.free(handle!, remotes: remotes) }
         }
         return try body(handle!)
     }
 
+    /// The remote `key` (a name or a URL) on `handle`, opened once per handle. libgit2 1.5's lookup leaks
+    /// PCRE2 match data on every call (its glob over the configuration for `insteadOf`): a daemon that records
+    /// and renews its lease every minute lost megabytes an hour to it.
+    func remote(on handle: OpaquePointer, _ key: String, open: () throws -> OpaquePointer) rethrows -> OpaquePointer {
+        if let kept = handles.update({ $0.remotes[handle]?[key] }) { return kept }
+        let opened = try open()
+        handles.update { $0.remotes[handle, default: [:]][key] = opened }
+        return opened
+    }
+
     /// Every handle is opened again before its next use: the idle ones are freed now, the ones in use when they
-    /// come back. What they hold (open packs that were removed, caches) goes with them.
+    /// come back. What they hold (open packs that were removed, caches, remotes) goes with them.
     func retire() {
-        let idle = handles.update { state -> [OpaquePointer] in
+        let idle = handles.update { state -> [(OpaquePointer, [String: OpaquePointer]?)] in
             state.generation += 1
-            let idle = state.idle
-            for handle in idle { state.all[handle] = nil }
+            let idle = state.idle.map { ($0, state.remotes.removeValue(forKey: $0)) }
+            for handle in state.idle { state.all[handle] = nil }
             state.idle = []
             return idle
         }
-        for handle in idle { git_repository_free(handle) }
+        for (handle, remotes) in idle { Self.free(handle, remotes: remotes) }
     }
 }

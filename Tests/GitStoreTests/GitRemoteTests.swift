@@ -155,3 +155,33 @@ final class PackCompactionTests: GitTestCase {
             try git("rev-parse", "HEAD").trimmingCharacters(in: .whitespacesAndNewlines))
     }
 }
+
+/// A process that records and pushes every minute for months: remote lookups must not cost memory each time
+/// (libgit2 1.5 leaks PCRE2 match data in every `git_remote_lookup`; Baton opens a remote once per handle).
+final class RemoteMemoryTests: GitTestCase {
+    func testRepeatedPushesAndRemoteChecksKeepTheHeapFlat() throws {
+        try makeRepository()
+        let remote = root.appendingPathComponent("remote.git")
+        try git("init", "-q", "--bare", remote.path, in: root)
+        try git("remote", "add", "origin", remote.path)
+        // A configuration of the size people have: every entry is matched against insteadOf's glob.
+        for i in 0..<30 { try git("config", "alias.a\(i)", "log --oneline -\(i)") }
+        let repo = try GitRepository(path: work.path)
+        // Anonymous resident memory, in bytes (the heap; files mapped are not counted).
+        func allocated() -> Int {
+            let status = (try? String(contentsOfFile: "/proc/self/status", encoding: .utf8)) ?? ""
+            let line = status.split(separator: "\n").first { $0.hasPrefix("RssAnon:") } ?? ""
+            return (Int(line.split(separator: " ").dropFirst().first ?? "") ?? 0) * 1024
+        }
+        func round(_ i: Int) throws {
+            XCTAssertTrue(repo.hasRemote("origin"))
+            _ = try repo.commit(branch: "baton/status", updates: ["a.yaml": Array("\(i)".utf8)], message: "\(i)")
+            try repo.push(to: "origin", refspecs: ["refs/heads/baton/status:refs/heads/baton/status"])
+        }
+        for i in 0..<20 { try round(i) }
+        let before = allocated()
+        for i in 20..<220 { try round(i) }
+        let grown = allocated() - before
+        XCTAssertLessThan(grown, 3 << 20, "\(grown) bytes more after 200 pushes")
+    }
+}
