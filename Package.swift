@@ -132,7 +132,8 @@ let package = Package(
             name: "BackendsTests", dependencies: ["Backends", "Apply", "SSHTransport", "Planning", "Manifests", "Zones"]),
         .testTarget(name: "PlanningTests", dependencies: ["Planning", "Manifests", "Zones"]),
         .testTarget(
-            name: "StatusStoreTests", dependencies: ["StatusStore", "GitStore", "Planning", "Manifests", "TestSupport"]),
+            name: "StatusStoreTests",
+            dependencies: ["StatusStore", "GitStore", "Planning", "Manifests", "TestSupport", "Concurrency"]),
         .testTarget(name: "SSHTransportTests", dependencies: ["SSHTransport", "TestSupport"]),
         .testTarget(
             name: "MonitoringTests",

@@ -151,12 +151,21 @@ extension StatusBranch {
     ) throws -> Recorded {
         var attempts = 0
         var lockSeen: Date?
+        var raced = 0
         while true {
             attempts += 1
             let snapshot = try snapshot()
             let commit: ObjectID
             do {
                 commit = try self.commit(try make(snapshot), on: snapshot, applied: revision, message: message)
+            } catch let error as GitError where error.isMovedReference && raced < 50 {
+                // Another writer of this process or repository (the monitor's states, a lease renewal) committed
+                // between the read and this commit: build again on what it wrote, after a moment that keeps two
+                // writers from meeting again in lockstep.
+                raced += 1
+                attempts -= 1
+                usleep(UInt32.random(in: 500...5000))
+                continue
             } catch let error as GitError where error.isLocked {
                 // A fresh ref lock is another writer mid-update (a `git` command, another Baton): it goes within
                 // milliseconds, as git's own `core.filesRefLockTimeout` assumes. An old one is a writer that died,

@@ -1,3 +1,4 @@
+import Concurrency
 import Foundation
 import GitStore
 import Manifests
@@ -232,5 +233,27 @@ final class StatusBranchTests: XCTestCase {
             })
         XCTAssertFalse(waited, "a lock two hours old is not waited for")
         XCTAssertEqual(try git("show", "baton/status:a.yaml"), "2")
+    }
+
+    /// Two writers of one process recording at once (a run and the monitor's states, a lease renewal): each
+    /// record that loses the compare-and-swap builds again on the other's commit; none fails, none is lost.
+    func testConcurrentRecordsRetryOnTheOthersCommit() throws {
+        let repository = try GitRepository(path: work.path)
+        let branch = StatusBranch(repository: repository)
+        let revision = try repository.resolve("HEAD")
+        let failures = LockedBox<[String]>([])
+        DispatchQueue.concurrentPerform(iterations: 2) { writer in
+            for i in 0..<25 {
+                do {
+                    _ = try branch.record(applied: revision, message: "w\(writer) \(i)") { _ in
+                        ["w\(writer)/\(i).yaml": Array("\(i)".utf8)]
+                    }
+                } catch { failures.update { $0.append("\(error)") } }
+            }
+        }
+        XCTAssertEqual(failures.current, [])
+        let files = try git("ls-tree", "-r", "--name-only", "baton/status").split(separator: "\n")
+        XCTAssertEqual(files.filter { $0.hasPrefix("w0/") }.count, 25)
+        XCTAssertEqual(files.filter { $0.hasPrefix("w1/") }.count, 25)
     }
 }
