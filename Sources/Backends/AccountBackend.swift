@@ -3,7 +3,11 @@ import Planning
 /// An account on its web server: the main user and group and its home. Deactivating locks the main user
 /// (the web apps are disabled by their own backend); a delete removes the main user and archives the home.
 enum AccountBackend {
-    static func render(_ step: Step, context: ApplyContext, into s: inout ScriptBuilder) throws {
+    /// The main user's shell until a `main: true` SystemUser gives it another.
+    static let noLogin = "/usr/sbin/nologin"
+
+    /// `batched`: the operation's index when the run's `UserBatch` may have made its user and group.
+    static func render(_ step: Step, context: ApplyContext, batched: Int? = nil, into s: inout ScriptBuilder) throws {
         let name = step.change.id.name
         let home = "/home/\(name)"
         let names = try Prelude.names(context.layout, &s)
@@ -25,7 +29,8 @@ enum AccountBackend {
             try s.command("baton_guard", .value(names), "group", .value(name), .value(name), mode)
             // A SystemUser manifest with `main: true` customises this user; its own step runs after this one.
             // `useradd -U` makes the user and its group at once; when either exists (9), the group is made if
-            // missing and the user with it.
+            // missing and the user with it. The run's batch may have made both already, after the same checks.
+            if let batched { try s.command("if baton_made", .number(batched), "; then baton_new=0; else") }
             try s.command(
                 "baton_new=0; baton_add useradd -M -U -s /usr/sbin/nologin -p", .value(SystemUserBackend.noPassword),
                 "-d", .value(home), "--", .value(name), "|| baton_new=$?")
@@ -37,6 +42,7 @@ enum AccountBackend {
             s.code(
                 "[ $baton_new -eq 0 ] || [ $baton_new -eq 9 ] || { [ $baton_new -ne 6 ] || printf '%s\\n' \"$baton_out\" >&2; exit $baton_new; }"
             )
+            if batched != nil { s.code("fi") }
             // The account's own groups: made for it (or taken in when applied before), the ones it dropped removed.
             let groups = step.list("groups")
             let before = Set(step.previous.map { Self.list("groups", of: $0) } ?? [])

@@ -213,6 +213,18 @@ public enum Prelude {
         s.code("  fi")
         s.code("  printf '%s\\n' \"$4\" > \"$baton_nf\"")
         s.code("}")
+        // baton_made INDEX: the run's batch made the users and groups of operation INDEX (UserBatch).
+        s.code("baton_made() { [ -e \"$baton_run/made/$1\" ]; }")
+        // baton_unregister NAMES INDEX: the register entries the batch wrote for operation INDEX, removed: it was
+        // skipped, so its own guard never ran.
+        s.code("baton_unregister() {")
+        s.code("  [ -f \"$baton_run/batch/$2\" ] || return 0")
+        s.code("  while read -r baton_k baton_n; do")
+        s.code(
+            "    case \"$baton_k/$baton_n\" in user/*/*|group/*/*|*/.*) ;; user/?*|group/?*) rm -f -- \"$1/$baton_k/$baton_n\";; esac"
+        )
+        s.code("  done < \"$baton_run/batch/$2\"")
+        s.code("}")
         // baton_ours NAMES KIND NAME ACCOUNT: whether the register gives NAME to ACCOUNT.
         s.code("baton_ours() {")
         s.code("  [ -f \"$1/$2/$3\" ] || return 1")

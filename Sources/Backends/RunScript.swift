@@ -11,14 +11,18 @@ public struct RunScript: Sendable {
         /// Indices of earlier operations that must have succeeded for this one to run.
         public var dependsOn: [Int]
         public var body: ScriptBuilder
+        /// What the operation takes back when it is skipped (a dependency failed): what the run's `prepare`
+        /// step did for it (a user made at once with the others, `UserBatch`). Nil: nothing.
+        public var undo: ScriptBuilder?
         /// The body stages files whose test runs later (`ScriptBuilder.stage`): the operation's verdict comes
         /// after its end, from the run's batched check.
         public var defersVerdict: Bool { body.stagesFiles }
 
-        public init(label: String, dependsOn: [Int] = [], body: ScriptBuilder) {
+        public init(label: String, dependsOn: [Int] = [], body: ScriptBuilder, undo: ScriptBuilder? = nil) {
             self.label = label
             self.dependsOn = dependsOn
             self.body = body
+            self.undo = undo
         }
     }
 
@@ -31,6 +35,9 @@ public struct RunScript: Sendable {
     /// daemons). Operations ask for it by appending lines to the file named by `$baton_todo`. When it fails,
     /// what the operations changed is not live, so none of them counts as applied.
     public var finish: ScriptBuilder?
+    /// Runs once before the first operation: what is cheaper done for all of them at once (every new user of
+    /// the run, `UserBatch`). It never fails the run: an operation finds what it did, or does the work itself.
+    public var prepare: ScriptBuilder?
     /// Root's folder for the runs' scratch folders (`/var/lib/baton/runs`): there, a run finds what an earlier
     /// one killed during its checks left staged, and puts it back (`baton_recover`, which needs the prelude).
     /// Nil: a temporary folder, no recovery.
@@ -42,10 +49,11 @@ public struct RunScript: Sendable {
 
     public init(
         nonce: String, operations: [Operation], deadline: Int? = nil, finish: ScriptBuilder? = nil,
-        scratch: String? = nil, journal: ServerJournal.Writing? = nil
+        scratch: String? = nil, journal: ServerJournal.Writing? = nil, prepare: ScriptBuilder? = nil
     ) {
         self.deadline = deadline
         self.finish = finish
+        self.prepare = prepare
         self.scratch = scratch
         self.journal = journal
         precondition(!nonce.isEmpty && nonce.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber) }, "nonce")
@@ -109,6 +117,11 @@ public struct RunScript: Sendable {
         script.code("  baton_deferred=")
         script.code("}")
         try script.command("baton_mark", .value("@@BATON \(nonce) RECEIVED \(operations.count)"))
+        if let prepare {
+            script.code("(")
+            script.append(prepare)
+            script.code(") </dev/null 1>&2")
+        }
         // Operations that staged files and have no verdict yet: an operation depending on one waits for it.
         var unverified = Set<Int>()
         for (index, operation) in operations.enumerated() {
@@ -122,6 +135,11 @@ public struct RunScript: Sendable {
                 ["if baton_dep_failed"] + dependencies.map { ScriptBuilder.Word.number($0) } + ["; then"])
             try script.command("baton_mark", .value("\(marker) SKIPPED"))
             try script.command("baton_mark_failed", .number(index))
+            if let undo = operation.undo {
+                script.code("(")
+                script.append(undo)
+                script.code(") </dev/null 1>&2")
+            }
             script.code("else")
             try script.command("baton_mark", .value("\(marker) STARTED"))
             try script.command("echo", .value("\(marker) \(operation.label)"), "1>&2")

@@ -5,7 +5,9 @@ enum SystemUserBackend {
     /// The password field of a user that has none: no password matches it, and it is not a lock.
     static let noPassword = "*"
 
-    static func render(_ step: Step, context: ApplyContext, into s: inout ScriptBuilder) throws {
+    /// `batched`: the operation's index when the run's `UserBatch` may have made its user (or, for a main
+    /// user, set its fields on the user its account's operation made).
+    static func render(_ step: Step, context: ApplyContext, batched: Int? = nil, into s: inout ScriptBuilder) throws {
         let name = step.change.id.name
         let account = step.change.account
         let names = try Prelude.names(context.layout, &s)
@@ -22,12 +24,12 @@ enum SystemUserBackend {
             }
             try converge(step, name: name, account: account, names: names, context, &s)
         case .create, .update, .move:
-            try converge(step, name: name, account: account, names: names, context, &s)
+            try converge(step, name: name, account: account, names: names, batched: batched, context, &s)
         }
     }
 
     static func converge(
-        _ step: Step, name: String, account: String, names: String, _ context: ApplyContext,
+        _ step: Step, name: String, account: String, names: String, batched: Int? = nil, _ context: ApplyContext,
         _ s: inout ScriptBuilder
     ) throws {
         guard let home = step.scalar("home"), let shell = step.scalar("shell") else {
@@ -59,6 +61,8 @@ enum SystemUserBackend {
         let useradd: [ScriptBuilder.Word] =
             ["baton_new=0; baton_add useradd -M"] + fields + (groups.isEmpty ? [] : ["-G", .value(groups)])
             + ["--", .value(name), "|| baton_new=$?"]
+        // The run's batch may have made the user already (with every field), after the same checks.
+        if let batched { try s.command("if baton_made", .number(batched), "; then baton_new=0; else") }
         try s.command(useradd)
         try s.command("if [ $baton_new -eq 6 ]; then baton_add groupadd --", .value(account), "|| [ $? -eq 9 ]")
         try s.command(useradd)
@@ -68,6 +72,7 @@ enum SystemUserBackend {
                 + [
                     "; elif [ $baton_new -eq 6 ]; then printf '%s\\n' \"$baton_out\" >&2; exit 6; elif [ $baton_new -ne 0 ]; then exit $baton_new; fi"
                 ])
+        if batched != nil { s.code("fi") }
         let mainHome = "/home/\(account)"
         let sharesMainHome = step.scalar("main") != "true" && home == mainHome
         if step.scalar("main") != "true" {

@@ -12,9 +12,18 @@ enum TestShell {
     static func execute(
         _ script: ScriptBuilder, options: [String] = ["-s"], in directory: URL? = nil, timeout: Int? = nil
     ) throws -> (status: Int32, stdout: [UInt8], stderr: String) {
+        try pipe(
+            script, through: ["/usr/bin/timeout", "-s", "KILL", String(timeout ?? 30), "/bin/sh"] + options,
+            in: directory)
+    }
+
+    /// The script on the stdin of `command` (a path, then its arguments), to its end.
+    static func pipe(_ script: ScriptBuilder, through command: [String], in directory: URL? = nil) throws -> (
+        status: Int32, stdout: [UInt8], stderr: String
+    ) {
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/timeout")
-        process.arguments = ["-s", "KILL", String(timeout ?? 30), "/bin/sh"] + options
+        process.executableURL = URL(fileURLWithPath: command[0])
+        process.arguments = Array(command.dropFirst())
         process.currentDirectoryURL = directory
         let input = Pipe()
         let output = Pipe()
