@@ -111,7 +111,8 @@ let package = Package(
             linkerSettings: [
                 .unsafeFlags(
                     [
-                        "-static-stdlib", "-Xlinker", "-z", "-Xlinker", "now", "-Xlinker", "--start-group", "-lFoundation", "-lCoreFoundation",
+                        "-static-stdlib", "-Xlinker", "-z", "-Xlinker", "now",
+                        "-Xlinker", "--start-group", "-lFoundation", "-lCoreFoundation",
                         "-lFoundationInternationalization", "-lFoundationEssentials", "-l_FoundationICU",
                         "-l_FoundationCShims", "-l_FoundationCollections", "-lswiftSynchronization", "-lswiftDispatch", "-ldispatch",
                         "-lBlocksRuntime", "-Xlinker", "--end-group", "-lstdc++",
