@@ -105,11 +105,14 @@ let package = Package(
             ],
             // Release builds carry the Swift runtime and Foundation inside: resolving their symbols from shared
             // libraries took half of a one-file command's start-up (`check-zone`: 11 ms of CPU, 6.5 ms static;
-            // named-checkzone takes 6-7 ms). Debug builds, which link often, stay dynamic.
+            // named-checkzone takes 6-7 ms). Debug builds, which link often, stay dynamic. `-z now` (with the
+            // RELRO the linker already does): the few C symbols left are bound at start and made read-only, the
+            // hardening Debian builds its packages with (lintian's hardening-no-bindnow).
             linkerSettings: [
                 .unsafeFlags(
                     [
-                        "-static-stdlib", "-Xlinker", "--start-group", "-lFoundation", "-lCoreFoundation",
+                        "-static-stdlib", "-Xlinker", "-z", "-Xlinker", "now",
+                        "-Xlinker", "--start-group", "-lFoundation", "-lCoreFoundation",
                         "-lFoundationInternationalization", "-lFoundationEssentials", "-l_FoundationICU",
                         "-l_FoundationCShims", "-l_FoundationCollections", "-lswiftSynchronization", "-lswiftDispatch", "-ldispatch",
                         "-lBlocksRuntime", "-Xlinker", "--end-group", "-lstdc++",
