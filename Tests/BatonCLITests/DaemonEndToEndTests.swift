@@ -344,8 +344,8 @@ final class DaemonEndToEndTests: XCTestCase {
             try EndToEndTests.shell([EndToEndTests.testhosts, "exec", "web1", "sh", "-c", command]).stdout
         }
         XCTAssertTrue(try eventually(30) { try web1("getent passwd acme") != "" })
-        // The account files' lock (lckpwdf's, /etc/.pwd.lock) held here: web1's useradd waits for it, in the
-        // middle of its operation.
+        // The account files' lock (lckpwdf's, /etc/.pwd.lock) held here: web1's run waits for it in the middle,
+        // where it makes its new users.
         let holder = Process()
         holder.executableURL = URL(fileURLWithPath: EndToEndTests.testhosts)
         holder.arguments = [
@@ -379,7 +379,9 @@ final class DaemonEndToEndTests: XCTestCase {
                 try self.dig("mid.acme.example") == "10.213.0.81"
                     && self.dig("mid.acme.example", server: "10.213.0.13") == "10.213.0.81"
             }, daemonLog)
-        XCTAssertTrue(try eventually(10) { try web1("pgrep -x useradd") != "" }, "web1's useradd waits")
+        // The run's batch of new users (perl, docs/apply.md), or a useradd, waits for the lock.
+        XCTAssertTrue(
+            try eventually(10) { try web1("pgrep -x perl || pgrep -x useradd") != "" }, "web1's users wait")
         XCTAssertEqual(try web1("getent passwd beta"), "")
         let before = try recordedRuns().count
         kill(try XCTUnwrap(daemon).processIdentifier, SIGKILL)
