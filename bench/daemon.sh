@@ -11,27 +11,10 @@
 N=${1:-200}
 INTERVAL=${INTERVAL:-60}
 IDLE_ROUNDS=${IDLE_ROUNDS:-10}
-. "$(dirname "${BASH_SOURCE[0]}")/common.sh" daemon "$N"
-"$ROOT/scripts/testhosts" down >/dev/null 2>&1 || true
-"$ROOT/scripts/testhosts" up >/dev/null
-rm -rf "$REPO" "$WORK/daemon-remote.git" "$WORK/daemon-state"
-python3 "$BENCH_DIR/gen.py" "$N" "$REPO" >/dev/null
-rm -f "$REPO"/servers/*.yaml
-"$ROOT/scripts/testhosts" servers "$REPO/servers" >/dev/null
-sed -i -E 's/web: web[0-9]+/web: web1/' "$REPO"/accounts/*/account.yaml
-$GIT init -q -b main
-$GIT add -A
-$GIT commit -q -m "bench repository"
-git init -q --bare "$WORK/daemon-remote.git"
-$GIT push -q "$WORK/daemon-remote.git" main
-SECRET=bench-secret
-echo "$SECRET" > "$WORK/daemon-secret"
-PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-"$BATON" reconcile --repo "file://$WORK/daemon-remote.git" --state-dir "$WORK/daemon-state" \
-    --listen "127.0.0.1:$PORT" --interval "${INTERVAL}s" --webhook-secret-file "$WORK/daemon-secret" \
-    --identity /run/baton-testhosts/client_ed25519 --log-format json 2>"$WORK/daemon.log" &
-PID=$!
-trap 'kill $PID 2>/dev/null; wait $PID 2>/dev/null; "$ROOT/scripts/testhosts" down >/dev/null' EXIT
+NAME=daemon
+. "$(dirname "${BASH_SOURCE[0]}")/common.sh" "$NAME" "$N"
+. "$BENCH_DIR/daemon-common.sh"
+start_daemon "$INTERVAL"
 now() { date +%s.%N; }
 rss_mb() { awk '/^VmRSS/ {printf "%.0f", $2 / 1024}' "/proc/$PID/status"; }
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$PID/stat"; }
@@ -49,15 +32,9 @@ rest=$(rss_mb)
 # Ten one-record commits, each with a webhook.
 latencies=()
 for i in $(seq 1 10); do
-    sed -i "0,/- {name: www, type: A/s//- {name: bench$i, type: A, value: 10.213.0.9$((i % 10))}\n    - {name: www, type: A/" \
-        "$REPO/accounts/a1/domains.yaml"
-    $GIT commit -q -am "bench record $i"
-    $GIT push -q "$WORK/daemon-remote.git" main
-    body='{"ref": "refs/heads/main"}'
-    sig=$(printf '%s' "$body" | openssl dgst -sha256 -hmac "$SECRET" | awk '{print $NF}')
-    t0=$(now)
-    curl -s -o /dev/null -X POST -H "X-GitHub-Event: push" -H "X-Hub-Signature-256: sha256=$sig" \
-        --data-binary "$body" "http://127.0.0.1:$PORT/hooks/github"
+    commit_record a1 "bench$i" "10.213.0.9$((i % 10))"
+    signed_webhook
+    t0=$HOOK_AT
     until [ -n "$(dig +short +time=1 +tries=1 @10.213.0.12 "bench$i.a1.example" A)" ]; do sleep 0.05; done
     latencies+=("$(echo "$(now) - $t0" | bc)")
 done

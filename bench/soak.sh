@@ -14,27 +14,10 @@ MINUTES=${2:-60}
 INTERVAL=${INTERVAL:-30}
 COMMIT_EVERY=${COMMIT_EVERY:-60}
 SAMPLE_EVERY=${SAMPLE_EVERY:-30}
-. "$(dirname "${BASH_SOURCE[0]}")/common.sh" soak "$N"
-"$ROOT/scripts/testhosts" down >/dev/null 2>&1 || true
-"$ROOT/scripts/testhosts" up >/dev/null
-rm -rf "$REPO" "$WORK/soak-remote.git" "$WORK/soak-state"
-python3 "$BENCH_DIR/gen.py" "$N" "$REPO" >/dev/null
-rm -f "$REPO"/servers/*.yaml
-"$ROOT/scripts/testhosts" servers "$REPO/servers" >/dev/null
-sed -i -E 's/web: web[0-9]+/web: web1/' "$REPO"/accounts/*/account.yaml
-$GIT init -q -b main
-$GIT add -A
-$GIT commit -q -m "soak repository"
-git init -q --bare "$WORK/soak-remote.git"
-$GIT push -q "$WORK/soak-remote.git" main
-SECRET=soak-secret
-echo "$SECRET" >"$WORK/soak-secret"
-PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-"$BATON" reconcile --repo "file://$WORK/soak-remote.git" --state-dir "$WORK/soak-state" \
-    --listen "127.0.0.1:$PORT" --interval "${INTERVAL}s" --webhook-secret-file "$WORK/soak-secret" \
-    --identity /run/baton-testhosts/client_ed25519 --log-format json 2>"$WORK/soak.log" &
-PID=$!
-trap 'kill $PID 2>/dev/null; wait $PID 2>/dev/null; "$ROOT/scripts/testhosts" down >/dev/null' EXIT
+NAME=soak
+. "$(dirname "${BASH_SOURCE[0]}")/common.sh" "$NAME" "$N"
+. "$BENCH_DIR/daemon-common.sh"
+start_daemon "$INTERVAL"
 HZ=$(getconf CLK_TCK)
 SAMPLES=$WORK/soak-$N.tsv
 printf 'seconds\trss_kb\tcpu_ticks\tfds\tthreads\tanon_kb\tfile_kb\n' >"$SAMPLES"
@@ -71,16 +54,8 @@ while [ "$(date +%s)" -lt "$END" ]; do
         commits=$((commits + 1))
         account=a$(((commits % N) + 1))
         name=soak$commits
-        sed -i "0,/- {name: www, type: A/s//- {name: $name, type: A, value: 10.213.0.$((commits % 200 + 20))}\n    - {name: www, type: A/" \
-            "$REPO/accounts/$account/domains.yaml"
-        $GIT commit -q -am "soak $commits"
-        $GIT push -q "$WORK/soak-remote.git" main
-        if [ $((commits % 5)) -ne 0 ]; then
-            body='{"ref": "refs/heads/main"}'
-            sig=$(printf '%s' "$body" | openssl dgst -sha256 -hmac "$SECRET" | awk '{print $NF}')
-            curl -s -o /dev/null -X POST -H "X-GitHub-Event: push" -H "X-Hub-Signature-256: sha256=$sig" \
-                --data-binary "$body" "http://127.0.0.1:$PORT/hooks/github"
-        fi
+        commit_record "$account" "$name" "10.213.0.$((commits % 200 + 20))"
+        if [ $((commits % 5)) -ne 0 ]; then signed_webhook; fi
         pending=$name.$account.example
         next_commit=$((now + COMMIT_EVERY))
     fi
