@@ -6,8 +6,8 @@ import SSHTransport
 /// Runs each server's script over one SSH connection, servers side by side, and reads back what happened to
 /// every operation from the markers. Never throws for a server's fault: a server that cannot be reached or
 /// whose host key does not match gets a result that says so, and its steps stay pending.
-public enum Executor {
-    public static func run(
+package enum Executor {
+    package static func run(
         _ runs: [ServerRun], credentials: SSHCredentials, deadline: Int = 600,
         parallel: Int = SSHPool.defaultParallelism, connector: RemoteConnector = .ssh
     ) -> [ServerResult] {
@@ -75,7 +75,7 @@ public enum Executor {
     /// The journals each server keeps of earlier runs (`ServerJournal`), read over one connection per server,
     /// servers side by side. A server that cannot be read gets its error: its runs may not be recorded, and
     /// what runs there next must wait.
-    public static func readJournals(
+    package static func readJournals(
         _ runs: [ServerRun], credentials: SSHCredentials, parallel: Int = SSHPool.defaultParallelism,
         connector: RemoteConnector = .ssh
     ) -> [String: Result<[(name: String, text: String)], JournalError>] {
@@ -112,8 +112,8 @@ public enum Executor {
     }
 }
 
-public struct JournalError: Error, CustomStringConvertible, Sendable {
-    public var description: String
+package struct JournalError: Error, CustomStringConvertible, Sendable {
+    package var description: String
     /// Why, as a kind: a server that cannot be reached, or one whose journal script failed (`other`).
-    public var kind: ServerFailure.Kind = .other
+    package var kind: ServerFailure.Kind = .other
 }

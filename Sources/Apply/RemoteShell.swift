@@ -2,7 +2,7 @@ import SSHTransport
 
 /// What the executor needs of a server: run a built script, then close. `SSHConnection` is the real one; the
 /// executor's waves and failure mapping are tested in-process with one of the tests' own.
-public protocol RemoteShell: AnyObject {
+package protocol RemoteShell: AnyObject {
     func run(_ script: String, stdin: [UInt8]?, timeout: Duration) throws -> SSHResult
     func close()
 }
@@ -10,13 +10,13 @@ public protocol RemoteShell: AnyObject {
 extension SSHConnection: RemoteShell {}
 
 /// Opens a `RemoteShell` to a server.
-public struct RemoteConnector: Sendable {
-    public var connect: @Sendable (SSHTarget, SSHCredentials) throws -> any RemoteShell
+package struct RemoteConnector: Sendable {
+    package var connect: @Sendable (SSHTarget, SSHCredentials) throws -> any RemoteShell
 
-    public init(connect: @escaping @Sendable (SSHTarget, SSHCredentials) throws -> any RemoteShell) {
+    package init(connect: @escaping @Sendable (SSHTarget, SSHCredentials) throws -> any RemoteShell) {
         self.connect = connect
     }
 
     /// SSH, with the target's pinned host key (libssh2).
-    public static let ssh = RemoteConnector { try SSHConnection.connect($0, credentials: $1) }
+    package static let ssh = RemoteConnector { try SSHConnection.connect($0, credentials: $1) }
 }

@@ -2,8 +2,8 @@ import SSHTransport
 
 /// Why a server's script did not run to its end, as a kind a caller decides on (the daemon's back-off and
 /// quarantine, its metrics' labels) and the sentence people read.
-public struct ServerFailure: Sendable, Hashable, CustomStringConvertible {
-    public enum Kind: String, Sendable, Hashable, CaseIterable {
+package struct ServerFailure: Sendable, Hashable, CustomStringConvertible {
+    package enum Kind: String, Sendable, Hashable, CaseIterable {
         /// Nothing answered: refused, no route, the name did not resolve, the TCP connect timed out.
         case unreachable
         /// The server's key is not the pinned one: a person must check it; retrying cannot help.
@@ -18,17 +18,17 @@ public struct ServerFailure: Sendable, Hashable, CustomStringConvertible {
         case other
     }
 
-    public var kind: Kind
-    public var message: String
-    public var description: String { message }
+    package var kind: Kind
+    package var message: String
+    package var description: String { message }
 
-    public init(_ kind: Kind, _ message: String) {
+    package init(_ kind: Kind, _ message: String) {
         self.kind = kind
         self.message = message
     }
 
     /// The kind of a transport error; `other` for anything that is not an `SSHError`.
-    public static func kind(of error: Error) -> Kind {
+    package static func kind(of error: Error) -> Kind {
         guard let error = error as? SSHError else { return .other }
         switch error {
         case .nameResolution, .connectionRefused, .connectFailed, .connectTimedOut(_, .tcpConnect, _):

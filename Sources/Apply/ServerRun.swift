@@ -3,16 +3,16 @@ import Planning
 import SSHTransport
 
 /// One server's part of a run: where to connect, and the steps in plan order.
-public struct ServerRun: Sendable {
-    public var server: String
-    public var target: SSHTarget
-    public var steps: [Step]
-    public var context: ApplyContext
+package struct ServerRun: Sendable {
+    package var server: String
+    package var target: SSHTarget
+    package var steps: [Step]
+    package var context: ApplyContext
     /// Runs go in waves: a server that is only a DNS secondary in this run waits for the servers that load
     /// primary zones in it, so that its first transfer finds the zone loaded.
-    public var wave: Int
+    package var wave: Int
     /// The server's journal of this run (its nonce is the executor's), nil for none.
-    public var journal: ServerJournal.Writing?
+    package var journal: ServerJournal.Writing?
 
     /// Whether this run writes zones this server serves as their primary: the second wave waits for those.
     var loadsPrimaryZones: Bool {
@@ -22,7 +22,7 @@ public struct ServerRun: Sendable {
         }
     }
 
-    public init(server: String, target: SSHTarget, steps: [Step], context: ApplyContext) {
+    package init(server: String, target: SSHTarget, steps: [Step], context: ApplyContext) {
         self.server = server
         let zoneRoles = steps.filter { $0.change.id.kind == .domain && $0.change.action != .delete }
             .map { ($0.desired ?? $0.previous)?.scalar("role") }
@@ -34,24 +34,24 @@ public struct ServerRun: Sendable {
 }
 
 /// What happened on one server.
-public struct ServerResult: Sendable {
-    public var server: String
+package struct ServerResult: Sendable {
+    package var server: String
     /// Per step, in order: the run state of its operation.
-    public var states: [RunReport.State]
-    public var exitStatuses: [Int32?]
+    package var states: [RunReport.State]
+    package var exitStatuses: [Int32?]
     /// Why the script did not run to its end (host key, refused, authentication, a lost connection), in words.
-    public var failure: String?
+    package var failure: String?
     /// The same, as a kind a caller can decide on; nil when `failure` is.
-    public var failureKind: ServerFailure.Kind?
-    public var script: String
-    public var stdout: String
-    public var stderr: String
-    public var seconds: Double
+    package var failureKind: ServerFailure.Kind?
+    package var script: String
+    package var stdout: String
+    package var stderr: String
+    package var seconds: Double
     /// The serial each zone operation wrote, as the server said (it may have raised the planned one).
-    public var serials: [String: UInt32] = [:]
+    package var serials: [String: UInt32] = [:]
 
     /// A run that did not start on its server: every step `ABORTED`, and why.
-    public static func notRun(_ run: ServerRun, because why: String, kind: ServerFailure.Kind = .other)
+    package static func notRun(_ run: ServerRun, because why: String, kind: ServerFailure.Kind = .other)
         -> ServerResult
     {
         ServerResult(

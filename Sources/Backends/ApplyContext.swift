@@ -3,13 +3,13 @@ import Planning
 
 /// What a backend may read besides the change: the server's layout, the desired manifests (for values the
 /// applied form keeps only as digests, such as a password hash), and the rendered zones with their serials.
-public struct ApplyContext: Sendable {
-    public var layout: ServerLayout
-    public var users: [String: SystemUser]
-    public var zones: [String: String]
-    public var serverAddresses: [String: String]
+package struct ApplyContext: Sendable {
+    package var layout: ServerLayout
+    package var users: [String: SystemUser]
+    package var zones: [String: String]
+    package var serverAddresses: [String: String]
 
-    public init(
+    package init(
         layout: ServerLayout, manifests: ManifestSet, zones: [String: String] = [:]
     ) {
         self.layout = layout
@@ -21,14 +21,14 @@ public struct ApplyContext: Sendable {
 }
 
 /// A change with the applied forms it goes between.
-public struct Step: Sendable {
-    public var change: Change
+package struct Step: Sendable {
+    package var change: Change
     /// The applied form after the change (nil for a delete).
-    public var desired: ResourceState?
+    package var desired: ResourceState?
     /// The applied form before (nil for a create, or when the revision last applied is gone).
-    public var previous: ResourceState?
+    package var previous: ResourceState?
 
-    public init(change: Change, desired: ResourceState?, previous: ResourceState?) {
+    package init(change: Change, desired: ResourceState?, previous: ResourceState?) {
         self.change = change
         self.desired = desired
         self.previous = previous
@@ -42,6 +42,6 @@ public struct Step: Sendable {
     }
 }
 
-public struct BackendError: Error, CustomStringConvertible {
-    public var description: String
+package struct BackendError: Error, CustomStringConvertible {
+    package var description: String
 }

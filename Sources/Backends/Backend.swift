@@ -1,8 +1,8 @@
 import Planning
 
 /// Turns one server's steps, in plan order, into the operations of its run script.
-public enum Backend {
-    public static func operations(_ steps: [Step], context: ApplyContext) throws -> [RunScript.Operation] {
+package enum Backend {
+    package static func operations(_ steps: [Step], context: ApplyContext) throws -> [RunScript.Operation] {
         try operations(steps, context: context, batch: UserBatch(steps, context: context))
     }
 
@@ -35,7 +35,7 @@ public enum Backend {
     }
 
     /// The whole script of one server's run.
-    public static func script(
+    package static func script(
         _ steps: [Step], context: ApplyContext, nonce: String, deadline: Int? = nil,
         journal: ServerJournal.Writing? = nil
     ) throws -> (script: ScriptBuilder, count: Int) {

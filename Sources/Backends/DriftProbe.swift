@@ -4,17 +4,17 @@ import Planning
 /// A read-only probe of what Baton manages on a server: for each resource a few facts (a file's SHA-256, a
 /// user's home and shell, a folder's owner and mode), each with the value applying would have left. The probe
 /// changes nothing; `baton drift` compares.
-public struct DriftProbe: Sendable {
-    public struct Fact: Sendable, Hashable {
-        public var resource: ResourceID
-        public var what: String
-        public var expected: String
+package struct DriftProbe: Sendable {
+    package struct Fact: Sendable, Hashable {
+        package var resource: ResourceID
+        package var what: String
+        package var expected: String
     }
 
-    public private(set) var facts: [Fact] = []
+    package private(set) var facts: [Fact] = []
     private var commands: [ScriptBuilder] = []
 
-    public init(states: [ResourceState], context: ApplyContext) throws {
+    package init(states: [ResourceState], context: ApplyContext) throws {
         for state in states {
             switch state.id.kind {
             case .account: try account(state)
@@ -27,7 +27,7 @@ public struct DriftProbe: Sendable {
     }
 
     /// One line per fact on stdout: `@@DRIFT <nonce> <index> <value>`.
-    public func script(nonce: String) throws -> ScriptBuilder {
+    package func script(nonce: String) throws -> ScriptBuilder {
         var script = ScriptBuilder()
         script.code("set -u")
         for (index, command) in commands.enumerated() {
@@ -41,7 +41,7 @@ public struct DriftProbe: Sendable {
     }
 
     /// The observed value of each fact, in order; a fact the output lacks reads as "unknown".
-    public func observed(stdout: [UInt8], nonce: String) -> [String] {
+    package func observed(stdout: [UInt8], nonce: String) -> [String] {
         var values = [String](repeating: "unknown", count: facts.count)
         let prefix = "@@DRIFT \(nonce) "
         for line in String(decoding: stdout, as: UTF8.self).split(separator: "\n") where line.hasPrefix(prefix) {

@@ -3,7 +3,7 @@
 ///
 /// Every process the server starts costs about a millisecond on a small machine, and a first apply runs
 /// thousands of operations: these functions use shell builtins wherever a builtin does the job.
-public enum Prelude {
+package enum Prelude {
     /// `baton_dir_once` for a folder that many operations of a run share: made and checked by the first one.
     /// `ownerGroupMode` is Baton's own code (`"root root 0755"`).
     static func sharedFolder(_ path: String, _ ownerGroupMode: ScriptBuilder.Word, _ s: inout ScriptBuilder) throws {
@@ -20,7 +20,7 @@ public enum Prelude {
         return names
     }
 
-    public static func script() -> ScriptBuilder {
+    package static func script() -> ScriptBuilder {
         var s = ScriptBuilder()
         // A path is safe when it is absolute and plain (no `.`, `..` or empty component) and no component of it
         // is a symbolic link: what `realpath -m` would give back unchanged, checked with builtins alone.

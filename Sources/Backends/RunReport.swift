@@ -1,7 +1,7 @@
 /// What the markers on a run script's stdout say happened to each operation.
-public struct RunReport: Sendable, Hashable {
+package struct RunReport: Sendable, Hashable {
     /// Run states, as django-orchestra's backend logs name them.
-    public enum State: String, Sendable, Hashable, CaseIterable {
+    package enum State: String, Sendable, Hashable, CaseIterable {
         case received = "RECEIVED"
         case started = "STARTED"
         case success = "SUCCESS"
@@ -12,22 +12,22 @@ public struct RunReport: Sendable, Hashable {
         case nothing = "NOTHING"
     }
 
-    public struct Outcome: Sendable, Hashable {
-        public var state: State
-        public var exitStatus: Int32?
+    package struct Outcome: Sendable, Hashable {
+        package var state: State
+        package var exitStatus: Int32?
     }
 
     /// Per operation, in order.
-    public var operations: [Outcome]
+    package var operations: [Outcome]
     /// The script reached its end.
-    public var finished: Bool
+    package var finished: Bool
 
     /// Reads the markers of `nonce` from stdout: `RECEIVED <count>`, per operation `<i> STARTED`, `<i> SKIPPED`
     /// and `<i> END <status>`, or `<i> END 0 DEFERRED` followed later by `<i> VERDICT <status>` (an operation that
     /// staged files for the run's batched check), then `FINISH STARTED`, `FINISH END <status>` and `DONE`. A
     /// deferred operation without its verdict counts as one that never ended. `timedOut`: the transport stopped waiting, so an operation
     /// that started and never ended timed out, and the ones after it never ran.
-    public static func parse(stdout: [UInt8], nonce: String, count: Int, timedOut: Bool) -> RunReport {
+    package static func parse(stdout: [UInt8], nonce: String, count: Int, timedOut: Bool) -> RunReport {
         var outcomes = [Outcome](repeating: Outcome(state: .received, exitStatus: nil), count: count)
         var received = false
         var finished = false
@@ -88,7 +88,7 @@ public struct RunReport: Sendable, Hashable {
 
     /// The serials the run's zone operations wrote: `@@BATON <nonce> SERIAL <origin> <serial>` lines, which
     /// an operation prints on its output (stderr) and into the journal.
-    public static func serials(_ output: [UInt8], nonce: String) -> [String: UInt32] {
+    package static func serials(_ output: [UInt8], nonce: String) -> [String: UInt32] {
         let prefix = "@@BATON \(nonce) SERIAL "
         var serials: [String: UInt32] = [:]
         for line in String(decoding: output, as: UTF8.self).split(separator: "\n") where line.hasPrefix(prefix) {

@@ -4,21 +4,21 @@
 /// Markers go to stdout and nothing else does: each operation's own output is sent to stderr and its stdin is
 /// /dev/null (the script itself arrives on the shell's stdin, and a command reading it would eat the rest of
 /// the script). Markers also carry a per-run nonce.
-public struct RunScript: Sendable {
-    public struct Operation: Sendable {
+package struct RunScript: Sendable {
+    package struct Operation: Sendable {
         /// What the executor calls it in logs (`WebApp/shop`).
-        public var label: String
+        package var label: String
         /// Indices of earlier operations that must have succeeded for this one to run.
-        public var dependsOn: [Int]
-        public var body: ScriptBuilder
+        package var dependsOn: [Int]
+        package var body: ScriptBuilder
         /// What the operation takes back when it is skipped (a dependency failed): what the run's `prepare`
         /// step did for it (a user made at once with the others, `UserBatch`). Nil: nothing.
-        public var undo: ScriptBuilder?
+        package var undo: ScriptBuilder?
         /// The body stages files whose test runs later (`ScriptBuilder.stage`): the operation's verdict comes
         /// after its end, from the run's batched check.
-        public var defersVerdict: Bool { body.stagesFiles }
+        package var defersVerdict: Bool { body.stagesFiles }
 
-        public init(label: String, dependsOn: [Int] = [], body: ScriptBuilder, undo: ScriptBuilder? = nil) {
+        package init(label: String, dependsOn: [Int] = [], body: ScriptBuilder, undo: ScriptBuilder? = nil) {
             self.label = label
             self.dependsOn = dependsOn
             self.body = body
@@ -26,28 +26,28 @@ public struct RunScript: Sendable {
         }
     }
 
-    public let nonce: String
-    public let operations: [Operation]
+    package let nonce: String
+    package let operations: [Operation]
     /// Seconds after which the server itself kills the whole script (its process group), so that nothing keeps
     /// running once Baton stopped waiting; nil for none.
-    public var deadline: Int?
+    package var deadline: Int?
     /// Runs once after every operation: what is cheaper done once per run than once per change (reloading the
     /// daemons). Operations ask for it by appending lines to the file named by `$baton_todo`. When it fails,
     /// what the operations changed is not live, so none of them counts as applied.
-    public var finish: ScriptBuilder?
+    package var finish: ScriptBuilder?
     /// Runs once before the first operation: what is cheaper done for all of them at once (every new user of
     /// the run, `UserBatch`). It never fails the run: an operation finds what it did, or does the work itself.
-    public var prepare: ScriptBuilder?
+    package var prepare: ScriptBuilder?
     /// Root's folder for the runs' scratch folders (`/var/lib/baton/runs`): there, a run finds what an earlier
     /// one killed during its checks left staged, and puts it back (`baton_recover`, which needs the prelude).
     /// Nil: a temporary folder, no recovery.
-    public var scratch: String?
+    package var scratch: String?
     /// The server's own record of this run (`ServerJournal`): kept in root's folder on the server, every marker
     /// appended to it before it is printed, so what the server did outlives the connection and the client. Nil:
     /// none (needs `scratch`).
-    public var journal: ServerJournal.Writing?
+    package var journal: ServerJournal.Writing?
 
-    public init(
+    package init(
         nonce: String, operations: [Operation], deadline: Int? = nil, finish: ScriptBuilder? = nil,
         scratch: String? = nil, journal: ServerJournal.Writing? = nil, prepare: ScriptBuilder? = nil
     ) {
@@ -61,7 +61,7 @@ public struct RunScript: Sendable {
         self.operations = operations
     }
 
-    public func render() throws -> ScriptBuilder {
+    package func render() throws -> ScriptBuilder {
         var script = ScriptBuilder()
         script.code("set -u")
         script.code("umask 022")

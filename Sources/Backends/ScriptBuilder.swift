@@ -1,22 +1,22 @@
 /// Builds a POSIX shell script in which Baton's own code is literal and every value is quoted: values can only
 /// enter through `value(_:)` arguments of `command`, or as file contents through `write`, which base64-encodes
 /// them. There is no way to splice an unquoted string into the script.
-public struct ScriptBuilder: Sendable {
-    public private(set) var bytes: [UInt8] = []
+package struct ScriptBuilder: Sendable {
+    package private(set) var bytes: [UInt8] = []
     /// Whether this script stages a file whose test runs later (`stage`).
-    public private(set) var stagesFiles = false
+    package private(set) var stagesFiles = false
 
-    public init() {}
+    package init() {}
 
     /// A path or daemon name that the staged list of a run cannot hold (see `ScriptBuilder.stage`).
-    public struct Unstageable: Error, CustomStringConvertible {
+    package struct Unstageable: Error, CustomStringConvertible {
         var text: String
-        public var description: String { "cannot stage \(text.debugDescription): not a plain name or path" }
+        package var description: String { "cannot stage \(text.debugDescription): not a plain name or path" }
     }
 
     /// One word of a command: Baton's literal code, or a value that is quoted. Code can only be written as a
     /// string literal in Baton's source: no run-time string becomes code.
-    public struct Word: Sendable, ExpressibleByStringLiteral {
+    package struct Word: Sendable, ExpressibleByStringLiteral {
         enum Content: Sendable {
             case code(String)
             case value([UInt8])
@@ -24,7 +24,7 @@ public struct ScriptBuilder: Sendable {
 
         let content: Content
 
-        public init(stringLiteral text: StaticString) {
+        package init(stringLiteral text: StaticString) {
             content = .code(text.description)
         }
 
@@ -32,10 +32,10 @@ public struct ScriptBuilder: Sendable {
             content = .code(checkedCode)
         }
 
-        public static func value(_ text: String) -> Word { Word(content: .value(Array(text.utf8))) }
+        package static func value(_ text: String) -> Word { Word(content: .value(Array(text.utf8))) }
         /// A number as code: decimal digits cannot be anything else.
-        public static func number(_ n: Int) -> Word { Word(content: .code(String(n))) }
-        public static func value(bytes: [UInt8]) -> Word { Word(content: .value(bytes)) }
+        package static func number(_ n: Int) -> Word { Word(content: .code(String(n))) }
+        package static func value(bytes: [UInt8]) -> Word { Word(content: .value(bytes)) }
 
         private init(content: Content) {
             self.content = content
@@ -43,11 +43,11 @@ public struct ScriptBuilder: Sendable {
     }
 
     /// `command("useradd", "-m", .value(name))`: code words as written, values quoted.
-    public mutating func command(_ words: Word...) throws {
+    package mutating func command(_ words: Word...) throws {
         try command(words)
     }
 
-    public mutating func command(_ words: [Word]) throws {
+    package mutating func command(_ words: [Word]) throws {
         for (i, word) in words.enumerated() {
             if i > 0 { bytes.append(UInt8(ascii: " ")) }
             switch word.content {
@@ -59,7 +59,7 @@ public struct ScriptBuilder: Sendable {
     }
 
     /// `name='value'`: a shell variable that Baton's literal code then uses quoted (`"$name"`).
-    public mutating func assign(_ name: StaticString, _ value: String) throws {
+    package mutating func assign(_ name: StaticString, _ value: String) throws {
         let variable = name.description
         precondition(
             variable.first.map { $0 == "_" || $0.isLetter } == true
@@ -71,27 +71,27 @@ public struct ScriptBuilder: Sendable {
     }
 
     /// A line of Baton's own shell code (control flow, functions), with no value in it.
-    public mutating func code(_ line: StaticString) {
+    package mutating func code(_ line: StaticString) {
         bytes += line.description.utf8
         bytes.append(0x0A)
     }
 
     /// Writes `contents` to `path` atomically: decoded into a temporary file in the same folder, then renamed.
-    public mutating func write(_ contents: [UInt8], to path: String, mode: String = "0644") throws {
+    package mutating func write(_ contents: [UInt8], to path: String, mode: String = "0644") throws {
         try decode(contents, into: Self.temporary(path), mode: mode)
         try command("mv -f --", .value(Self.temporary(path)), .value(path))
     }
 
     /// Writes `contents` straight to `path`, a file nothing reads until Baton moves it in place (a zone checked
     /// before it replaces the live one): no rename needed.
-    public mutating func writeScratch(_ contents: [UInt8], to path: String, mode: String = "0644") throws {
+    package mutating func writeScratch(_ contents: [UInt8], to path: String, mode: String = "0644") throws {
         try decode(contents, into: path, mode: mode)
     }
 
     /// Installs `contents` as `target` now; `daemon -t` tests the daemon's whole configuration later, once for
     /// the run, and the old file is put back if it rejects this one (StagedChecks). Only in an operation of a
     /// run script.
-    public mutating func stage(_ contents: [UInt8], as target: String, mode: String = "0644", testedBy daemon: String)
+    package mutating func stage(_ contents: [UInt8], as target: String, mode: String = "0644", testedBy daemon: String)
         throws
     {
         try Self.checkStageable(target, daemon)
@@ -103,7 +103,7 @@ public struct ScriptBuilder: Sendable {
     /// Installs a copy of `source` as `target` (mode 0600), staged as `stage` does, reading `source` with the
     /// rights of `user` alone: for a file a user keeps that a root daemon needs (a certificate in a home), so
     /// that a link the user planted leads only where the user could read anyway.
-    public mutating func stageCopy(
+    package mutating func stageCopy(
         of source: String, readAs user: String, group: String, as target: String, testedBy daemon: String
     ) throws {
         try Self.checkStageable(target, daemon)
@@ -118,7 +118,7 @@ public struct ScriptBuilder: Sendable {
 
     /// Removes `target` the staged way: kept aside and put back, like a staged file, when the daemon's test
     /// rejects the operation's files, so that a rejected move or rename leaves the old configuration in place.
-    public mutating func stageRemoval(of target: String, testedBy daemon: String) throws {
+    package mutating func stageRemoval(of target: String, testedBy daemon: String) throws {
         try Self.checkStageable(target, daemon)
         try command("baton_stage_rm", .value(target), .value(daemon))
         stagesFiles = true
@@ -145,7 +145,7 @@ public struct ScriptBuilder: Sendable {
 
     /// `command(words)` with `contents` on its stdin, base64 in a here-document (for a function that decodes
     /// it, such as `baton_home`).
-    public mutating func command(_ words: [Word], stdin contents: [UInt8]) throws {
+    package mutating func command(_ words: [Word], stdin contents: [UInt8]) throws {
         try command(words + ["<<'_BATON_EOF_'"])
         hereDocument(contents)
     }
@@ -191,12 +191,12 @@ public struct ScriptBuilder: Sendable {
     }
 
     /// Another builder's script, as is (it was built by the same rules).
-    public mutating func append(_ other: ScriptBuilder) {
+    package mutating func append(_ other: ScriptBuilder) {
         bytes += other.bytes
         stagesFiles = stagesFiles || other.stagesFiles
     }
 
-    public var text: String { String(decoding: bytes, as: UTF8.self) }
+    package var text: String { String(decoding: bytes, as: UTF8.self) }
 }
 
 enum Base64 {

@@ -6,21 +6,21 @@ import Planning
 /// printed, appended before it is printed, and each zone's serial as written. A client killed after the
 /// server's work, or a status branch that cannot be written, loses nothing: the next run on the server reads
 /// the journal before it plans, and records a run that no status commit holds as recovered.
-public enum ServerJournal {
+package enum ServerJournal {
     static let format = "baton-journal 1"
     static let begin = "begin"
 
     /// One operation as the status branch records it (`StatusRecord` needs no more).
-    public struct Operation: Sendable, Hashable {
-        public var action: Action
-        public var resource: ResourceID
-        public var account: String
+    package struct Operation: Sendable, Hashable {
+        package var action: Action
+        package var resource: ResourceID
+        package var account: String
         /// The hash of the applied form after the change; nil for a delete.
-        public var hash: String?
+        package var hash: String?
         /// For a move: the name and account it had.
-        public var from: Change.Origin?
+        package var from: Change.Origin?
 
-        public init(action: Action, resource: ResourceID, account: String, hash: String?, from: Change.Origin?) {
+        package init(action: Action, resource: ResourceID, account: String, hash: String?, from: Change.Origin?) {
             self.action = action
             self.resource = resource
             self.account = account
@@ -28,24 +28,24 @@ public enum ServerJournal {
             self.from = from
         }
 
-        public init(_ change: Change) {
+        package init(_ change: Change) {
             self.init(
                 action: change.action, resource: change.id, account: change.account, hash: change.hash,
                 from: change.from)
         }
     }
 
-    public struct Header: Sendable, Hashable {
-        public var run: String
-        public var revision: String
-        public var server: String
-        public var time: String
-        public var nonce: String
-        public var operations: [Operation]
+    package struct Header: Sendable, Hashable {
+        package var run: String
+        package var revision: String
+        package var server: String
+        package var time: String
+        package var nonce: String
+        package var operations: [Operation]
         /// Origin to the hash of the zone's content, for the zones this run writes as their primary.
-        public var zones: [String: String]
+        package var zones: [String: String]
 
-        public init(
+        package init(
             run: String, revision: String, server: String, time: String, nonce: String, operations: [Operation],
             zones: [String: String]
         ) {
@@ -60,7 +60,7 @@ public enum ServerJournal {
 
         /// One field a line: every value is a single word (names, hashes, ids are checked here, so that no
         /// value can add a line or shift a field).
-        public func text() throws -> String {
+        package func text() throws -> String {
             var lines = [
                 ServerJournal.format, "run \(try word(run))", "revision \(try word(revision))",
                 "server \(try word(server))", "time \(try word(time))", "nonce \(try word(nonce))",
@@ -89,12 +89,12 @@ public enum ServerJournal {
 
     /// What a run script does with the journal: its own file in `folder`, and the files of earlier runs that
     /// the client has recorded (`forget`) removed.
-    public struct Writing: Sendable {
-        public var folder: String
-        public var header: Header
-        public var forget: [String]
+    package struct Writing: Sendable {
+        package var folder: String
+        package var header: Header
+        package var forget: [String]
 
-        public init(folder: String, header: Header, forget: [String] = []) {
+        package init(folder: String, header: Header, forget: [String] = []) {
             self.folder = folder
             self.header = header
             self.forget = forget
@@ -121,21 +121,21 @@ public enum ServerJournal {
     }
 
     /// A journal read back.
-    public struct Entry: Sendable {
-        public var header: Header
+    package struct Entry: Sendable {
+        package var header: Header
         /// What the markers say, as for a run that the client watched to its end or to a lost connection.
-        public var report: RunReport
+        package var report: RunReport
         /// Each zone's serial as the run wrote it.
-        public var serials: [String: UInt32]
+        package var serials: [String: UInt32]
         /// The whole file, for the recovered run's log.
-        public var text: String
+        package var text: String
     }
 
-    public struct Unreadable: Error, CustomStringConvertible {
-        public var description: String
+    package struct Unreadable: Error, CustomStringConvertible {
+        package var description: String
     }
 
-    public static func parse(_ text: String) throws -> Entry {
+    package static func parse(_ text: String) throws -> Entry {
         let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
         guard lines.first == Substring(format) else {
             throw Unreadable(description: "not a Baton journal (no '\(format)' line)")
@@ -180,7 +180,7 @@ public enum ServerJournal {
 
     /// A script that prints every journal in `folder`, each after a line `@@JOURNAL <tag> <name>`: taken while
     /// holding the server's run lock, so that no run is writing one.
-    public static func readScript(folder: String, runs: String, tag: String) throws -> ScriptBuilder {
+    package static func readScript(folder: String, runs: String, tag: String) throws -> ScriptBuilder {
         precondition(!tag.isEmpty && tag.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber) }, "tag")
         var s = ScriptBuilder()
         try s.assign("baton_journals", folder)
@@ -196,7 +196,7 @@ public enum ServerJournal {
     }
 
     /// The journals in the output of `readScript`, by file name.
-    public static func split(_ output: [UInt8], tag: String) -> [(name: String, text: String)] {
+    package static func split(_ output: [UInt8], tag: String) -> [(name: String, text: String)] {
         var found: [(name: String, text: String)] = []
         let marker = "@@JOURNAL \(tag) "
         for line in String(decoding: output, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false) {

@@ -1,19 +1,19 @@
 import Manifests
 
 /// Where a server keeps what Baton writes: Debian's layout, or the Server's `paths` overrides.
-public struct ServerLayout: Sendable, Hashable {
+package struct ServerLayout: Sendable, Hashable {
     /// Baton's own folder: zone files, the archive of deleted homes, backups of replaced configuration.
-    public var state: String
-    public var zones: String
+    package var state: String
+    package var zones: String
     /// The include file of `named.conf` that holds Baton's zone stanzas, and the file that includes it.
-    public var namedInclude: String
-    public var namedConfLocal: String
-    public var nginxSites: String
+    package var namedInclude: String
+    package var namedConfLocal: String
+    package var nginxSites: String
     /// `{version}` stands for the PHP version.
-    public var phpFpmPools: String
-    public var archive: String
+    package var phpFpmPools: String
+    package var archive: String
 
-    public init(_ paths: ServerSpec.Paths = ServerSpec.Paths()) {
+    package init(_ paths: ServerSpec.Paths = ServerSpec.Paths()) {
         state = "/var/lib/baton"
         zones = paths.zones ?? "/var/lib/baton/zones"
         namedConfLocal = paths.namedConf ?? "/etc/bind/named.conf.local"
@@ -23,5 +23,5 @@ public struct ServerLayout: Sendable, Hashable {
         archive = paths.archive ?? "/var/lib/baton/archive"
     }
 
-    public func pools(version: String) -> String { phpFpmPools.replacing("{version}", with: version) }
+    package func pools(version: String) -> String { phpFpmPools.replacing("{version}", with: version) }
 }

@@ -2,14 +2,14 @@
 /// keep every byte literal except the quote itself, written `'\''`. NUL cannot travel in a shell word at all
 /// (the kernel passes arguments as C strings), so it is refused here rather than silently cut; file contents,
 /// which may hold any byte, travel base64-encoded instead (`ScriptBuilder.write`).
-public enum ShellQuote {
-    public struct NULByte: Error, CustomStringConvertible {
-        public var description: String {
+package enum ShellQuote {
+    package struct NULByte: Error, CustomStringConvertible {
+        package var description: String {
             "a value for the remote shell holds a NUL byte, which no shell word can carry"
         }
     }
 
-    public static func quote(_ bytes: some Collection<UInt8>) throws -> [UInt8] {
+    package static func quote(_ bytes: some Collection<UInt8>) throws -> [UInt8] {
         var out: [UInt8] = [UInt8(ascii: "'")]
         out.reserveCapacity(bytes.count + 2)
         for byte in bytes {
@@ -23,7 +23,7 @@ public enum ShellQuote {
         return out
     }
 
-    public static func quote(_ text: String) throws -> String {
+    package static func quote(_ text: String) throws -> String {
         String(decoding: try quote(Array(text.utf8)), as: UTF8.self)
     }
 }

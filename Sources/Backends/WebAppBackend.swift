@@ -5,7 +5,7 @@ import Planning
 /// block, named as `SystemNames` says. Both files are staged: in place at once, tested by their daemons (`php-fpm -t`,
 /// `nginx -t`) once per run for all apps (StagedChecks), and put back as they were, for an app whose files a test
 /// rejects. A removed app loses its pool and server block; its directory is archived.
-public enum WebAppBackend {
+package enum WebAppBackend {
     static func render(_ step: Step, context: ApplyContext, into s: inout ScriptBuilder) throws {
         let app = step.change.id.name
         let layout = context.layout
@@ -252,13 +252,13 @@ public enum WebAppBackend {
 
     /// What PHP may not do in any pool, whatever the app's `php.ini` says: run programs, signal or change
     /// users, load code. An app's own `disable_functions` adds to it (docs/php-ini.md).
-    public static let disabledFunctions = [
+    package static let disabledFunctions = [
         "exec", "passthru", "shell_exec", "system", "proc_open", "popen", "proc_nice", "proc_terminate",
         "proc_get_status", "pcntl_exec", "pcntl_fork", "pcntl_signal", "pcntl_alarm", "posix_kill", "posix_setuid",
         "posix_setgid", "posix_seteuid", "posix_setegid", "posix_setpgid", "posix_setsid", "posix_mkfifo", "dl",
     ]
 
-    public static func poolText(
+    package static func poolText(
         _ state: Planning.ResourceState, account: String, app: String, user: String, socket: String
     )
         throws -> String

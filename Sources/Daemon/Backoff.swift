@@ -1,20 +1,20 @@
 /// How long a server waits after failed runs before the daemon tries the same revision again: doubling from
 /// `base` up to `cap`, each delay moved by up to `jitter` of itself either way so that servers that failed
 /// together (a network outage) are not retried in lockstep.
-public struct Backoff: Sendable, Hashable {
-    public var base: Duration
-    public var cap: Duration
+package struct Backoff: Sendable, Hashable {
+    package var base: Duration
+    package var cap: Duration
     /// 0 to 1.
-    public var jitter: Double
+    package var jitter: Double
 
-    public init(base: Duration = .seconds(5), cap: Duration = .seconds(600), jitter: Double = 0.2) {
+    package init(base: Duration = .seconds(5), cap: Duration = .seconds(600), jitter: Double = 0.2) {
         self.base = base
         self.cap = cap
         self.jitter = jitter
     }
 
     /// The wait after `failures` failures in a row (none for 0).
-    public func delay(afterFailures failures: Int, using random: inout some RandomNumberGenerator) -> Duration {
+    package func delay(afterFailures failures: Int, using random: inout some RandomNumberGenerator) -> Duration {
         guard failures > 0 else { return .zero }
         let doubled = base.seconds * pow2(min(failures - 1, 30))
         let plain = min(doubled, cap.seconds)
@@ -27,7 +27,7 @@ public struct Backoff: Sendable, Hashable {
 
 extension Duration {
     /// Seconds as a Double.
-    public var seconds: Double {
+    package var seconds: Double {
         let (s, attoseconds) = components
         return Double(s) + Double(attoseconds) / 1e18
     }

@@ -4,30 +4,30 @@ import Hummingbird
 
 /// The daemon's HTTP endpoints (docs/daemon.md): webhooks that wake the reconcile loop, health, readiness,
 /// metrics and status. What they report comes from the closures, so this layer holds no state of its own.
-public struct DaemonHTTP: Sendable {
-    public struct Readiness: Sendable, Equatable {
-        public var ready: Bool
-        public var reason: String
+package struct DaemonHTTP: Sendable {
+    package struct Readiness: Sendable, Equatable {
+        package var ready: Bool
+        package var reason: String
 
-        public init(ready: Bool, reason: String) {
+        package init(ready: Bool, reason: String) {
             self.ready = ready
             self.reason = reason
         }
     }
 
     /// The branch the daemon follows: a push to any other wakes nothing.
-    public var branch: String
+    package var branch: String
     /// Nil: no secret is configured, and every webhook is refused (401) rather than trusted.
-    public var verifier: WebhookVerifier?
+    package var verifier: WebhookVerifier?
     /// Called for a verified push to `branch`, with a reason for the log: wakes the loop.
-    public var trigger: @Sendable (String) -> Void
-    public var readiness: @Sendable () async -> Readiness
+    package var trigger: @Sendable (String) -> Void
+    package var readiness: @Sendable () async -> Readiness
     /// `GET /status`: a JSON document.
-    public var status: @Sendable () async -> [UInt8]
+    package var status: @Sendable () async -> [UInt8]
     /// `GET /metrics`: Prometheus text.
-    public var metrics: @Sendable () async -> String
+    package var metrics: @Sendable () async -> String
 
-    public init(
+    package init(
         branch: String, verifier: WebhookVerifier?, trigger: @escaping @Sendable (String) -> Void,
         readiness: @escaping @Sendable () async -> Readiness, status: @escaping @Sendable () async -> [UInt8],
         metrics: @escaping @Sendable () async -> String
@@ -40,7 +40,7 @@ public struct DaemonHTTP: Sendable {
         self.metrics = metrics
     }
 
-    public func router() -> Router<BasicRequestContext> {
+    package func router() -> Router<BasicRequestContext> {
         let router = Router()
         router.post("/hooks/github") { request, _ in
             try await self.hook(request) { verifier, body, headers in

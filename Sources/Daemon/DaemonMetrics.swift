@@ -6,12 +6,12 @@ import Prometheus
 /// The daemon's metrics (docs/daemon.md lists each): made through swift-metrics on a Prometheus registry of its
 /// own, which `GET /metrics` renders. Label values are bounded (states, failure kinds, the one revision applied
 /// last), so the number of series is too.
-public final class DaemonMetrics: Sendable {
-    public let registry: PrometheusCollectorRegistry
-    public let factory: PrometheusMetricsFactory
+package final class DaemonMetrics: Sendable {
+    package let registry: PrometheusCollectorRegistry
+    package let factory: PrometheusMetricsFactory
     private let revisionGauge = LockedBox<(revision: String, gauge: Metrics.Gauge)?>(nil)
 
-    public init() {
+    package init() {
         registry = PrometheusCollectorRegistry()
         var factory = PrometheusMetricsFactory(registry: registry)
         factory.defaultDurationHistogramBuckets = [
@@ -21,7 +21,7 @@ public final class DaemonMetrics: Sendable {
         self.factory = factory
     }
 
-    public func render() -> String {
+    package func render() -> String {
         var buffer: [UInt8] = []
         registry.emit(into: &buffer)
         return String(decoding: buffer, as: UTF8.self)

@@ -5,42 +5,42 @@ import Planning
 /// What the daemon knows of its work, for `/readyz`, `/status` and the loop's decisions: the revisions it
 /// fetched, applied and rejected, each server's failures in a row and when it may be tried again, and the
 /// quarantined and drifted resources. Bounded by the servers and resources of the repository.
-public actor DaemonState {
-    public struct Server: Sendable, Hashable {
-        public var failures = 0
-        public var retryAt: ContinuousClock.Instant?
-        public var lastFailure: EngineFailure?
-        public var lastRun: String?
-        public var state = "Unknown"
+package actor DaemonState {
+    package struct Server: Sendable, Hashable {
+        package var failures = 0
+        package var retryAt: ContinuousClock.Instant?
+        package var lastFailure: EngineFailure?
+        package var lastRun: String?
+        package var state = "Unknown"
     }
 
-    public private(set) var fetchedOnce = false
-    public private(set) var plannedOnce = false
-    public private(set) var fetchError: String?
-    public private(set) var lastFetched: String?
-    public private(set) var lastApplied: String?
-    public private(set) var rejected: (revision: String, errors: [String])?
+    package private(set) var fetchedOnce = false
+    package private(set) var plannedOnce = false
+    package private(set) var fetchError: String?
+    package private(set) var lastFetched: String?
+    package private(set) var lastApplied: String?
+    package private(set) var rejected: (revision: String, errors: [String])?
     /// The branch's tip is the rejected revision: the servers keep the last good state until a fix lands.
-    public private(set) var headRejected = false
-    public private(set) var servers: [String: Server] = [:]
-    public private(set) var quarantine: Quarantine
-    public private(set) var drifted: [String: [ResourceID]] = [:]
-    public private(set) var leaseGeneration: Int?
-    public private(set) var standby = false
+    package private(set) var headRejected = false
+    package private(set) var servers: [String: Server] = [:]
+    package private(set) var quarantine: Quarantine
+    package private(set) var drifted: [String: [ResourceID]] = [:]
+    package private(set) var leaseGeneration: Int?
+    package private(set) var standby = false
     /// Resources by state after the last plan: Applied (nothing to do), Pending (waiting), Failed.
-    public private(set) var resourceStates: [String: Int] = [:]
+    package private(set) var resourceStates: [String: Int] = [:]
 
     /// `suspend: true` in the last planned revision's baton.yaml: nothing is applied.
-    public private(set) var suspended = false
+    package private(set) var suspended = false
     /// The changes of the last plan that wait for a maintenance window of their account.
-    public private(set) var waiting: [WaitingChange] = []
+    package private(set) var waiting: [WaitingChange] = []
 
     /// The monitored sites of the last valid revision, for the monitor.
-    public private(set) var monitoredSites: [MonitoredSite] = []
+    package private(set) var monitoredSites: [MonitoredSite] = []
 
     func monitor(_ sites: [MonitoredSite]) { if sites != monitoredSites { monitoredSites = sites } }
 
-    public init(quarantineAfter: Int) {
+    package init(quarantineAfter: Int) {
         quarantine = Quarantine(limit: quarantineAfter)
     }
 
@@ -136,7 +136,7 @@ public actor DaemonState {
     /// The earliest moment a server waiting out its back-off may be tried again.
     func nextRetry() -> ContinuousClock.Instant? { servers.values.compactMap(\.retryAt).min() }
 
-    public func readiness() -> DaemonHTTP.Readiness {
+    package func readiness() -> DaemonHTTP.Readiness {
         if let fetchError { return .init(ready: false, reason: "the last fetch failed: \(fetchError)") }
         if !fetchedOnce { return .init(ready: false, reason: "no fetch yet") }
         if !plannedOnce { return .init(ready: false, reason: "no plan yet") }
@@ -151,7 +151,7 @@ public actor DaemonState {
     }
 
     /// `GET /status` (docs/daemon.md).
-    public func statusDocument() -> [String: Any] {
+    package func statusDocument() -> [String: Any] {
         var document: [String: Any] = [
             "formatVersion": 1,
             "ready": readiness().ready,
@@ -195,7 +195,7 @@ public actor DaemonState {
         return document
     }
 
-    public func statusJSON() -> [UInt8] {
+    package func statusJSON() -> [UInt8] {
         let data =
             (try? JSONSerialization.data(withJSONObject: statusDocument(), options: [.sortedKeys, .prettyPrinted]))
             ?? Data("{}".utf8)

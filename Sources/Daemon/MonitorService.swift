@@ -8,14 +8,14 @@ import StatusStore
 /// The monitored sites' checks inside the daemon (docs/monitoring.md): the sites of the last valid revision,
 /// run by the monitor on its schedule; started again when a revision changes the sites; flushed to the status
 /// branch at a graceful stop. Only while this daemon holds the lease.
-public final class MonitorService: Service, Sendable {
+package final class MonitorService: Service, Sendable {
     let state: DaemonState
     let branch: @Sendable () -> StatusBranch?
     let receivers: Receivers
     let metrics: MonitorMetrics
     let logger: Logger
 
-    public init(
+    package init(
         state: DaemonState, branch: @escaping @Sendable () -> StatusBranch?, receivers: Receivers,
         metrics: MonitorMetrics, logger: Logger
     ) {
@@ -26,7 +26,7 @@ public final class MonitorService: Service, Sendable {
         self.logger = logger
     }
 
-    public func run() async throws {
+    package func run() async throws {
         let stopping = StopFlag()
         await withGracefulShutdownHandler {
             var current: [MonitoredSite] = []

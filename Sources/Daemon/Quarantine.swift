@@ -1,18 +1,18 @@
 /// Resources whose operation failed too often in a row: skipped until their spec changes (another applied-form
 /// hash) or `baton retry` names them, while the rest of their server and every other server keep converging.
 /// Keyed by server and resource; bounded by the resources the daemon applies.
-public struct Quarantine: Sendable, Hashable {
-    public struct Key: Sendable, Hashable, Comparable {
-        public var server: String
+package struct Quarantine: Sendable, Hashable {
+    package struct Key: Sendable, Hashable, Comparable {
+        package var server: String
         /// `Kind/name`.
-        public var resource: String
+        package var resource: String
 
-        public init(server: String, resource: String) {
+        package init(server: String, resource: String) {
             self.server = server
             self.resource = resource
         }
 
-        public static func < (a: Key, b: Key) -> Bool { (a.server, a.resource) < (b.server, b.resource) }
+        package static func < (a: Key, b: Key) -> Bool { (a.server, a.resource) < (b.server, b.resource) }
     }
 
     struct Record: Sendable, Hashable {
@@ -22,15 +22,15 @@ public struct Quarantine: Sendable, Hashable {
     }
 
     /// Failures in a row after which a resource is quarantined.
-    public var limit: Int
+    package var limit: Int
     private var records: [Key: Record] = [:]
 
-    public init(limit: Int = 5) {
+    package init(limit: Int = 5) {
         self.limit = limit
     }
 
     /// An operation of the resource failed, for its applied form `hash`: a new hash starts the count again.
-    public mutating func failed(_ key: Key, hash: String, reason: String) {
+    package mutating func failed(_ key: Key, hash: String, reason: String) {
         var record = records[key].flatMap { $0.hash == hash ? $0 : nil } ?? Record(hash: hash, failures: 0, reason: "")
         record.failures += 1
         record.reason = reason
@@ -38,23 +38,23 @@ public struct Quarantine: Sendable, Hashable {
     }
 
     /// It applied: the count ends.
-    public mutating func succeeded(_ key: Key) { records[key] = nil }
+    package mutating func succeeded(_ key: Key) { records[key] = nil }
 
     /// `baton retry` named it, or it left the plan: forgotten.
-    public mutating func release(_ key: Key) { records[key] = nil }
+    package mutating func release(_ key: Key) { records[key] = nil }
 
     /// Whether the resource, wanting applied form `hash`, is skipped; with the reason of its last failure.
-    public func isQuarantined(_ key: Key, hash: String) -> String? {
+    package func isQuarantined(_ key: Key, hash: String) -> String? {
         guard let record = records[key], record.hash == hash, record.failures >= limit else { return nil }
         return record.reason
     }
 
     /// The reason a quarantined resource's last operation gave.
-    public func reason(_ key: Key) -> String? { records[key].flatMap { $0.failures >= limit ? $0.reason : nil } }
+    package func reason(_ key: Key) -> String? { records[key].flatMap { $0.failures >= limit ? $0.reason : nil } }
 
     /// Every quarantined resource, for the status and the metrics.
-    public var quarantined: [Key] { records.filter { $0.value.failures >= limit }.map(\.key).sorted() }
+    package var quarantined: [Key] { records.filter { $0.value.failures >= limit }.map(\.key).sorted() }
 
     /// Only the resources still wanted: the others' records go (the bound).
-    public mutating func keep(only wanted: Set<Key>) { records = records.filter { wanted.contains($0.key) } }
+    package mutating func keep(only wanted: Set<Key>) { records = records.filter { wanted.contains($0.key) } }
 }

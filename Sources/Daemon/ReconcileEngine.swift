@@ -6,7 +6,7 @@ import Planning
 /// What the reconcile loop asks of the engine. The engine library implements it over the repository, the
 /// status branch and the servers; tests of the loop use one of their own. Every call may block on libgit2 or
 /// libssh2 inside: implementations run that work on their blocking pool, never on Swift's cooperative threads.
-public protocol ReconcileEngine: Sendable {
+package protocol ReconcileEngine: Sendable {
     /// Brings the followed branch up to date (a fetch for a remote repository) and returns its tip.
     func fetch() async throws -> String
     /// Validates and plans `revision` against the status branch, for the daemon's servers.
@@ -25,7 +25,7 @@ public protocol ReconcileEngine: Sendable {
 }
 
 /// A revision, validated and planned.
-public enum PlanOutcome: Sendable {
+package enum PlanOutcome: Sendable {
     case invalid([Diagnostic])
     /// The plan, and the revision's monitored sites (the monitor follows the last valid revision); the changes
     /// that wait for their account's maintenance window now; whether the revision's baton.yaml suspends applying.
@@ -33,13 +33,13 @@ public enum PlanOutcome: Sendable {
 }
 
 /// A change held back until a maintenance window of its account opens.
-public struct WaitingChange: Sendable, Hashable {
-    public var change: Change
+package struct WaitingChange: Sendable, Hashable {
+    package var change: Change
     /// When the next window opens; nil when none ever does.
-    public var opens: Date?
-    public var message: String
+    package var opens: Date?
+    package var message: String
 
-    public init(change: Change, opens: Date?, message: String) {
+    package init(change: Change, opens: Date?, message: String) {
         self.change = change
         self.opens = opens
         self.message = message
@@ -47,15 +47,15 @@ public struct WaitingChange: Sendable, Hashable {
 }
 
 /// How one server's part of a run went.
-public struct ServerOutcome: Sendable, Hashable {
-    public var server: String
+package struct ServerOutcome: Sendable, Hashable {
+    package var server: String
     /// Why the server's script did not run to its end (unreachable, host key refused, ...); nil when it did.
-    public var failure: EngineFailure?
+    package var failure: EngineFailure?
     /// Each change of the server that ran, by resource, with a message for those that failed.
-    public var failed: [ResourceID: String]
-    public var applied: Set<ResourceID>
+    package var failed: [ResourceID: String]
+    package var applied: Set<ResourceID>
 
-    public init(server: String, failure: EngineFailure?, failed: [ResourceID: String], applied: Set<ResourceID>) {
+    package init(server: String, failure: EngineFailure?, failed: [ResourceID: String], applied: Set<ResourceID>) {
         self.server = server
         self.failure = failure
         self.failed = failed
@@ -63,23 +63,23 @@ public struct ServerOutcome: Sendable, Hashable {
     }
 }
 
-public struct RunOutcome: Sendable, Hashable {
-    public var run: String
-    public var servers: [ServerOutcome]
+package struct RunOutcome: Sendable, Hashable {
+    package var run: String
+    package var servers: [ServerOutcome]
 
-    public init(run: String, servers: [ServerOutcome]) {
+    package init(run: String, servers: [ServerOutcome]) {
         self.run = run
         self.servers = servers
     }
 }
 
-public struct DriftOutcome: Sendable, Hashable {
+package struct DriftOutcome: Sendable, Hashable {
     /// Drifted resources per server.
-    public var drifted: [String: [ResourceID]]
+    package var drifted: [String: [ResourceID]]
     /// Servers the probe could not reach.
-    public var unreachable: [String: EngineFailure]
+    package var unreachable: [String: EngineFailure]
 
-    public init(drifted: [String: [ResourceID]], unreachable: [String: EngineFailure] = [:]) {
+    package init(drifted: [String: [ResourceID]], unreachable: [String: EngineFailure] = [:]) {
         self.drifted = drifted
         self.unreachable = unreachable
     }
@@ -87,33 +87,33 @@ public struct DriftOutcome: Sendable, Hashable {
 
 /// Why the engine could not do what it was asked, as a kind the loop decides on: retry with back-off, wait for
 /// a person, or give up on that revision.
-public struct EngineFailure: Error, Sendable, Hashable, CustomStringConvertible {
-    public enum Kind: String, Sendable, Hashable, CaseIterable {
+package struct EngineFailure: Error, Sendable, Hashable, CustomStringConvertible {
+    package enum Kind: String, Sendable, Hashable, CaseIterable {
         case unreachable, hostKeyRefused, authentication, timeout, connectionLost
         case invalidRevision, statusBranchConflict, statusBranchInvalid, fetch, other
     }
 
-    public var kind: Kind
-    public var message: String
+    package var kind: Kind
+    package var message: String
 
-    public init(_ kind: Kind, _ message: String) {
+    package init(_ kind: Kind, _ message: String) {
         self.kind = kind
         self.message = message
     }
 
     /// Whether trying the same thing again later can help (a network that comes back) or only a person can (a
     /// host key that changed, a key that is refused).
-    public var retryable: Bool {
+    package var retryable: Bool {
         switch kind {
         case .unreachable, .timeout, .connectionLost, .statusBranchConflict, .fetch, .other: true
         case .hostKeyRefused, .authentication, .invalidRevision, .statusBranchInvalid: false
         }
     }
 
-    public var description: String { "\(kind.rawValue): \(message)" }
+    package var description: String { "\(kind.rawValue): \(message)" }
 
     /// A server's failure, by the kind the executor gave it from the transport's own error (`ServerFailure`).
-    public init(server kind: ServerFailure.Kind, _ message: String) {
+    package init(server kind: ServerFailure.Kind, _ message: String) {
         self.init(Kind(rawValue: kind.rawValue) ?? .other, message)
     }
 }

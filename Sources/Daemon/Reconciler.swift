@@ -10,16 +10,16 @@ import ServiceLifecycle
 /// revision (or one with work left); apply what the back-off and the quarantine let through, under the lease;
 /// every drift interval, probe the servers and report or correct. One round at a time; a graceful shutdown
 /// (SIGTERM) lets the round in flight finish and record, then ends the loop.
-public final class Reconciler: Service, Sendable {
-    public struct Settings: Sendable {
-        public var interval: Swift.Duration
-        public var driftInterval: Swift.Duration
-        public var driftMode: DaemonConfiguration.DriftMode
-        public var backoff: Backoff
+package final class Reconciler: Service, Sendable {
+    package struct Settings: Sendable {
+        package var interval: Swift.Duration
+        package var driftInterval: Swift.Duration
+        package var driftMode: DaemonConfiguration.DriftMode
+        package var backoff: Backoff
         /// How often the lease is renewed while a run goes on (a third of its duration).
-        public var leaseRenewal: Swift.Duration
+        package var leaseRenewal: Swift.Duration
 
-        public init(
+        package init(
             interval: Swift.Duration, driftInterval: Swift.Duration, driftMode: DaemonConfiguration.DriftMode,
             backoff: Backoff = Backoff(), leaseRenewal: Swift.Duration = .seconds(20)
         ) {
@@ -31,15 +31,15 @@ public final class Reconciler: Service, Sendable {
         }
     }
 
-    public let engine: any ReconcileEngine
-    public let state: DaemonState
-    public let metrics: DaemonMetrics
+    package let engine: any ReconcileEngine
+    package let state: DaemonState
+    package let metrics: DaemonMetrics
     private let settingsBox: LockedBox<Settings>
     var settings: Settings { settingsBox.current }
     let logger: Logger
     private let doorbell = Doorbell()
 
-    public init(
+    package init(
         engine: any ReconcileEngine, state: DaemonState, settings: Settings, logger: Logger,
         metrics: DaemonMetrics = DaemonMetrics()
     ) {
@@ -51,18 +51,18 @@ public final class Reconciler: Service, Sendable {
     }
 
     /// New settings (SIGHUP read the configuration again): the next wait uses them.
-    public func reload(_ settings: Settings) {
+    package func reload(_ settings: Settings) {
         settingsBox.update { $0 = settings }
         trigger("configuration reloaded")
     }
 
     /// Wakes the loop (a webhook, `baton` telling it to look now).
-    public func trigger(_ reason: String) {
+    package func trigger(_ reason: String) {
         let doorbell = self.doorbell
         Task { await doorbell.ring(reason) }
     }
 
-    public func run() async throws {
+    package func run() async throws {
         let stopping = StopFlag()
         let doorbell = self.doorbell
         await withGracefulShutdownHandler {

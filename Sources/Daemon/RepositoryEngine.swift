@@ -14,7 +14,7 @@ import StatusStore
 /// plan session kept across revisions, the status branch, the lease. Every call does its libgit2 and libssh2
 /// work on NIO's blocking thread pool, never on Swift's cooperative threads, one call at a time (the session has
 /// a single owner).
-public final class RepositoryEngine: ReconcileEngine, @unchecked Sendable {
+package final class RepositoryEngine: ReconcileEngine, @unchecked Sendable {
     let configuration: DaemonConfiguration
     let logger: Logger
     /// The repository as opened: the local path, or the mirror's.
@@ -35,7 +35,7 @@ public final class RepositoryEngine: ReconcileEngine, @unchecked Sendable {
     private let held = LockedBox<LeaseFile?>(nil)
     private let leasing = NSLock()
 
-    public init(configuration: DaemonConfiguration, holder: String, logger: Logger) throws {
+    package init(configuration: DaemonConfiguration, holder: String, logger: Logger) throws {
         guard let repo = configuration.repo else {
             throw EngineFailure(.other, "no repository: set repo in the configuration or pass --repo")
         }
@@ -68,7 +68,7 @@ public final class RepositoryEngine: ReconcileEngine, @unchecked Sendable {
         }
     }
 
-    public func fetch() async throws -> String {
+    package func fetch() async throws -> String {
         let (repository, isRemote, branch, logger) = (self.repository, self.isRemote, configuration.branch, logger)
         return try await blocking {
             if isRemote {
@@ -93,7 +93,7 @@ public final class RepositoryEngine: ReconcileEngine, @unchecked Sendable {
         }
     }
 
-    public func plan(_ revision: String) async throws -> PlanOutcome {
+    package func plan(_ revision: String) async throws -> PlanOutcome {
         try await blocking { [self] in
             let make = {
                 do {
@@ -143,7 +143,7 @@ public final class RepositoryEngine: ReconcileEngine, @unchecked Sendable {
         }
     }
 
-    public func reject(_ revision: String, diagnostics: [Diagnostic]) async throws {
+    package func reject(_ revision: String, diagnostics: [Diagnostic]) async throws {
         let file = RejectedFile(
             revision: revision, time: ISO8601DateFormatter().string(from: Date()),
             errors: diagnostics.map {
@@ -160,7 +160,7 @@ public final class RepositoryEngine: ReconcileEngine, @unchecked Sendable {
         }
     }
 
-    public func apply(_ plan: Plan, changes: [Change], generation: Int?) async throws -> RunOutcome {
+    package func apply(_ plan: Plan, changes: [Change], generation: Int?) async throws -> RunOutcome {
         try await blocking { [self] in
             guard let planned, planned.plan.revision == plan.revision else {
                 throw EngineFailure(.other, "no plan of \(plan.revision.prefix(12)) is kept to apply")
@@ -211,7 +211,7 @@ public final class RepositoryEngine: ReconcileEngine, @unchecked Sendable {
         return SSHCredentials(privateKeyPath: key)
     }
 
-    public func drift() async throws -> DriftOutcome {
+    package func drift() async throws -> DriftOutcome {
         try await blocking { [self] in
             let branch = try statusBranch()
             let check = try DriftCheck.run(
@@ -275,7 +275,7 @@ public final class RepositoryEngine: ReconcileEngine, @unchecked Sendable {
         }
     }
 
-    public func lease() async throws -> Int? {
+    package func lease() async throws -> Int? {
         let duration = TimeInterval(configuration.leaseDuration.seconds)
         if let lease = held.current, lease.expires.timeIntervalSinceNow > duration * 2 / 3 { return lease.generation }
         return try await NIOThreadPool.singleton.runIfActive { [self] in
@@ -295,7 +295,7 @@ public final class RepositoryEngine: ReconcileEngine, @unchecked Sendable {
         }
     }
 
-    public func releaseLease() async throws {
+    package func releaseLease() async throws {
         held.update { $0 = nil }
         try await blocking { [self] in
             try statusBranch().releaseLease(
@@ -304,7 +304,7 @@ public final class RepositoryEngine: ReconcileEngine, @unchecked Sendable {
     }
 
     /// The status branch `baton.yaml` names at the branch's tip.
-    public func statusBranch() throws -> StatusBranch {
+    package func statusBranch() throws -> StatusBranch {
         let name =
             (try? repository.file(RepositoryConfig.fileName, at: "refs/heads/" + configuration.branch)).flatMap {
                 $0.flatMap { try? RepositoryConfig.parse($0).statusBranch }

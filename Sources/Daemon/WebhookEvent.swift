@@ -2,7 +2,7 @@ import Foundation
 
 /// What a verified webhook asks for: nothing (a ping, another event, a push to another branch), or a fetch
 /// because the followed branch moved.
-public enum WebhookEvent: Sendable, Equatable {
+package enum WebhookEvent: Sendable, Equatable {
     case ping
     case push(branch: String)
     /// Not a push (an issue, a tag, a pull request): nothing to do.
@@ -24,7 +24,7 @@ public enum WebhookEvent: Sendable, Equatable {
     }
 
     /// A GitHub delivery, by its `X-GitHub-Event` header.
-    public static func github(event: String?, body: [UInt8]) -> WebhookEvent {
+    package static func github(event: String?, body: [UInt8]) -> WebhookEvent {
         switch event {
         case "ping": return .ping
         case "push": return pushedBranch(body: body).map { .push(branch: $0) } ?? .other("push of a tag")
@@ -33,7 +33,7 @@ public enum WebhookEvent: Sendable, Equatable {
     }
 
     /// A GitLab delivery, by its `X-Gitlab-Event` header.
-    public static func gitlab(event: String?, body: [UInt8]) -> WebhookEvent {
+    package static func gitlab(event: String?, body: [UInt8]) -> WebhookEvent {
         switch event {
         case "Push Hook": return pushedBranch(body: body).map { .push(branch: $0) } ?? .other("push of a tag")
         case "System Hook": return pushedBranch(body: body).map { .push(branch: $0) } ?? .other(event!)

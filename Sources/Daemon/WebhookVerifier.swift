@@ -4,19 +4,19 @@ import Foundation
 /// Whether a webhook came from who holds the secret: GitHub's and the generic hook's HMAC-SHA256 of the raw body
 /// (`X-Hub-Signature-256: sha256=<hex>`), GitLab's token (`X-Gitlab-Token`). Both compared in constant time, so
 /// the time of a refusal says nothing of how much of a guess was right.
-public struct WebhookVerifier: Sendable {
+package struct WebhookVerifier: Sendable {
     /// Bodies larger than this are refused before they are read whole.
-    public static let maxBody = 1 << 20
+    package static let maxBody = 1 << 20
 
     /// Kept as bytes: swift-crypto's key and digest types are not Sendable; each check makes its own.
     private let secret: [UInt8]
 
-    public init(secret: [UInt8]) {
+    package init(secret: [UInt8]) {
         self.secret = secret
     }
 
     /// `header` as sent: `sha256=` and 64 hex digits.
-    public func verifySignature(body: [UInt8], header: String?) -> Bool {
+    package func verifySignature(body: [UInt8], header: String?) -> Bool {
         guard let header, header.hasPrefix("sha256="), let mac = Self.bytes(hex: header.dropFirst(7)),
             mac.count == SHA256.byteCount
         else { return false }
@@ -25,7 +25,7 @@ public struct WebhookVerifier: Sendable {
 
     /// GitLab sends the secret itself. Compared as digests: equal lengths, and swift-crypto compares digests in
     /// constant time.
-    public func verifyToken(_ token: String?) -> Bool {
+    package func verifyToken(_ token: String?) -> Bool {
         guard let token else { return false }
         return SHA256.hash(data: Array(token.utf8)) == SHA256.hash(data: secret)
     }

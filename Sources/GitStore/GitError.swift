@@ -1,30 +1,30 @@
 import CGit2
 
 /// A libgit2 call that failed, with libgit2's own message, or Baton's where a callback knew better.
-public struct GitError: Error, CustomStringConvertible, Sendable {
-    public var code: Int32
-    public var call: String
-    public var message: String
+package struct GitError: Error, CustomStringConvertible, Sendable {
+    package var code: Int32
+    package var call: String
+    package var message: String
 
-    public init(code: Int32, call: String, message: String) {
+    package init(code: Int32, call: String, message: String) {
         self.code = code
         self.call = call
         self.message = message
     }
 
-    public var description: String { "\(call) failed: \(message)" }
+    package var description: String { "\(call) failed: \(message)" }
 
     /// Not found (`GIT_ENOTFOUND`): an unknown revision or path.
-    public var isNotFound: Bool { code == GIT_ENOTFOUND.rawValue }
+    package var isNotFound: Bool { code == GIT_ENOTFOUND.rawValue }
 
     /// A push refused because the remote ref is not an ancestor of what was pushed (`GIT_ENONFASTFORWARD`),
     /// whether libgit2 saw it before sending or the remote rejected the update.
-    public var isNonFastForward: Bool { code == GIT_ENONFASTFORWARD.rawValue }
+    package var isNonFastForward: Bool { code == GIT_ENONFASTFORWARD.rawValue }
     /// A compare-and-swap lost (`GIT_EMODIFIED`): the reference was not where the writer expected it.
-    public var isMovedReference: Bool { code == GIT_EMODIFIED.rawValue }
+    package var isMovedReference: Bool { code == GIT_EMODIFIED.rawValue }
 
     /// A lock file was in the way (`GIT_ELOCKED`): another writer is updating the reference, or one died doing it.
-    public var isLocked: Bool { code == GIT_ELOCKED.rawValue }
+    package var isLocked: Bool { code == GIT_ELOCKED.rawValue }
 
     static func check(_ code: Int32, _ call: String) throws {
         guard code < 0 else { return }

@@ -1,13 +1,13 @@
 import CGit2
 
 /// libgit2, initialised once and explicitly: its lazy global init fails on code paths that did not touch it.
-public enum GitLibrary {
+package enum GitLibrary {
     private static let initialised: Int32 = git_libgit2_init()
 
     /// Bounds what libgit2 keeps in memory across every repository of the process: its object cache (256 MB by
     /// default) and the pack windows it maps (gigabytes by default). A process that runs for months (the daemon)
     /// sets them once at start, before any repository is opened; a one-shot command keeps the defaults.
-    public static func bound(objectCacheBytes: Int, mappedPackBytes: Int) throws {
+    package static func bound(objectCacheBytes: Int, mappedPackBytes: Int) throws {
         _ = initialised
         try GitError.check(cgit2_set_cache_max_size(objectCacheBytes), "git_libgit2_opts(GIT_OPT_SET_CACHE_MAX_SIZE)")
         try GitError.check(
@@ -15,7 +15,7 @@ public enum GitLibrary {
     }
 
     /// The bytes libgit2's object cache holds now, and the most it may.
-    public static var cachedMemory: (current: Int, allowed: Int) {
+    package static var cachedMemory: (current: Int, allowed: Int) {
         _ = initialised
         var current = 0
         var allowed = 0
@@ -24,7 +24,7 @@ public enum GitLibrary {
     }
 
     /// `major.minor.revision` of the linked libgit2.
-    public static var version: String {
+    package static var version: String {
         _ = initialised
         var major: Int32 = 0
         var minor: Int32 = 0

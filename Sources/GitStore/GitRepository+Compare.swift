@@ -5,7 +5,7 @@ extension GitRepository {
     /// rename counting as both its names. Folders whose tree ids are equal are skipped whole, so the cost is
     /// that of the folders on the way to what changed: what a process that follows a repository needs after
     /// each commit (libgit2's tree diff walks every entry of both trees).
-    public func changedFiles(from old: ObjectID, to new: ObjectID) throws -> Set<String> {
+    package func changedFiles(from old: ObjectID, to new: ObjectID) throws -> Set<String> {
         try handles.use { repo in
             let a = try Self.tree(repo, commit: old)
             defer { git_tree_free(a) }

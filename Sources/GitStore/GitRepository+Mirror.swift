@@ -6,7 +6,7 @@ extension GitRepository {
     /// `origin` set to `url` (changed when the configuration names another URL). Nothing is fetched here.
     /// Blocks on libgit2 or libssh2: call it from a thread of its own or a blocking pool, never from a task.
     @available(*, noasync)
-    public static func mirror(at path: String, of url: String) throws -> GitRepository {
+    package static func mirror(at path: String, of url: String) throws -> GitRepository {
         _ = GitLibrary.version
         if !FileManager.default.fileExists(atPath: path + "/HEAD") {
             var handle: OpaquePointer?

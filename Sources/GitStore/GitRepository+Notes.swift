@@ -2,7 +2,7 @@ import CGit2
 
 extension GitRepository {
     /// The note text on a commit under a notes ref ("refs/notes/baton"), nil when there is none.
-    public func note(on commit: ObjectID, ref: String = "refs/notes/baton") throws -> String? {
+    package func note(on commit: ObjectID, ref: String = "refs/notes/baton") throws -> String? {
         try handles.use { repo in
             var note: OpaquePointer?
             var oid = commit.oid
@@ -15,7 +15,7 @@ extension GitRepository {
     }
 
     /// Adds or replaces the note on a commit.
-    public func setNote(
+    package func setNote(
         _ text: String, on commit: ObjectID, ref: String = "refs/notes/baton", author: GitSignature = .baton
     ) throws {
         try checkOwnedRef(ref)

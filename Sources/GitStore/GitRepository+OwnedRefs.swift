@@ -6,7 +6,7 @@ extension GitRepository {
     /// (`OwnedRefName`), not the branch checked out, and no name that makes another ref ambiguous to git users (a
     /// remote called `baton` whose `refs/remotes/baton/…` the branch would shadow, a tag of the same name).
     /// `applying` is the revision as the user named it (`--rev`): a branch Baton writes is never the one applied.
-    public func ownedRefProblem(_ fullName: String, applying: String? = nil) -> String? {
+    package func ownedRefProblem(_ fullName: String, applying: String? = nil) -> String? {
         if let problem = OwnedRefName.problem(fullName) { return problem }
         guard fullName.hasPrefix("refs/heads/") else { return nil }
         let short = String(fullName.dropFirst("refs/heads/".count))
@@ -28,13 +28,13 @@ extension GitRepository {
     }
 
     /// Throws `GitError` when `ownedRefProblem` finds one: the check before every write of a ref Baton owns.
-    public func checkOwnedRef(_ fullName: String, applying: String? = nil) throws {
+    package func checkOwnedRef(_ fullName: String, applying: String? = nil) throws {
         guard let problem = ownedRefProblem(fullName, applying: applying) else { return }
         throw GitError(code: GIT_EINVALIDSPEC.rawValue, call: "writing \(fullName)", message: problem)
     }
 
     /// The full name of the branch HEAD points at (born or not), nil when HEAD is detached or missing.
-    public var headBranch: String? {
+    package var headBranch: String? {
         try? handles.use { repo -> String? in
             var head: OpaquePointer?
             guard git_reference_lookup(&head, repo, "HEAD") == 0 else { return nil }

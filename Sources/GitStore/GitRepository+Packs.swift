@@ -3,7 +3,7 @@ import Foundation
 
 extension GitRepository {
     /// The pack files under `objects/pack`, by name (`pack-<hash>.pack`).
-    public var packFiles: [String] {
+    package var packFiles: [String] {
         let folder = gitDirectory + "/objects/pack"
         return ((try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []).filter { $0.hasSuffix(".pack") }
             .sorted()
@@ -18,7 +18,7 @@ extension GitRepository {
     /// Blocks on libgit2: call it from a thread of its own or a blocking pool, never from a task.
     @available(*, noasync)
     @discardableResult
-    public func compactPacks(ifMoreThan limit: Int) throws -> Int {
+    package func compactPacks(ifMoreThan limit: Int) throws -> Int {
         let folder = gitDirectory + "/objects/pack"
         let old = packFiles.filter {
             !FileManager.default.fileExists(atPath: folder + "/" + $0.dropLast(5) + ".keep")

@@ -4,17 +4,17 @@ import Manifests
 extension GitRepository {
     /// The commit a full reference name points to (e.g. "refs/heads/baton/status",
     /// "refs/remotes/origin/baton/status"), nil when the ref does not exist.
-    public func reference(_ fullName: String) throws -> ObjectID? {
+    package func reference(_ fullName: String) throws -> ObjectID? {
         try handles.use { try Self.reference($0, fullName) }
     }
 
     /// True for a shallow clone (git_repository_is_shallow).
-    public var isShallow: Bool {
+    package var isShallow: Bool {
         (try? handles.use { git_repository_is_shallow($0) == 1 }) ?? false
     }
 
     /// Whether the object database holds this commit.
-    public func hasCommit(_ id: ObjectID) -> Bool {
+    package func hasCommit(_ id: ObjectID) -> Bool {
         (try? handles.use { repo in
             var odb: OpaquePointer?
             guard git_repository_odb(&odb, repo) == 0 else { return false }
@@ -31,7 +31,7 @@ extension GitRepository {
     /// Every blob under `folder` (recursive) of a commit's tree, paths relative to the repository root (not the
     /// opened prefix); empty when the folder does not exist. `folder` "" means the whole tree. Hidden entries are
     /// kept: this is storage, not the manifests.
-    public func files(under folder: String, at commit: ObjectID) throws -> [String: ObjectID] {
+    package func files(under folder: String, at commit: ObjectID) throws -> [String: ObjectID] {
         let folder = folder.split(separator: "/", omittingEmptySubsequences: true).joined(separator: "/")
         return try handles.use { repo in
             let root = try Self.tree(repo, commit: commit)
@@ -73,7 +73,7 @@ extension GitRepository {
     }
 
     /// One file at a commit, path relative to the repository root (ignores prefix); nil when absent.
-    public func file(atRoot path: String, commit: ObjectID) throws -> [UInt8]? {
+    package func file(atRoot path: String, commit: ObjectID) throws -> [UInt8]? {
         try handles.use { repo in
             let tree = try Self.tree(repo, commit: commit)
             defer { git_tree_free(tree) }
@@ -88,7 +88,7 @@ extension GitRepository {
     }
 
     /// A blob's bytes.
-    public func blob(_ id: ObjectID) throws -> [UInt8] {
+    package func blob(_ id: ObjectID) throws -> [UInt8] {
         try read(id)
     }
 
@@ -114,7 +114,7 @@ extension GitRepository {
     /// hold, and paths that are not manifests there (hidden, ignored, not YAML), are left out. Loading just
     /// the files that differ from another revision costs what they cost, and the tree check (`TreeRules`) the
     /// folders that differ.
-    public func source(at revision: String, only candidates: some Sequence<String>) throws -> RevisionSource {
+    package func source(at revision: String, only candidates: some Sequence<String>) throws -> RevisionSource {
         let commit = try resolve(revision)
         try checkTree(commit)
         let inside = prefix.isEmpty ? "" : prefix + "/"
@@ -139,7 +139,7 @@ extension GitRepository {
 
     /// The names of the entries directly inside a folder of a commit (path from the repository root), or
     /// empty when there is no such folder. Cheaper than `files(under:)` when only names matter.
-    public func names(in folder: String, at commit: ObjectID) throws -> [String] {
+    package func names(in folder: String, at commit: ObjectID) throws -> [String] {
         try handles.use { repo in
             let tree = try Self.tree(repo, commit: commit)
             defer { git_tree_free(tree) }
@@ -205,14 +205,14 @@ extension GitRepository {
 
 extension GitRepository {
     /// The blob id of one file of a commit, path from the repository root; nil when there is no such file.
-    public func blobID(atRoot path: String, commit: ObjectID) throws -> ObjectID? {
+    package func blobID(atRoot path: String, commit: ObjectID) throws -> ObjectID? {
         try handles.use { repo in try Self.blobIDs(repo, commit: commit, paths: [path])[path] }
     }
 }
 
 extension GitRepository {
     /// Whether `ancestor` is reachable from `commit` by parents (false when they are the same commit).
-    public func isAncestor(_ ancestor: ObjectID, of commit: ObjectID) throws -> Bool {
+    package func isAncestor(_ ancestor: ObjectID, of commit: ObjectID) throws -> Bool {
         try handles.use { repo in
             var a = ancestor.oid
             var c = commit.oid

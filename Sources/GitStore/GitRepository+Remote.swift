@@ -7,7 +7,7 @@ extension GitRepository {
     /// not followed in: only the refs asked for move.
     /// Blocks on libgit2 or libssh2: call it from a thread of its own or a blocking pool, never from a task.
     @available(*, noasync)
-    public func fetch(from remote: String, refspecs: [String], options: RemoteOptions = RemoteOptions()) throws {
+    package func fetch(from remote: String, refspecs: [String], options: RemoteOptions = RemoteOptions()) throws {
         try handles.use { repo in
             try RemoteSession.open(repo, remote, pool: handles, options: options, direction: GIT_DIRECTION_FETCH) {
                 session, handle in
@@ -28,7 +28,7 @@ extension GitRepository {
     /// libgit2 before sending, or reported by the remote), the `GitError`'s `isNonFastForward` is true.
     /// Blocks on libgit2 or libssh2: call it from a thread of its own or a blocking pool, never from a task.
     @available(*, noasync)
-    public func push(to remote: String, refspecs: [String], options: RemoteOptions = RemoteOptions()) throws {
+    package func push(to remote: String, refspecs: [String], options: RemoteOptions = RemoteOptions()) throws {
         try handles.use { repo in
             try RemoteSession.open(repo, remote, pool: handles, options: options, direction: GIT_DIRECTION_PUSH) {
                 session, handle in

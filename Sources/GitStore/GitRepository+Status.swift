@@ -3,13 +3,13 @@ import Foundation
 
 extension GitRepository {
     /// True when HEAD names a branch with no commit yet (a repository just made with `git init`).
-    public var headIsUnborn: Bool {
+    package var headIsUnborn: Bool {
         (try? handles.use { git_repository_head_unborn($0) == 1 }) ?? false
     }
 
     /// The paths under the opened folder whose work-tree or index content differs from HEAD, untracked files
     /// included and ignored ones not: what a plan of HEAD leaves out. Empty for a bare repository.
-    public func uncommittedPaths() throws -> [String] {
+    package func uncommittedPaths() throws -> [String] {
         guard !isBare else { return [] }
         let prefix = self.prefix
         return try handles.use { repo in
@@ -39,7 +39,7 @@ extension GitRepository {
     /// A commit of the work tree as it is (HEAD with the uncommitted changes under the opened folder, untracked
     /// files included), written to the object database and named by no ref: nothing a person sees in git moves
     /// (branches, index, work tree), and git's gc collects it later. For `plan --worktree`.
-    public func workTreeCommit() throws -> ObjectID {
+    package func workTreeCommit() throws -> ObjectID {
         let head = try resolve("HEAD")
         let root = path.hasSuffix("/") ? path : path + "/"
         var updates: [String: [UInt8]?] = [:]

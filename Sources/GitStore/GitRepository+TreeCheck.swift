@@ -7,7 +7,7 @@ extension GitRepository {
     /// Refuses a commit whose tree breaks `TreeRules` (an entry git would not check out, two names one file
     /// system would read as one, too deep, too big), throwing the first `TreeProblem` with its path. Trees
     /// already checked are remembered by id, so checking the next revision costs the folders that changed.
-    public func checkTree(_ commit: ObjectID) throws {
+    package func checkTree(_ commit: ObjectID) throws {
         try handles.use { repo in
             let root = try Self.tree(repo, commit: commit)
             defer { git_tree_free(root) }

@@ -7,7 +7,7 @@ extension GitRepository {
     /// of that file updated to match, and nothing else staged or changed taken along. Refused when the file
     /// has changes that are not committed (they would be lost or taken in unseen), when HEAD is detached, and in
     /// a bare repository.
-    public func commitWorkTreeFile(_ path: String, contents: [UInt8], message: String) throws -> (
+    package func commitWorkTreeFile(_ path: String, contents: [UInt8], message: String) throws -> (
         branch: String, commit: ObjectID
     ) {
         let (workdir, branch, author) = try handles.use { repo in

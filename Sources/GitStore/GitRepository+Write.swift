@@ -15,7 +15,7 @@ extension GitRepository {
     /// Returns the new commit.
     /// Blocks on libgit2 or libssh2: call it from a thread of its own or a blocking pool, never from a task.
     @available(*, noasync)
-    public func commit(
+    package func commit(
         branch: String, updates: [String: [UInt8]?], message: String, extraParents: [ObjectID] = [],
         author: GitSignature = .baton, expectedTip: ObjectID?? = nil
     ) throws -> ObjectID {
@@ -301,7 +301,7 @@ final class TreeChanges {
 extension GitRepository {
     /// Points a reference at a commit, compare-and-swap: `expected` is where it must point now (nil: it must
     /// not exist). Used to drop a local commit that a remote refused, in favour of the remote's tip.
-    public func setReference(_ fullName: String, to id: ObjectID, expected: ObjectID?) throws {
+    package func setReference(_ fullName: String, to id: ObjectID, expected: ObjectID?) throws {
         try handles.use { repo in
             var ref: OpaquePointer?
             var newID = id.oid
@@ -320,7 +320,7 @@ extension GitRepository {
     /// Whether the repository has a remote of this name.
     /// Read from the configuration's `remote.NAME.url`, not by looking the remote up: libgit2 1.5's lookup leaks
     /// on every call (`HandlePool.remote`).
-    public func hasRemote(_ name: String) -> Bool {
+    package func hasRemote(_ name: String) -> Bool {
         var valid: Int32 = 0
         guard git_remote_name_is_valid(&valid, name) == 0, valid == 1 else { return false }
         return

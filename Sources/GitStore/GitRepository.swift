@@ -5,13 +5,13 @@ import Manifests
 
 /// A git repository, working or bare, read and written through libgit2: GitStore is the only Swift that touches
 /// libgit2 pointers. libgit2 handles are not for concurrent use, so callers borrow one from a small pool.
-public final class GitRepository: @unchecked Sendable {
-    public let path: String
+package final class GitRepository: @unchecked Sendable {
+    package let path: String
     /// The `.git` folder (or the bare repository itself): where Baton keeps its lock.
-    public var gitDirectory: String { handles.path }
+    package var gitDirectory: String { handles.path }
     /// The folder that was opened, relative to the work tree's root (empty at the root, or for a bare
     /// repository): manifests are read from there, and their paths are relative to it, as on disk.
-    public let prefix: String
+    package let prefix: String
     let handles: HandlePool
     /// Commits of one process are made one at a time: under load, two writers on different libgit2 handles of
     /// this process both saw their compare-and-swap of the branch succeed and one update was lost
@@ -23,7 +23,7 @@ public final class GitRepository: @unchecked Sendable {
     /// Opens the repository that holds `path` (a work tree, a folder inside one, or a bare repository).
     /// Blocks on libgit2 or libssh2: call it from a thread of its own or a blocking pool, never from a task.
     @available(*, noasync)
-    public init(path: String) throws {
+    package init(path: String) throws {
         _ = GitLibrary.version
         var handle: OpaquePointer?
         try GitError.check(git_repository_open_ext(&handle, path, 0, nil), "git_repository_open_ext(\(path))")
@@ -60,10 +60,10 @@ public final class GitRepository: @unchecked Sendable {
         return String(inner.dropFirst(outer.count + 1))
     }
 
-    public let isBare: Bool
+    package let isBare: Bool
 
     /// The commit a revision names: a branch, tag, full or short id, `HEAD~2`.
-    public func resolve(_ revision: String) throws -> ObjectID {
+    package func resolve(_ revision: String) throws -> ObjectID {
         try handles.use { repo in
             var object: OpaquePointer?
             try GitError.check(git_revparse_single(&object, repo, revision + "^{commit}"), "resolving '\(revision)'")
@@ -74,7 +74,7 @@ public final class GitRepository: @unchecked Sendable {
 
     /// Every manifest of a revision, read from its tree: no checkout, the work tree and index untouched. A tree
     /// that breaks `TreeRules` is refused whole (`TreeProblem`).
-    public func source(at revision: String) throws -> RevisionSource {
+    package func source(at revision: String) throws -> RevisionSource {
         let commit = try resolve(revision)
         try checkTree(commit)
         let ignore = try IgnoreList.parse(try file(IgnoreList.fileName, at: commit.description) ?? [])
@@ -96,19 +96,19 @@ public final class GitRepository: @unchecked Sendable {
     }
 
     /// The bytes of one file at a revision, relative to the opened folder, or nil when there is no such file.
-    public func file(_ relative: String, at revision: String) throws -> [UInt8]? {
+    package func file(_ relative: String, at revision: String) throws -> [UInt8]? {
         try file(atRoot: prefix.isEmpty ? relative : prefix + "/" + relative, commit: try resolve(revision))
     }
 
-    public enum ChangeKind: String, Sendable { case added, deleted, modified, renamed }
+    package enum ChangeKind: String, Sendable { case added, deleted, modified, renamed }
 
-    public struct Change: Sendable, Hashable {
-        public var kind: ChangeKind
-        public var path: String
+    package struct Change: Sendable, Hashable {
+        package var kind: ChangeKind
+        package var path: String
         /// The path before, for a rename.
-        public var oldPath: String?
+        package var oldPath: String?
 
-        public init(kind: ChangeKind, path: String, oldPath: String? = nil) {
+        package init(kind: ChangeKind, path: String, oldPath: String? = nil) {
             self.kind = kind
             self.path = path
             self.oldPath = oldPath
@@ -116,7 +116,7 @@ public final class GitRepository: @unchecked Sendable {
     }
 
     /// The files that differ between two revisions, renames detected.
-    public func changes(from old: String, to new: String) throws -> [Change] {
+    package func changes(from old: String, to new: String) throws -> [Change] {
         let (a, b) = (try resolve(old), try resolve(new))
         return try handles.use { repo in
             let oldTree = try Self.tree(repo, commit: a)

@@ -1,13 +1,13 @@
 import CGit2
 
 /// Who a commit or note is by; the time is always the moment of writing.
-public struct GitSignature: Sendable, Hashable {
-    public var name: String
-    public var email: String
+package struct GitSignature: Sendable, Hashable {
+    package var name: String
+    package var email: String
 
-    public static let baton = GitSignature(name: "Baton", email: "baton@localhost")
+    package static let baton = GitSignature(name: "Baton", email: "baton@localhost")
 
-    public init(name: String, email: String) {
+    package init(name: String, email: String) {
         self.name = name
         self.email = email
     }

@@ -1,8 +1,8 @@
 import CGit2
 
 /// A git object id (SHA-1), as a value.
-public struct ObjectID: Sendable, Hashable, CustomStringConvertible {
-    public let bytes: [UInt8]
+package struct ObjectID: Sendable, Hashable, CustomStringConvertible {
+    package let bytes: [UInt8]
 
     init(_ oid: git_oid) {
         var copy = oid
@@ -16,7 +16,7 @@ public struct ObjectID: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// Lower-case hex. Hot: every blob's id is a parse-cache key.
-    public var description: String {
+    package var description: String {
         let digits: StaticString = "0123456789abcdef"
         return digits.withUTF8Buffer { table in
             String(unsafeUninitializedCapacity: bytes.count * 2) { out in

@@ -1,17 +1,17 @@
 /// How to reach a remote over ssh://: the client key, and which host key to trust.
-public struct RemoteOptions: Sendable, Hashable, CustomStringConvertible {
+package struct RemoteOptions: Sendable, Hashable, CustomStringConvertible {
     /// Client key for ssh:// (private key file; the public key file defaults to privateKey + ".pub" when it
     /// exists). Without one, the ssh-agent's keys are offered.
-    public var privateKey: String?
-    public var publicKey: String?
-    public var passphrase: String?
+    package var privateKey: String?
+    package var publicKey: String?
+    package var passphrase: String?
     /// A pinned host key line ("ssh-ed25519 AAAA..."): the server's key must match it byte for byte.
-    public var hostKey: String?
+    package var hostKey: String?
     /// A known_hosts file to check the host key against when no key is pinned (default ~/.ssh/known_hosts); an
     /// unknown host is refused (no trust on first use).
-    public var knownHosts: String?
+    package var knownHosts: String?
 
-    public init(
+    package init(
         privateKey: String? = nil, publicKey: String? = nil, passphrase: String? = nil, hostKey: String? = nil,
         knownHosts: String? = nil
     ) {
@@ -23,7 +23,7 @@ public struct RemoteOptions: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// Never the passphrase: options end up in logs.
-    public var description: String {
+    package var description: String {
         var parts: [String] = []
         if let privateKey { parts.append("privateKey: \(privateKey)") }
         if let publicKey { parts.append("publicKey: \(publicKey)") }

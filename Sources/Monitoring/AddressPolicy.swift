@@ -1,9 +1,9 @@
 /// The server-side request forgery guard: which addresses a monitored site may reach. Loopback, private,
 /// link-local (where cloud metadata services answer), shared, reserved, documentation and multicast ranges are
 /// not public; IPv6 forms that embed an IPv4 address are judged by that address.
-public enum AddressPolicy {
+package enum AddressPolicy {
     /// Nil for a public address; else why it is not, in words for the explanation.
-    public static func nonPublicReason(_ address: IPAddress) -> String? {
+    package static func nonPublicReason(_ address: IPAddress) -> String? {
         if let v4 = address.embeddedIPv4 {
             guard let reason = nonPublicReason(v4) else {
                 // 6to4 and NAT64 of a public address are still relays the monitor has no business using

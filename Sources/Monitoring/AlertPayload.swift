@@ -2,41 +2,41 @@ import Foundation
 import StatusStore
 
 /// The JSON an alert POSTs (documented in docs/monitoring.md). `version` rises when a field changes meaning.
-public struct AlertPayload: Sendable, Hashable, Codable {
-    public struct Certificate: Sendable, Hashable, Codable {
-        public var serial: String
-        public var notAfter: String
-        public var daysLeft: Int
+package struct AlertPayload: Sendable, Hashable, Codable {
+    package struct Certificate: Sendable, Hashable, Codable {
+        package var serial: String
+        package var notAfter: String
+        package var daysLeft: Int
     }
 
-    public struct Result: Sendable, Hashable, Codable {
-        public var time: String
-        public var up: Bool
-        public var `class`: String?
-        public var status: Int?
-        public var ms: Int
+    package struct Result: Sendable, Hashable, Codable {
+        package var time: String
+        package var up: Bool
+        package var `class`: String?
+        package var status: Int?
+        package var ms: Int
     }
 
-    public var version = 1
+    package var version = 1
     /// `down`, `up` or `certificate`.
-    public var event: String
-    public var site: String
-    public var account: String
-    public var url: String
+    package var event: String
+    package var site: String
+    package var account: String
+    package var url: String
     /// The site's state after the event: `down` or `up`.
-    public var state: String
-    public var `class`: String?
-    public var explanation: String
-    public var hint: String
+    package var state: String
+    package var `class`: String?
+    package var explanation: String
+    package var hint: String
     /// When the current state began (RFC 3339, UTC).
-    public var since: String?
+    package var since: String?
     /// When the event was decided.
-    public var time: String
-    public var certificate: Certificate?
+    package var time: String
+    package var certificate: Certificate?
     /// Newest last.
-    public var lastResults: [Result]
+    package var lastResults: [Result]
 
-    public init(event: SiteEvent, state: SiteState, now: Date) {
+    package init(event: SiteEvent, state: SiteState, now: Date) {
         switch event {
         case .wentDown: self.event = "down"
         case .cameUp: self.event = "up"
@@ -76,14 +76,14 @@ public struct AlertPayload: Sendable, Hashable, Codable {
         }
     }
 
-    public func json() -> [UInt8] {
+    package func json() -> [UInt8] {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         return Array((try? encoder.encode(self)) ?? Data())
     }
 
     /// Slack-compatible: `{"text": "..."}` (Slack, Mattermost, Rocket.Chat and Discord's /slack endpoint).
-    public func slack() -> [UInt8] {
+    package func slack() -> [UInt8] {
         let icon = event == "down" ? ":red_circle:" : event == "up" ? ":large_green_circle:" : ":warning:"
         var text = "\(icon) *\(site)* (\(account)) is \(event == "certificate" ? "up; certificate expiring" : state)"
         if let failureClass = `class`, event == "down" { text += " — `\(failureClass)`" }

@@ -5,30 +5,30 @@ import NIOCore
 import NIOHTTP1
 
 /// How hard to try: a receiver that is down for a minute should still get the alert.
-public struct AlertDelivery: Sendable {
-    public var attempts = 4
+package struct AlertDelivery: Sendable {
+    package var attempts = 4
     /// Doubled after each failed attempt: 2 s, 4 s, 8 s.
-    public var firstDelay: Swift.Duration = .seconds(2)
-    public var timeout: Int64 = 10
+    package var firstDelay: Swift.Duration = .seconds(2)
+    package var timeout: Int64 = 10
 
-    public init() {}
+    package init() {}
 }
 
 /// What became of one alert to one receiver.
-public enum AlertOutcome: Sendable, Hashable {
+package enum AlertOutcome: Sendable, Hashable {
     case sent(attempts: Int)
     case failed(String)
 }
 
 /// Sends alerts as a JSON POST (or Slack-compatible text) with retries and back-off, through AsyncHTTPClient.
-public final class AlertSender: Sendable {
+package final class AlertSender: Sendable {
     let client: HTTPClient
     let receivers: Receivers
     let resolver: any NameResolver
     let metrics: MonitorMetrics
     let delivery: AlertDelivery
 
-    public init(
+    package init(
         group: any EventLoopGroup, receivers: Receivers, resolver: any NameResolver = SystemResolver(),
         metrics: MonitorMetrics = MonitorMetrics(), delivery: AlertDelivery = AlertDelivery()
     ) {
@@ -43,14 +43,14 @@ public final class AlertSender: Sendable {
         self.delivery = delivery
     }
 
-    public func shutdown() async throws {
+    package func shutdown() async throws {
         try await client.shutdown()
     }
 
     /// Sends `payload` to the alert's receiver. A literal webhook of a manifest passes the same address guard as
     /// the site (a tenant must not aim the daemon at its own network); receivers from the configuration are the
     /// operator's and are trusted.
-    public func send(_ payload: AlertPayload, to alert: MonitoredSiteSpec.Alert, allowPrivate: Bool) async
+    package func send(_ payload: AlertPayload, to alert: MonitoredSiteSpec.Alert, allowPrivate: Bool) async
         -> AlertOutcome
     {
         let url: String

@@ -2,8 +2,8 @@ import Foundation
 import StatusStore
 
 /// A check and the monitors/ files in words, for `baton monitor check` and `baton monitor status`.
-public enum CheckReport {
-    public static func text(_ result: CheckResult) -> String {
+package enum CheckReport {
+    package static func text(_ result: CheckResult) -> String {
         var out = "\(result.site): \(result.url)\n"
         for step in result.steps {
             let mark = step.ok ? "ok  " : "FAIL"
@@ -28,7 +28,7 @@ public enum CheckReport {
         return out
     }
 
-    public static func json(_ result: CheckResult) -> String {
+    package static func json(_ result: CheckResult) -> String {
         struct Out: Encodable {
             var site: String
             var url: String
@@ -54,7 +54,7 @@ public enum CheckReport {
         return String(decoding: (try? encoder.encode(out)) ?? Data(), as: UTF8.self)
     }
 
-    public static func status(_ files: [MonitorFile]) -> String {
+    package static func status(_ files: [MonitorFile]) -> String {
         guard !files.isEmpty else { return "No monitored site has been checked yet.\n" }
         var out = ""
         for f in files {

@@ -3,11 +3,11 @@ import Manifests
 
 /// Evaluates a parsed condition on a check's result. The parser already refused every mismatch of types it
 /// can see; what remains are values only a response can tell (a JSON field that is missing or not a number).
-public enum ConditionEvaluator {
-    public struct Outcome: Sendable, Hashable {
-        public var holds: Bool
+package enum ConditionEvaluator {
+    package struct Outcome: Sendable, Hashable {
+        package var holds: Bool
         /// The placeholder's value in this check, for the explanation.
-        public var actual: String
+        package var actual: String
     }
 
     enum Actual {
@@ -33,7 +33,7 @@ public enum ConditionEvaluator {
         }
     }
 
-    public static func evaluate(_ condition: MonitorCondition, on result: CheckResult) -> Outcome {
+    package static func evaluate(_ condition: MonitorCondition, on result: CheckResult) -> Outcome {
         let actual = value(of: condition.placeholder, in: result)
         return Outcome(holds: compare(actual, condition.op, condition.value), actual: actual.description)
     }

@@ -1,5 +1,5 @@
 /// Why a check failed, in one word a program can match on; `Failure` adds the words for a person.
-public enum FailureClass: String, Sendable, Hashable, CaseIterable, Codable {
+package enum FailureClass: String, Sendable, Hashable, CaseIterable, Codable {
     case dnsUnresolvable
     case refusedPrivate
     case hostUnreachable
@@ -22,7 +22,7 @@ public enum FailureClass: String, Sendable, Hashable, CaseIterable, Codable {
     case conditionFailed
 
     /// The step a failure of this class belongs to.
-    public var step: CheckStep {
+    package var step: CheckStep {
         switch self {
         case .dnsUnresolvable, .refusedPrivate: .dns
         case .hostUnreachable, .tcpRefused, .tcpTimeout: .tcp
@@ -35,7 +35,7 @@ public enum FailureClass: String, Sendable, Hashable, CaseIterable, Codable {
 }
 
 /// The four steps of a check, each timed on its own.
-public enum CheckStep: String, Sendable, Hashable, CaseIterable, Codable {
+package enum CheckStep: String, Sendable, Hashable, CaseIterable, Codable {
     case dns
     case tcp
     case tls
@@ -43,14 +43,14 @@ public enum CheckStep: String, Sendable, Hashable, CaseIterable, Codable {
 }
 
 /// A failed check, told three ways: the class, what happened (with the facts of this check), and what to do.
-public struct Failure: Sendable, Hashable, Codable {
-    public var failureClass: FailureClass
-    public var explanation: String
-    public var hint: String
+package struct Failure: Sendable, Hashable, Codable {
+    package var failureClass: FailureClass
+    package var explanation: String
+    package var hint: String
     /// The underlying error as the library reported it, for the curious; may be empty.
-    public var detail: String
+    package var detail: String
 
-    public init(_ failureClass: FailureClass, explanation: String, hint: String, detail: String = "") {
+    package init(_ failureClass: FailureClass, explanation: String, hint: String, detail: String = "") {
         self.failureClass = failureClass
         self.explanation = explanation
         self.hint = hint

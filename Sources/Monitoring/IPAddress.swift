@@ -7,16 +7,16 @@
 #endif
 
 /// An IPv4 or IPv6 address as its bytes: what the guard judges and what the check connects to, the same value.
-public struct IPAddress: Sendable, Hashable, CustomStringConvertible {
-    public let bytes: [UInt8]
+package struct IPAddress: Sendable, Hashable, CustomStringConvertible {
+    package let bytes: [UInt8]
 
-    public init?(bytes: [UInt8]) {
+    package init?(bytes: [UInt8]) {
         guard bytes.count == 4 || bytes.count == 16 else { return nil }
         self.bytes = bytes
     }
 
     /// Parses a literal (`192.0.2.1`, `2001:db8::1`, `[::1]`); nil for anything else.
-    public init?(_ text: String) {
+    package init?(_ text: String) {
         var literal = text
         if literal.hasPrefix("["), literal.hasSuffix("]") { literal = String(literal.dropFirst().dropLast()) }
         var v4 = in_addr()
@@ -32,9 +32,9 @@ public struct IPAddress: Sendable, Hashable, CustomStringConvertible {
         return nil
     }
 
-    public var isIPv4: Bool { bytes.count == 4 }
+    package var isIPv4: Bool { bytes.count == 4 }
 
-    public var description: String {
+    package var description: String {
         var buffer = [CChar](repeating: 0, count: Int(INET6_ADDRSTRLEN))
         var raw = bytes
         let family = isIPv4 ? AF_INET : AF_INET6
@@ -47,7 +47,7 @@ public struct IPAddress: Sendable, Hashable, CustomStringConvertible {
 
     /// The embedded IPv4 address of an IPv4-mapped (`::ffff:a.b.c.d`), IPv4-compatible (`::a.b.c.d`), NAT64
     /// (`64:ff9b::a.b.c.d`) or 6to4 (`2002:AABB:CCDD::`) address: reaching one of these may reach that IPv4 host.
-    public var embeddedIPv4: IPAddress? {
+    package var embeddedIPv4: IPAddress? {
         guard bytes.count == 16 else { return nil }
         let zero10 = bytes[0..<10].allSatisfy { $0 == 0 }
         if zero10, bytes[10] == 0xff, bytes[11] == 0xff { return IPAddress(bytes: Array(bytes[12..<16])) }

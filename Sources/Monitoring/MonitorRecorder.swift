@@ -4,28 +4,28 @@ import NIOPosix
 import StatusStore
 
 /// Where monitor states are kept between daemon runs.
-public protocol MonitorStateStore: Sendable {
+package protocol MonitorStateStore: Sendable {
     func load() async throws -> [SiteState]
     func save(_ states: [SiteState], message: String) async throws
 }
 
 /// The status branch's `monitors/<site>.yaml`, written through StatusBranch (and so GitStore), off the
 /// cooperative pool: libgit2 blocks.
-public struct StatusBranchMonitorStore: MonitorStateStore {
-    public let branch: StatusBranch
+package struct StatusBranchMonitorStore: MonitorStateStore {
+    package let branch: StatusBranch
     let pool: NIOThreadPool
 
-    public init(branch: StatusBranch, pool: NIOThreadPool = .singleton) {
+    package init(branch: StatusBranch, pool: NIOThreadPool = .singleton) {
         self.branch = branch
         self.pool = pool
     }
 
-    public func load() async throws -> [SiteState] {
+    package func load() async throws -> [SiteState] {
         let branch = self.branch
         return try await pool.runIfActive { try branch.monitors().map(SiteState.init(file:)) }
     }
 
-    public func save(_ states: [SiteState], message: String) async throws {
+    package func save(_ states: [SiteState], message: String) async throws {
         let branch = self.branch
         let files = Dictionary(states.map { ($0.site, Optional($0.file)) }, uniquingKeysWith: { _, b in b })
         _ = try await pool.runIfActive { try branch.recordMonitors(files, message: message) }
@@ -34,31 +34,31 @@ public struct StatusBranchMonitorStore: MonitorStateStore {
 
 /// Decides when monitor states reach the store: at once when a state flips (or the alert ledger changes),
 /// otherwise the latest figures of every site at most once per `figuresEvery` — never a commit per check.
-public actor MonitorRecorder {
+package actor MonitorRecorder {
     let store: any MonitorStateStore
     let figuresEvery: Swift.Duration
     private var dirty: [String: SiteState] = [:]
     private var urgent: [String] = []
     private var lastCommit: ContinuousClock.Instant
     private var draining = false
-    public private(set) var commits = 0
-    public private(set) var lastError: String?
+    package private(set) var commits = 0
+    package private(set) var lastError: String?
 
-    public init(store: any MonitorStateStore, figuresEvery: Swift.Duration = .seconds(600)) {
+    package init(store: any MonitorStateStore, figuresEvery: Swift.Duration = .seconds(600)) {
         self.store = store
         self.figuresEvery = figuresEvery
         self.lastCommit = ContinuousClock.now
     }
 
     /// Notes a site's newest state; `changed` says its state flipped or an alert was sent.
-    public func note(_ state: SiteState, changed: Bool) async {
+    package func note(_ state: SiteState, changed: Bool) async {
         dirty[state.site] = state
         if changed { urgent.append(state.site) }
         await drain()
     }
 
     /// Writes whatever is pending (the daemon calls this when it stops).
-    public func flush() async {
+    package func flush() async {
         forced = true
         await drain()
         forced = false

@@ -7,30 +7,30 @@ import StatusStore
 
 /// The monitor as the daemon will host it, runnable in the foreground: restores the sites' states from the status
 /// branch, runs the scheduler, sends alerts, writes `monitors/` and flushes when it stops.
-public struct MonitorRunner: Sendable {
-    public struct Summary: Sendable {
-        public var checks: Int
-        public var commits: Int
-        public var lastError: String?
+package struct MonitorRunner: Sendable {
+    package struct Summary: Sendable {
+        package var checks: Int
+        package var commits: Int
+        package var lastError: String?
         /// Each check's start: the site and the seconds since the run began.
-        public var starts: [(site: String, seconds: Double)]
+        package var starts: [(site: String, seconds: Double)]
     }
 
-    public var sites: [MonitoredSite]
-    public var branch: StatusBranch?
-    public var receivers = Receivers()
-    public var figuresEvery: Swift.Duration = .seconds(600)
-    public var settings = CheckSettings()
+    package var sites: [MonitoredSite]
+    package var branch: StatusBranch?
+    package var receivers = Receivers()
+    package var figuresEvery: Swift.Duration = .seconds(600)
+    package var settings = CheckSettings()
     /// Where the monitor's metrics go: the daemon's Prometheus registry, or the global factory.
-    public var metrics = MonitorMetrics()
+    package var metrics = MonitorMetrics()
 
-    public init(sites: [MonitoredSite], branch: StatusBranch?) {
+    package init(sites: [MonitoredSite], branch: StatusBranch?) {
         self.sites = sites
         self.branch = branch
     }
 
     /// Runs for `duration`, or until the task is cancelled when nil.
-    public func run(for duration: Swift.Duration?) async throws -> Summary {
+    package func run(for duration: Swift.Duration?) async throws -> Summary {
         let origin = ContinuousClock.now
         let starts = NIOLockedValueBox<[(String, Double)]>([])
         let group = MultiThreadedEventLoopGroup.singleton

@@ -4,20 +4,20 @@ import Manifests
 /// Runs every monitored site on its interval: one loop per site (a task, not a thread), started at a stable
 /// offset within the interval so that a thousand sites do not fire at once, and never overlapping itself (a
 /// check that outlasts the interval skips rounds). Owns the sites' states; the daemon hosts it.
-public actor MonitorScheduler {
+package actor MonitorScheduler {
     let checker: SiteChecker
     let alerts: AlertSender?
     let recorder: MonitorRecorder?
     let metrics: MonitorMetrics
     /// Results kept per site in memory and in its file.
-    public let keep: Int
+    package let keep: Int
     private var sites: [String: MonitoredSite]
     private var states: [String: SiteState] = [:]
     private var running: Set<String> = []
     /// Called as each check starts: for the benchmark and for tests of the schedule.
     private let onStart: (@Sendable (String, ContinuousClock.Instant) -> Void)?
 
-    public init(
+    package init(
         sites: [MonitoredSite], checker: SiteChecker, alerts: AlertSender? = nil, recorder: MonitorRecorder? = nil,
         metrics: MonitorMetrics = MonitorMetrics(), keep: Int = 20,
         onStart: (@Sendable (String, ContinuousClock.Instant) -> Void)? = nil
@@ -32,21 +32,21 @@ public actor MonitorScheduler {
     }
 
     /// Takes up states saved before a restart (from `MonitorStateStore.load`) for sites that still exist.
-    public func restore(_ saved: [SiteState]) {
+    package func restore(_ saved: [SiteState]) {
         for state in saved where sites[state.site] != nil { states[state.site] = state }
     }
 
     /// New manifests: states of sites that remain are kept. Call `run` again to schedule the new set.
-    public func update(sites new: [MonitoredSite]) {
+    package func update(sites new: [MonitoredSite]) {
         sites = Dictionary(new.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
         states = states.filter { sites[$0.key] != nil }
     }
 
-    public func state(of site: String) -> SiteState? { states[site] }
-    public func allStates() -> [SiteState] { states.values.sorted { $0.site < $1.site } }
+    package func state(of site: String) -> SiteState? { states[site] }
+    package func allStates() -> [SiteState] { states.values.sorted { $0.site < $1.site } }
 
     /// Where in its interval a site's checks start: a hash of its name, the same on every run and machine.
-    public nonisolated static func offset(site: String, interval: Swift.Duration) -> Swift.Duration {
+    package nonisolated static func offset(site: String, interval: Swift.Duration) -> Swift.Duration {
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325
         for byte in site.utf8 {
             hash ^= UInt64(byte)
@@ -57,7 +57,7 @@ public actor MonitorScheduler {
     }
 
     /// Runs until the task is cancelled.
-    public func run() async {
+    package func run() async {
         let start = ContinuousClock.now
         let current = Array(sites.values)
         await withTaskGroup(of: Void.self) { group in
@@ -82,7 +82,7 @@ public actor MonitorScheduler {
     /// One check of a site now, counted like a scheduled one. Refuses (nil) while the site's previous check
     /// still runs: checks of one site never overlap.
     @discardableResult
-    public func checkNow(_ site: MonitoredSite) async -> (CheckResult, [SiteEvent])? {
+    package func checkNow(_ site: MonitoredSite) async -> (CheckResult, [SiteEvent])? {
         guard running.insert(site.name).inserted else { return nil }
         defer { running.remove(site.name) }
         onStart?(site.name, .now)
@@ -92,7 +92,7 @@ public actor MonitorScheduler {
     }
 
     /// Counts a result against the site's thresholds, sends the alerts it calls for and notes the state.
-    public func process(_ site: MonitoredSite, _ result: CheckResult) async -> [SiteEvent] {
+    package func process(_ site: MonitoredSite, _ result: CheckResult) async -> [SiteEvent] {
         var state = states[site.name] ?? SiteState(site: site.name, account: site.spec.account, url: site.spec.url)
         state.url = site.spec.url
         let events = state.record(result, spec: site.spec, keep: keep)

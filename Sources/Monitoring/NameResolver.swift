@@ -7,7 +7,7 @@ import NIOPosix
 #endif
 
 /// Why a name has no address.
-public enum ResolutionFailure: Error, Sendable, Hashable {
+package enum ResolutionFailure: Error, Sendable, Hashable {
     /// The name does not exist (NXDOMAIN).
     case noSuchName
     /// The name exists without an A or AAAA record.
@@ -16,7 +16,7 @@ public enum ResolutionFailure: Error, Sendable, Hashable {
     case noAnswer(String)
 
     /// The DNS response code `[DNS_RCODE]` compares with.
-    public var rcode: String {
+    package var rcode: String {
         switch self {
         case .noSuchName: "NXDOMAIN"
         case .noAddress: "NOERROR"
@@ -26,20 +26,20 @@ public enum ResolutionFailure: Error, Sendable, Hashable {
 }
 
 /// Turns a host name into addresses. Asynchronous: a resolver must never block the cooperative pool.
-public protocol NameResolver: Sendable {
+package protocol NameResolver: Sendable {
     func resolve(_ host: String) async -> Result<[IPAddress], ResolutionFailure>
 }
 
 /// The system's resolver (`getaddrinfo`: /etc/hosts, then DNS as nsswitch.conf says), run on NIO's thread pool
 /// because getaddrinfo blocks.
-public struct SystemResolver: NameResolver {
+package struct SystemResolver: NameResolver {
     let pool: NIOThreadPool
 
-    public init(pool: NIOThreadPool = .singleton) {
+    package init(pool: NIOThreadPool = .singleton) {
         self.pool = pool
     }
 
-    public func resolve(_ host: String) async -> Result<[IPAddress], ResolutionFailure> {
+    package func resolve(_ host: String) async -> Result<[IPAddress], ResolutionFailure> {
         do {
             return try await pool.runIfActive { Self.lookUp(host) }
         } catch {
@@ -90,10 +90,10 @@ public struct SystemResolver: NameResolver {
 
 /// A resolver that answers from a hosts-format file (`ADDRESS NAME...` per line, `#` comments): names it does
 /// not list do not exist. For tests and for sealed setups where the monitor must not ask any DNS server.
-public struct FileResolver: NameResolver {
-    public let table: [String: [IPAddress]]
+package struct FileResolver: NameResolver {
+    package let table: [String: [IPAddress]]
 
-    public init(hostsFile text: String) {
+    package init(hostsFile text: String) {
         var table: [String: [IPAddress]] = [:]
         for line in text.split(whereSeparator: \.isNewline) {
             let fields = line.prefix { $0 != "#" }.split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init)
@@ -103,7 +103,7 @@ public struct FileResolver: NameResolver {
         self.table = table
     }
 
-    public func resolve(_ host: String) async -> Result<[IPAddress], ResolutionFailure> {
+    package func resolve(_ host: String) async -> Result<[IPAddress], ResolutionFailure> {
         guard let addresses = table[host.lowercased()] else { return .failure(.noSuchName) }
         return .success(addresses)
     }

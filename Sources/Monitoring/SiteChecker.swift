@@ -7,32 +7,32 @@ import NIOSSL
 import X509
 
 /// What a checker is set up with, the same for every site.
-public struct CheckSettings: Sendable {
+package struct CheckSettings: Sendable {
     /// Authorities trusted besides the system's (a private CA the operator runs; tests).
-    public var extraTrustRoots: [Certificate] = []
-    public var userAgent = "Baton-Monitor/\(MonitorVersion.string)"
+    package var extraTrustRoots: [Certificate] = []
+    package var userAgent = "Baton-Monitor/\(MonitorVersion.string)"
     /// Bytes of body kept for `bodyContains` and `[BODY]`.
-    public var bodyLimit = 1 << 20
-    public var maxRedirects = 10
+    package var bodyLimit = 1 << 20
+    package var maxRedirects = 10
 
-    public init() {}
+    package init() {}
 }
 
-public enum MonitorVersion {
-    public static let string = "0.1"
+package enum MonitorVersion {
+    package static let string = "0.1"
 }
 
 /// Runs one check of one site: DNS, the address guard, TCP, TLS and HTTP, each timed, following redirects
 /// (each one resolved and guarded again), and classifies the first failure. Everything runs on the event loop
 /// group and the thread pool: no thread per site, no blocking call on the cooperative pool.
-public struct SiteChecker: Sendable {
+package struct SiteChecker: Sendable {
     let group: any EventLoopGroup
     let resolver: any NameResolver
     let settings: CheckSettings
     let tls: NIOSSLContext
     let certificates: CertificateCheck
 
-    public init(
+    package init(
         group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
         resolver: any NameResolver = SystemResolver(),
         settings: CheckSettings = CheckSettings()
@@ -48,11 +48,11 @@ public struct SiteChecker: Sendable {
             roots: CertificateStore.systemTrustRoots.appending(contentsOf: settings.extraTrustRoots))
     }
 
-    public func check(_ site: MonitoredSite, now: Date = Date()) async -> CheckResult {
+    package func check(_ site: MonitoredSite, now: Date = Date()) async -> CheckResult {
         await check(name: site.name, spec: site.spec, now: now)
     }
 
-    public func check(name: String, spec: MonitoredSiteSpec, now: Date = Date()) async -> CheckResult {
+    package func check(name: String, spec: MonitoredSiteSpec, now: Date = Date()) async -> CheckResult {
         var result = CheckResult(site: name, url: spec.url, started: now)
         let clock = ContinuousClock()
         let start = clock.now

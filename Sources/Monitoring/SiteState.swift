@@ -3,14 +3,14 @@ import Manifests
 import StatusStore
 
 /// Up or down, as the thresholds decide; `unknown` until the first decision.
-public enum SiteHealth: String, Sendable, Hashable, Codable {
+package enum SiteHealth: String, Sendable, Hashable, Codable {
     case unknown
     case up
     case down
 }
 
 /// What the state machine decided from one result, for the alerts and the status branch.
-public enum SiteEvent: Sendable, Hashable {
+package enum SiteEvent: Sendable, Hashable {
     /// `failure` checks in a row failed: the site is down.
     case wentDown
     /// `success` checks in a row passed after a reported down period.
@@ -21,33 +21,33 @@ public enum SiteEvent: Sendable, Hashable {
 
 /// One site's state between checks: the thresholds' counters, the alert ledger and the last results (bounded).
 /// A value: the scheduler owns it, the status branch keeps it (`MonitorFile`), a restart restores it.
-public struct SiteState: Sendable, Hashable {
-    public var site: String
-    public var account: String
-    public var url: String
-    public var health: SiteHealth = .unknown
-    public var since: Date?
-    public var failure: Failure?
-    public var consecutiveFailures = 0
-    public var consecutiveSuccesses = 0
+package struct SiteState: Sendable, Hashable {
+    package var site: String
+    package var account: String
+    package var url: String
+    package var health: SiteHealth = .unknown
+    package var since: Date?
+    package var failure: Failure?
+    package var consecutiveFailures = 0
+    package var consecutiveSuccesses = 0
     /// A down alert went out for the current down period: a restart must not send it again.
-    public var alerted = false
+    package var alerted = false
     /// Serials a TLS warning went out for (the newest few).
-    public var warnedSerials: [String] = []
-    public var certificate: CertificateInfo?
+    package var warnedSerials: [String] = []
+    package var certificate: CertificateInfo?
     /// Newest last, at most `keep`.
-    public var results: [MonitorFile.Result] = []
+    package var results: [MonitorFile.Result] = []
 
-    public static let keptSerials = 8
+    package static let keptSerials = 8
 
-    public init(site: String, account: String, url: String) {
+    package init(site: String, account: String, url: String) {
         self.site = site
         self.account = account
         self.url = url
     }
 
     /// Counts the result against the thresholds and says what changed. `keep` bounds the results kept.
-    public mutating func record(_ result: CheckResult, spec: MonitoredSiteSpec, keep: Int) -> [SiteEvent] {
+    package mutating func record(_ result: CheckResult, spec: MonitoredSiteSpec, keep: Int) -> [SiteEvent] {
         var events: [SiteEvent] = []
         results.append(
             MonitorFile.Result(
@@ -115,7 +115,7 @@ public struct SiteState: Sendable, Hashable {
 
 extension SiteState {
     /// The state as the status branch keeps it.
-    public var file: MonitorFile {
+    package var file: MonitorFile {
         var f = MonitorFile(site: site, account: account, url: url, state: health.rawValue)
         f.since = since.map(Self.timestamp)
         f.failureClass = failure?.failureClass.rawValue
@@ -132,7 +132,7 @@ extension SiteState {
     }
 
     /// A state restored from the status branch.
-    public init(file f: MonitorFile) {
+    package init(file f: MonitorFile) {
         self.init(site: f.site, account: f.account, url: f.url)
         health = SiteHealth(rawValue: f.state) ?? .unknown
         since = Self.date(f.since)

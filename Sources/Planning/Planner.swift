@@ -1,41 +1,41 @@
 import Manifests
 
 /// The planner: a pure function from what git asks for and what was applied to the changes that get there.
-public enum Planner {
+package enum Planner {
     /// A resource on a server.
-    public struct Key: Sendable, Hashable {
-        public var server: String
-        public var id: ResourceID
+    package struct Key: Sendable, Hashable {
+        package var server: String
+        package var id: ResourceID
 
-        public init(server: String, id: ResourceID) {
+        package init(server: String, id: ResourceID) {
             self.server = server
             self.id = id
         }
     }
 
-    public struct Input: Sendable {
+    package struct Input: Sendable {
         /// The revision planned.
-        public var revision: String
+        package var revision: String
         /// Every desired resource state, as a digest.
-        public var desired: [StateDigest]
+        package var desired: [StateDigest]
         /// The whole states of the desired resources that differ from the inventory (`Planner.changed`): their
         /// fields for creates and diffs. A missing one plans the change without fields.
-        public var details: [Key: ResourceState]
+        package var details: [Key: ResourceState]
         /// The servers the manifests declare: inventory entries of a server no longer declared cannot be
         /// reached, so they are reported, not deleted.
-        public var servers: Set<String>
-        public var applied: AppliedState
+        package var servers: Set<String>
+        package var applied: AppliedState
         /// The applied form of resources as of the revision each was last applied from, for field-level diffs
         /// and for deletes; a missing key means that revision could not be read.
-        public var previous: [Key: ResourceState]
-        public var safety: SafetyPolicy
-        public var allowMassDelete: Bool
+        package var previous: [Key: ResourceState]
+        package var safety: SafetyPolicy
+        package var allowMassDelete: Bool
         /// Plan only these servers (`--server`); nil means all.
-        public var only: Set<String>?
+        package var only: Set<String>?
         /// Set when `desired` holds only some accounts' resources: see `Scope`.
-        public var scope: Scope?
+        package var scope: Scope?
 
-        public init(
+        package init(
             revision: String, desired: [StateDigest], details: [Key: ResourceState], servers: Set<String>,
             applied: AppliedState,
             previous: [Key: ResourceState] = [:], safety: SafetyPolicy = SafetyPolicy(), allowMassDelete: Bool = false,
@@ -56,29 +56,29 @@ public enum Planner {
     /// A plan of the accounts that differ from the inventory, for a caller that knows which they are (a
     /// session that plans revision after revision): `desired` then lists those accounts' resources only, and
     /// every other account's resources are taken to match the inventory exactly. The plan is the whole one.
-    public struct Scope: Sendable {
+    package struct Scope: Sendable {
         /// The inventory entries of the accounts planned: the only ones that may be deleted.
-        public var inventory: [Key]
+        package var inventory: [Key]
         /// Every desired resource's hash, of every account: an entry still asked for elsewhere is no delete.
-        public var desired: [Key: String]
+        package var desired: [Key: String]
         /// Resources with a last state but in no server's inventory.
-        public var unlisted: Set<ResourceID>
+        package var unlisted: Set<ResourceID>
 
-        public init(inventory: [Key], desired: [Key: String], unlisted: Set<ResourceID>) {
+        package init(inventory: [Key], desired: [Key: String], unlisted: Set<ResourceID>) {
             self.inventory = inventory
             self.desired = desired
             self.unlisted = unlisted
         }
 
         /// What `unlisted` holds for an applied state.
-        public static func unlisted(_ applied: AppliedState) -> Set<ResourceID> {
+        package static func unlisted(_ applied: AppliedState) -> Set<ResourceID> {
             let managed = Set(applied.index.keys.map(\.id))
             return Set(applied.known.keys.filter { !managed.contains($0) })
         }
     }
 
     /// The desired resources whose whole state the plan needs: those the inventory lacks or holds otherwise.
-    public static func changed(desired: [StateDigest], applied: AppliedState) -> Set<Key> {
+    package static func changed(desired: [StateDigest], applied: AppliedState) -> Set<Key> {
         var changed = Set<Key>()
         for state in desired {
             let key = Key(server: state.server, id: state.id)
@@ -89,7 +89,7 @@ public enum Planner {
 
     /// The inventory entries whose previous applied form the planner will need: those that change or go.
     /// Callers load just these from their revisions before calling `plan`.
-    public static func needed(desired: [StateDigest], applied: AppliedState) -> [String: Set<Key>] {
+    package static func needed(desired: [StateDigest], applied: AppliedState) -> [String: Set<Key>] {
         var hashes: [Key: String] = [:]
         hashes.reserveCapacity(desired.count)
         for state in desired { hashes[Key(server: state.server, id: state.id)] = state.hash }
@@ -102,7 +102,7 @@ public enum Planner {
         return needed
     }
 
-    public static func plan(_ input: Input) -> Plan {
+    package static func plan(_ input: Input) -> Plan {
         func included(_ server: String) -> Bool { input.only?.contains(server) ?? true }
         let inventory = input.applied.index
         var desiredKeys = Set<Key>()
@@ -289,7 +289,7 @@ public enum Planner {
 
 extension Planner.Input {
     /// Everything in whole: for small sets and tests.
-    public init(
+    package init(
         revision: String, states: [ResourceState], servers: Set<String>, applied: AppliedState,
         previous: [Planner.Key: ResourceState] = [:], safety: SafetyPolicy = SafetyPolicy(),
         allowMassDelete: Bool = false,

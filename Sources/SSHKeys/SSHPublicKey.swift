@@ -2,14 +2,14 @@ import Foundation
 
 /// A public key in the SSH wire format (the bytes a key line's base64 holds), which names its own type; compared
 /// byte for byte. Shared by the SSH transport (servers' pinned host keys) and the git remotes (ssh:// host keys).
-public struct SSHPublicKey: Equatable, Sendable {
-    public var blob: [UInt8]
+package struct SSHPublicKey: Equatable, Sendable {
+    package var blob: [UInt8]
 
-    public init(blob: [UInt8]) { self.blob = blob }
+    package init(blob: [UInt8]) { self.blob = blob }
 
     /// The key of a line "type base64 [comment]", also with host patterns or a marker before it: the first pair of
     /// fields whose base64 decodes to a blob of that same type, so a comment can never be taken for the key.
-    public init?(line: some StringProtocol) {
+    package init?(line: some StringProtocol) {
         let fields = line.split(whereSeparator: { $0 == " " || $0 == "\t" })
         for (type, base64) in zip(fields, fields.dropFirst()) {
             guard let data = Data(base64Encoded: String(base64)) else { continue }
@@ -23,7 +23,7 @@ public struct SSHPublicKey: Equatable, Sendable {
     }
 
     /// The first string of the blob: "ssh-ed25519", "ecdsa-sha2-nistp256", "ssh-rsa".
-    public var type: String {
+    package var type: String {
         guard blob.count >= 4 else { return "unknown" }
         let length = blob.prefix(4).reduce(0) { $0 << 8 | Int($1) }
         guard length <= blob.count - 4 else { return "unknown" }
@@ -31,5 +31,5 @@ public struct SSHPublicKey: Equatable, Sendable {
     }
 
     /// "type base64", the form both sides of a host key mismatch are named in.
-    public var text: String { "\(type) \(Data(blob).base64EncodedString())" }
+    package var text: String { "\(type) \(Data(blob).base64EncodedString())" }
 }

@@ -22,7 +22,7 @@ extension SSHConnection {
     /// the connection was closed already or the server refused the channel or the command.
     /// Blocks on libgit2 or libssh2: call it from a thread of its own or a blocking pool, never from a task.
     @available(*, noasync)
-    public func run(_ script: String, stdin: [UInt8]? = nil, timeout: Duration) throws -> SSHResult {
+    package func run(_ script: String, stdin: [UInt8]? = nil, timeout: Duration) throws -> SSHResult {
         let io = try liveIO()
         let started = ContinuousClock.now
         let deadline = Deadline(after: timeout)

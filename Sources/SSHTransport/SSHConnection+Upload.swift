@@ -11,7 +11,7 @@ extension SSHConnection {
     /// rename refuses to replace an existing file, so then `mv -f` does the rename(2) through the shell. On
     /// failure the temporary file is removed when the connection still allows it. The folder must exist.
     /// When `timeout` passes, the connection is closed and `.timedOut` thrown.
-    public func upload(_ bytes: [UInt8], to path: String, mode: Int32, timeout: Duration = .seconds(120)) throws {
+    package func upload(_ bytes: [UInt8], to path: String, mode: Int32, timeout: Duration = .seconds(120)) throws {
         let io = try liveIO()
         let deadline = Deadline(after: timeout)
         let folder: Substring

@@ -14,8 +14,8 @@ import SSHKeys
 /// `Sendable`. Connections to different servers run side by side with `SSHPool`, each on a thread of its own.
 /// Every call blocks its thread until it finishes or its deadline passes; do not call it from Swift's cooperative
 /// thread pool (see `SSHPool`).
-public final class SSHConnection {
-    public let target: SSHTarget
+package final class SSHConnection {
+    package let target: SSHTarget
     private var io: SessionIO?
     /// The SFTP subsystem, started by the first upload and kept for the next.
     var sftp: OpaquePointer?
@@ -31,7 +31,7 @@ public final class SSHConnection {
     }
 
     /// Whether the connection can still be used: false after `close()`, a timed-out operation or a broken link.
-    public var isOpen: Bool { io != nil }
+    package var isOpen: Bool { io != nil }
 
     /// Connects, checks the server's host key against `target.hostKey` and authenticates with the client key, all
     /// within `target.connectTimeout`.
@@ -40,7 +40,7 @@ public final class SSHConnection {
     /// (the client key was never offered), `.authenticationFailed`, `.unusableKey`, and the others.
     /// Blocks on libgit2 or libssh2: call it from a thread of its own or a blocking pool, never from a task.
     @available(*, noasync)
-    public static func connect(_ target: SSHTarget, credentials: SSHCredentials) throws -> SSHConnection {
+    package static func connect(_ target: SSHTarget, credentials: SSHCredentials) throws -> SSHConnection {
         try SSHLibrary.initialise()
         guard let pinned = SSHPublicKey(line: target.hostKey) else {
             throw SSHError.invalidTarget(
@@ -148,7 +148,7 @@ public final class SSHConnection {
     }
 
     /// Says goodbye to the server and frees the session. Safe to call more than once.
-    public func close() {
+    package func close() {
         tearDown(reason: "it was closed", graceful: true)
     }
 

@@ -1,5 +1,5 @@
 /// Why an SSH operation failed: a sentence for people (`description`) and what to try next (`hint`).
-public enum SSHError: Error, Sendable, Equatable, CustomStringConvertible {
+package enum SSHError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The target cannot be used as given: an empty host, a port out of range, a pinned key that is not a key line.
     case invalidTarget(String)
     /// A key file is missing, unreadable, encrypted with another passphrase or in a format libssh2 cannot load.
@@ -33,7 +33,7 @@ public enum SSHError: Error, Sendable, Equatable, CustomStringConvertible {
     /// Any other libssh2 failure.
     case libssh2(operation: String, code: Int32, message: String)
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .invalidTarget(let reason):
             return "invalid ssh target: \(reason)"
@@ -69,7 +69,7 @@ public enum SSHError: Error, Sendable, Equatable, CustomStringConvertible {
     }
 
     /// What to check or try next.
-    public var hint: String {
+    package var hint: String {
         switch self {
         case .invalidTarget:
             return "check the server's address, port and hostKey (a line such as \"ssh-ed25519 AAAA...\")"
@@ -113,7 +113,7 @@ public enum SSHError: Error, Sendable, Equatable, CustomStringConvertible {
     }
 
     /// The steps of connecting, in order.
-    public enum ConnectStage: String, Sendable {
+    package enum ConnectStage: String, Sendable {
         case tcpConnect = "TCP connect"
         case handshake = "SSH handshake"
         case authentication = "authentication"

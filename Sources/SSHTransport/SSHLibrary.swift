@@ -1,13 +1,13 @@
 import CSSH2
 
 /// libssh2, initialised once for the process.
-public enum SSHLibrary {
+package enum SSHLibrary {
     // A static let is initialised exactly once, under a lock, by the Swift runtime: libssh2_init itself only bumps
     // an unguarded counter, so two threads calling it at once could both run the crypto backend's set-up.
     private static let initialised: Int32 = libssh2_init(0)
 
     /// The version of the linked libssh2.
-    public static var version: String {
+    package static var version: String {
         _ = initialised
         return libssh2_version(0).map { String(cString: $0) } ?? "unknown"
     }

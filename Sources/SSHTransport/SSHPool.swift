@@ -8,12 +8,12 @@ import Foundation
 /// Swift's cooperative pool has only one thread per core. Blocking those would stall every other task in the
 /// process (the platform probe measured four parallel `sleep 1` commands: 2.6 s in a task group on two cores,
 /// 1.6 s on threads).
-public enum SSHPool {
-    public static let defaultParallelism = 8
+package enum SSHPool {
+    package static let defaultParallelism = 8
 
     /// Calls `work` for every item on pool threads and waits for all of them, blocking the calling thread.
     @available(*, noasync, message: "blocks the calling thread; use the async overload")
-    public static func forEach<Item: Sendable, Output: Sendable>(
+    package static func forEach<Item: Sendable, Output: Sendable>(
         _ items: [Item], parallel: Int = defaultParallelism, _ work: @escaping @Sendable (Item) -> Output
     ) -> [Output] {
         let done = DispatchSemaphore(value: 0)
@@ -28,7 +28,7 @@ public enum SSHPool {
 
     /// Calls `work` for every item on pool threads; the calling task is suspended, no thread of the cooperative
     /// pool waits.
-    public static func forEach<Item: Sendable, Output: Sendable>(
+    package static func forEach<Item: Sendable, Output: Sendable>(
         _ items: [Item], parallel: Int = defaultParallelism, _ work: @escaping @Sendable (Item) -> Output
     ) async -> [Output] {
         await withCheckedContinuation { continuation in
@@ -39,7 +39,7 @@ public enum SSHPool {
     /// One connection per target: connects, hands the connection to `work`, closes it. Failures to connect and
     /// errors `work` throws come back as that target's result.
     @available(*, noasync, message: "blocks the calling thread; use the async overload")
-    public static func connectEach<Output: Sendable>(
+    package static func connectEach<Output: Sendable>(
         _ targets: [SSHTarget], credentials: SSHCredentials, parallel: Int = defaultParallelism,
         _ work: @escaping @Sendable (SSHConnection) throws -> Output
     ) -> [Result<Output, any Error>] {
@@ -47,7 +47,7 @@ public enum SSHPool {
     }
 
     /// One connection per target, as the blocking overload, without holding a thread of the cooperative pool.
-    public static func connectEach<Output: Sendable>(
+    package static func connectEach<Output: Sendable>(
         _ targets: [SSHTarget], credentials: SSHCredentials, parallel: Int = defaultParallelism,
         _ work: @escaping @Sendable (SSHConnection) throws -> Output
     ) async -> [Result<Output, any Error>] {

@@ -1,21 +1,21 @@
 /// What a script did on the server. Output is kept even when the script did not finish, so a caller can tell from
 /// marker lines which of its steps completed.
-public struct SSHResult: Sendable, Equatable {
-    public var stdout: [UInt8]
-    public var stderr: [UInt8]
+package struct SSHResult: Sendable, Equatable {
+    package var stdout: [UInt8]
+    package var stderr: [UInt8]
     /// nil when the script was killed by a signal, timed out or the connection broke. A server that sends no exit
     /// status at all (OpenSSH always does) reads as 0: libssh2 cannot tell the two apart.
-    public var exitStatus: Int32?
+    package var exitStatus: Int32?
     /// The signal that killed the remote shell, without "SIG": "TERM", "KILL".
-    public var exitSignal: String?
+    package var exitSignal: String?
     /// The deadline passed before the script finished; the connection was closed (see `SSHConnection.run`).
-    public var timedOut: Bool
+    package var timedOut: Bool
     /// Why the connection broke before the script finished, or nil.
-    public var connectionLost: String?
+    package var connectionLost: String?
     /// From opening the channel to the command's end (or to giving up).
-    public var duration: Duration
+    package var duration: Duration
 
-    public init(
+    package init(
         stdout: [UInt8] = [], stderr: [UInt8] = [], exitStatus: Int32? = nil, exitSignal: String? = nil,
         timedOut: Bool = false, connectionLost: String? = nil, duration: Duration = .zero
     ) {
@@ -29,5 +29,5 @@ public struct SSHResult: Sendable, Equatable {
     }
 
     /// The script ran to its end and exited 0.
-    public var succeeded: Bool { exitStatus == 0 && !timedOut && connectionLost == nil }
+    package var succeeded: Bool { exitStatus == 0 && !timedOut && connectionLost == nil }
 }

@@ -1,17 +1,17 @@
 /// Where to connect and which host key to expect there.
-public struct SSHTarget: Sendable, Hashable, CustomStringConvertible {
+package struct SSHTarget: Sendable, Hashable, CustomStringConvertible {
     /// A host name or an IPv4 or IPv6 address.
-    public var host: String
-    public var port: Int
-    public var user: String
+    package var host: String
+    package var port: Int
+    package var user: String
     /// The pinned host key, "type base64" as in a `.pub` file or `ssh-keyscan` output; a trailing comment (and a
     /// leading host pattern) is ignored. Nothing is trusted on first use: the server must offer exactly this key.
-    public var hostKey: String
+    package var hostKey: String
     /// The limit for the whole of connecting: TCP connect, SSH handshake, host key check and authentication.
     /// Name resolution is not covered: getaddrinfo cannot be interrupted.
-    public var connectTimeout: Duration
+    package var connectTimeout: Duration
 
-    public init(
+    package init(
         host: String, port: Int = 22, user: String, hostKey: String, connectTimeout: Duration = .seconds(10)
     ) {
         self.host = host
@@ -22,9 +22,9 @@ public struct SSHTarget: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// "host:port", with IPv6 addresses in brackets.
-    public var endpoint: String {
+    package var endpoint: String {
         host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)"
     }
 
-    public var description: String { "\(user)@\(endpoint)" }
+    package var description: String { "\(user)@\(endpoint)" }
 }

@@ -1,20 +1,20 @@
 import Manifests
 
 /// `applied.yaml`: the last revision applied, when, by which run, and a summary per server.
-public struct AppliedFile: Sendable, Hashable {
-    public static let path = "applied.yaml"
-    public static let formatVersion = 1
+package struct AppliedFile: Sendable, Hashable {
+    package static let path = "applied.yaml"
+    package static let formatVersion = 1
 
-    public struct ServerSummary: Sendable, Hashable {
-        public var revision: String
-        public var time: String
-        public var run: String
+    package struct ServerSummary: Sendable, Hashable {
+        package var revision: String
+        package var time: String
+        package var run: String
         /// The run's state on that server (`SUCCESS`, `FAILURE`, ...).
-        public var state: String
-        public var changes: Int
-        public var failed: Int
+        package var state: String
+        package var changes: Int
+        package var failed: Int
 
-        public init(revision: String, time: String, run: String, state: String, changes: Int, failed: Int) {
+        package init(revision: String, time: String, run: String, state: String, changes: Int, failed: Int) {
             self.revision = revision
             self.time = time
             self.run = run
@@ -24,14 +24,14 @@ public struct AppliedFile: Sendable, Hashable {
         }
     }
 
-    public var revision: String
-    public var time: String
-    public var run: String
+    package var revision: String
+    package var time: String
+    package var run: String
     /// `ResourceStates.recipe` of the Baton that wrote the inventory's hashes.
-    public var recipe: Int?
-    public var servers: [String: ServerSummary]
+    package var recipe: Int?
+    package var servers: [String: ServerSummary]
 
-    public init(
+    package init(
         revision: String, time: String, run: String, recipe: Int? = nil, servers: [String: ServerSummary] = [:]
     ) {
         self.recipe = recipe
@@ -41,7 +41,7 @@ public struct AppliedFile: Sendable, Hashable {
         self.servers = servers
     }
 
-    public func render() -> String {
+    package func render() -> String {
         var out = "# Written by Baton: the last revision applied. Do not edit.\n"
         out += "formatVersion: \(Self.formatVersion)\n"
         out += "revision: \(YAMLText.quoted(revision))\ntime: \(YAMLText.quoted(time))\nrun: \(YAMLText.quoted(run))\n"
@@ -57,7 +57,7 @@ public struct AppliedFile: Sendable, Hashable {
         return out
     }
 
-    public static func parse(_ bytes: [UInt8], file: String = path) throws -> AppliedFile {
+    package static func parse(_ bytes: [UInt8], file: String = path) throws -> AppliedFile {
         let root = try StatusNode.parse(bytes, file: file)
         try FormatVersion.check(root, supported: formatVersion)
         var applied = AppliedFile(

@@ -3,22 +3,22 @@ import Planning
 
 /// `inventory.yaml`: every resource Baton manages, per server, with the hash of what is there and the
 /// revision it came from. What a prune may delete, and what the planner compares with.
-public enum InventoryFile {
-    public static let path = "inventory.yaml"
-    public static let formatVersion = 1
+package enum InventoryFile {
+    package static let path = "inventory.yaml"
+    package static let formatVersion = 1
 
-    public struct Entry: Sendable, Hashable {
-        public var entry: InventoryEntry
+    package struct Entry: Sendable, Hashable {
+        package var entry: InventoryEntry
         /// The resource's last state when it is not `Applied` (an update that failed keeps the old hash).
-        public var state: String?
+        package var state: String?
 
-        public init(_ entry: InventoryEntry, state: String? = nil) {
+        package init(_ entry: InventoryEntry, state: String? = nil) {
             self.entry = entry
             self.state = state
         }
     }
 
-    public static func render(_ servers: [String: [Entry]]) -> String {
+    package static func render(_ servers: [String: [Entry]]) -> String {
         var out = "# Written by Baton: every resource it manages, per server. Do not edit.\n"
         out += "formatVersion: \(formatVersion)\nservers:\n"
         for server in servers.keys.sorted() {
@@ -37,7 +37,7 @@ public enum InventoryFile {
         return out
     }
 
-    public static func parse(_ bytes: [UInt8], file: String = path) throws -> [String: [Entry]] {
+    package static func parse(_ bytes: [UInt8], file: String = path) throws -> [String: [Entry]] {
         var scanner = InventoryScanner(bytes, file: file)
         let (version, servers) = try scanner.scan()
         guard version <= formatVersion else {

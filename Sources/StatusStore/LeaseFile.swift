@@ -4,20 +4,20 @@ import Manifests
 /// `leases/<scope>.yaml`: which daemon may apply to a set of servers, until when. Taken and renewed by a
 /// compare-and-swap on the status branch (a commit on the tip that was read; pushed without force), so the git
 /// server's atomic ref update is the only coordination between daemons (docs/daemon.md).
-public struct LeaseFile: Sendable, Hashable {
-    public static let folder = "leases"
-    public static let formatVersion = 1
+package struct LeaseFile: Sendable, Hashable {
+    package static let folder = "leases"
+    package static let formatVersion = 1
 
     /// Who holds it: a name the daemon chose (host and process), unique among the daemons of a repository.
-    public var holder: String
+    package var holder: String
     /// Rises by one each time the lease changes hands; every run recorded under it carries it.
-    public var generation: Int
+    package var generation: Int
     /// The servers it covers, sorted; empty: every server of the repository.
-    public var servers: [String]
-    public var renewed: Date
-    public var expires: Date
+    package var servers: [String]
+    package var renewed: Date
+    package var expires: Date
 
-    public init(holder: String, generation: Int, servers: [String], renewed: Date, expires: Date) {
+    package init(holder: String, generation: Int, servers: [String], renewed: Date, expires: Date) {
         self.holder = holder
         self.generation = generation
         self.servers = servers.sorted()
@@ -26,16 +26,16 @@ public struct LeaseFile: Sendable, Hashable {
     }
 
     /// A scope's file: the sorted server names joined by `+` (names are DNS labels, which hold no `+`), or `all`.
-    public static func path(servers: [String]) -> String {
+    package static func path(servers: [String]) -> String {
         folder + "/" + (servers.isEmpty ? "all" : Set(servers).sorted().joined(separator: "+")) + ".yaml"
     }
 
     /// Whether two scopes share a server (every scope shares with `all`).
-    public func overlaps(_ other: [String]) -> Bool {
+    package func overlaps(_ other: [String]) -> Bool {
         servers.isEmpty || other.isEmpty || !Set(servers).isDisjoint(with: other)
     }
 
-    public func render() -> String {
+    package func render() -> String {
         var out = "# Written by Baton: which daemon applies to these servers, until when. Do not edit.\n"
         out += "formatVersion: \(Self.formatVersion)\n"
         out += "holder: \(YAMLText.quoted(holder))\ngeneration: \(generation)\n"
@@ -44,7 +44,7 @@ public struct LeaseFile: Sendable, Hashable {
         return out
     }
 
-    public static func parse(_ bytes: [UInt8], file: String) throws -> LeaseFile {
+    package static func parse(_ bytes: [UInt8], file: String) throws -> LeaseFile {
         let root = try StatusNode.parse(bytes, file: file)
         try FormatVersion.check(root, supported: formatVersion)
         let date = { (key: String) throws -> Date in

@@ -3,19 +3,19 @@ import Manifests
 
 /// `monitors/<site>.yaml`: a monitored site's state, the facts behind it and its alert ledger, so that a daemon
 /// that restarts picks up where it stopped (a site already reported down is not reported again).
-public struct MonitorFile: Sendable, Hashable {
-    public static let formatVersion = 1
-    public static let states = ["unknown", "up", "down"]
+package struct MonitorFile: Sendable, Hashable {
+    package static let formatVersion = 1
+    package static let states = ["unknown", "up", "down"]
 
     /// One check, in brief.
-    public struct Result: Sendable, Hashable {
-        public var time: String
-        public var up: Bool
-        public var failureClass: String?
-        public var status: Int?
-        public var milliseconds: Int
+    package struct Result: Sendable, Hashable {
+        package var time: String
+        package var up: Bool
+        package var failureClass: String?
+        package var status: Int?
+        package var milliseconds: Int
 
-        public init(time: String, up: Bool, failureClass: String?, status: Int?, milliseconds: Int) {
+        package init(time: String, up: Bool, failureClass: String?, status: Int?, milliseconds: Int) {
             self.time = time
             self.up = up
             self.failureClass = failureClass
@@ -24,36 +24,36 @@ public struct MonitorFile: Sendable, Hashable {
         }
     }
 
-    public var site: String
-    public var account: String
-    public var url: String
-    public var state: String
+    package var site: String
+    package var account: String
+    package var url: String
+    package var state: String
     /// When the state began (RFC 3339, UTC).
-    public var since: String?
-    public var failureClass: String?
-    public var explanation: String = ""
-    public var hint: String = ""
-    public var consecutiveFailures = 0
-    public var consecutiveSuccesses = 0
+    package var since: String?
+    package var failureClass: String?
+    package var explanation: String = ""
+    package var hint: String = ""
+    package var consecutiveFailures = 0
+    package var consecutiveSuccesses = 0
     /// A down alert went out for the current down period.
-    public var alerted = false
+    package var alerted = false
     /// Certificates (by serial) a TLS warning was sent for.
-    public var warnedSerials: [String] = []
-    public var certificateSerial: String?
-    public var certificateNotAfter: String?
+    package var warnedSerials: [String] = []
+    package var certificateSerial: String?
+    package var certificateNotAfter: String?
     /// Newest last.
-    public var results: [Result] = []
+    package var results: [Result] = []
 
-    public init(site: String, account: String, url: String, state: String) {
+    package init(site: String, account: String, url: String, state: String) {
         self.site = site
         self.account = account
         self.url = url
         self.state = state
     }
 
-    public static func path(of site: String) -> String { "monitors/\(site).yaml" }
+    package static func path(of site: String) -> String { "monitors/\(site).yaml" }
 
-    public func render() -> String {
+    package func render() -> String {
         let q = YAMLText.quoted
         var out = "# Written by Baton: the last checks of a monitored site. Do not edit.\n"
         out += "formatVersion: \(Self.formatVersion)\n"
@@ -79,7 +79,7 @@ public struct MonitorFile: Sendable, Hashable {
         return out
     }
 
-    public static func parse(_ bytes: [UInt8], file: String) throws -> MonitorFile {
+    package static func parse(_ bytes: [UInt8], file: String) throws -> MonitorFile {
         let root = try StatusNode.parse(bytes, file: file)
         try FormatVersion.check(root, supported: formatVersion)
         let stateNode = try root.required("state")
@@ -115,7 +115,7 @@ public struct MonitorFile: Sendable, Hashable {
 
 extension StatusBranch {
     /// Every monitored site's file at the branch's tip; an empty list when there is no branch or no monitor.
-    public func monitors() throws -> [MonitorFile] {
+    package func monitors() throws -> [MonitorFile] {
         guard let tip = try tip() else { return [] }
         var files: [MonitorFile] = []
         for name in try repository.names(in: "monitors", at: tip).sorted() where name.hasSuffix(".yaml") {
@@ -129,7 +129,7 @@ extension StatusBranch {
     /// Commits monitor files (nil deletes one) on the branch's tip, pushing where there is a remote. A branch
     /// that so far holds only monitors reads as nothing applied (see `snapshot`).
     @discardableResult
-    public func recordMonitors(
+    package func recordMonitors(
         _ files: [String: MonitorFile?], message: String, options: RemoteOptions = RemoteOptions()
     )
         throws -> Recorded

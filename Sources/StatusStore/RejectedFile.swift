@@ -2,20 +2,20 @@ import Manifests
 
 /// `rejected.yaml`: the last revision the daemon refused to apply because it is not valid, with its errors.
 /// `applied.yaml` keeps naming the last good revision; the servers keep its state until a fixed one lands.
-public struct RejectedFile: Sendable, Hashable {
-    public static let path = "rejected.yaml"
-    public static let formatVersion = 1
+package struct RejectedFile: Sendable, Hashable {
+    package static let path = "rejected.yaml"
+    package static let formatVersion = 1
     /// More errors than this are counted, not listed.
-    public static let listed = 100
+    package static let listed = 100
 
-    public struct Error: Sendable, Hashable {
-        public var file: String
-        public var line: Int
-        public var column: Int
-        public var rule: String
-        public var message: String
+    package struct Error: Sendable, Hashable {
+        package var file: String
+        package var line: Int
+        package var column: Int
+        package var rule: String
+        package var message: String
 
-        public init(file: String, line: Int, column: Int, rule: String, message: String) {
+        package init(file: String, line: Int, column: Int, rule: String, message: String) {
             self.file = file
             self.line = line
             self.column = column
@@ -24,17 +24,17 @@ public struct RejectedFile: Sendable, Hashable {
         }
     }
 
-    public var revision: String
-    public var time: String
-    public var errors: [Error]
+    package var revision: String
+    package var time: String
+    package var errors: [Error]
 
-    public init(revision: String, time: String, errors: [Error]) {
+    package init(revision: String, time: String, errors: [Error]) {
         self.revision = revision
         self.time = time
         self.errors = errors
     }
 
-    public func render() -> String {
+    package func render() -> String {
         var out = "# Written by Baton: the last revision not applied because it is not valid. Do not edit.\n"
         out += "formatVersion: \(Self.formatVersion)\n"
         out += "revision: \(YAMLText.quoted(revision))\ntime: \(YAMLText.quoted(time))\n"
@@ -47,7 +47,7 @@ public struct RejectedFile: Sendable, Hashable {
         return out
     }
 
-    public static func parse(_ bytes: [UInt8], file: String = path) throws -> RejectedFile {
+    package static func parse(_ bytes: [UInt8], file: String = path) throws -> RejectedFile {
         let root = try StatusNode.parse(bytes, file: file)
         try FormatVersion.check(root, supported: formatVersion)
         let errors = try root.optional("errors")?.items().map { item in

@@ -2,20 +2,20 @@ import Manifests
 import Planning
 
 /// `status/<kind>/<name>.yaml`: one resource's state for people and `baton status`.
-public struct ResourceStatusFile: Sendable, Hashable {
-    public static let states = ["Applied", "Failed", "Pending", "Drifted"]
+package struct ResourceStatusFile: Sendable, Hashable {
+    package static let states = ["Applied", "Failed", "Pending", "Drifted"]
 
-    public var id: ResourceID
-    public var account: String
-    public var state: String
-    public var appliedRevision: String?
+    package var id: ResourceID
+    package var account: String
+    package var state: String
+    package var appliedRevision: String?
     /// The hashes of the resource's applied form on each server, combined: equal specs, equal hashes.
-    public var specHash: String
-    public var servers: [String]
-    public var lastTransitionTime: String
-    public var message: String
+    package var specHash: String
+    package var servers: [String]
+    package var lastTransitionTime: String
+    package var message: String
 
-    public init(
+    package init(
         id: ResourceID, account: String, state: String, appliedRevision: String?, specHash: String,
         servers: [String], lastTransitionTime: String, message: String = ""
     ) {
@@ -29,10 +29,10 @@ public struct ResourceStatusFile: Sendable, Hashable {
         self.message = message
     }
 
-    public static func path(of id: ResourceID) -> String { "status/\(id.kind.rawValue)/\(id.name).yaml" }
+    package static func path(of id: ResourceID) -> String { "status/\(id.kind.rawValue)/\(id.name).yaml" }
 
     /// The resource a path under `status/` is about; nil for anything else.
-    public static func id(ofPath path: String) -> ResourceID? {
+    package static func id(ofPath path: String) -> ResourceID? {
         let parts = path.split(separator: "/", omittingEmptySubsequences: false)
         guard parts.count == 3, parts[0] == "status", let kind = Kind(rawValue: String(parts[1])),
             parts[2].hasSuffix(".yaml"), parts[2].count > 5
@@ -40,7 +40,7 @@ public struct ResourceStatusFile: Sendable, Hashable {
         return ResourceID(kind, String(parts[2].dropLast(5)))
     }
 
-    public func render() -> String {
+    package func render() -> String {
         var out = "# Written by Baton. Do not edit.\n"
         out += "kind: \(id.kind.rawValue)\nname: \(YAMLText.quoted(id.name))\naccount: \(YAMLText.quoted(account))\n"
         out += "state: \(state)\n"
@@ -51,7 +51,7 @@ public struct ResourceStatusFile: Sendable, Hashable {
         return out
     }
 
-    public static func parse(_ bytes: [UInt8], file: String) throws -> ResourceStatusFile {
+    package static func parse(_ bytes: [UInt8], file: String) throws -> ResourceStatusFile {
         let root = try StatusNode.parse(bytes, file: file)
         let kindNode = try root.required("kind")
         guard let kind = Kind(rawValue: try kindNode.string()) else { throw kindNode.fail("unknown kind") }

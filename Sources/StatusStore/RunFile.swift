@@ -4,15 +4,15 @@ import Planning
 
 /// `runs/<run-id>.yaml`: what one run did, per operation; and `runs/<run-id>.log`, the scripts sent and what
 /// each server printed.
-public struct RunFile: Sendable {
-    public struct Operation: Sendable {
-        public var server: String
-        public var resource: ResourceID
-        public var action: Action
-        public var state: String
-        public var exitStatus: Int32?
+package struct RunFile: Sendable {
+    package struct Operation: Sendable {
+        package var server: String
+        package var resource: ResourceID
+        package var action: Action
+        package var state: String
+        package var exitStatus: Int32?
 
-        public init(server: String, resource: ResourceID, action: Action, state: String, exitStatus: Int32?) {
+        package init(server: String, resource: ResourceID, action: Action, state: String, exitStatus: Int32?) {
             self.server = server
             self.resource = resource
             self.action = action
@@ -21,15 +21,16 @@ public struct RunFile: Sendable {
         }
     }
 
-    public struct ServerLog: Sendable {
-        public var server: String
-        public var seconds: Double
-        public var failure: String?
-        public var script: String
-        public var stdout: String
-        public var stderr: String
+    package struct ServerLog: Sendable {
+        package var server: String
+        package var seconds: Double
+        package var failure: String?
+        package var script: String
+        package var stdout: String
+        package var stderr: String
 
-        public init(server: String, seconds: Double, failure: String?, script: String, stdout: String, stderr: String) {
+        package init(server: String, seconds: Double, failure: String?, script: String, stdout: String, stderr: String)
+        {
             self.server = server
             self.seconds = seconds
             self.failure = failure
@@ -39,20 +40,20 @@ public struct RunFile: Sendable {
         }
     }
 
-    public static let keep = 200
+    package static let keep = 200
 
-    public var id: String
-    public var revision: String
-    public var time: String
-    public var summary: String
-    public var operations: [Operation]
-    public var servers: [ServerLog]
+    package var id: String
+    package var revision: String
+    package var time: String
+    package var summary: String
+    package var operations: [Operation]
+    package var servers: [ServerLog]
     /// The lease generation of the daemon that ran it (docs/daemon.md); nil for `baton apply`.
-    public var generation: Int?
+    package var generation: Int?
     /// Set for a run recorded after the fact, from a server's journal (`ServerJournal`): which server's.
-    public var recoveredFrom: String?
+    package var recoveredFrom: String?
 
-    public init(
+    package init(
         id: String, revision: String, time: String, summary: String, operations: [Operation], servers: [ServerLog],
         recoveredFrom: String? = nil
     ) {
@@ -65,7 +66,7 @@ public struct RunFile: Sendable {
         self.servers = servers
     }
 
-    public var yaml: String {
+    package var yaml: String {
         var out =
             "# Written by Baton. Do not edit.\nid: \(YAMLText.quoted(id))\nrevision: \(YAMLText.quoted(revision))\n"
         out += "time: \(YAMLText.quoted(time))\nplan: \(YAMLText.quoted(summary))\n"
@@ -91,7 +92,7 @@ public struct RunFile: Sendable {
         return out
     }
 
-    public var log: String {
+    package var log: String {
         servers.map { server in
             var text = "=== \(server.server) (\(String(format: "%.3f", server.seconds)) s)\n"
             if let failure = server.failure { text += "--- failure\n\(failure)\n" }
@@ -102,7 +103,7 @@ public struct RunFile: Sendable {
 
     /// The files to write, and the oldest runs to remove so that the tree keeps the last `keep` (history keeps
     /// them all).
-    public func files(existing: [String]) -> [String: [UInt8]?] {
+    package func files(existing: [String]) -> [String: [UInt8]?] {
         var files: [String: [UInt8]?] = [
             "runs/\(id).yaml": Array(yaml.utf8), "runs/\(id).log": Array(log.utf8),
         ]
@@ -117,12 +118,12 @@ public struct RunFile: Sendable {
 
 extension RunFile {
     /// The servers a recorded run lists, from `runs/<run-id>.yaml`.
-    public static func servers(_ bytes: [UInt8], file: String) throws -> [String] {
+    package static func servers(_ bytes: [UInt8], file: String) throws -> [String] {
         try (StatusNode.parse(bytes, file: file).optional("servers")?.pairs() ?? []).map(\.0)
     }
 
     /// The operations of a recorded run that did not succeed, from `runs/<run-id>.yaml`.
-    public static func unfinished(_ bytes: [UInt8], file: String) throws -> [(server: String, resource: ResourceID)] {
+    package static func unfinished(_ bytes: [UInt8], file: String) throws -> [(server: String, resource: ResourceID)] {
         let root = try StatusNode.parse(bytes, file: file)
         return try (root.optional("operations")?.items() ?? []).compactMap { item in
             guard try item.string("state") != "SUCCESS" else { return nil }

@@ -3,7 +3,7 @@ import GitStore
 
 extension StatusBranch {
     /// What taking a lease came to.
-    public enum LeaseOutcome: Sendable, Equatable {
+    package enum LeaseOutcome: Sendable, Equatable {
         /// This holder has it (taken, renewed, or taken over from a holder whose lease expired).
         case held(LeaseFile)
         /// Another holder's lease on an overlapping scope has not expired.
@@ -11,7 +11,7 @@ extension StatusBranch {
     }
 
     /// Every lease at the branch's tip.
-    public func leases() throws -> [LeaseFile] {
+    package func leases() throws -> [LeaseFile] {
         guard let tip = try tip() else { return [] }
         return try leases(at: tip)
     }
@@ -28,7 +28,7 @@ extension StatusBranch {
     /// Takes or renews the lease of `holder` on `servers` (empty: all) until `now + duration`, unless another
     /// holder's unexpired lease overlaps. A compare-and-swap: the commit goes on the tip that was read, and is
     /// pushed without force where the repository has `remote`; a daemon that lost the race reads again.
-    public func acquireLease(
+    package func acquireLease(
         holder: String, servers: [String], now: Date, duration: TimeInterval, remote: String = "origin",
         options: RemoteOptions = RemoteOptions(), attempts limit: Int = 5
     ) throws -> LeaseOutcome {
@@ -59,7 +59,7 @@ extension StatusBranch {
     }
 
     /// Gives the lease up (on SIGTERM): another daemon need not wait for it to expire.
-    public func releaseLease(
+    package func releaseLease(
         holder: String, servers: [String], remote: String = "origin", options: RemoteOptions = RemoteOptions()
     ) throws {
         try checkWritable()

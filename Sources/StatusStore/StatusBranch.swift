@@ -5,25 +5,25 @@ import Planning
 
 /// The status branch of a repository: where Baton records what it applied. Reading never touches the work
 /// tree; a branch that does not exist yet reads as nothing applied.
-public struct StatusBranch: Sendable {
-    public static let defaultName = "baton/status"
+package struct StatusBranch: Sendable {
+    package static let defaultName = "baton/status"
 
-    public let repository: GitRepository
-    public let name: String
+    package let repository: GitRepository
+    package let name: String
 
-    public init(repository: GitRepository, name: String = StatusBranch.defaultName) {
+    package init(repository: GitRepository, name: String = StatusBranch.defaultName) {
         self.repository = repository
         self.name = name
     }
 
     /// The branch's tip: the local branch, else the remote-tracking one that a fetch brought (`origin`).
-    public func tip() throws -> ObjectID? {
+    package func tip() throws -> ObjectID? {
         if let local = try repository.reference("refs/heads/" + name) { return local }
         return try repository.reference("refs/remotes/origin/" + name)
     }
 
     /// The branch's ref lock file (`refs/heads/NAME.lock`) and its age in seconds, nil when there is none.
-    public var lockFile: (path: String, age: Double?) {
+    package var lockFile: (path: String, age: Double?) {
         let path = (repository.gitDirectory as NSString).appendingPathComponent("refs/heads/\(name).lock")
         let modified = (try? FileManager.default.attributesOfItem(atPath: path))?[.modificationDate] as? Date
         return (path, modified.map { max(0, Date().timeIntervalSince($0)) })
@@ -31,32 +31,32 @@ public struct StatusBranch: Sendable {
 
     /// Refuses a branch outside Baton's own refs (`OwnedRefName`, `GitRepository.ownedRefProblem`): the check
     /// before every write of the branch (a run's commit, a lease), so that no name a tree chose moves another ref.
-    public func checkWritable() throws {
+    package func checkWritable() throws {
         try repository.checkOwnedRef(OwnedRefName.branch(name))
     }
 
     /// What the branch holds at its tip, parsed: the applied state the planner reads, and the files a run
     /// updates.
-    public struct Snapshot: Sendable {
-        public var tip: ObjectID?
-        public var applied: AppliedFile?
-        public var inventory: [String: [InventoryFile.Entry]]
-        public var state: AppliedState
+    package struct Snapshot: Sendable {
+        package var tip: ObjectID?
+        package var applied: AppliedFile?
+        package var inventory: [String: [InventoryFile.Entry]]
+        package var state: AppliedState
         /// The serial each zone was last applied with.
-        public var serials: [String: ZoneSerialsFile.Entry] = [:]
+        package var serials: [String: ZoneSerialsFile.Entry] = [:]
 
-        public static let empty = Snapshot(tip: nil, applied: nil, inventory: [:], state: .empty)
+        package static let empty = Snapshot(tip: nil, applied: nil, inventory: [:], state: .empty)
     }
 
     /// What was applied, as of the branch's tip.
-    public func read() throws -> AppliedState { try snapshot().state }
+    package func read() throws -> AppliedState { try snapshot().state }
 
-    public func snapshot() throws -> Snapshot {
+    package func snapshot() throws -> Snapshot {
         guard let tip = try tip() else { return .empty }
         return try snapshot(at: tip)
     }
 
-    public func snapshot(at tip: ObjectID) throws -> Snapshot {
+    package func snapshot(at tip: ObjectID) throws -> Snapshot {
         let label = { (path: String) in "\(name):\(path)" }
         guard let appliedBytes = try repository.file(atRoot: AppliedFile.path, commit: tip) else {
             // Only a daemon's lease (or a rejected revision) so far: nothing was applied yet. An inventory without
@@ -107,7 +107,9 @@ public struct StatusBranch: Sendable {
     /// Commits a run's files on top of `snapshot` (compare-and-swap: a branch that moved meanwhile is an
     /// error the caller retries after reading again). The applied revision becomes a second parent, so it
     /// stays reachable from the branch even when the manifests' history is rewritten.
-    public func commit(_ files: [String: [UInt8]?], on snapshot: Snapshot, applied revision: ObjectID?, message: String)
+    package func commit(
+        _ files: [String: [UInt8]?], on snapshot: Snapshot, applied revision: ObjectID?, message: String
+    )
         throws -> ObjectID
     {
         try checkWritable()
@@ -130,20 +132,20 @@ public struct StatusBranch: Sendable {
 
 extension StatusBranch {
     /// What `record` did.
-    public struct Recorded: Sendable {
-        public var commit: ObjectID
+    package struct Recorded: Sendable {
+        package var commit: ObjectID
         /// Pushed to the remote (nil: there is none).
-        public var pushed: Bool?
+        package var pushed: Bool?
         /// How many times the files were made: more than one when the remote had moved and the run was merged
         /// onto its state.
-        public var attempts: Int
+        package var attempts: Int
     }
 
     /// Commits a run's files and pushes the branch to `remote` when the repository has it. When the push is
     /// refused because the remote moved (another Baton recorded meanwhile), the remote's branch is fetched and
     /// `make` runs again on its state: the run's outcomes are merged onto what the other recorded, not written
     /// over it. `make` gets the snapshot to build on.
-    public func record(
+    package func record(
         applied revision: ObjectID?, message: String, remote: String = "origin",
         options: RemoteOptions = RemoteOptions(),
         attempts limit: Int = 5, lockPatience: Double = 5, waiting: (String) -> Void = { _ in },

@@ -3,20 +3,20 @@ import Planning
 
 /// The files a run changes on the status branch, from the plan that ran and how each change ended. Pure:
 /// the caller commits the result (`StatusBranch.commit`).
-public struct StatusRecord: Sendable {
+package struct StatusRecord: Sendable {
     /// How one change ended.
-    public enum Outcome: String, Sendable, Hashable {
+    package enum Outcome: String, Sendable, Hashable {
         case applied = "Applied"
         case failed = "Failed"
         /// Not run: a dependency failed, or its server could not be reached.
         case pending = "Pending"
     }
 
-    public var revision: String
-    public var time: String
-    public var run: String
+    package var revision: String
+    package var time: String
+    package var run: String
 
-    public init(revision: String, time: String, run: String) {
+    package init(revision: String, time: String, run: String) {
         self.revision = revision
         self.time = time
         self.run = run
@@ -24,7 +24,7 @@ public struct StatusRecord: Sendable {
 
     /// The updated `inventory.yaml`, `applied.yaml` and `status/` files. `inventory` is the branch's current
     /// one; `outcomes` is keyed like the plan's changes, and a change without one counts as pending.
-    public func files(
+    package func files(
         plan: Plan, outcomes: [Planner.Key: Outcome], messages: [Planner.Key: String] = [:],
         inventory current: [String: [InventoryFile.Entry]], applied previous: AppliedFile? = nil
     ) -> [String: [UInt8]?] {

@@ -2,21 +2,21 @@ import Manifests
 
 /// `zones.yaml`: the serial each zone was last applied with, and the hash of its content then. The next serial
 /// rises only when the content changes (`ZoneSerial.next`).
-public enum ZoneSerialsFile {
-    public static let path = "zones.yaml"
-    public static let formatVersion = 1
+package enum ZoneSerialsFile {
+    package static let path = "zones.yaml"
+    package static let formatVersion = 1
 
-    public struct Entry: Sendable, Hashable {
-        public var serial: UInt32
-        public var contentHash: String
+    package struct Entry: Sendable, Hashable {
+        package var serial: UInt32
+        package var contentHash: String
 
-        public init(serial: UInt32, contentHash: String) {
+        package init(serial: UInt32, contentHash: String) {
             self.serial = serial
             self.contentHash = contentHash
         }
     }
 
-    public static func render(_ zones: [String: Entry]) -> String {
+    package static func render(_ zones: [String: Entry]) -> String {
         var out = "# Written by Baton: the serial each zone was last applied with. Do not edit.\n"
         out += "formatVersion: \(formatVersion)\n" + (zones.isEmpty ? "zones: {}\n" : "zones:\n")
         for origin in zones.keys.sorted() {
@@ -27,7 +27,7 @@ public enum ZoneSerialsFile {
         return out
     }
 
-    public static func parse(_ bytes: [UInt8], file: String = path) throws -> [String: Entry] {
+    package static func parse(_ bytes: [UInt8], file: String = path) throws -> [String: Entry] {
         let root = try StatusNode.parse(bytes, file: file)
         try FormatVersion.check(root, supported: formatVersion)
         var zones: [String: Entry] = [:]

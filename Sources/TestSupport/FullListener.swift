@@ -4,11 +4,11 @@
 
 /// A listening socket on 127.0.0.1 whose accept queue is full: Linux drops further SYNs (tcp_abort_on_overflow is
 /// off by default), so a TCP connect to it hangs like one to a host behind a dropping firewall.
-public final class FullListener {
-    public let listener: SilentListener
+package final class FullListener {
+    package let listener: SilentListener
     private var fillers: [Int32] = []
 
-    public init() throws {
+    package init() throws {
         listener = try SilentListener(backlog: 0)
         // A backlog of 0 still queues one connection; two more make sure the queue is full.
         for _ in 0..<3 {
@@ -26,7 +26,7 @@ public final class FullListener {
         usleep(100_000)
     }
 
-    public var port: Int { listener.port }
+    package var port: Int { listener.port }
 
     deinit { fillers.forEach { close($0) } }
 }

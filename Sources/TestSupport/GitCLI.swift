@@ -4,14 +4,14 @@ import Foundation
 ///
 /// Every command gets a fixed identity and `main` as the default branch, so tests do not depend on the machine's
 /// git configuration.
-public enum GitCLI {
-    public static let path = "/usr/bin/git"
-    public static let settings = [
+package enum GitCLI {
+    package static let path = "/usr/bin/git"
+    package static let settings = [
         "-c", "user.name=Test", "-c", "user.email=test@example.com", "-c", "init.defaultBranch=main",
     ]
 
     /// A git command that may fail: its exit status and its stdout, trimmed of surrounding whitespace.
-    public static func run(_ args: [String], in directory: URL) throws -> ProcessRunner.Result {
+    package static func run(_ args: [String], in directory: URL) throws -> ProcessRunner.Result {
         var result = try ProcessRunner.run(path, settings + args, in: directory)
         result.stdout = result.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
         return result

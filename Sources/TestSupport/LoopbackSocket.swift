@@ -5,16 +5,16 @@ import Foundation
 #endif
 
 /// TCP sockets on 127.0.0.1 on ports the kernel picks: free ports for sshd, and listeners that never answer.
-public enum LoopbackSocket {
+package enum LoopbackSocket {
     /// A port the kernel hands out on 127.0.0.1, released again for the caller to bind (or to find closed).
-    public static func freePort() throws -> Int {
+    package static func freePort() throws -> Int {
         let fd = try bound()
         defer { close(fd) }
         return try port(of: fd)
     }
 
     /// A TCP socket bound to 127.0.0.1 on a port the kernel picks.
-    public static func bound() throws -> Int32 {
+    package static func bound() throws -> Int32 {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw TestSupportError("socket: \(errno)") }
         var address = address(port: 0)
@@ -31,7 +31,7 @@ public enum LoopbackSocket {
     }
 
     /// The local port a socket is bound to.
-    public static func port(of fd: Int32) throws -> Int {
+    package static func port(of fd: Int32) throws -> Int {
         var address = sockaddr_in()
         var length = socklen_t(MemoryLayout<sockaddr_in>.size)
         let named = withUnsafeMutablePointer(to: &address) {

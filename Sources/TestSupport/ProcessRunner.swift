@@ -5,15 +5,15 @@ import Foundation
 ///
 /// Process is fine for tools that exit on their own and keep the descriptors they are given. A long-running server
 /// that closes its inherited descriptors, such as sshd, is started with posix_spawn instead: see `SSHTestServer`.
-public enum ProcessRunner {
+package enum ProcessRunner {
     /// What a tool left behind: its exit status and its stdout, as it wrote it.
-    public struct Result: Sendable {
-        public var status: Int32
-        public var stdout: String
+    package struct Result: Sendable {
+        package var status: Int32
+        package var stdout: String
     }
 
     /// Runs `tool` with `args` (in `directory`, if given) to its end, whatever its exit status.
-    public static func run(_ tool: String, _ args: [String], in directory: URL? = nil) throws -> Result {
+    package static func run(_ tool: String, _ args: [String], in directory: URL? = nil) throws -> Result {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: tool)
         p.arguments = args
@@ -29,7 +29,7 @@ public enum ProcessRunner {
 
     /// Runs `tool` to its end and returns its stdout; throws unless it exits 0.
     @discardableResult
-    public static func output(_ tool: String, _ args: [String], in directory: URL? = nil) throws -> String {
+    package static func output(_ tool: String, _ args: [String], in directory: URL? = nil) throws -> String {
         let result = try run(tool, args, in: directory)
         guard result.status == 0 else { throw TestSupportError("\(tool) \(args) exited \(result.status)") }
         return result.stdout

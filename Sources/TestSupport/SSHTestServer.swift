@@ -12,29 +12,29 @@ import Foundation
 ///
 /// Shared by the GitStore (git over ssh://) and SSHTransport (commands and uploads) tests: a library target, since
 /// test targets cannot share code.
-public final class SSHTestServer {
-    public static let sshd = "/usr/sbin/sshd"
+package final class SSHTestServer {
+    package static let sshd = "/usr/sbin/sshd"
 
     /// Starts a server in `folder`, or, where sshd is not installed, throws what `skip` makes of the reason (an
     /// XCTSkip in the tests: this target does not see XCTest, so that `swift build` builds it).
-    public static func start(folder: URL, skip: (String) -> Error) throws -> SSHTestServer {
+    package static func start(folder: URL, skip: (String) -> Error) throws -> SSHTestServer {
         guard FileManager.default.isExecutableFile(atPath: sshd) else {
             throw skip("\(sshd) is missing: install openssh-server (scripts/install-deps) to run ssh tests")
         }
         return try SSHTestServer(folder: folder)
     }
 
-    public let folder: URL
-    public let port: Int
-    public let user: String
+    package let folder: URL
+    package let port: Int
+    package let user: String
     /// The host's public key line.
-    public let hostKey: String
+    package let hostKey: String
     /// The private key files of the authorised clients.
-    public let clientKey: String
-    public let ecdsaClientKey: String
+    package let clientKey: String
+    package let ecdsaClientKey: String
     private var pid: pid_t = 0
 
-    public init(folder: URL) throws {
+    package init(folder: URL) throws {
         self.folder = folder
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         hostKey = try Self.keygen(folder.appendingPathComponent("host_ed25519"))
@@ -89,11 +89,11 @@ public final class SSHTestServer {
     }
 
     /// What sshd has logged so far (LogLevel VERBOSE: connections, accepted and failed keys).
-    public var log: String {
+    package var log: String {
         (try? String(contentsOf: folder.appendingPathComponent("sshd.log"), encoding: .utf8)) ?? ""
     }
 
-    public func stop() {
+    package func stop() {
         guard pid > 0 else { return }
         kill(pid, SIGTERM)
         var status: Int32 = 0
@@ -118,7 +118,7 @@ public final class SSHTestServer {
     }
 
     /// Makes a key pair without a passphrase; returns the public key line.
-    public static func keygen(_ file: URL, type: String = "ed25519") throws -> String {
+    package static func keygen(_ file: URL, type: String = "ed25519") throws -> String {
         try ProcessRunner.output(
             "/usr/bin/ssh-keygen", ["-q", "-t", type, "-N", "", "-C", "baton-test", "-f", file.path])
         return try String(contentsOfFile: file.path + ".pub", encoding: .utf8)

@@ -4,11 +4,11 @@
 
 /// A listening socket on 127.0.0.1 that never accepts: the kernel completes TCP handshakes into its backlog, but
 /// no SSH banner ever comes, like a host whose sshd hangs.
-public final class SilentListener {
-    public let fd: Int32
-    public let port: Int
+package final class SilentListener {
+    package let fd: Int32
+    package let port: Int
 
-    public init(backlog: Int32 = 16) throws {
+    package init(backlog: Int32 = 16) throws {
         fd = try LoopbackSocket.bound()
         guard listen(fd, backlog) == 0 else {
             close(fd)

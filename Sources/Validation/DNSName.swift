@@ -1,9 +1,9 @@
 /// Checks of domain names as DNS and IDNA allow them. Each check returns a problem phrase, or nil.
-public enum DNSName {
-    public static let maxLength = 253
+package enum DNSName {
+    package static let maxLength = 253
 
     /// Letters, digits and inner hyphens, 1 to 63 bytes (either case: owner names may be upper case).
-    public static func isLDHLabel(_ label: Substring) -> Bool {
+    package static func isLDHLabel(_ label: Substring) -> Bool {
         let b = label.utf8
         guard (1...63).contains(b.count), b.first != UInt8(ascii: "-"), b.last != UInt8(ascii: "-") else {
             return false
@@ -17,7 +17,7 @@ public enum DNSName {
 
     /// A zone name as written in `metadata.name`: lower case, no trailing dot, at least two labels,
     /// IDN labels in punycode, no wildcard.
-    public static func zoneProblem(_ name: String) -> String? {
+    package static func zoneProblem(_ name: String) -> String? {
         if name.hasSuffix(".") { return "it ends with a dot; write zone names without the trailing dot" }
         if name.hasByte("*") { return "a zone name cannot hold a wildcard; wildcards are records (`name: '*'`)" }
         if let problem = hostProblem(name, allowUnderscore: false) { return problem }
@@ -33,7 +33,7 @@ public enum DNSName {
     }
 
     /// A host name (no trailing dot): labels LDH (underscores where allowed), IDN only as punycode.
-    public static func hostProblem(_ name: String, allowUnderscore: Bool) -> String? {
+    package static func hostProblem(_ name: String, allowUnderscore: Bool) -> String? {
         if name.isEmpty { return "it is empty" }
         if name.utf8.count > maxLength { return "it is \(name.utf8.count) bytes long; names are at most \(maxLength)" }
         if name.utf8.contains(where: { $0 >= 0x80 }) {

@@ -1,9 +1,9 @@
 import Foundation
 
 /// Address checks for A and AAAA records and Server addresses.
-public enum IPAddress {
+package enum IPAddress {
     /// Strict dotted quad: four decimal parts 0-255, no leading zeros (BIND and inet_aton disagree on those).
-    public static func isIPv4(_ s: String) -> Bool {
+    package static func isIPv4(_ s: String) -> Bool {
         var parts = 0
         var value = 0
         var digits = 0
@@ -26,14 +26,14 @@ public enum IPAddress {
         return parts == 3 && digits > 0
     }
 
-    public static func isIPv6(_ s: String) -> Bool {
+    package static func isIPv6(_ s: String) -> Bool {
         guard s.hasByte(":"), s.allSatisfy({ $0.isHexDigit || $0 == ":" || $0 == "." }) else { return false }
         var buffer = in6_addr()
         return inet_pton(AF_INET6, s, &buffer) == 1
     }
 
     /// Looks like an address someone meant (digits and dots), even when not a valid one.
-    public static func looksLikeIPv4(_ s: String) -> Bool {
+    package static func looksLikeIPv4(_ s: String) -> Bool {
         !s.isEmpty && s.allSatisfy { $0.isASCII && ($0.isNumber || $0 == ".") } && s.hasByte(".")
     }
 }

@@ -5,9 +5,9 @@ import Manifests
 /// their change can reach, and the neighbours those lookups need (see `ResourceLinks`); every other file keeps
 /// its findings. The result is the whole validation's, finding for finding; a change to a Server, which every
 /// account reads, validates everything again.
-public struct IncrementalValidator: Sendable {
+package struct IncrementalValidator: Sendable {
     /// How the last update went: the whole repository, or this many accounts of it.
-    public enum Scope: Sendable, Equatable {
+    package enum Scope: Sendable, Equatable {
         case whole
         case accounts(checked: Int, changed: Int)
     }
@@ -20,21 +20,21 @@ public struct IncrementalValidator: Sendable {
     private var accountCounts: [String: Int] = [:]
     /// Sorted, for suggestions.
     private var accountNames: [String] = []
-    public private(set) var scope = Scope.whole
+    package private(set) var scope = Scope.whole
 
-    public init(_ files: LoadedFiles) {
+    package init(_ files: LoadedFiles) {
         validateWhole(files.manifests)
     }
 
     /// The accounts whose files changed in the last update; nil when it validated everything.
-    public private(set) var changedAccounts: Set<String>?
+    package private(set) var changedAccounts: Set<String>?
 
     /// Every finding of the rules and of the repository-wide name check, in no particular order.
-    public var diagnostics: [Diagnostic] { byFile.values.flatMap { $0 } }
+    package var diagnostics: [Diagnostic] { byFile.values.flatMap { $0 } }
 
     /// Takes in the next revision: `changedFiles` names every file whose content differs between the files
     /// this validator last saw and `new`; `before` holds those files' resources as they were.
-    public mutating func update(to new: LoadedFiles, changedFiles: Set<String>, before: ManifestSet) {
+    package mutating func update(to new: LoadedFiles, changedFiles: Set<String>, before: ManifestSet) {
         guard !changedFiles.isEmpty else {
             (scope, changedAccounts) = (.accounts(checked: 0, changed: 0), [])
             return
@@ -108,7 +108,7 @@ public struct IncrementalValidator: Sendable {
     }
 
     /// The files that hold resources of these accounts.
-    public func files(of accounts: Set<String>) -> Set<String> {
+    package func files(of accounts: Set<String>) -> Set<String> {
         var files = Set<String>()
         for account in accounts { files.formUnion(links[account]?.files ?? []) }
         return files

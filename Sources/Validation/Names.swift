@@ -1,7 +1,7 @@
 /// The strict name patterns. Every name that may reach a remote shell is checked here first.
-public enum Names {
+package enum Names {
     /// `^[a-z_][a-z0-9_-]{0,31}$`, as useradd's default NAME_REGEX, without the trailing `$` it allows.
-    public static func isUserName(_ s: String) -> Bool {
+    package static func isUserName(_ s: String) -> Bool {
         let b = Array(s.utf8)
         guard (1...32).contains(b.count), b[0] == UInt8(ascii: "_") || isLower(b[0]) else { return false }
         return b.dropFirst().allSatisfy {
@@ -10,7 +10,7 @@ public enum Names {
     }
 
     /// `^[a-z0-9][a-z0-9_-]{0,31}$`.
-    public static func isWebAppName(_ s: String) -> Bool {
+    package static func isWebAppName(_ s: String) -> Bool {
         let b = Array(s.utf8)
         guard (1...32).contains(b.count), isLower(b[0]) || isDigit(b[0]) else { return false }
         return b.dropFirst().allSatisfy {
@@ -19,7 +19,7 @@ public enum Names {
     }
 
     /// A DNS label in lower case: `^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$`.
-    public static func isServerName(_ s: String) -> Bool {
+    package static func isServerName(_ s: String) -> Bool {
         DNSName.isLDHLabel(Substring(s)) && s == s.lowercased()
     }
 
@@ -27,7 +27,7 @@ public enum Names {
     /// base-passwd (static and dynamic), the daemons Baton configures, and the privileged groups packages add
     /// (`docker`, `lxd`, `libvirt`, `ssl-cert`...). A tenant's account, user or group with one of these names
     /// would be, or join, what the system already has. The list is documented in docs/rules.md (`user.reserved`).
-    public static let reservedNames: Set<String> = [
+    package static let reservedNames: Set<String> = [
         // base-passwd: static users and groups, then the dynamic ones
         "root", "daemon", "bin", "sys", "sync", "games", "man", "lp", "mail", "news", "uucp", "proxy", "www-data",
         "backup", "list", "irc", "gnats", "nobody", "nogroup", "adm", "tty", "disk", "kmem", "dialout", "fax", "voice",
@@ -48,9 +48,9 @@ public enum Names {
 
     /// Prefixes that Debian and systemd keep for system accounts (`_apt`, `_chrony`, `systemd-network`,
     /// `Debian-exim`).
-    public static let reservedPrefixes = ["_", "systemd-", "debian-"]
+    package static let reservedPrefixes = ["_", "systemd-", "debian-"]
 
-    public static func isReserved(_ s: String) -> Bool {
+    package static func isReserved(_ s: String) -> Bool {
         reservedNames.contains(s) || reservedPrefixes.contains { s.hasPrefix($0) }
     }
 

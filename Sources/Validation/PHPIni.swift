@@ -1,11 +1,11 @@
 /// The `php.ini` settings a tenant may change, each with the pattern its value must match.
 /// Anything that widens what a tenant can reach (open_basedir, extension, auto_prepend_file, ...) is absent on
 /// purpose; `disable_functions` only ever adds to Baton's own list.
-public enum PHPIni {
-    public struct Setting: Sendable {
-        public var key: String
-        public var pattern: String
-        public var example: String
+package enum PHPIni {
+    package struct Setting: Sendable {
+        package var key: String
+        package var pattern: String
+        package var example: String
         let matches: @Sendable (String) -> Bool
     }
 
@@ -21,7 +21,7 @@ public enum PHPIni {
         { v in Int(v).map { range.contains($0) } ?? false }
     }
 
-    public static let allowList: [Setting] = [
+    package static let allowList: [Setting] = [
         Setting(key: "memory_limit", pattern: "size (128M) or -1", example: "256M", matches: size),
         Setting(key: "upload_max_filesize", pattern: "size", example: "64M", matches: size),
         Setting(key: "post_max_size", pattern: "size", example: "64M", matches: size),
@@ -71,10 +71,10 @@ public enum PHPIni {
         },
     ]
 
-    public static let byKey: [String: Setting] = Dictionary(uniqueKeysWithValues: allowList.map { ($0.key, $0) })
+    package static let byKey: [String: Setting] = Dictionary(uniqueKeysWithValues: allowList.map { ($0.key, $0) })
 
     /// PHP versions Debian and sury.org ship php-fpm for.
-    public static let versions = ["7.4", "8.0", "8.1", "8.2", "8.3", "8.4"]
+    package static let versions = ["7.4", "8.0", "8.1", "8.2", "8.3", "8.4"]
 }
 
 enum ByteSizeText {

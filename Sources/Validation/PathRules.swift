@@ -1,17 +1,17 @@
 /// Checks of absolute paths (homes, web app paths, server paths) and of relative ones (public roots).
 /// Each problem carries its own rule suffix, so a home gets `home.dot-component`, a web app `webapp.path`.
-public enum PathRules {
-    public struct Problem: Sendable, Equatable {
+package enum PathRules {
+    package struct Problem: Sendable, Equatable {
         /// `absolute`, `dot-component`, `double-slash`, `trailing-slash`, `control-char`, `too-long`, `dash`, `forbidden`.
-        public var check: String
-        public var message: String
-        public var hint: String
+        package var check: String
+        package var message: String
+        package var hint: String
     }
 
-    public static let maxLength = 4096
+    package static let maxLength = 4096
 
     /// Paths that must never be a home (or hold one): system folders and secret stores.
-    public static let forbidden: Set<String> = [
+    package static let forbidden: Set<String> = [
         "/", "/etc", "/root", "/home", "/usr", "/var", "/bin", "/sbin", "/lib", "/lib64", "/boot", "/dev", "/proc",
         "/sys", "/run", "/tmp", "/opt", "/srv", "/mnt", "/media", "/var/www", "/var/lib", "/var/log", "/usr/local",
     ]
@@ -21,7 +21,7 @@ public enum PathRules {
     static let forbiddenComponents: Set<String> = [".ssh", ".gnupg", ".config", ".baton"]
 
     /// The first problem of an absolute path, in the order a user would fix them.
-    public static func absoluteProblem(_ path: String) -> Problem? {
+    package static func absoluteProblem(_ path: String) -> Problem? {
         if path.utf8.count > maxLength {
             return Problem(
                 check: "too-long", message: "the path is \(path.utf8.count) bytes long; at most \(maxLength)",
@@ -89,7 +89,7 @@ public enum PathRules {
     }
 
     /// A path relative to a base that must stay inside it (a web app's public root).
-    public static func relativeProblem(_ path: String) -> Problem? {
+    package static func relativeProblem(_ path: String) -> Problem? {
         if path.hasPrefix("/") {
             return Problem(
                 check: "absolute", message: "'\(path)' must be relative to the app's path",
@@ -103,7 +103,7 @@ public enum PathRules {
     }
 
     /// `inner` equals `outer` or lies below it, component-wise (`/home/ab` is not inside `/home/a`).
-    public static func isInside(_ inner: String, _ outer: String) -> Bool {
+    package static func isInside(_ inner: String, _ outer: String) -> Bool {
         inner == outer || inner.hasPrefix(outer.hasSuffix("/") ? outer : outer + "/")
     }
 

@@ -1,7 +1,7 @@
 import Foundation
 import Manifests
 
-public enum ServerRules {
+package enum ServerRules {
     static let keyTypes = [
         "ssh-ed25519", "ecdsa-sha2-nistp256", "ecdsa-sha2-nistp384", "ecdsa-sha2-nistp521", "ssh-rsa",
     ]
@@ -56,7 +56,7 @@ public enum ServerRules {
 
     /// A server's public name: a fully qualified host name, written with or without the trailing dot that DNS
     /// people write (`ns1.example.net.`).
-    public static func hostnameProblem(_ hostname: String) -> String? {
+    package static func hostnameProblem(_ hostname: String) -> String? {
         let name = hostname.hasSuffix(".") ? String(hostname.dropLast()) : hostname
         return DNSName.hostProblem(name, allowUnderscore: false)
             ?? (name.hasByte(".") ? nil : "it is not fully qualified")

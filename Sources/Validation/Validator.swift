@@ -2,9 +2,9 @@ import Dispatch
 import Manifests
 
 /// Runs every rule over a loaded repository. Pure: no disk, no network.
-public enum Validator {
+package enum Validator {
     /// `accountNames`: the whole repository's, when `set` is a part of it (suggestions name any account).
-    public static func validate(_ set: ManifestSet, accountNames: [String]? = nil) -> [Diagnostic] {
+    package static func validate(_ set: ManifestSet, accountNames: [String]? = nil) -> [Diagnostic] {
         let index = RepositoryIndex(set, accountNames: accountNames)
         // Rule groups read the index and write only their own findings, so they run on all cores;
         // the per-domain checks, the largest share, are split in shards.
@@ -30,7 +30,7 @@ public enum Validator {
     }
 
     /// Loads and validates in one go: the diagnostics of both, in report order.
-    public static func run(_ source: some ManifestSource) throws -> (ManifestLoader.Result, [Diagnostic]) {
+    package static func run(_ source: some ManifestSource) throws -> (ManifestLoader.Result, [Diagnostic]) {
         let loaded = try ManifestLoader.load(source)
         let all = (loaded.diagnostics + validate(loaded.manifests)).sorted(by: Diagnostic.reportOrder)
         return (loaded, all)

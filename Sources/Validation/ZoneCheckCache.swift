@@ -6,18 +6,19 @@ import Zones
 /// zone's text, so that only zones whose rendering changed are checked again. One small file a zone; safe to
 /// delete. It lives in the user's cache, never in the repository being checked: a committed cache file would
 /// otherwise vouch for a zone that no checker has seen.
-public struct ZoneCheckCache: Sendable {
-    public let directory: String
+package struct ZoneCheckCache: Sendable {
+    package let directory: String
     /// Versions of Baton and of the checkers: an upgrade checks everything again.
-    public let tag: String
+    package let tag: String
 
-    public init(directory: String, tag: String) {
+    package init(directory: String, tag: String) {
         self.directory = directory
         self.tag = tag
     }
 
     /// `$BATON_CACHE_DIR`, else `$XDG_CACHE_HOME/baton`, else `~/.cache/baton`; zone reports go in `zones/`.
-    public static func defaultDirectory(environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
+    package static func defaultDirectory(environment: [String: String] = ProcessInfo.processInfo.environment) -> String
+    {
         if let dir = environment["BATON_CACHE_DIR"], !dir.isEmpty { return dir + "/zones" }
         if let dir = environment["XDG_CACHE_HOME"], !dir.isEmpty { return dir + "/baton/zones" }
         return (environment["HOME"] ?? NSTemporaryDirectory()) + "/.cache/baton/zones"

@@ -5,13 +5,13 @@ import Zones
 
 /// Renders every zone of a repository and checks it, mapping each message back to the YAML line of the
 /// record at fault. The I/O stage of validation (it may run named-checkzone); the rules stay pure.
-public struct ZoneChecks: Sendable {
-    public var checkers: [any ZoneTextChecker]
-    public var options: ZoneCheckOptions
-    public var cache: ZoneCheckCache?
-    public var serials: any SerialSource
+package struct ZoneChecks: Sendable {
+    package var checkers: [any ZoneTextChecker]
+    package var options: ZoneCheckOptions
+    package var cache: ZoneCheckCache?
+    package var serials: any SerialSource
 
-    public init(
+    package init(
         checkers: [any ZoneTextChecker], options: ZoneCheckOptions = .strict, cache: ZoneCheckCache? = nil,
         serials: any SerialSource = DateSerial()
     ) {
@@ -24,7 +24,7 @@ public struct ZoneChecks: Sendable {
     /// Zones with an invalid name are left to the name rules: they cannot be rendered. So are zones whose
     /// name servers are not all usable (a server without a valid `hostname`): the server rules report that, once,
     /// at the server, and the zone is not blamed for it.
-    public func run(_ set: ManifestSet) -> [Diagnostic] {
+    package func run(_ set: ManifestSet) -> [Diagnostic] {
         let unusable = Self.accountsWithUnusableNameServers(set)
         let zones = ZoneInput.zones(of: set).filter {
             DNSName.zoneProblem($0.origin) == nil && !unusable.contains($0.domain.spec.account)
@@ -105,7 +105,7 @@ public struct ZoneChecks: Sendable {
 
     /// The rule of a zone the checker could not check at all (written out where it is reported, for the rule
     /// catalog's scan): the zone's validity is unknown, so validate exits 3.
-    public static let unavailable = "zone.checker-unavailable"
+    package static let unavailable = "zone.checker-unavailable"
 
     static func fileName(_ zone: RenderedZone) -> String { "\(zone.origin).zone" }
 

@@ -1,22 +1,22 @@
 /// One problem found in the manifests: where, which rule, what is wrong and how to fix it.
-public struct Diagnostic: Sendable, Hashable {
-    public enum Severity: String, Sendable, Hashable, Comparable {
+package struct Diagnostic: Sendable, Hashable {
+    package enum Severity: String, Sendable, Hashable, Comparable {
         case error
         case warning
 
-        public static func < (a: Severity, b: Severity) -> Bool {
+        package static func < (a: Severity, b: Severity) -> Bool {
             a == .error && b == .warning
         }
     }
 
-    public var location: SourceLocation
-    public var severity: Severity
+    package var location: SourceLocation
+    package var severity: Severity
     /// A stable identifier such as `home.dot-component`; documented in docs/rules.md.
-    public var rule: String
-    public var message: String
-    public var hint: String
+    package var rule: String
+    package var message: String
+    package var hint: String
 
-    public init(
+    package init(
         _ severity: Severity = .error, at location: SourceLocation, rule: String, message: String, hint: String
     ) {
         self.location = location
@@ -26,12 +26,13 @@ public struct Diagnostic: Sendable, Hashable {
         self.hint = hint
     }
 
-    public static func error(at location: SourceLocation, rule: String, _ message: String, hint: String) -> Diagnostic {
+    package static func error(at location: SourceLocation, rule: String, _ message: String, hint: String) -> Diagnostic
+    {
         Diagnostic(.error, at: location, rule: rule, message: message, hint: hint)
     }
 
     /// The order of every report: by file, then line, then column, then rule.
-    public static func reportOrder(_ a: Diagnostic, _ b: Diagnostic) -> Bool {
+    package static func reportOrder(_ a: Diagnostic, _ b: Diagnostic) -> Bool {
         if a.location != b.location { return a.location < b.location }
         if a.severity != b.severity { return a.severity < b.severity }
         return (a.rule, a.message) < (b.rule, b.message)

@@ -60,8 +60,8 @@ extension AccountSpec {
 }
 
 /// Sizes written `512`, `500K`, `500M`, `10G`, `1T` (powers of 1024, as quota tools use).
-public enum ByteSize {
-    public static func parse(_ text: String) -> Int64? {
+package enum ByteSize {
+    package static func parse(_ text: String) -> Int64? {
         var digits = Substring(text)
         var unit: Int64 = 1
         if let last = text.last, !last.isNumber {

@@ -3,12 +3,12 @@ import Foundation
 /// A file that configures Baton (`baton.yaml`, `.batonignore`), read from a folder. One that is absent means the
 /// defaults; one that is there and cannot be read, or is not UTF-8 text, is an error at the file: never skipped,
 /// since skipping it would load, validate and apply with settings nobody chose.
-public enum ConfigFile {
+package enum ConfigFile {
     /// No configuration file is this big.
-    public static let maxSize = 1 << 20
+    package static let maxSize = 1 << 20
 
     /// The file's bytes, or nil when there is no such file.
-    public static func read(_ path: String, name: String) throws -> [UInt8]? {
+    package static func read(_ path: String, name: String) throws -> [UInt8]? {
         var info = stat()
         if lstat(path, &info) != 0 {
             if errno == ENOENT || errno == ENOTDIR { return nil }
@@ -45,7 +45,7 @@ public enum ConfigFile {
     }
 
     /// The bytes as text, or an error at the first byte that is not UTF-8.
-    public static func text(_ bytes: [UInt8], name: String) throws -> String {
+    package static func text(_ bytes: [UInt8], name: String) throws -> String {
         if let bad = UTF8Check.firstInvalid(bytes) {
             throw SourceError(
                 "\(name):\(bad.mark.line):\(bad.mark.column): error: not UTF-8 text: \(bad.description) "
@@ -56,20 +56,20 @@ public enum ConfigFile {
 }
 
 /// Where bytes stop being UTF-8, and which bytes they are.
-public enum UTF8Check {
-    public struct Invalid: Sendable, Hashable, CustomStringConvertible {
-        public var offset: Int
-        public var mark: Mark
+package enum UTF8Check {
+    package struct Invalid: Sendable, Hashable, CustomStringConvertible {
+        package var offset: Int
+        package var mark: Mark
         /// The offending bytes: the one that cannot be there, and the continuation bytes after it.
-        public var bytes: [UInt8]
+        package var bytes: [UInt8]
 
-        public var description: String {
+        package var description: String {
             let hex = bytes.map { "0x" + String($0, radix: 16, uppercase: false).leftPadded(2) }
             return (bytes.count == 1 ? "byte " : "bytes ") + hex.joined(separator: " ")
         }
     }
 
-    public static func firstInvalid(_ bytes: [UInt8]) -> Invalid? {
+    package static func firstInvalid(_ bytes: [UInt8]) -> Invalid? {
         var parser = Unicode.UTF8.ForwardParser()
         var iterator = bytes.makeIterator()
         var offset = 0
@@ -85,7 +85,7 @@ public enum UTF8Check {
     }
 
     /// The byte at `offset` and the continuation bytes (10xxxxxx) that follow it, at most four in all.
-    public static func sequence(at offset: Int, in bytes: some RandomAccessCollection<UInt8>) -> [UInt8] {
+    package static func sequence(at offset: Int, in bytes: some RandomAccessCollection<UInt8>) -> [UInt8] {
         guard offset >= 0, offset < bytes.count else { return [] }
         let start = bytes.index(bytes.startIndex, offsetBy: offset)
         var out = [bytes[start]]

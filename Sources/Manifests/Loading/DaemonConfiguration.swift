@@ -3,59 +3,59 @@ import Foundation
 /// `baton reconcile`'s configuration file (docs/daemon.md, key by key): YAML with camelCase keys, read with the
 /// manifests' own rules (unknown keys with a suggestion, every problem at its line). Flags of the same names in
 /// kebab case win over it. Secrets are never in it: the webhook secret and the client key are files it names.
-public struct DaemonConfiguration: Sendable, Hashable {
-    public enum DriftMode: String, Sendable, CaseIterable { case report, correct }
-    public enum LogFormat: String, Sendable, CaseIterable { case text, json }
-    public enum ReceiverFormat: String, Sendable, CaseIterable { case json, slack }
+package struct DaemonConfiguration: Sendable, Hashable {
+    package enum DriftMode: String, Sendable, CaseIterable { case report, correct }
+    package enum LogFormat: String, Sendable, CaseIterable { case text, json }
+    package enum ReceiverFormat: String, Sendable, CaseIterable { case json, slack }
 
     /// Where an alert goes, named by a MonitoredSite's `receiver:`: the URL often is a secret, so it lives here.
-    public struct Receiver: Sendable, Hashable {
-        public var url: String
-        public var format: ReceiverFormat
+    package struct Receiver: Sendable, Hashable {
+        package var url: String
+        package var format: ReceiverFormat
 
-        public init(url: String, format: ReceiverFormat = .json) {
+        package init(url: String, format: ReceiverFormat = .json) {
             self.url = url
             self.format = format
         }
     }
 
-    public static let keys = [
+    package static let keys = [
         "repo", "stateDir", "branch", "interval", "listen", "identity", "webhookSecretFile", "driftInterval",
         "drift", "server", "logFormat", "leaseDuration", "quarantineAfter", "holder", "receivers",
     ]
 
     /// A local path, or a `file://` or `ssh://` URL.
-    public var repo: String?
-    public var stateDir = "/var/lib/baton"
-    public var branch = "main"
-    public var interval = Duration.seconds(60)
+    package var repo: String?
+    package var stateDir = "/var/lib/baton"
+    package var branch = "main"
+    package var interval = Duration.seconds(60)
     /// `HOST:PORT`; empty: no HTTP.
-    public var listen = "127.0.0.1:9440"
+    package var listen = "127.0.0.1:9440"
     /// The SSH client key file.
-    public var identity: String?
-    public var webhookSecretFile: String?
-    public var driftInterval = Duration.minutes(10)
-    public var drift = DriftMode.report
+    package var identity: String?
+    package var webhookSecretFile: String?
+    package var driftInterval = Duration.minutes(10)
+    package var drift = DriftMode.report
     /// The servers this daemon reconciles; empty: all.
-    public var server: [String] = []
+    package var server: [String] = []
     /// Nil: text on a terminal, else JSON.
-    public var logFormat: LogFormat?
-    public var leaseDuration = Duration.seconds(60)
-    public var quarantineAfter = 5
+    package var logFormat: LogFormat?
+    package var leaseDuration = Duration.seconds(60)
+    package var quarantineAfter = 5
     /// Nil: the host name and process id.
-    public var holder: String?
-    public var receivers: [String: Receiver] = [:]
+    package var holder: String?
+    package var receivers: [String: Receiver] = [:]
 
-    public init() {}
+    package init() {}
 
-    public static func load(path: String) throws -> DaemonConfiguration {
+    package static func load(path: String) throws -> DaemonConfiguration {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw SourceError("\(path): cannot be read (\(String(cString: strerror(errno))))")
         }
         return try parse([UInt8](data), file: path)
     }
 
-    public static func parse(_ bytes: [UInt8], file: String) throws -> DaemonConfiguration {
+    package static func parse(_ bytes: [UInt8], file: String) throws -> DaemonConfiguration {
         let parsed = YAMLReader.read(bytes)
         let context = DecodeContext(file: file)
         for problem in parsed.problems {
@@ -112,7 +112,7 @@ public struct DaemonConfiguration: Sendable, Hashable {
     }
 
     /// What is wrong with the values together, whichever way they were given (file or flags).
-    public func problem() -> (message: String, hint: String)? {
+    package func problem() -> (message: String, hint: String)? {
         if interval.seconds < 1 { return ("interval must be at least 1s", "write e.g. 60s") }
         if driftInterval.seconds < 1 { return ("driftInterval must be at least 1s", "write e.g. 10m") }
         if leaseDuration.seconds < 3 { return ("leaseDuration must be at least 3s", "write e.g. 60s") }
@@ -123,7 +123,7 @@ public struct DaemonConfiguration: Sendable, Hashable {
     }
 
     /// `127.0.0.1:9440`, `[::1]:9440`, `localhost:9440`.
-    public static func hostAndPort(_ text: String) -> (host: String, port: Int)? {
+    package static func hostAndPort(_ text: String) -> (host: String, port: Int)? {
         guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]),
             (1...65535).contains(port)
         else { return nil }

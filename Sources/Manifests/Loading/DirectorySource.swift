@@ -3,11 +3,11 @@ import Foundation
 
 /// The manifests of a working tree: every `*.yaml`/`*.yml` below the root, hidden folders and files
 /// skipped, and anything matched by the root's `.batonignore`.
-public struct DirectorySource: ManifestSource {
-    public let root: String
-    public let ignore: IgnoreList
+package struct DirectorySource: ManifestSource {
+    package let root: String
+    package let ignore: IgnoreList
 
-    public init(root: String) throws {
+    package init(root: String) throws {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: root, isDirectory: &isDirectory) else {
             throw SourceError("\(root): no such file or directory")
@@ -23,7 +23,7 @@ public struct DirectorySource: ManifestSource {
     /// repository is wide (`accounts/` holds a folder per tenant) rather than deep.
     /// Every folder listed is held to `TreeRules`, as a commit of it would be (a `TreeProblem` refuses the whole
     /// folder): a folder and a commit of it never load differently.
-    public func manifestPaths() throws -> [String] {
+    package func manifestPaths() throws -> [String] {
         var paths: [String] = []
         var level = [""]
         var depth = 0
@@ -132,7 +132,7 @@ public struct DirectorySource: ManifestSource {
         return .folder
     }
 
-    public func read(_ path: String) throws -> [UInt8] {
+    package func read(_ path: String) throws -> [UInt8] {
         // Almost every path is a regular file: opened at once without following a link at its end (O_NOFOLLOW),
         // which fails with ELOOP exactly when there is one. Only then is the path walked with `lstat` (three
         // calls for `accounts/NAME/FILE`, which at 50,000 files cost more than reading them) and the link
@@ -177,19 +177,19 @@ public struct DirectorySource: ManifestSource {
 
 /// `.batonignore`: one glob per line (`#` comments), matched against the path relative to the root;
 /// a pattern without `/` matches a name at any depth, and a trailing `/` matches folders only.
-public struct IgnoreList: Sendable {
+package struct IgnoreList: Sendable {
     /// The file, at the repository root.
-    public static let fileName = ".batonignore"
+    package static let fileName = ".batonignore"
 
     private var patterns: [(glob: String, anchored: Bool, directoryOnly: Bool)] = []
 
     /// The file's bytes, which must be UTF-8 text: one bad byte, even in a comment, is an error at the file, not
     /// a list that silently hides nothing.
-    public static func parse(_ bytes: [UInt8]) throws -> IgnoreList {
+    package static func parse(_ bytes: [UInt8]) throws -> IgnoreList {
         IgnoreList(try ConfigFile.text(bytes, name: fileName))
     }
 
-    public init(_ text: String) {
+    package init(_ text: String) {
         for raw in text.split(whereSeparator: \.isNewline) {
             var line = raw.trimmingCharacters(in: .whitespaces)
             guard !line.isEmpty, !line.hasPrefix("#") else { continue }
@@ -201,7 +201,7 @@ public struct IgnoreList: Sendable {
         }
     }
 
-    public func matches(_ path: String, isDirectory: Bool) -> Bool {
+    package func matches(_ path: String, isDirectory: Bool) -> Bool {
         // Every file and folder of the tree is asked about, and most repositories ignore nothing.
         guard !patterns.isEmpty else { return false }
         let name = path.split(separator: "/").last.map(String.init) ?? path

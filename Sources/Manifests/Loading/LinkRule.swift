@@ -3,11 +3,11 @@
 /// alone (relative to the link's folder, no link on the way but links to links, at most 8); any other link with a
 /// manifest's name (absolute, leading out of the repository, to a folder, to nothing, in a loop) is an error at
 /// the link. Links are never descended as folders.
-public enum LinkRule {
-    public static let maxHops = 8
+package enum LinkRule {
+    package static let maxHops = 8
 
     /// What a path of the repository is, without following a link at its end.
-    public enum Entry: Sendable, Equatable {
+    package enum Entry: Sendable, Equatable {
         case file
         case link(String)
         case folder
@@ -17,7 +17,7 @@ public enum LinkRule {
     }
 
     /// The path of the regular file the link at `path` leads to, or an `io.link` error.
-    public static func resolve(_ path: String, entry: (String) throws -> Entry) throws -> String {
+    package static func resolve(_ path: String, entry: (String) throws -> Entry) throws -> String {
         var current = path
         for _ in 0...maxHops {
             switch try entry(current) {
@@ -55,20 +55,20 @@ public enum LinkRule {
 
 /// A manifest file that cannot be read as one, with the rule that says why (`io.link`, `yaml.too-large`). Both
 /// readers throw it, so a folder and a commit of it give the same diagnostic.
-public struct ManifestReadError: Error, CustomStringConvertible, Sendable {
-    public var rule: String
-    public var message: String
-    public var hint: String
+package struct ManifestReadError: Error, CustomStringConvertible, Sendable {
+    package var rule: String
+    package var message: String
+    package var hint: String
 
-    public init(rule: String, message: String, hint: String) {
+    package init(rule: String, message: String, hint: String) {
         self.rule = rule
         self.message = message
         self.hint = hint
     }
 
-    public var description: String { message }
+    package var description: String { message }
 
-    public static func tooLarge(_ size: Int) -> ManifestReadError {
+    package static func tooLarge(_ size: Int) -> ManifestReadError {
         ManifestReadError(
             rule: "yaml.too-large",
             message: "the file is \(size >> 20) MiB; manifests are limited to \(ManifestLoader.maxFileSize >> 20) MiB",

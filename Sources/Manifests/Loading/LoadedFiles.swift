@@ -1,22 +1,22 @@
 /// One load kept for the next: each manifest file's decoded documents by path. Loading a revision that differs
 /// in a few files then decodes those files only and splices their resources into the set in place, in path
 /// order (the order every rule and the planner see), so it is exactly the set a whole load gives.
-public struct LoadedFiles: Sendable {
+package struct LoadedFiles: Sendable {
     private var results: [String: ManifestLoader.FileResult]
     /// Sorted, as sources list them; `counts` runs beside it.
     private var paths: [String]
     private var counts: [Counts]
-    public private(set) var manifests = ManifestSet()
+    package private(set) var manifests = ManifestSet()
     /// The files that have problems of their own (YAML, schema).
     private var problems: [String: [Diagnostic]] = [:]
-    public private(set) var documents = 0
+    package private(set) var documents = 0
 
-    public var count: Int { paths.count }
+    package var count: Int { paths.count }
 
     /// Each file's own problems, in path order. Checks across files are validation's.
-    public var diagnostics: [Diagnostic] { problems.keys.sorted().flatMap { problems[$0]! } }
+    package var diagnostics: [Diagnostic] { problems.keys.sorted().flatMap { problems[$0]! } }
 
-    public init(_ source: some ManifestSource, cache: ParseCache? = nil) throws {
+    package init(_ source: some ManifestSource, cache: ParseCache? = nil) throws {
         paths = try source.manifestPaths().sorted()
         let decoded = ManifestLoader.decode(paths, from: source, cache: cache)
         results = Dictionary(zip(paths, decoded), uniquingKeysWith: { a, _ in a })
@@ -27,7 +27,7 @@ public struct LoadedFiles: Sendable {
     /// Takes in a new revision. `changed` names every path whose content differs from the loaded one (added,
     /// modified, deleted, and both names of a rename); `source` is the new revision, and may list only the
     /// changed paths that are manifests there. Paths it does not list are gone.
-    public mutating func update(changed: Set<String>, from source: some ManifestSource, cache: ParseCache? = nil)
+    package mutating func update(changed: Set<String>, from source: some ManifestSource, cache: ParseCache? = nil)
         throws
     {
         guard !changed.isEmpty else { return }
@@ -45,7 +45,7 @@ public struct LoadedFiles: Sendable {
 
     /// The resources of these files, in path order: what a change added or took away, without a pass over the
     /// whole set.
-    public func manifests(in files: some Collection<String>) -> ManifestSet {
+    package func manifests(in files: some Collection<String>) -> ManifestSet {
         var set = ManifestSet()
         for path in files.sorted() {
             if let result = results[path] { set.append(contentsOf: result.set) }
@@ -55,7 +55,7 @@ public struct LoadedFiles: Sendable {
 
     /// Every server, and the resources of these accounts that lie in these files, in path order: a part of the
     /// repository gathered from its files alone.
-    public func manifests(in files: some Collection<String>, accounts: Set<String>) -> ManifestSet {
+    package func manifests(in files: some Collection<String>, accounts: Set<String>) -> ManifestSet {
         var set = ManifestSet()
         set.servers = manifests.servers
         for path in files.sorted() {

@@ -3,21 +3,21 @@ import Dispatch
 import Foundation
 
 /// Loads every manifest of a source into a `ManifestSet`, reading and parsing files on all cores.
-public enum ManifestLoader {
-    public struct Result: Sendable {
-        public var manifests: ManifestSet
-        public var diagnostics: [Diagnostic]
-        public var files: Int
-        public var documents: Int
+package enum ManifestLoader {
+    package struct Result: Sendable {
+        package var manifests: ManifestSet
+        package var diagnostics: [Diagnostic]
+        package var files: Int
+        package var documents: Int
     }
 
     /// Larger files are refused before parsing: no manifest is this big, and the tree would be.
-    public static let maxFileSize = 16 << 20
+    package static let maxFileSize = 16 << 20
 
     /// Throws only when the source itself cannot be listed; a file that cannot be read is a diagnostic.
     /// The set as `LoadedFiles` assembles it, without the table by path it keeps for later updates: a load
     /// that is used once needs none, and building and freeing it was a tenth of loading's serial part.
-    public static func load(_ source: some ManifestSource, cache: ParseCache? = nil) throws -> Result {
+    package static func load(_ source: some ManifestSource, cache: ParseCache? = nil) throws -> Result {
         let paths = try source.manifestPaths().sorted()
         let decoded = decode(paths, from: source, cache: cache)
         var set = ManifestSet()
@@ -77,7 +77,7 @@ public enum ManifestLoader {
         return slots.values()
     }
 
-    public struct FileResult: Sendable {
+    package struct FileResult: Sendable {
         var set: ManifestSet
         var documents: Int
         var diagnostics: [Diagnostic]
@@ -103,7 +103,7 @@ public enum ManifestLoader {
     }
 
     /// `kind` + `name` is unique across the repository: the second of two is reported, at its name.
-    public static func duplicates(in set: ManifestSet) -> [Diagnostic] {
+    package static func duplicates(in set: ManifestSet) -> [Diagnostic] {
         var diagnostics: [Diagnostic] = []
         func check<S>(_ items: [Manifest<S>], _ kind: Kind) {
             // Positions, not copies of each origin.
@@ -132,22 +132,22 @@ public enum ManifestLoader {
 }
 
 /// Fixed slots that concurrent workers fill, each writing only its own index.
-public final class Slots<T: Sendable>: Sendable {
+package final class Slots<T: Sendable>: Sendable {
     private let storage: LockedBox<[T?]>
 
-    public init(count: Int) {
+    package init(count: Int) {
         storage = LockedBox(Array(repeating: nil, count: count))
     }
 
-    public func set(_ index: Int, _ value: T) { storage.update { $0[index] = value } }
+    package func set(_ index: Int, _ value: T) { storage.update { $0[index] = value } }
 
-    public func values() -> [T] { storage.current.compactMap { $0 } }
+    package func values() -> [T] { storage.current.compactMap { $0 } }
 }
 
 /// Decoded files by content id: a process that loads revision after revision (the daemon) decodes only the
 /// files whose blobs changed. Bounded: past `limit` entries, those no load used since the last `resetCounters()`
 /// (the start of a plan) are dropped, so a daemon keeps about the files of the revisions it is working on.
-public final class ParseCache: Sendable {
+package final class ParseCache: Sendable {
     struct State {
         var entries: [String: (result: ManifestLoader.FileResult, used: Int)] = [:]
         var generation = 0
@@ -159,12 +159,12 @@ public final class ParseCache: Sendable {
     }
 
     private let state = LockedBox(State())
-    public let limit: Int
+    package let limit: Int
 
-    public init(limit: Int = 200_000) { self.limit = limit }
+    package init(limit: Int = 200_000) { self.limit = limit }
 
-    public var hits: Int { state.current.hits }
-    public var misses: Int { state.current.misses }
+    package var hits: Int { state.current.hits }
+    package var misses: Int { state.current.misses }
 
     func lookup(_ key: String) -> ManifestLoader.FileResult? {
         state.update { state in
@@ -190,12 +190,12 @@ public final class ParseCache: Sendable {
     }
 
     /// A new plan starts: counters to zero, and what the coming loads use is told from what earlier ones did.
-    public func resetCounters() {
+    package func resetCounters() {
         state.update { state in
             (state.hits, state.misses) = (0, 0)
             state.generation += 1
         }
     }
 
-    public var count: Int { state.current.entries.count }
+    package var count: Int { state.current.entries.count }
 }

@@ -1,11 +1,11 @@
 /// The field names each kind accepts, by object path. The decoder reads exactly these keys (anything else is
 /// an unknown key), and a test checks that `schemas/*.schema.json` declares the same names.
-public enum ManifestSchema {
-    public static let envelope = ["apiVersion", "kind", "metadata", "spec"]
-    public static let metadata = ["name", "labels"]
+package enum ManifestSchema {
+    package static let envelope = ["apiVersion", "kind", "metadata", "spec"]
+    package static let metadata = ["name", "labels"]
 
     /// Object paths (`spec`, `spec.soa`, `spec.records[]`) to the keys allowed there.
-    public static func objects(of kind: Kind) -> [String: [String]] {
+    package static func objects(of kind: Kind) -> [String: [String]] {
         switch kind {
         case .server:
             return [

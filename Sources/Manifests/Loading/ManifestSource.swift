@@ -1,5 +1,5 @@
 /// Where manifest files come from: a directory now, a git revision later. Paths are relative to the root.
-public protocol ManifestSource: Sendable {
+package protocol ManifestSource: Sendable {
     /// Every manifest path, sorted.
     func manifestPaths() throws -> [String]
     func read(_ path: String) throws -> [UInt8]
@@ -8,36 +8,36 @@ public protocol ManifestSource: Sendable {
 }
 
 extension ManifestSource {
-    public func contentID(_ path: String) -> String? { nil }
+    package func contentID(_ path: String) -> String? { nil }
 }
 
-public struct SourceError: Error, CustomStringConvertible, Sendable {
-    public var description: String
+package struct SourceError: Error, CustomStringConvertible, Sendable {
+    package var description: String
 
-    public init(_ description: String) {
+    package init(_ description: String) {
         self.description = description
     }
 }
 
 /// Manifests held in memory: for tests and for callers that already have the bytes.
-public struct InMemorySource: ManifestSource {
-    public var files: [String: [UInt8]]
+package struct InMemorySource: ManifestSource {
+    package var files: [String: [UInt8]]
 
-    public init(_ files: [String: String]) {
+    package init(_ files: [String: String]) {
         self.files = files.mapValues { Array($0.utf8) }
     }
 
-    public func manifestPaths() -> [String] { files.keys.filter(ManifestPath.isManifest).sorted() }
+    package func manifestPaths() -> [String] { files.keys.filter(ManifestPath.isManifest).sorted() }
 
-    public func read(_ path: String) throws -> [UInt8] {
+    package func read(_ path: String) throws -> [UInt8] {
         guard let bytes = files[path] else { throw SourceError("\(path): no such file") }
         return bytes
     }
 }
 
-public enum ManifestPath {
+package enum ManifestPath {
     /// `baton.yaml` at the root configures Baton and is no manifest.
-    public static func isManifest(_ path: String) -> Bool {
+    package static func isManifest(_ path: String) -> Bool {
         (path.hasSuffix(".yaml") || path.hasSuffix(".yml")) && path != RepositoryConfig.fileName
     }
 }

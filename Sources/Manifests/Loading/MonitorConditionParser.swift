@@ -1,15 +1,15 @@
 /// Reads a condition's text into a `MonitorCondition`, or says what is wrong with it and how to write it.
-public enum MonitorConditionParser {
-    public struct Problem: Error, Sendable, Hashable {
-        public var message: String
-        public var hint: String
+package enum MonitorConditionParser {
+    package struct Problem: Error, Sendable, Hashable {
+        package var message: String
+        package var hint: String
     }
 
     static let placeholderNames = [
         "STATUS", "RESPONSE_TIME", "BODY", "HEADER:name", "CERTIFICATE_EXPIRATION", "IP", "DNS_RCODE",
     ]
 
-    public static func parse(_ text: String) -> Result<MonitorCondition, Problem> {
+    package static func parse(_ text: String) -> Result<MonitorCondition, Problem> {
         let trimmed = text.trimmingSpaces()
         guard !trimmed.isEmpty else {
             return .failure(Problem(message: "the condition is empty", hint: "write e.g. \"[STATUS] == 200\""))
@@ -271,7 +271,7 @@ public enum MonitorConditionParser {
     }
 
     /// `500ms`, `2s`, `1m`, `3h`, `14d`, `2w` in milliseconds; nil for anything else.
-    public static func milliseconds(_ text: String) -> Int64? {
+    package static func milliseconds(_ text: String) -> Int64? {
         let units: [(String, Int64)] = [
             ("ms", 1), ("s", 1000), ("m", 60_000), ("h", 3_600_000), ("d", 86_400_000), ("w", 604_800_000),
         ]

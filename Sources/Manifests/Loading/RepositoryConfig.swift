@@ -1,34 +1,34 @@
 import Foundation
 
 /// `baton.yaml` at the repository root: settings for Baton itself, not a manifest.
-public struct RepositoryConfig: Sendable, Hashable {
-    public static let fileName = "baton.yaml"
-    public static let zoneCheckKeys = [
+package struct RepositoryConfig: Sendable, Hashable {
+    package static let fileName = "baton.yaml"
+    package static let zoneCheckKeys = [
         "checkNames", "nsAddress", "mxAddress", "mxCNAME", "srvCNAME", "duplicateRecords", "spf", "wildcard",
         "integrity", "maxTTL",
     ]
 
     /// Overrides of the zone checks (`zoneCheck:`), as written: `checkNames: warn`, `maxTTL: 86400`.
-    public var zoneCheck: [String: String] = [:]
+    package var zoneCheck: [String: String] = [:]
     /// The mass-delete guard (`safety:`): refuse a plan that deletes or replaces more than `deleteThreshold`
     /// percent of a server's managed resources when it deletes at least `deleteMinimum` in all.
-    public var deleteThreshold: Double = 25
-    public var deleteMinimum = 10
+    package var deleteThreshold: Double = 25
+    package var deleteMinimum = 10
     /// The branch Baton records what it applied on (`statusBranch:`).
-    public var statusBranch = "baton/status"
+    package var statusBranch = "baton/status"
     /// `suspend: true`: the daemon still fetches, validates, plans and reports, and applies nothing
     /// (`baton suspend` and `baton resume` commit this).
-    public var suspend = false
+    package var suspend = false
 
-    public init() {}
+    package init() {}
 
     /// No file means the defaults; a file that cannot be read, or is not valid, stops the run with its positions.
-    public static func load(root: String) throws -> RepositoryConfig {
+    package static func load(root: String) throws -> RepositoryConfig {
         guard let bytes = try ConfigFile.read(root + "/" + fileName, name: fileName) else { return RepositoryConfig() }
         return try parse(bytes)
     }
 
-    public static func parse(_ bytes: [UInt8]) throws -> RepositoryConfig {
+    package static func parse(_ bytes: [UInt8]) throws -> RepositoryConfig {
         let parsed = YAMLReader.read(bytes)
         let context = DecodeContext(file: fileName)
         var config = RepositoryConfig()

@@ -1,6 +1,6 @@
 /// "Did you mean" for misspelt keys and kinds.
-public enum Suggestion {
-    public static func closest(to word: String, in candidates: [String]) -> String? {
+package enum Suggestion {
+    package static func closest(to word: String, in candidates: [String]) -> String? {
         let lower = word.lowercased()
         if let same = candidates.first(where: { $0.lowercased() == lower }) { return same }
         let limit = max(2, word.count / 3)
@@ -12,7 +12,7 @@ public enum Suggestion {
         return best?.0
     }
 
-    public static func distance(_ a: String, _ b: String) -> Int {
+    package static func distance(_ a: String, _ b: String) -> Int {
         let a = Array(a.utf8)
         let b = Array(b.utf8)
         if a.isEmpty { return b.count }
@@ -29,7 +29,7 @@ public enum Suggestion {
         return previous[b.count]
     }
 
-    public static func phrase(for word: String, in candidates: [String]) -> String {
+    package static func phrase(for word: String, in candidates: [String]) -> String {
         if let match = closest(to: word, in: candidates) { return " (did you mean '\(match)'?)" }
         return ""
     }

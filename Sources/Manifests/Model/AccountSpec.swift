@@ -1,33 +1,33 @@
-public struct AccountSpec: Sendable, Hashable {
-    public struct Placement: Sendable, Hashable {
-        public var web: String?
+package struct AccountSpec: Sendable, Hashable {
+    package struct Placement: Sendable, Hashable {
+        package var web: String?
         /// The first server is the DNS primary, the others are secondaries.
-        public var dns: [String] = []
+        package var dns: [String] = []
 
-        public init() {}
+        package init() {}
     }
 
-    public struct Limits: Sendable, Hashable {
-        public var domains: Int?
-        public var webApps: Int?
-        public var systemUsers: Int?
+    package struct Limits: Sendable, Hashable {
+        package var domains: Int?
+        package var webApps: Int?
+        package var systemUsers: Int?
         /// Bytes; written `500M`, `10G`.
-        public var diskQuota: Int64?
+        package var diskQuota: Int64?
 
-        public init() {}
+        package init() {}
     }
 
-    public var contact: String
-    public var active = true
-    public var placement = Placement()
-    public var limits = Limits()
+    package var contact: String
+    package var active = true
+    package var placement = Placement()
+    package var limits = Limits()
     /// Groups of the account's own, beside its main group (named like the account): the only groups its users
     /// may join besides that one. Each is named `<account>-<purpose>`.
-    public var groups: [String] = []
+    package var groups: [String] = []
     /// When the account's changes may be applied (UTC); none: at any time.
-    public var maintenance: [MaintenanceWindow] = []
+    package var maintenance: [MaintenanceWindow] = []
 
-    public init(contact: String) {
+    package init(contact: String) {
         self.contact = contact
     }
 }

@@ -4,8 +4,8 @@ import Glibc
 /// `jan`-`dec`), day of the week (0-7, Sunday as 0 or 7, or `sun`-`sat`). Each field is `*`, a number, a range
 /// `a-b`, a step `*/n` or `a-b/n`, or a comma-separated list of those, as in crontab(5). As there, when both day
 /// fields are restricted, a day matches when either does.
-public struct CronSchedule: Sendable, Hashable, CustomStringConvertible {
-    public let description: String
+package struct CronSchedule: Sendable, Hashable, CustomStringConvertible {
+    package let description: String
     let minutes: UInt64
     let hours: UInt64
     let days: UInt64
@@ -15,11 +15,11 @@ public struct CronSchedule: Sendable, Hashable, CustomStringConvertible {
     let weekdaysRestricted: Bool
 
     /// Why a text is not a schedule, in words that say what to write.
-    public struct Problem: Error, Sendable, Hashable, CustomStringConvertible {
-        public var description: String
+    package struct Problem: Error, Sendable, Hashable, CustomStringConvertible {
+        package var description: String
     }
 
-    public init(parsing text: String) throws {
+    package init(parsing text: String) throws {
         let fields = text.split(whereSeparator: { $0 == " " || $0 == "\t" })
         guard fields.count == 5 else {
             throw Problem(
@@ -88,7 +88,7 @@ public struct CronSchedule: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// Whether the schedule fires at the minute holding `time` (seconds since the epoch, UTC).
-    public func matches(_ time: Int64) -> Bool {
+    package func matches(_ time: Int64) -> Bool {
         let t = Self.calendar(time)
         return minutes.has(t.minute) && hours.has(t.hour) && months.has(t.month) && dayMatches(t)
     }
@@ -102,7 +102,7 @@ public struct CronSchedule: Sendable, Hashable, CustomStringConvertible {
 
     /// The first minute strictly after `time` at which the schedule fires (seconds since the epoch), or nil
     /// when none comes within eight years (`0 0 30 2 *`, February the 30th).
-    public func next(after time: Int64) -> Int64? {
+    package func next(after time: Int64) -> Int64? {
         var t = (time / 60 + 1) * 60
         let limit = time + 8 * 366 * 86400
         while t <= limit {

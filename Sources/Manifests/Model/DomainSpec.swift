@@ -1,9 +1,9 @@
 /// A record type by its mnemonic. The nine a hosting user writes most are checked field by field by the
 /// record rules; the others are written as in a zone file and checked by the zone checkers.
-public struct RecordType: RawRepresentable, Sendable, Hashable, CaseIterable, CustomStringConvertible {
-    public let rawValue: String
+package struct RecordType: RawRepresentable, Sendable, Hashable, CaseIterable, CustomStringConvertible {
+    package let rawValue: String
 
-    public init?(rawValue: String) {
+    package init?(rawValue: String) {
         guard Self.known.contains(rawValue) else { return nil }
         self.rawValue = rawValue
     }
@@ -12,26 +12,26 @@ public struct RecordType: RawRepresentable, Sendable, Hashable, CaseIterable, Cu
         rawValue = name
     }
 
-    public var description: String { rawValue }
+    package var description: String { rawValue }
 
-    public static let A = RecordType("A")
-    public static let AAAA = RecordType("AAAA")
-    public static let CNAME = RecordType("CNAME")
-    public static let MX = RecordType("MX")
-    public static let NS = RecordType("NS")
-    public static let TXT = RecordType("TXT")
-    public static let SRV = RecordType("SRV")
-    public static let CAA = RecordType("CAA")
-    public static let PTR = RecordType("PTR")
-    public static let SPF = RecordType("SPF")
-    public static let DNAME = RecordType("DNAME")
+    package static let A = RecordType("A")
+    package static let AAAA = RecordType("AAAA")
+    package static let CNAME = RecordType("CNAME")
+    package static let MX = RecordType("MX")
+    package static let NS = RecordType("NS")
+    package static let TXT = RecordType("TXT")
+    package static let SRV = RecordType("SRV")
+    package static let CAA = RecordType("CAA")
+    package static let PTR = RecordType("PTR")
+    package static let SPF = RecordType("SPF")
+    package static let DNAME = RecordType("DNAME")
 
     /// The types whose values the record rules parse (`record.a`, `record.mx`, ...).
-    public static let validated: [RecordType] = [.A, .AAAA, .CNAME, .MX, .NS, .TXT, .SRV, .CAA, .PTR]
+    package static let validated: [RecordType] = [.A, .AAAA, .CNAME, .MX, .NS, .TXT, .SRV, .CAA, .PTR]
 
     /// Data types a zone may hold. Not here: SOA (Baton writes it from `soa:`), and the DNSSEC signature
     /// types RRSIG, NSEC, NSEC3 and NSEC3PARAM, which the signer adds; obsolete and meta types.
-    public static let allCases: [RecordType] =
+    package static let allCases: [RecordType] =
         validated
         + [
             "SPF", "DNAME", "DS", "DNSKEY", "CDS", "CDNSKEY", "TLSA", "SMIMEA", "SSHFP", "HTTPS", "SVCB", "NAPTR",
@@ -44,26 +44,26 @@ public struct RecordType: RawRepresentable, Sendable, Hashable, CaseIterable, Cu
     static let known = Set(allCases.map(\.rawValue))
 }
 
-public struct DNSRecord: Sendable, Hashable {
+package struct DNSRecord: Sendable, Hashable {
     /// Relative to the zone; `@` is the apex.
-    public var name: String
-    public var type: RecordType
-    public var ttl: Duration?
-    public var value: String
+    package var name: String
+    package var type: RecordType
+    package var ttl: Duration?
+    package var value: String
     /// TXT and SPF data given as a list: the character-strings exactly as written (each at most 255 bytes),
     /// where their boundaries matter. `value` then holds them joined.
-    public var strings: [String]?
+    package var strings: [String]?
     /// Where the record's `name`, `type` and `value` were written: records are many, so they carry their own.
-    public var marks: Marks
+    package var marks: Marks
 
-    public struct Marks: Sendable, Hashable {
-        public var item: Mark
-        public var name: Mark
-        public var type: Mark
-        public var ttl: Mark
-        public var value: Mark
+    package struct Marks: Sendable, Hashable {
+        package var item: Mark
+        package var name: Mark
+        package var type: Mark
+        package var ttl: Mark
+        package var value: Mark
 
-        public init(item: Mark, name: Mark, type: Mark, ttl: Mark, value: Mark) {
+        package init(item: Mark, name: Mark, type: Mark, ttl: Mark, value: Mark) {
             self.item = item
             self.name = name
             self.type = type
@@ -72,7 +72,7 @@ public struct DNSRecord: Sendable, Hashable {
         }
     }
 
-    public init(name: String, type: RecordType, ttl: Duration? = nil, value: String, marks: Marks) {
+    package init(name: String, type: RecordType, ttl: Duration? = nil, value: String, marks: Marks) {
         self.name = name
         self.type = type
         self.ttl = ttl
@@ -80,35 +80,35 @@ public struct DNSRecord: Sendable, Hashable {
         self.marks = marks
     }
 
-    public static func == (a: DNSRecord, b: DNSRecord) -> Bool {
+    package static func == (a: DNSRecord, b: DNSRecord) -> Bool {
         a.name == b.name && a.type == b.type && a.ttl == b.ttl && a.value == b.value && a.strings == b.strings
     }
 
-    public func hash(into hasher: inout Hasher) {
+    package func hash(into hasher: inout Hasher) {
         hasher.combine(name)
         hasher.combine(type)
         hasher.combine(value)
     }
 }
 
-public struct DomainSpec: Sendable, Hashable {
-    public struct SOA: Sendable, Hashable {
+package struct DomainSpec: Sendable, Hashable {
+    package struct SOA: Sendable, Hashable {
         /// An email address; `nil` means `hostmaster@<domain>`.
-        public var rname: String?
-        public var refresh = Duration.days(1)
-        public var retry = Duration.hours(2)
-        public var expire = Duration.weeks(4)
-        public var minimum = Duration.hours(1)
+        package var rname: String?
+        package var refresh = Duration.days(1)
+        package var retry = Duration.hours(2)
+        package var expire = Duration.weeks(4)
+        package var minimum = Duration.hours(1)
 
-        public init() {}
+        package init() {}
     }
 
-    public var account: String
-    public var ttl = Duration.hours(1)
-    public var soa = SOA()
-    public var records: [DNSRecord] = []
+    package var account: String
+    package var ttl = Duration.hours(1)
+    package var soa = SOA()
+    package var records: [DNSRecord] = []
 
-    public init(account: String) {
+    package init(account: String) {
         self.account = account
     }
 }

@@ -1,19 +1,19 @@
 /// A span of time written `90s`, `15m`, `3h`, `2d` or `4w` (a bare number is seconds).
-public struct Duration: Sendable, Hashable, Comparable, CustomStringConvertible {
-    public var seconds: Int64
+package struct Duration: Sendable, Hashable, Comparable, CustomStringConvertible {
+    package var seconds: Int64
 
-    public init(seconds: Int64) {
+    package init(seconds: Int64) {
         self.seconds = seconds
     }
 
-    public static func seconds(_ n: Int64) -> Duration { Duration(seconds: n) }
-    public static func minutes(_ n: Int64) -> Duration { Duration(seconds: n * 60) }
-    public static func hours(_ n: Int64) -> Duration { Duration(seconds: n * 3600) }
-    public static func days(_ n: Int64) -> Duration { Duration(seconds: n * 86400) }
-    public static func weeks(_ n: Int64) -> Duration { Duration(seconds: n * 604_800) }
+    package static func seconds(_ n: Int64) -> Duration { Duration(seconds: n) }
+    package static func minutes(_ n: Int64) -> Duration { Duration(seconds: n * 60) }
+    package static func hours(_ n: Int64) -> Duration { Duration(seconds: n * 3600) }
+    package static func days(_ n: Int64) -> Duration { Duration(seconds: n * 86400) }
+    package static func weeks(_ n: Int64) -> Duration { Duration(seconds: n * 604_800) }
 
     /// Parses `90s`, `15m`, `3h`, `2d`, `4w` or `3600`; nil for anything else (including overflow).
-    public init?(parsing text: String) {
+    package init?(parsing text: String) {
         var digits = Substring(text)
         var unit: Int64 = 1
         if let last = text.last, !last.isNumber {
@@ -36,7 +36,7 @@ public struct Duration: Sendable, Hashable, Comparable, CustomStringConvertible 
     }
 
     /// The shortest exact form: `3600` seconds prints `1h`.
-    public var description: String {
+    package var description: String {
         for (unit, suffix) in [(Int64(604_800), "w"), (86400, "d"), (3600, "h"), (60, "m")]
         where seconds != 0 && seconds % unit == 0 {
             return "\(seconds / unit)\(suffix)"
@@ -44,5 +44,5 @@ public struct Duration: Sendable, Hashable, Comparable, CustomStringConvertible 
         return "\(seconds)s"
     }
 
-    public static func < (a: Duration, b: Duration) -> Bool { a.seconds < b.seconds }
+    package static func < (a: Duration, b: Duration) -> Bool { a.seconds < b.seconds }
 }

@@ -1,5 +1,5 @@
 /// The six kinds of resource a manifest can declare.
-public enum Kind: String, CaseIterable, Sendable, Hashable, Comparable {
+package enum Kind: String, CaseIterable, Sendable, Hashable, Comparable {
     case server = "Server"
     case account = "Account"
     case systemUser = "SystemUser"
@@ -7,12 +7,12 @@ public enum Kind: String, CaseIterable, Sendable, Hashable, Comparable {
     case webApp = "WebApp"
     case monitoredSite = "MonitoredSite"
 
-    public static let apiVersion = "baton/v1"
+    package static let apiVersion = "baton/v1"
 
     /// The schema file name under `schemas/`.
-    public var schemaFile: String { rawValue.lowercased() + ".schema.json" }
+    package var schemaFile: String { rawValue.lowercased() + ".schema.json" }
 
-    public static func < (a: Kind, b: Kind) -> Bool {
+    package static func < (a: Kind, b: Kind) -> Bool {
         allCases.firstIndex(of: a)! < allCases.firstIndex(of: b)!
     }
 }

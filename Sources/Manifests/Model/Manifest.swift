@@ -1,23 +1,23 @@
 /// One declared resource: its name, labels and typed spec, plus where it was written.
 /// Equality ignores the origin: two manifests are the same when they ask for the same thing.
-public struct Manifest<Spec: Sendable & Hashable>: Sendable, Hashable {
-    public var name: String
-    public var labels: [String: String]
-    public var spec: Spec
-    public var origin: Origin
+package struct Manifest<Spec: Sendable & Hashable>: Sendable, Hashable {
+    package var name: String
+    package var labels: [String: String]
+    package var spec: Spec
+    package var origin: Origin
 
-    public init(name: String, labels: [String: String] = [:], spec: Spec, origin: Origin) {
+    package init(name: String, labels: [String: String] = [:], spec: Spec, origin: Origin) {
         self.name = name
         self.labels = labels
         self.spec = spec
         self.origin = origin
     }
 
-    public static func == (a: Self, b: Self) -> Bool {
+    package static func == (a: Self, b: Self) -> Bool {
         a.name == b.name && a.labels == b.labels && a.spec == b.spec
     }
 
-    public func hash(into hasher: inout Hasher) {
+    package func hash(into hasher: inout Hasher) {
         hasher.combine(name)
         hasher.combine(spec)
     }
@@ -25,16 +25,16 @@ public struct Manifest<Spec: Sendable & Hashable>: Sendable, Hashable {
 
 extension Array {
     /// Each name's first position: a table by name that copies no resource (a copy retains every string it holds).
-    public func positionsByName<Spec>() -> [String: Int] where Element == Manifest<Spec> {
+    package func positionsByName<Spec>() -> [String: Int] where Element == Manifest<Spec> {
         var positions: [String: Int] = Dictionary(minimumCapacity: count)
         for i in indices where positions[self[i].name] == nil { positions[self[i].name] = i }
         return positions
     }
 }
 
-public typealias Server = Manifest<ServerSpec>
-public typealias Account = Manifest<AccountSpec>
-public typealias SystemUser = Manifest<SystemUserSpec>
-public typealias Domain = Manifest<DomainSpec>
-public typealias WebApp = Manifest<WebAppSpec>
-public typealias MonitoredSite = Manifest<MonitoredSiteSpec>
+package typealias Server = Manifest<ServerSpec>
+package typealias Account = Manifest<AccountSpec>
+package typealias SystemUser = Manifest<SystemUserSpec>
+package typealias Domain = Manifest<DomainSpec>
+package typealias WebApp = Manifest<WebAppSpec>
+package typealias MonitoredSite = Manifest<MonitoredSiteSpec>

@@ -1,19 +1,19 @@
 /// Every resource loaded from one repository (or revision), by kind, in file order.
-public struct ManifestSet: Sendable, Hashable {
-    public var servers: [Server] = []
-    public var accounts: [Account] = []
-    public var systemUsers: [SystemUser] = []
-    public var domains: [Domain] = []
-    public var webApps: [WebApp] = []
-    public var monitoredSites: [MonitoredSite] = []
+package struct ManifestSet: Sendable, Hashable {
+    package var servers: [Server] = []
+    package var accounts: [Account] = []
+    package var systemUsers: [SystemUser] = []
+    package var domains: [Domain] = []
+    package var webApps: [WebApp] = []
+    package var monitoredSites: [MonitoredSite] = []
 
-    public init() {}
+    package init() {}
 
-    public var count: Int {
+    package var count: Int {
         servers.count + accounts.count + systemUsers.count + domains.count + webApps.count + monitoredSites.count
     }
 
-    public func count(of kind: Kind) -> Int {
+    package func count(of kind: Kind) -> Int {
         switch kind {
         case .server: servers.count
         case .account: accounts.count
@@ -43,7 +43,7 @@ public struct ManifestSet: Sendable, Hashable {
         monitoredSites.reserveCapacity(monitoredSites.count + counts.5)
     }
 
-    public mutating func append(contentsOf other: ManifestSet) {
+    package mutating func append(contentsOf other: ManifestSet) {
         servers += other.servers
         accounts += other.accounts
         systemUsers += other.systemUsers
@@ -53,7 +53,7 @@ public struct ManifestSet: Sendable, Hashable {
     }
 
     /// The resources whose origin passes `include`.
-    public func filter(_ include: (Origin) -> Bool) -> ManifestSet {
+    package func filter(_ include: (Origin) -> Bool) -> ManifestSet {
         var set = ManifestSet()
         set.servers = servers.filter { include($0.origin) }
         set.accounts = accounts.filter { include($0.origin) }
@@ -66,7 +66,7 @@ public struct ManifestSet: Sendable, Hashable {
 
     /// The accounts its resources belong to: each Account's own name, and the account every other resource
     /// names (declared or not).
-    public var owningAccounts: Set<String> {
+    package var owningAccounts: Set<String> {
         var names = Set(accounts.map(\.name))
         names.formUnion(systemUsers.map(\.spec.account))
         names.formUnion(domains.map(\.spec.account))
@@ -76,7 +76,7 @@ public struct ManifestSet: Sendable, Hashable {
     }
 
     /// The servers, and the resources of these accounts.
-    public func within(accounts: Set<String>) -> ManifestSet {
+    package func within(accounts: Set<String>) -> ManifestSet {
         var set = ManifestSet()
         set.servers = servers
         set.accounts = self.accounts.filter { accounts.contains($0.name) }

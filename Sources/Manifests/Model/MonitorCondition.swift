@@ -1,8 +1,8 @@
 /// One condition of a monitored site, in the spirit of Gatus: `[STATUS] == 200`,
 /// `[RESPONSE_TIME] < 800ms`, `[BODY].status == pat(ok*)`. Parsed when the manifest loads, so a condition
 /// that cannot be evaluated is a validation error at its line, never a surprise during a check.
-public struct MonitorCondition: Sendable, Hashable, CustomStringConvertible {
-    public enum Placeholder: Sendable, Hashable, CustomStringConvertible {
+package struct MonitorCondition: Sendable, Hashable, CustomStringConvertible {
+    package enum Placeholder: Sendable, Hashable, CustomStringConvertible {
         case status
         case responseTime
         case body
@@ -13,15 +13,15 @@ public struct MonitorCondition: Sendable, Hashable, CustomStringConvertible {
         case ip
         case dnsRcode
 
-        public enum PathStep: Sendable, Hashable {
+        package enum PathStep: Sendable, Hashable {
             case key(String)
             case index(Int)
         }
 
         /// What the placeholder's value is compared as.
-        public enum ValueType: Sendable { case number, duration, text, rcode }
+        package enum ValueType: Sendable { case number, duration, text, rcode }
 
-        public var valueType: ValueType {
+        package var valueType: ValueType {
             switch self {
             case .status: .number
             case .responseTime, .certificateExpiration: .duration
@@ -30,7 +30,7 @@ public struct MonitorCondition: Sendable, Hashable, CustomStringConvertible {
             }
         }
 
-        public var description: String {
+        package var description: String {
             switch self {
             case .status: "[STATUS]"
             case .responseTime: "[RESPONSE_TIME]"
@@ -51,7 +51,7 @@ public struct MonitorCondition: Sendable, Hashable, CustomStringConvertible {
         }
     }
 
-    public enum Operator: String, Sendable, Hashable, CaseIterable {
+    package enum Operator: String, Sendable, Hashable, CaseIterable {
         case equal = "=="
         case notEqual = "!="
         case lessOrEqual = "<="
@@ -59,10 +59,10 @@ public struct MonitorCondition: Sendable, Hashable, CustomStringConvertible {
         case less = "<"
         case greater = ">"
 
-        public var isOrdering: Bool { !(self == .equal || self == .notEqual) }
+        package var isOrdering: Bool { !(self == .equal || self == .notEqual) }
     }
 
-    public enum Value: Sendable, Hashable, CustomStringConvertible {
+    package enum Value: Sendable, Hashable, CustomStringConvertible {
         case number(Double)
         case milliseconds(Int64)
         case text(String)
@@ -71,7 +71,7 @@ public struct MonitorCondition: Sendable, Hashable, CustomStringConvertible {
         /// `any(a, b, c)`: equal to one of them.
         case any([Value])
 
-        public var description: String {
+        package var description: String {
             switch self {
             case .number(let n): n == n.rounded() && abs(n) < 1e15 ? String(Int64(n)) : String(n)
             case .milliseconds(let ms): MonitorCondition.describe(milliseconds: ms)
@@ -83,28 +83,28 @@ public struct MonitorCondition: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// The condition as written.
-    public var text: String
-    public var placeholder: Placeholder
-    public var op: Operator
-    public var value: Value
+    package var text: String
+    package var placeholder: Placeholder
+    package var op: Operator
+    package var value: Value
 
-    public init(text: String, placeholder: Placeholder, op: Operator, value: Value) {
+    package init(text: String, placeholder: Placeholder, op: Operator, value: Value) {
         self.text = text
         self.placeholder = placeholder
         self.op = op
         self.value = value
     }
 
-    public var description: String { text }
+    package var description: String { text }
 
     /// The DNS response codes `[DNS_RCODE]` compares with (RFC 1035, 2136).
-    public static let rcodes = [
+    package static let rcodes = [
         "NOERROR", "FORMERR", "SERVFAIL", "NXDOMAIN", "NOTIMP", "REFUSED", "YXDOMAIN", "YXRRSET", "NXRRSET", "NOTAUTH",
         "NOTZONE",
     ]
 
     /// `1500ms` prints `1500ms`, `120000` prints `2m`.
-    public static func describe(milliseconds ms: Int64) -> String {
+    package static func describe(milliseconds ms: Int64) -> String {
         if ms % 1000 != 0 { return "\(ms)ms" }
         return Duration(seconds: ms / 1000).description
     }

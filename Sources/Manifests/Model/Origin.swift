@@ -1,20 +1,20 @@
 /// Where a resource and each of its fields were written, so every rule can point at a line.
-public struct Origin: Sendable, Hashable {
+package struct Origin: Sendable, Hashable {
     /// The file, relative to the repository root.
-    public var file: String
+    package var file: String
     /// The start of the document.
-    public var mark: Mark
+    package var mark: Mark
     /// Positions of the fields that were written, keyed by path (`metadata.name`, `spec.home`, `spec.domains.1`).
-    public var fields: [String: Mark]
+    package var fields: [String: Mark]
 
-    public init(file: String, mark: Mark, fields: [String: Mark] = [:]) {
+    package init(file: String, mark: Mark, fields: [String: Mark] = [:]) {
         self.file = file
         self.mark = mark
         self.fields = fields
     }
 
     /// The position of a field, or of the nearest written parent, or of the document.
-    public func location(_ path: String) -> SourceLocation {
+    package func location(_ path: String) -> SourceLocation {
         var key = Substring(path)
         while true {
             if let mark = fields[String(key)] { return SourceLocation(file: file, mark: mark) }
@@ -24,5 +24,5 @@ public struct Origin: Sendable, Hashable {
         return SourceLocation(file: file, mark: fields["kind"] ?? mark)
     }
 
-    public var document: SourceLocation { SourceLocation(file: file, mark: mark) }
+    package var document: SourceLocation { SourceLocation(file: file, mark: mark) }
 }

@@ -1,31 +1,31 @@
-public enum ServerRole: String, Sendable, Hashable, CaseIterable {
+package enum ServerRole: String, Sendable, Hashable, CaseIterable {
     case web
     case dnsPrimary = "dns-primary"
     case dnsSecondary = "dns-secondary"
 }
 
-public struct ServerSpec: Sendable, Hashable {
+package struct ServerSpec: Sendable, Hashable {
     /// File locations a non-Debian layout or a test host overrides.
-    public struct Paths: Sendable, Hashable {
-        public var zones: String?
-        public var namedConf: String?
-        public var nginxSites: String?
-        public var phpFpmPools: String?
-        public var homes: String?
-        public var archive: String?
+    package struct Paths: Sendable, Hashable {
+        package var zones: String?
+        package var namedConf: String?
+        package var nginxSites: String?
+        package var phpFpmPools: String?
+        package var homes: String?
+        package var archive: String?
 
-        public init() {}
+        package init() {}
     }
 
-    public var address: String
-    public var hostname: String?
-    public var port: Int = 22
-    public var user: String = "root"
-    public var hostKey: String
-    public var roles: [ServerRole] = []
-    public var paths = Paths()
+    package var address: String
+    package var hostname: String?
+    package var port: Int = 22
+    package var user: String = "root"
+    package var hostKey: String
+    package var roles: [ServerRole] = []
+    package var paths = Paths()
 
-    public init(address: String, hostKey: String) {
+    package init(address: String, hostKey: String) {
         self.address = address
         self.hostKey = hostKey
     }

@@ -17,36 +17,36 @@
 /// | copy of a certificate or key kept in a home | `<state>/tls/<account>.<app>.crt` and `.key` |
 /// | PHP's temporary, session and upload folders | `<app path>/.php/tmp`, `sessions`, `uploads` |
 /// | zone file | `<zones>/<domain>.zone` (domains are unique across the repository) |
-public enum SystemNames {
+package enum SystemNames {
     /// The php-fpm pool of a web app.
-    public static func pool(account: String, app: String) -> String { "\(account).\(app)" }
+    package static func pool(account: String, app: String) -> String { "\(account).\(app)" }
 
-    public static func poolFile(account: String, app: String) -> String {
+    package static func poolFile(account: String, app: String) -> String {
         "baton-\(pool(account: account, app: app)).conf"
     }
 
     /// With the PHP version: while a version change is applied, the old and the new php-fpm each have a socket.
-    public static func socket(account: String, app: String, version: String) -> String {
+    package static func socket(account: String, app: String, version: String) -> String {
         "/run/php/baton-\(pool(account: account, app: app))-php\(version).sock"
     }
 
-    public static func serverBlock(account: String, app: String) -> String { "baton-\(account).\(app).conf" }
+    package static func serverBlock(account: String, app: String) -> String { "baton-\(account).\(app).conf" }
 
     /// Where a certificate or key that lies in a home is copied for nginx, which reads it as root.
-    public static func tlsCopy(state: String, account: String, app: String, key: Bool) -> String {
+    package static func tlsCopy(state: String, account: String, app: String, key: Bool) -> String {
         "\(state)/tls/\(account).\(app).\(key ? "key" : "crt")"
     }
 
     /// PHP's own folders in the app's tree, outside its public root's reach (nginx refuses hidden paths).
-    public static func phpFolder(path: String) -> String { path + "/.php" }
+    package static func phpFolder(path: String) -> String { path + "/.php" }
 
     /// The groups an account may give its users: its main group and the groups it declares.
-    public static func groups(of account: String, declared: [String]) -> Set<String> {
+    package static func groups(of account: String, declared: [String]) -> Set<String> {
         Set(declared).union([account])
     }
 
     /// Whether `group` is named as an account's own groups must be: `<account>-<purpose>`.
-    public static func isAccountGroup(_ group: String, of account: String) -> Bool {
+    package static func isAccountGroup(_ group: String, of account: String) -> Bool {
         group.hasPrefix(account + "-") && group.count > account.count + 1
     }
 }

@@ -1,51 +1,51 @@
-public enum WebAppType: String, Sendable, Hashable, CaseIterable {
+package enum WebAppType: String, Sendable, Hashable, CaseIterable {
     case `static`
     case php
 }
 
-public struct WebAppSpec: Sendable, Hashable {
-    public struct PHP: Sendable, Hashable {
-        public var version = "8.2"
-        public var processes = 5
-        public var timeout = Duration.seconds(30)
+package struct WebAppSpec: Sendable, Hashable {
+    package struct PHP: Sendable, Hashable {
+        package var version = "8.2"
+        package var processes = 5
+        package var timeout = Duration.seconds(30)
         /// `php.ini` settings, keys and values as written, in the order written.
-        public var ini: [IniSetting] = []
+        package var ini: [IniSetting] = []
 
-        public init() {}
+        package init() {}
     }
 
-    public struct IniSetting: Sendable, Hashable {
-        public var key: String
-        public var value: String
+    package struct IniSetting: Sendable, Hashable {
+        package var key: String
+        package var value: String
 
-        public init(key: String, value: String) {
+        package init(key: String, value: String) {
             self.key = key
             self.value = value
         }
     }
 
-    public struct TLS: Sendable, Hashable {
-        public var certificate: String
-        public var key: String
+    package struct TLS: Sendable, Hashable {
+        package var certificate: String
+        package var key: String
 
-        public init(certificate: String, key: String) {
+        package init(certificate: String, key: String) {
             self.certificate = certificate
             self.key = key
         }
     }
 
-    public var account: String
-    public var type: WebAppType
+    package var account: String
+    package var type: WebAppType
     /// `nil` means the account's main user.
-    public var user: String?
+    package var user: String?
     /// `nil` means `<home of user>/webapps/<name>`.
-    public var path: String?
-    public var publicRoot: String?
-    public var php: PHP?
-    public var domains: [String] = []
-    public var tls: TLS?
+    package var path: String?
+    package var publicRoot: String?
+    package var php: PHP?
+    package var domains: [String] = []
+    package var tls: TLS?
 
-    public init(account: String, type: WebAppType) {
+    package init(account: String, type: WebAppType) {
         self.account = account
         self.type = type
     }

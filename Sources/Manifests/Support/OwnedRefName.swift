@@ -2,12 +2,12 @@
 /// come) and its notes on `refs/notes/baton`. Every ref Baton writes is held to this one rule (and, with the
 /// repository at hand, to `GitRepository.ownedRefProblem`), so that a `baton.yaml` in a pushed tree cannot point
 /// Baton's commits at the manifests' own branch or at a name other git users rely on.
-public enum OwnedRefName {
-    public static let branchPrefix = "refs/heads/baton/"
-    public static let notes = "refs/notes/baton"
+package enum OwnedRefName {
+    package static let branchPrefix = "refs/heads/baton/"
+    package static let notes = "refs/notes/baton"
 
     /// Why Baton may not write the ref `fullName`, nil when the name is its own.
-    public static func problem(_ fullName: String) -> String? {
+    package static func problem(_ fullName: String) -> String? {
         if fullName == notes { return nil }
         guard fullName.hasPrefix(branchPrefix) else {
             return
@@ -19,10 +19,10 @@ public enum OwnedRefName {
     }
 
     /// The full ref of a status branch named in `baton.yaml` (`baton/status` is `refs/heads/baton/status`).
-    public static func branch(_ name: String) -> String { "refs/heads/" + name }
+    package static func branch(_ name: String) -> String { "refs/heads/" + name }
 
     /// A conservative subset of git's rules for a ref's name: ASCII letters, digits, `.`, `_`, `-` between `/`.
-    public static func isRefPath(_ name: String) -> Bool {
+    package static func isRefPath(_ name: String) -> Bool {
         let parts = name.split(separator: "/", omittingEmptySubsequences: false)
         return !parts.isEmpty
             && parts.allSatisfy { part in

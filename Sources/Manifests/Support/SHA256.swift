@@ -1,7 +1,7 @@
 /// SHA-256 (FIPS 180-4), for content hashes: zone-check cache keys now, plan and state hashes later.
 /// Small and dependency-free. `baton plan` hashes every resource's applied form with it, so it avoids
 /// allocating per block.
-public struct SHA256: Sendable {
+package struct SHA256: Sendable {
     private static let k: [UInt32] = [
         0x428a_2f98, 0x7137_4491, 0xb5c0_fbcf, 0xe9b5_dba5, 0x3956_c25b, 0x59f1_11f1, 0x923f_82a4, 0xab1c_5ed5,
         0xd807_aa98, 0x1283_5b01, 0x2431_85be, 0x550c_7dc3, 0x72be_5d74, 0x80de_b1fe, 0x9bdc_06a7, 0xc19b_f174,
@@ -19,9 +19,9 @@ public struct SHA256: Sendable {
     private var buffer: [UInt8] = []
     private var length: UInt64 = 0
 
-    public init() {}
+    package init() {}
 
-    public mutating func update(_ bytes: some Sequence<UInt8>) {
+    package mutating func update(_ bytes: some Sequence<UInt8>) {
         let done: Void? = bytes.withContiguousStorageIfAvailable { update(buffer: UnsafeRawBufferPointer($0)) }
         if done == nil {
             let copy = Array(bytes)
@@ -29,7 +29,7 @@ public struct SHA256: Sendable {
         }
     }
 
-    public mutating func update(_ text: String) {
+    package mutating func update(_ text: String) {
         var text = text
         text.withUTF8 { update(buffer: UnsafeRawBufferPointer($0)) }
     }
@@ -53,7 +53,7 @@ public struct SHA256: Sendable {
         buffer.append(contentsOf: input[offset...])
     }
 
-    public consuming func finalize() -> [UInt8] {
+    package consuming func finalize() -> [UInt8] {
         let bits = length &* 8
         var tail = buffer
         tail.append(0x80)
@@ -69,14 +69,14 @@ public struct SHA256: Sendable {
         return h.flatMap { word in (0..<4).map { UInt8(truncatingIfNeeded: word >> (24 - 8 * $0)) } }
     }
 
-    public static func hex(_ text: String) -> String {
+    package static func hex(_ text: String) -> String {
         var hasher = SHA256()
         hasher.update(text)
         return hasher.hexDigest()
     }
 
     /// The digest in lower-case hex.
-    public consuming func hexDigest() -> String {
+    package consuming func hexDigest() -> String {
         let digits = Array("0123456789abcdef".utf8)
         var out = [UInt8]()
         out.reserveCapacity(64)
@@ -88,7 +88,7 @@ public struct SHA256: Sendable {
     }
 
     /// SHA-256 of bytes, in lower-case hex.
-    public static func hex(bytes: [UInt8]) -> String {
+    package static func hex(bytes: [UInt8]) -> String {
         var hasher = SHA256()
         hasher.update(bytes)
         return hasher.hexDigest()

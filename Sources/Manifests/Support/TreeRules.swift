@@ -4,14 +4,14 @@ import Foundation
 /// out (`git fsck`, `verify_path`), names that two platforms the docs name would read as one file, and limits on
 /// depth and size. One set of rules for both readers, so that a folder and a commit of it never differ, and a
 /// reviewer who reads `git show REV:PATH` reads what Baton loads.
-public enum TreeRules {
+package enum TreeRules {
     /// The most folders a path may cross, its file included: `a/b/c.yaml` is 3 deep.
-    public static let maxDepth = 64
+    package static let maxDepth = 64
     /// The most entries (files, folders, links) a tree may hold in all.
-    public static let maxEntries = 1_000_000
+    package static let maxEntries = 1_000_000
 
     /// Why an entry of this name is refused, nil when the name is fine. `name` is the entry's raw bytes.
-    public static func problem(name: [UInt8]) -> String? {
+    package static func problem(name: [UInt8]) -> String? {
         if name.isEmpty { return "an empty name" }
         if name.contains(0x2F) { return "a name holding '/': git reads it as one entry, a checkout as a path" }
         if name.contains(0) { return "a name holding a NUL byte" }
@@ -36,7 +36,7 @@ public enum TreeRules {
     /// `.git` as git's `verify_path` sees it on every platform: in any case; on NTFS also with trailing dots or
     /// spaces, an alternate stream (`.git::$INDEX_ALLOCATION`) or the short name `git~1`; on HFS+ also with the
     /// code points HFS+ ignores (zero-width joiners, direction marks, the byte-order mark).
-    public static func isDotGit(_ name: String) -> Bool {
+    package static func isDotGit(_ name: String) -> Bool {
         let lower = name.lowercased()
         // NTFS: what comes before the first ':' counts, and trailing dots and spaces are dropped.
         let stem = lower.split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init)
@@ -55,7 +55,7 @@ public enum TreeRules {
 
     /// The key two names share when a case-insensitive or normalising file system (macOS, Windows) stores them
     /// as one file: lower case, then Unicode NFC. Compared as bytes, since Swift's `==` already equates NFC and NFD.
-    public static func collisionKey(_ name: [UInt8]) -> [UInt8] {
+    package static func collisionKey(_ name: [UInt8]) -> [UInt8] {
         // ASCII, nearly every name, needs no normalisation: its lower case is the key.
         if name.allSatisfy({ $0 < 0x80 }) { return name.map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 } }
         return Array(String(decoding: name, as: UTF8.self).lowercased().precomposedStringWithCanonicalMapping.utf8)
@@ -63,7 +63,7 @@ public enum TreeRules {
 
     /// Checks the entries of one folder (`folder` is its path, "" for the root): every name, then the pairs that
     /// would be one file. Throws the first problem, with the entry's path.
-    public static func check(folder: String, names: [[UInt8]]) throws {
+    package static func check(folder: String, names: [[UInt8]]) throws {
         var seen: [[UInt8]: [UInt8]] = [:]
         for name in names {
             if let problem = problem(name: name) {
@@ -83,44 +83,44 @@ public enum TreeRules {
     }
 
     /// Refuses a path with more than `maxDepth` parts; `depth` is the number of parts.
-    public static func checkDepth(_ depth: Int, path: @autoclosure () -> [UInt8]) throws {
+    package static func checkDepth(_ depth: Int, path: @autoclosure () -> [UInt8]) throws {
         guard depth > maxDepth else { return }
         throw TreeProblem(
             path: path(), rule: "tree.depth", reason: "deeper than \(maxDepth) folders")
     }
 
     /// Refuses a tree of more than `maxEntries` entries; `path` is where the count went over.
-    public static func checkCount(_ count: Int, path: @autoclosure () -> [UInt8]) throws {
+    package static func checkCount(_ count: Int, path: @autoclosure () -> [UInt8]) throws {
         guard count > maxEntries else { return }
         throw TreeProblem(path: path(), rule: "tree.size", reason: "the tree holds more than \(maxEntries) entries")
     }
 
-    public static func join(_ folder: String, _ name: [UInt8]) -> [UInt8] {
+    package static func join(_ folder: String, _ name: [UInt8]) -> [UInt8] {
         folder.isEmpty ? name : Array(folder.utf8) + [0x2F] + name
     }
 }
 
 /// A tree entry the rules refuse: the whole revision or folder is refused with it.
-public struct TreeProblem: Error, CustomStringConvertible, Sendable, Hashable {
+package struct TreeProblem: Error, CustomStringConvertible, Sendable, Hashable {
     /// The entry's path as raw bytes (it may not be UTF-8).
-    public var path: [UInt8]
-    public var rule: String
-    public var reason: String
+    package var path: [UInt8]
+    package var rule: String
+    package var reason: String
 
-    public init(path: [UInt8], rule: String, reason: String) {
+    package init(path: [UInt8], rule: String, reason: String) {
         self.path = path
         self.rule = rule
         self.reason = reason
     }
 
-    public static let hint =
+    package static let hint =
         "git refuses or mangles such trees, and what Baton would read is not what a reviewer reads: rename or remove "
         + "the entry (`git ls-tree -r -z REV` lists names as stored)"
 
-    public var description: String { "\(PathText.escaped(path)): \(reason) [\(rule)]; \(Self.hint)" }
+    package var description: String { "\(PathText.escaped(path)): \(reason) [\(rule)]; \(Self.hint)" }
 
     /// The problem as a report's diagnostic: the entry's path (escaped) for file, at its start.
-    public var diagnostic: Diagnostic {
+    package var diagnostic: Diagnostic {
         .error(
             at: SourceLocation(file: PathText.escaped(path), mark: .start), rule: rule,
             "the tree is refused whole: \(reason)", hint: Self.hint)
@@ -129,15 +129,15 @@ public struct TreeProblem: Error, CustomStringConvertible, Sendable, Hashable {
 
 /// Paths as text for a message: printable UTF-8 as is; control characters, backslashes and bytes that are not
 /// UTF-8 escaped, so that a file name cannot start a new line of output or forge one.
-public enum PathText {
-    public static func escaped(_ bytes: [UInt8]) -> String {
+package enum PathText {
+    package static func escaped(_ bytes: [UInt8]) -> String {
         guard let text = String(validating: bytes, as: UTF8.self) else {
             return bytes.map { $0 < 0x80 ? escaped(String(UnicodeScalar($0))) : "\\x" + hex($0) }.joined()
         }
         return escaped(text)
     }
 
-    public static func escaped(_ text: String) -> String {
+    package static func escaped(_ text: String) -> String {
         var out = ""
         for scalar in text.unicodeScalars {
             switch scalar {

@@ -5,23 +5,23 @@ import CYAML
 /// The only Swift in Baton that touches libyaml's pointers. Anchors, aliases and merge keys are
 /// resolved here; duplicate keys, undefined aliases, alias bombs and runaway nesting become
 /// problems with a position instead of crashes.
-public enum YAMLReader {
-    public struct Limits: Sendable {
+package enum YAMLReader {
+    package struct Limits: Sendable {
         /// Deeper nesting is refused: the tree and its users recurse, and a manifest never needs it.
-        public var maxDepth = 200
+        package var maxDepth = 200
         /// Nodes that aliases may add to one document ("billion laughs"): what aliases expand to, not the nodes
         /// written out, so a large document without aliases (a Domain of 200,000 records) is never refused.
-        public var maxExpandedNodes = 1_000_000
+        package var maxExpandedNodes = 1_000_000
 
-        public init() {}
+        package init() {}
     }
 
-    public struct Result: Sendable {
-        public var documents: [YAMLDocument]
-        public var problems: [YAMLProblem]
+    package struct Result: Sendable {
+        package var documents: [YAMLDocument]
+        package var problems: [YAMLProblem]
     }
 
-    public static func read(_ bytes: [UInt8], limits: Limits = Limits()) -> Result {
+    package static func read(_ bytes: [UInt8], limits: Limits = Limits()) -> Result {
         if let problem = invisibleLineBreak(bytes) { return Result(documents: [], problems: [problem]) }
         let parser = UnsafeMutablePointer<yaml_parser_t>.allocate(capacity: 1)
         let event = UnsafeMutablePointer<yaml_event_t>.allocate(capacity: 1)

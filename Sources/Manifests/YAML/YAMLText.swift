@@ -1,7 +1,7 @@
 /// Writing YAML (status files, imported manifests): every string double-quoted with JSON-compatible escapes,
 /// so no value can change the shape of the document or be read back as another type, whatever it holds.
-public enum YAMLText {
-    public static func quoted(_ s: String) -> String {
+package enum YAMLText {
+    package static func quoted(_ s: String) -> String {
         var out = "\""
         for scalar in s.unicodeScalars {
             switch scalar {

@@ -4,44 +4,44 @@ import Zones
 
 /// Turns loaded manifests into what each server should hold: one `ResourceState` per resource and server.
 /// Servers are connection targets, not resources; monitored sites are checked by the daemon, not applied.
-public enum ResourceStates {
+package enum ResourceStates {
     /// The version of how applied forms are made. A change to any of them changes hashes, so the status branch
     /// records it and applied forms are reused from the inventory only when it is the same. Raise it with
     /// every change to the fields below.
-    public static let recipe = 4
+    package static let recipe = 4
 
     /// Applying order of kinds (deletes run in reverse).
-    public enum Phase {
-        public static let account = 0
-        public static let mainUser = 1
-        public static let user = 2
-        public static let zone = 3
-        public static let webApp = 4
+    package enum Phase {
+        package static let account = 0
+        package static let mainUser = 1
+        package static let user = 2
+        package static let zone = 3
+        package static let webApp = 4
     }
 
     /// Every resource state of a manifest set; `only` limits the work to some resources (the planner
     /// rebuilds just the changed ones from a previous revision).
-    public static func build(_ set: ManifestSet, only: Set<ResourceID>? = nil) -> [ResourceState] {
+    package static func build(_ set: ManifestSet, only: Set<ResourceID>? = nil) -> [ResourceState] {
         Builder(set).states(only: only)
     }
 
     /// Builds the states of one manifest set, as digests for all or in full for some, sharing the lookups.
-    public struct Builder: Sendable {
+    package struct Builder: Sendable {
         let set: ManifestSet
         let zones: [ZoneInput]
         let context: Context
 
-        public init(_ set: ManifestSet) {
+        package init(_ set: ManifestSet) {
             self.set = set
             zones = ZoneInput.zones(of: set)
             context = Context(set, zones: zones)
         }
 
-        public func states(only: Set<ResourceID>? = nil) -> [ResourceState] {
+        package func states(only: Set<ResourceID>? = nil) -> [ResourceState] {
             run(only: only) { $0 }.flatMap { $0 }
         }
 
-        public func digests(skippingAccounts skipped: Set<String> = []) -> [StateDigest] {
+        package func digests(skippingAccounts skipped: Set<String> = []) -> [StateDigest] {
             run(only: nil, skipping: skipped) { $0.map(\.digest) }.flatMap { $0 }
         }
 

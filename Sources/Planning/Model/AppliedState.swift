@@ -1,26 +1,26 @@
 import Manifests
 
 /// What the status branch says was applied: per server, every resource Baton manages there.
-public struct AppliedState: Sendable, Hashable {
+package struct AppliedState: Sendable, Hashable {
     /// The last revision applied (in whole or in part); nil before the first apply.
-    public var revision: String?
+    package var revision: String?
     /// When (RFC 3339, UTC).
-    public var time: String?
+    package var time: String?
     /// `ResourceStates.recipe` of the Baton that wrote the hashes; nil when unknown.
-    public var recipe: Int?
-    public var servers: [String: [InventoryEntry]] {
+    package var recipe: Int?
+    package var servers: [String: [InventoryEntry]] {
         didSet { index = Self.index(servers) }
     }
     /// Every inventory entry by server and resource.
-    public private(set) var index: [Planner.Key: InventoryEntry]
+    package private(set) var index: [Planner.Key: InventoryEntry]
     /// Resources the status branch knows (`status/<kind>/<name>.yaml`) with their last state, whether or not
     /// they reached a server: a resource removed from git that never did is reported, not deleted.
-    public var known: [ResourceID: String]
+    package var known: [ResourceID: String]
     /// SHA-256 of `applied.yaml` and `inventory.yaml` as read: a saved plan records it, and applying that
     /// plan is refused once it has moved.
-    public var digest: String
+    package var digest: String
 
-    public init(
+    package init(
         revision: String? = nil, time: String? = nil, recipe: Int? = nil, servers: [String: [InventoryEntry]] = [:],
         known: [ResourceID: String] = [:], digest: String = AppliedState.emptyDigest
     ) {
@@ -33,7 +33,7 @@ public struct AppliedState: Sendable, Hashable {
         self.digest = digest
     }
 
-    public static let empty = AppliedState()
+    package static let empty = AppliedState()
 
     static func index(_ servers: [String: [InventoryEntry]]) -> [Planner.Key: InventoryEntry] {
         var index: [Planner.Key: InventoryEntry] = [:]
@@ -43,8 +43,8 @@ public struct AppliedState: Sendable, Hashable {
         }
         return index
     }
-    public static let emptyDigest = "sha256:none"
+    package static let emptyDigest = "sha256:none"
 
     /// The distinct revisions the inventory's entries were applied from.
-    public var revisions: Set<String> { Set(servers.values.flatMap { $0.map(\.revision) }) }
+    package var revisions: Set<String> { Set(servers.values.flatMap { $0.map(\.revision) }) }
 }

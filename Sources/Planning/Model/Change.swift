@@ -1,7 +1,7 @@
 import Manifests
 
 /// What the plan does to one resource on one server.
-public enum Action: String, Sendable, Hashable, CaseIterable, Codable {
+package enum Action: String, Sendable, Hashable, CaseIterable, Codable {
     case create
     case update
     /// A resource that changed owner (a domain to another account, a web app to another user, or a web app
@@ -12,7 +12,7 @@ public enum Action: String, Sendable, Hashable, CaseIterable, Codable {
     case delete
 
     /// `+`, `~`, `->`, `-/+`, `-`.
-    public var symbol: String {
+    package var symbol: String {
         switch self {
         case .create: "+"
         case .update: "~"
@@ -22,19 +22,19 @@ public enum Action: String, Sendable, Hashable, CaseIterable, Codable {
         }
     }
 
-    public var isDestructive: Bool { self == .delete || self == .replace }
+    package var isDestructive: Bool { self == .delete || self == .replace }
 }
 
 /// A field whose value changes: old and new, either nil when absent. Secrets compare by digest and print as
 /// `(sensitive)`.
-public struct FieldChange: Sendable, Hashable {
-    public var field: String
-    public var old: FieldValue?
-    public var new: FieldValue?
+package struct FieldChange: Sendable, Hashable {
+    package var field: String
+    package var old: FieldValue?
+    package var new: FieldValue?
     /// This field cannot change in place: it is why the change is a replace.
-    public var forcesReplacement: Bool
+    package var forcesReplacement: Bool
 
-    public init(field: String, old: FieldValue?, new: FieldValue?, forcesReplacement: Bool = false) {
+    package init(field: String, old: FieldValue?, new: FieldValue?, forcesReplacement: Bool = false) {
         self.field = field
         self.old = old
         self.new = new
@@ -43,37 +43,37 @@ public struct FieldChange: Sendable, Hashable {
 }
 
 /// One change of the plan.
-public struct Change: Sendable, Hashable {
-    public var action: Action
-    public var id: ResourceID
-    public var server: String
-    public var account: String
+package struct Change: Sendable, Hashable {
+    package var action: Action
+    package var id: ResourceID
+    package var server: String
+    package var account: String
     /// For a move: the name, account and owner (the user of a web app) the resource had.
-    public var from: Origin?
-    public var fields: [FieldChange]
+    package var from: Origin?
+    package var fields: [FieldChange]
     /// The hash of the resource's applied form after the change; nil for a delete.
-    public var hash: String?
+    package var hash: String?
     /// The hash the inventory holds; nil for a create.
-    public var oldHash: String?
+    package var oldHash: String?
     /// The state the status branch last recorded for it (`Failed`, `Pending`), when not `Applied`.
-    public var lastState: String?
+    package var lastState: String?
     /// True when the field-level diff could not be made because the revision last applied is not in the
     /// repository (a shallow clone, or history rewritten and collected).
-    public var previousUnknown: Bool
+    package var previousUnknown: Bool
 
-    public struct Origin: Sendable, Hashable {
-        public var name: String
-        public var account: String
-        public var owner: String?
+    package struct Origin: Sendable, Hashable {
+        package var name: String
+        package var account: String
+        package var owner: String?
 
-        public init(name: String, account: String, owner: String? = nil) {
+        package init(name: String, account: String, owner: String? = nil) {
             self.name = name
             self.account = account
             self.owner = owner
         }
     }
 
-    public init(
+    package init(
         action: Action, id: ResourceID, server: String, account: String, from: Origin? = nil,
         fields: [FieldChange] = [], hash: String? = nil, oldHash: String? = nil, lastState: String? = nil,
         previousUnknown: Bool = false

@@ -1,6 +1,6 @@
 /// One field of a resource as Baton applies it: a scalar, a list, or a secret that is compared by digest and
 /// never printed.
-public enum FieldValue: Sendable, Hashable {
+package enum FieldValue: Sendable, Hashable {
     case scalar(String)
     case list([String])
     /// A secret's SHA-256: a change is visible, the value is not.
@@ -38,11 +38,11 @@ public enum FieldValue: Sendable, Hashable {
 }
 
 /// A named field of a resource's applied form (`php.version`, `records`).
-public struct Field: Sendable, Hashable {
-    public var name: String
-    public var value: FieldValue
+package struct Field: Sendable, Hashable {
+    package var name: String
+    package var value: FieldValue
 
-    public init(_ name: String, _ value: FieldValue) {
+    package init(_ name: String, _ value: FieldValue) {
         self.name = name
         self.value = value
     }

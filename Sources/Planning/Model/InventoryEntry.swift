@@ -1,13 +1,13 @@
 /// One resource that Baton applied to one server: what a prune may delete, and the hash of what is there.
-public struct InventoryEntry: Sendable, Hashable {
-    public var id: ResourceID
-    public var account: String
+package struct InventoryEntry: Sendable, Hashable {
+    package var id: ResourceID
+    package var account: String
     /// The hash of the resource's applied form (`ResourceState.hash`) when it was last applied successfully.
-    public var hash: String
+    package var hash: String
     /// The manifests' revision it was last applied from: the planner reloads it there for field-level diffs.
-    public var revision: String
+    package var revision: String
 
-    public init(id: ResourceID, account: String, hash: String, revision: String) {
+    package init(id: ResourceID, account: String, hash: String, revision: String) {
         self.id = id
         self.account = account
         self.hash = hash

@@ -2,20 +2,20 @@ import Manifests
 
 /// The plan: every change per server in applying order, plus what the reviewer must know. A value: it can be
 /// printed, saved, hashed, and applied later exactly as reviewed.
-public struct Plan: Sendable, Hashable {
-    public static let formatVersion = 1
+package struct Plan: Sendable, Hashable {
+    package static let formatVersion = 1
 
     /// The revision planned (full id) and the applied state it was planned against.
-    public var revision: String
-    public var appliedRevision: String?
-    public var appliedDigest: String
+    package var revision: String
+    package var appliedRevision: String?
+    package var appliedDigest: String
     /// Changes in applying order: for each server, dependencies first and deletes in reverse.
-    public var changes: [Change]
-    public var notices: [Notice]
+    package var changes: [Change]
+    package var notices: [Notice]
     /// Servers whose share of deletes trips the mass-delete guard; empty when allowed or under it.
-    public var refusals: [Refusal]
+    package var refusals: [Refusal]
 
-    public init(
+    package init(
         revision: String, appliedRevision: String?, appliedDigest: String, changes: [Change],
         notices: [Notice] = [], refusals: [Refusal] = []
     ) {
@@ -27,18 +27,18 @@ public struct Plan: Sendable, Hashable {
         self.refusals = refusals
     }
 
-    public var isEmpty: Bool { changes.isEmpty }
+    package var isEmpty: Bool { changes.isEmpty }
 
-    public var servers: [String] {
+    package var servers: [String] {
         var seen = Set<String>()
         return changes.map(\.server).filter { seen.insert($0).inserted }
     }
 
-    public func changes(on server: String) -> [Change] { changes.filter { $0.server == server } }
+    package func changes(on server: String) -> [Change] { changes.filter { $0.server == server } }
 
     /// A server's changes grouped by account for reading, accounts in order of first change, each group in
     /// applying order.
-    public func accounts(on server: String) -> [(account: String, changes: [Change])] {
+    package func accounts(on server: String) -> [(account: String, changes: [Change])] {
         var groups: [(account: String, changes: [Change])] = []
         var index: [String: Int] = [:]
         for change in changes(on: server) {
@@ -52,10 +52,10 @@ public struct Plan: Sendable, Hashable {
         return groups
     }
 
-    public func count(_ action: Action) -> Int { changes.count { $0.action == action } }
+    package func count(_ action: Action) -> Int { changes.count { $0.action == action } }
 
     /// `Plan: 3 to create, 1 to update, 0 to delete.`; moves and replaces are named when there are any.
-    public var summary: String {
+    package var summary: String {
         var parts = ["\(count(.create)) to create", "\(count(.update)) to update"]
         if count(.move) > 0 { parts.append("\(count(.move)) to move") }
         if count(.replace) > 0 { parts.append("\(count(.replace)) to replace") }
@@ -64,39 +64,39 @@ public struct Plan: Sendable, Hashable {
     }
 
     /// Something the plan does not do, and why.
-    public struct Notice: Sendable, Hashable {
-        public enum Reason: String, Sendable, Hashable, Codable {
+    package struct Notice: Sendable, Hashable {
+        package enum Reason: String, Sendable, Hashable, Codable {
             /// Removed from git, but the inventory does not list it: Baton never created it, so it is not deleted.
             case notInInventory
             /// Listed in the inventory of a server that is no longer declared.
             case serverGone
         }
 
-        public var reason: Reason
-        public var id: ResourceID
-        public var message: String
+        package var reason: Reason
+        package var id: ResourceID
+        package var message: String
 
-        public init(reason: Reason, id: ResourceID, message: String) {
+        package init(reason: Reason, id: ResourceID, message: String) {
             self.reason = reason
             self.id = id
             self.message = message
         }
     }
 
-    public struct Refusal: Sendable, Hashable {
-        public var server: String
-        public var destructive: Int
-        public var managed: Int
-        public var threshold: Double
+    package struct Refusal: Sendable, Hashable {
+        package var server: String
+        package var destructive: Int
+        package var managed: Int
+        package var threshold: Double
 
-        public init(server: String, destructive: Int, managed: Int, threshold: Double) {
+        package init(server: String, destructive: Int, managed: Int, threshold: Double) {
             self.server = server
             self.destructive = destructive
             self.managed = managed
             self.threshold = threshold
         }
 
-        public var message: String {
+        package var message: String {
             let share = managed == 0 ? 100 : Double(destructive) * 100 / Double(managed)
             return "\(server): the plan deletes or replaces \(destructive) of \(managed) managed resources "
                 + "(\(Int(share.rounded()))%, over the \(threshold.formatted)% threshold)"

@@ -3,18 +3,18 @@ import Manifests
 /// What one resource is on one server once applied: the fields a backend writes there, resolved (default
 /// paths filled in, zones merged), in a canonical order, and their hash. Two revisions that ask a server for
 /// the same thing give the same hash, whatever the files, key order, comments or quoting.
-public struct ResourceState: Sendable, Hashable {
-    public var id: ResourceID
-    public var server: String
-    public var account: String
+package struct ResourceState: Sendable, Hashable {
+    package var id: ResourceID
+    package var server: String
+    package var account: String
     /// Applying order of kinds: accounts, main users, users, zones, web apps.
-    public var phase: Int
-    public var fields: [Field]
+    package var phase: Int
+    package var fields: [Field]
     /// Resources that must exist before this one (on any server).
-    public var dependsOn: [ResourceID]
-    public private(set) var hash: String
+    package var dependsOn: [ResourceID]
+    package private(set) var hash: String
 
-    public init(
+    package init(
         id: ResourceID, server: String, account: String, phase: Int, fields: [Field], dependsOn: [ResourceID] = []
     ) {
         self.id = id
@@ -26,9 +26,9 @@ public struct ResourceState: Sendable, Hashable {
         hash = Self.hash(id: id, fields: fields)
     }
 
-    public func value(_ name: String) -> FieldValue? { fields.first { $0.name == name }?.value }
+    package func value(_ name: String) -> FieldValue? { fields.first { $0.name == name }?.value }
 
-    public func scalar(_ name: String) -> String? {
+    package func scalar(_ name: String) -> String? {
         if case .scalar(let s)? = value(name) { return s }
         return nil
     }

@@ -1,13 +1,13 @@
 /// A resource state without its fields: what the planner compares for every resource. Fields are built again
 /// for the few that change, so a plan of a big repository does not hold every field of every resource.
-public struct StateDigest: Sendable, Hashable {
-    public var id: ResourceID
-    public var server: String
-    public var account: String
-    public var phase: Int
-    public var hash: String
+package struct StateDigest: Sendable, Hashable {
+    package var id: ResourceID
+    package var server: String
+    package var account: String
+    package var phase: Int
+    package var hash: String
 
-    public init(id: ResourceID, server: String, account: String, phase: Int, hash: String) {
+    package init(id: ResourceID, server: String, account: String, phase: Int, hash: String) {
         self.id = id
         self.server = server
         self.account = account
@@ -17,5 +17,5 @@ public struct StateDigest: Sendable, Hashable {
 }
 
 extension ResourceState {
-    public var digest: StateDigest { StateDigest(id: id, server: server, account: account, phase: phase, hash: hash) }
+    package var digest: StateDigest { StateDigest(id: id, server: server, account: account, phase: phase, hash: hash) }
 }

@@ -3,7 +3,7 @@ import Manifests
 
 /// The plan as JSON (`docs/plan-format.md`): stable key order, one schema per `formatVersion`. A saved plan
 /// (`--out`) is this document; `apply --plan` reads it back.
-public enum PlanJSON {
+package enum PlanJSON {
     struct Document: Codable {
         var formatVersion: Int
         var revision: String
@@ -101,7 +101,7 @@ public enum PlanJSON {
         var message: String
     }
 
-    public static func render(_ plan: Plan) -> String {
+    package static func render(_ plan: Plan) -> String {
         let document = Document(
             formatVersion: Plan.formatVersion, revision: plan.revision, appliedRevision: plan.appliedRevision,
             appliedStateDigest: plan.appliedDigest,
@@ -131,12 +131,12 @@ public enum PlanJSON {
         return String(decoding: data, as: UTF8.self) + "\n"
     }
 
-    public struct FormatError: Error, CustomStringConvertible {
-        public var description: String
+    package struct FormatError: Error, CustomStringConvertible {
+        package var description: String
     }
 
     /// Reads a saved plan back.
-    public static func parse(_ bytes: [UInt8]) throws -> Plan {
+    package static func parse(_ bytes: [UInt8]) throws -> Plan {
         struct Version: Codable { var formatVersion: Int }
         let data = Data(bytes)
         guard let version = try? JSONDecoder().decode(Version.self, from: data) else {

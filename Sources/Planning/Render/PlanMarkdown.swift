@@ -1,9 +1,9 @@
 /// The plan as a pull-request comment. GitHub caps a comment at 65,535 characters: past `limit`, the comment
 /// summarises per server and account and says where the full plan is.
-public enum PlanMarkdown {
-    public static let limit = 60_000
+package enum PlanMarkdown {
+    package static let limit = 60_000
 
-    public static func render(_ plan: Plan, fullPlanHint: String, limit: Int = PlanMarkdown.limit) -> String {
+    package static func render(_ plan: Plan, fullPlanHint: String, limit: Int = PlanMarkdown.limit) -> String {
         let full = detailed(plan)
         if full.count <= limit { return full }
         return summarised(plan, fullPlanHint: fullPlanHint)

@@ -1,7 +1,7 @@
 /// The plan for a terminal or a log: grouped by server, then account, with a summary line.
-public enum PlanText {
+package enum PlanText {
     /// `unplanned`: lines saying what the revision declares that no server applies (monitored sites).
-    public static func render(_ plan: Plan, color: Bool, unplanned: [String] = []) -> String {
+    package static func render(_ plan: Plan, color: Bool, unplanned: [String] = []) -> String {
         func paint(_ s: String, _ action: Action) -> String {
             guard color else { return s }
             let code =
@@ -38,7 +38,7 @@ public enum PlanText {
     }
 
     /// A refused mass delete, in the one wording every output uses.
-    public static func refusalLine(_ refusal: Plan.Refusal) -> String {
+    package static func refusalLine(_ refusal: Plan.Refusal) -> String {
         "Refused: \(refusal.message); review the deletes and run again with --allow-mass-delete"
     }
 

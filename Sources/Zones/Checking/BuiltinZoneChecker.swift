@@ -6,41 +6,41 @@ import Foundation
 ///
 /// What it leaves out: the look-ups of out-of-zone names that `-i full` makes through the resolver (they only ever
 /// give warnings), and the `raw` zone format.
-public struct BuiltinZoneChecker: ZoneTextChecker {
-    public var name: String { "builtin" }
+package struct BuiltinZoneChecker: ZoneTextChecker {
+    package var name: String { "builtin" }
     /// Where relative `$INCLUDE` paths (and a relative zone file path) start; nil for the current directory.
-    public var baseDirectory: String?
+    package var baseDirectory: String?
     /// When set, `$INCLUDE` may only read files inside this directory.
-    public var includeRoot: String?
+    package var includeRoot: String?
     /// The time that RRSIG expiry is compared with (seconds since 1970); nil for now.
-    public var now: UInt32?
+    package var now: UInt32?
     /// The most bytes a zone file and its includes may hold together (512 MiB unless set).
-    public var readLimit: Int?
+    package var readLimit: Int?
 
-    public init(baseDirectory: String? = nil, includeRoot: String? = nil) {
+    package init(baseDirectory: String? = nil, includeRoot: String? = nil) {
         self.baseDirectory = baseDirectory
         self.includeRoot = includeRoot
     }
 
     /// The report and the records that loaded.
-    public struct Analysis: Sendable {
-        public var report: ZoneCheckReport
-        public var records: [ZoneRecord]
+    package struct Analysis: Sendable {
+        package var report: ZoneCheckReport
+        package var records: [ZoneRecord]
     }
 
-    public func check(path: String, origin: String, options: ZoneCheckOptions) -> ZoneCheckReport {
+    package func check(path: String, origin: String, options: ZoneCheckOptions) -> ZoneCheckReport {
         analyze(path: path, origin: origin, options: options).report
     }
 
-    public func check(text: String, origin: String, options: ZoneCheckOptions, fileName: String) -> ZoneCheckReport {
+    package func check(text: String, origin: String, options: ZoneCheckOptions, fileName: String) -> ZoneCheckReport {
         analyze(bytes: Array(text.utf8), fileName: fileName, origin: origin, options: options).report
     }
 
-    public func analyze(path: String, origin: String, options: ZoneCheckOptions) -> Analysis {
+    package func analyze(path: String, origin: String, options: ZoneCheckOptions) -> Analysis {
         run(origin: origin, options: options) { $0.parse(path: path) }
     }
 
-    public func analyze(bytes: [UInt8], fileName: String, origin: String, options: ZoneCheckOptions) -> Analysis {
+    package func analyze(bytes: [UInt8], fileName: String, origin: String, options: ZoneCheckOptions) -> Analysis {
         run(origin: origin, options: options) { $0.parse(bytes: bytes, fileName: fileName) }
     }
 

@@ -2,7 +2,7 @@ import Manifests
 
 extension RepositoryConfig {
     /// The strict checks `validate` uses, relaxed or tightened by `baton.yaml`'s `zoneCheck:`.
-    public var zoneCheckOptions: ZoneCheckOptions {
+    package var zoneCheckOptions: ZoneCheckOptions {
         var options = ZoneCheckOptions.strict
         func mode(_ key: String) -> ZoneCheckOptions.Mode? { zoneCheck[key].flatMap(ZoneCheckOptions.Mode.init) }
         options.checkNames = mode("checkNames") ?? options.checkNames

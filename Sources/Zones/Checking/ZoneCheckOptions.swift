@@ -1,39 +1,39 @@
 /// The checks a zone is held to, named as `named-checkzone`'s flags so both checkers read the same settings.
-public struct ZoneCheckOptions: Sendable, Hashable {
-    public enum Mode: String, Sendable, Hashable, CaseIterable {
+package struct ZoneCheckOptions: Sendable, Hashable {
+    package enum Mode: String, Sendable, Hashable, CaseIterable {
         case fail, warn, ignore
     }
 
     /// `-i`: which integrity checks run after loading. `local` checks only data inside the zone.
-    public enum Integrity: String, Sendable, Hashable, CaseIterable {
+    package enum Integrity: String, Sendable, Hashable, CaseIterable {
         case full, fullSibling = "full-sibling", local, localSibling = "local-sibling", none
     }
 
     /// `-k`: host names (owners of A/AAAA/MX..., MX/NS/SRV targets) follow RFC 952/1123.
-    public var checkNames: Mode = .warn
+    package var checkNames: Mode = .warn
     /// `-m`: an MX target that is an address.
-    public var mxAddress: Mode = .warn
+    package var mxAddress: Mode = .warn
     /// `-M`: an MX target that is a CNAME.
-    public var mxCNAME: Mode = .warn
+    package var mxCNAME: Mode = .warn
     /// `-n`: an NS target that is an address.
-    public var nsAddress: Mode = .warn
+    package var nsAddress: Mode = .warn
     /// `-r`: records that are the same after conversion to wire form.
-    public var duplicateRecords: Mode = .warn
+    package var duplicateRecords: Mode = .warn
     /// `-S`: an SRV target that is a CNAME.
-    public var srvCNAME: Mode = .warn
+    package var srvCNAME: Mode = .warn
     /// `-T`: SPF published only as type SPF, not TXT.
-    public var spf: Mode = .warn
+    package var spf: Mode = .warn
     /// `-W`: non-terminal wildcards (`warn` or `ignore`).
-    public var wildcard: Mode = .warn
+    package var wildcard: Mode = .warn
     /// `-i`
-    public var integrity: Integrity = .full
+    package var integrity: Integrity = .full
     /// `-l`: the largest TTL the zone may hold.
-    public var maxTTL: UInt32?
+    package var maxTTL: UInt32?
 
-    public init() {}
+    package init() {}
 
     /// What `baton validate` uses: named-checkzone's strict set (`-i local -k fail -n fail -m fail -M fail -S fail`).
-    public static var strict: ZoneCheckOptions {
+    package static var strict: ZoneCheckOptions {
         var o = ZoneCheckOptions()
         o.integrity = .local
         o.checkNames = .fail
@@ -45,7 +45,7 @@ public struct ZoneCheckOptions: Sendable, Hashable {
     }
 
     /// Only what loading itself requires: every optional check off. For reading a zone, not judging it.
-    public static var loadOnly: ZoneCheckOptions {
+    package static var loadOnly: ZoneCheckOptions {
         var o = ZoneCheckOptions()
         o.integrity = .none
         for mode in [
@@ -58,14 +58,14 @@ public struct ZoneCheckOptions: Sendable, Hashable {
     }
 
     /// `named-checkzone -i local` with its other defaults: what `baton check-zone` checks without `--strict`.
-    public static var standard: ZoneCheckOptions {
+    package static var standard: ZoneCheckOptions {
         var o = ZoneCheckOptions()
         o.integrity = .local
         return o
     }
 
     /// Reads named-checkzone flags (`-i local -k fail -l 300`); flags that change no check are skipped.
-    public init(flags: String) {
+    package init(flags: String) {
         self.init()
         let words = flags.split(separator: " ").map(String.init)
         var i = 0
@@ -92,7 +92,7 @@ public struct ZoneCheckOptions: Sendable, Hashable {
     }
 
     /// The same settings as `named-checkzone` arguments.
-    public var namedCheckzoneArguments: [String] {
+    package var namedCheckzoneArguments: [String] {
         var args = ["-i", integrity.rawValue]
         for (flag, mode) in [
             ("-k", checkNames), ("-m", mxAddress), ("-M", mxCNAME), ("-n", nsAddress), ("-r", duplicateRecords),

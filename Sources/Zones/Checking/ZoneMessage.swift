@@ -1,30 +1,30 @@
 /// One message about a zone file, from either checker, in terms both share.
-public struct ZoneMessage: Sendable, Hashable, Codable {
-    public enum Severity: String, Sendable, Hashable, Codable {
+package struct ZoneMessage: Sendable, Hashable, Codable {
+    package enum Severity: String, Sendable, Hashable, Codable {
         case error, warning
     }
 
-    public var severity: Severity
+    package var severity: Severity
     /// The zone file (or included file) and line, when the message has them; zone-level checks have none.
-    public var file: String?
-    public var line: Int?
+    package var file: String?
+    package var line: Int?
     /// The owner name (absolute, no trailing dot) and type the message is about, when known:
     /// used to find the record of a message that has no line.
-    public var owner: String?
-    public var type: String?
+    package var owner: String?
+    package var type: String?
     /// The name a record points at (an NS, MX or SRV target), for zone-level messages that name only that.
-    public var target: String?
+    package var target: String?
     /// The checker's own words (BIND's, for named-checkzone).
-    public var text: String
+    package var text: String
 
     /// The text without BIND's own `warning: ` in front, for output that names the severity itself (BIND
     /// writes `warning: X: bad name (check-names)`; `file:line: warning: warning: ...` would say it twice).
-    public var plainText: Substring {
+    package var plainText: Substring {
         let prefix = "warning: "
         return text.hasPrefix(prefix) ? text.dropFirst(prefix.count) : Substring(text)
     }
 
-    public init(
+    package init(
         _ severity: Severity, file: String? = nil, line: Int? = nil, owner: String? = nil, type: String? = nil,
         target: String? = nil, text: String
     ) {
@@ -39,11 +39,11 @@ public struct ZoneMessage: Sendable, Hashable, Codable {
 }
 
 /// What checking one zone found: whether it would load, and every message.
-public struct ZoneCheckReport: Sendable, Hashable, Codable {
-    public var loaded: Bool
-    public var messages: [ZoneMessage]
+package struct ZoneCheckReport: Sendable, Hashable, Codable {
+    package var loaded: Bool
+    package var messages: [ZoneMessage]
 
-    public init(loaded: Bool, messages: [ZoneMessage]) {
+    package init(loaded: Bool, messages: [ZoneMessage]) {
         self.loaded = loaded
         self.messages = messages
     }

@@ -1,7 +1,7 @@
 import Foundation
 
 /// A checker of rendered zone text: named-checkzone or Baton's own.
-public protocol ZoneTextChecker: Sendable {
+package protocol ZoneTextChecker: Sendable {
     /// Names the checker in rule ids (`zone.named-checkzone`) and cache keys.
     var name: String { get }
     func check(text: String, origin: String, options: ZoneCheckOptions, fileName: String) throws -> ZoneCheckReport
@@ -14,17 +14,17 @@ public protocol ZoneTextChecker: Sendable {
 }
 
 extension ZoneTextChecker {
-    public func checkBatch(_ zones: [ZoneBatchItem], options: ZoneCheckOptions) throws -> [ZoneCheckReport]? { nil }
-    public var cachePays: Bool { false }
+    package func checkBatch(_ zones: [ZoneBatchItem], options: ZoneCheckOptions) throws -> [ZoneCheckReport]? { nil }
+    package var cachePays: Bool { false }
 }
 
-public struct ZoneBatchItem: Sendable {
-    public var origin: String
-    public var text: String
+package struct ZoneBatchItem: Sendable {
+    package var origin: String
+    package var text: String
     /// What messages call the zone's file.
-    public var fileName: String
+    package var fileName: String
 
-    public init(origin: String, text: String, fileName: String) {
+    package init(origin: String, text: String, fileName: String) {
         self.origin = origin
         self.text = text
         self.fileName = fileName
@@ -32,12 +32,12 @@ public struct ZoneBatchItem: Sendable {
 }
 
 extension NamedCheckzone: ZoneTextChecker {
-    public var name: String { "named-checkzone" }
+    package var name: String { "named-checkzone" }
     /// A process per batch of zones: a cached report saves it.
-    public var cachePays: Bool { true }
+    package var cachePays: Bool { true }
 
     /// Through `named-checkconf -z`, which bind9-utils installs beside named-checkzone.
-    public func checkBatch(_ zones: [ZoneBatchItem], options: ZoneCheckOptions) throws -> [ZoneCheckReport]? {
+    package func checkBatch(_ zones: [ZoneBatchItem], options: ZoneCheckOptions) throws -> [ZoneCheckReport]? {
         let checkconf = URL(fileURLWithPath: executable).deletingLastPathComponent().appendingPathComponent(
             "named-checkconf"
         ).path

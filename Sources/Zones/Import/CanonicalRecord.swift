@@ -1,12 +1,12 @@
 /// One line of a canonical zone dump (`named-checkzone -D`): absolute owner (in the case it was written), TTL,
 /// class, type, RDATA.
-public struct CanonicalRecord: Sendable, Hashable {
-    public var owner: String
-    public var ttl: UInt32
-    public var type: String
-    public var rdata: String
+package struct CanonicalRecord: Sendable, Hashable {
+    package var owner: String
+    package var ttl: UInt32
+    package var type: String
+    package var rdata: String
 
-    public init(owner: String, ttl: UInt32, type: String, rdata: String) {
+    package init(owner: String, ttl: UInt32, type: String, rdata: String) {
         self.owner = owner
         self.ttl = ttl
         self.type = type
@@ -14,7 +14,7 @@ public struct CanonicalRecord: Sendable, Hashable {
     }
 
     /// Parses dump lines; lines that are not records (`zone .../IN: loaded serial`, `OK`) are skipped.
-    public static func parse(dump: String) -> [CanonicalRecord] {
+    package static func parse(dump: String) -> [CanonicalRecord] {
         dump.split(whereSeparator: \.isNewline).compactMap { line in
             let fields = line.split(maxSplits: 4, whereSeparator: { $0 == " " || $0 == "\t" })
             guard fields.count >= 4, let ttl = UInt32(fields[1]), fields[2] == "IN" else { return nil }
@@ -25,12 +25,12 @@ public struct CanonicalRecord: Sendable, Hashable {
     }
 
     /// The records the built-in checker loaded, in the same form as BIND's dump.
-    public static func from(_ records: [ZoneRecord]) -> [CanonicalRecord] {
+    package static func from(_ records: [ZoneRecord]) -> [CanonicalRecord] {
         parse(dump: records.map(\.presentation).joined(separator: "\n"))
     }
 
     /// The character-strings of TXT-like RDATA, unescaped.
-    public static func characterStrings(_ rdata: String) -> [[UInt8]] {
+    package static func characterStrings(_ rdata: String) -> [[UInt8]] {
         var strings: [[UInt8]] = []
         var current: [UInt8] = []
         var inQuotes = false

@@ -1,31 +1,31 @@
 import Manifests
 
 /// Turns a zone (as a canonical dump) into a Domain manifest, so teams can move existing zones in.
-public enum ZoneImporter {
-    public struct Output: Sendable {
-        public var yaml: String
+package enum ZoneImporter {
+    package struct Output: Sendable {
+        package var yaml: String
         /// What could not be carried over, one line each, for the user to review.
-        public var notices: [String]
+        package var notices: [String]
         /// The 1-based YAML line of each record written, to the record's index in the input.
-        public var recordLines: [Int: Int] = [:]
+        package var recordLines: [Int: Int] = [:]
         /// The YAML line of the SOA's `rname`, when one was written.
-        public var rnameLine: Int?
+        package var rnameLine: Int?
     }
 
     /// What a caller found the manifest's rules refuse, to be left out (and announced) on the next run.
-    public struct Exclusions: Sendable {
+    package struct Exclusions: Sendable {
         /// Record indexes, each with why it is left out.
-        public var records: [Int: String] = [:]
+        package var records: [Int: String] = [:]
         /// Why the SOA's contact is left to Baton's default, when it is.
-        public var rname: String?
+        package var rname: String?
 
-        public init() {}
+        package init() {}
     }
 
     /// Types that are not records of a Baton Domain: the signer adds the DNSSEC ones.
     static let signatureTypes: Set<String> = ["RRSIG", "NSEC", "NSEC3", "NSEC3PARAM"]
 
-    public static func manifest(
+    package static func manifest(
         records: [CanonicalRecord], origin: String, account: String, source: String,
         excluding exclusions: Exclusions = Exclusions()
     ) -> Output {

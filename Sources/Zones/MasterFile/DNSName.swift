@@ -2,28 +2,28 @@
 ///
 /// Names keep the case they were written in; `lowercased()` gives the form that compares, hashes and sorts the
 /// way DNS does (the checker keys its tables on it).
-public struct DNSName: Hashable, Sendable, Comparable, CustomStringConvertible {
-    public internal(set) var wire: [UInt8]
+package struct DNSName: Hashable, Sendable, Comparable, CustomStringConvertible {
+    package internal(set) var wire: [UInt8]
 
-    public static let root = DNSName(uncheckedWire: [0])
+    package static let root = DNSName(uncheckedWire: [0])
 
-    public func hash(into hasher: inout Hasher) {
+    package func hash(into hasher: inout Hasher) {
         wire.withUnsafeBytes { hasher.combine(bytes: $0) }
     }
 
-    public static func == (a: DNSName, b: DNSName) -> Bool { a.wire == b.wire }
+    package static func == (a: DNSName, b: DNSName) -> Bool { a.wire == b.wire }
 
     init(uncheckedWire: [UInt8]) { self.wire = uncheckedWire }
 
     /// Reads a name written as in a zone file (`www`, `mail.example.com.`, `@`), relative to `origin`.
-    public init?(_ text: String, origin: DNSName = .root) {
+    package init?(_ text: String, origin: DNSName = .root) {
         let bytes = Array(text.utf8)
         guard case .success(let name) = DNSName.parse(bytes[...], origin: origin) else { return nil }
         self = name
     }
 
     /// The number of labels, the root label included.
-    public var labelCount: Int {
+    package var labelCount: Int {
         var n = 0
         var i = 0
         while i < wire.count {
@@ -35,13 +35,13 @@ public struct DNSName: Hashable, Sendable, Comparable, CustomStringConvertible {
         return n
     }
 
-    public var isRoot: Bool { wire.count == 1 }
+    package var isRoot: Bool { wire.count == 1 }
 
     /// `*.example`: the first label is `*`.
-    public var isWildcard: Bool { wire.count >= 2 && wire[0] == 1 && wire[1] == UInt8(ascii: "*") }
+    package var isWildcard: Bool { wire.count >= 2 && wire[0] == 1 && wire[1] == UInt8(ascii: "*") }
 
     /// A `*` label after the first one, as in `foo.*.example` (BIND warns about these).
-    public var hasInternalWildcard: Bool {
+    package var hasInternalWildcard: Bool {
         var i = Int(wire[0]) + 1
         guard wire[0] != 0 else { return false }
         while i < wire.count, wire[i] != 0 {
@@ -51,7 +51,7 @@ public struct DNSName: Hashable, Sendable, Comparable, CustomStringConvertible {
         return false
     }
 
-    public func lowercased() -> DNSName {
+    package func lowercased() -> DNSName {
         var w = wire
         var i = 0
         while i < w.count {
@@ -70,7 +70,7 @@ public struct DNSName: Hashable, Sendable, Comparable, CustomStringConvertible {
     }
 
     /// The name without its first label; nil for the root.
-    public func parent() -> DNSName? {
+    package func parent() -> DNSName? {
         guard wire[0] != 0 else { return nil }
         return DNSName(uncheckedWire: Array(wire[(Int(wire[0]) + 1)...]))
     }
@@ -84,7 +84,7 @@ public struct DNSName: Hashable, Sendable, Comparable, CustomStringConvertible {
     var firstLabel: ArraySlice<UInt8> { wire[1..<(1 + Int(wire[0]))] }
 
     /// True when this name is `other` or below it. Both names must have the same case treatment.
-    public func isSubdomain(of other: DNSName) -> Bool {
+    package func isSubdomain(of other: DNSName) -> Bool {
         if other.wire.count > wire.count { return false }
         if other.wire.count == wire.count { return other.wire == wire }
         // The suffix must start at a label boundary.
@@ -113,7 +113,7 @@ public struct DNSName: Hashable, Sendable, Comparable, CustomStringConvertible {
     }
 
     /// DNSSEC canonical order (RFC 4034 §6.1) of lower-cased names.
-    public static func < (a: DNSName, b: DNSName) -> Bool {
+    package static func < (a: DNSName, b: DNSName) -> Bool {
         let la = a.labels, lb = b.labels
         var i = la.count - 1, j = lb.count - 1
         while i >= 0 && j >= 0 {
@@ -126,7 +126,7 @@ public struct DNSName: Hashable, Sendable, Comparable, CustomStringConvertible {
     }
 
     /// As BIND prints names in messages: no trailing dot (`.` for the root), special characters escaped.
-    public var description: String {
+    package var description: String {
         if wire.count <= 1 { return "." }
         var out: [UInt8] = []
         out.reserveCapacity(wire.count + 8)
@@ -143,7 +143,7 @@ public struct DNSName: Hashable, Sendable, Comparable, CustomStringConvertible {
     }
 
     /// The presentation form with the trailing dot (`www.example.`), as a zone file writes absolute names.
-    public var absoluteText: String { isRoot ? "." : description + "." }
+    package var absoluteText: String { isRoot ? "." : description + "." }
 
     static func appendEscaped(_ c: UInt8, to out: inout [UInt8]) {
         switch c {

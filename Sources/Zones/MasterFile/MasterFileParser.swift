@@ -7,30 +7,30 @@ import Foundation
 /// The result is the records (owner lower-cased, RDATA in canonical wire form) and BIND's load-time messages,
 /// worded as BIND words them. The zone-level checks (SOA, NS, CNAME and other data, glue...) are
 /// `BuiltinZoneChecker`'s.
-public struct MasterFileParser: Sendable {
-    public struct Options: Sendable, Hashable {
+package struct MasterFileParser: Sendable {
+    package struct Options: Sendable, Hashable {
         /// `-k`: host-name rules for owners (A, AAAA, MX...) and targets (NS, MX, SRV...).
-        public var checkNames: ZoneCheckOptions.Mode = .warn
+        package var checkNames: ZoneCheckOptions.Mode = .warn
         /// `-m`: an MX target written as an address.
-        public var mxAddress: ZoneCheckOptions.Mode = .warn
+        package var mxAddress: ZoneCheckOptions.Mode = .warn
         /// `-n`: an NS target written as an address.
-        public var nsAddress: ZoneCheckOptions.Mode = .warn
+        package var nsAddress: ZoneCheckOptions.Mode = .warn
         /// `-W`: warn about `*` labels that are not the first label.
-        public var wildcard: ZoneCheckOptions.Mode = .warn
+        package var wildcard: ZoneCheckOptions.Mode = .warn
         /// `-l`: the largest TTL a record may have.
-        public var maxTTL: UInt32?
+        package var maxTTL: UInt32?
         /// Where relative `$INCLUDE` paths start; nil for the current directory, as BIND does.
-        public var baseDirectory: String?
+        package var baseDirectory: String?
         /// When set, `$INCLUDE` may only read files inside this directory.
-        public var includeRoot: String?
+        package var includeRoot: String?
         /// The time that RRSIG expiry is compared with (seconds since 1970); nil for now.
-        public var now: UInt32?
+        package var now: UInt32?
         /// The most bytes the zone file and its includes may hold together.
-        public var readLimit = ZoneFileLoader.maxFileSize
+        package var readLimit = ZoneFileLoader.maxFileSize
 
-        public init() {}
+        package init() {}
 
-        public init(_ check: ZoneCheckOptions) {
+        package init(_ check: ZoneCheckOptions) {
             checkNames = check.checkNames
             mxAddress = check.mxAddress
             nsAddress = check.nsAddress
@@ -39,35 +39,35 @@ public struct MasterFileParser: Sendable {
         }
     }
 
-    public struct Result: Sendable {
-        public var records: [ZoneRecord]
-        public var messages: [ZoneMessage]
+    package struct Result: Sendable {
+        package var records: [ZoneRecord]
+        package var messages: [ZoneMessage]
         /// False when a load-time error means BIND would not load the zone.
-        public var loaded: Bool { !messages.contains { $0.severity == .error } }
+        package var loaded: Bool { !messages.contains { $0.severity == .error } }
     }
 
-    public var origin: DNSName
-    public var options: Options
+    package var origin: DNSName
+    package var options: Options
 
-    public init(origin: DNSName, options: Options = Options()) {
+    package init(origin: DNSName, options: Options = Options()) {
         self.origin = origin
         self.options = options
     }
 
     /// Parses the file at `path` (relative paths from `options.baseDirectory`, else the current directory);
     /// messages name the file as `path` is written.
-    public func parse(path: String) -> Result {
+    package func parse(path: String) -> Result {
         let loader = ZoneFileLoader(zone: origin, options: options)
         loader.loadFile(path: path)
         return Result(records: loader.records, messages: loader.messages)
     }
 
     /// Parses zone text held in memory; messages name it `fileName`.
-    public func parse(text: String, fileName: String) -> Result {
+    package func parse(text: String, fileName: String) -> Result {
         parse(bytes: Array(text.utf8), fileName: fileName)
     }
 
-    public func parse(bytes: [UInt8], fileName: String) -> Result {
+    package func parse(bytes: [UInt8], fileName: String) -> Result {
         let loader = ZoneFileLoader(zone: origin, options: options)
         loader.load(bytes: bytes, fileName: fileName)
         return Result(records: loader.records, messages: loader.messages)

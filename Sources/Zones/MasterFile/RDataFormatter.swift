@@ -1,13 +1,13 @@
 /// RDATA in zone-file form: names absolute (with their trailing dot), strings quoted. Types without a text form
 /// here are written in RFC 3597 form (`\# 4 C0000201`), which BIND reads for any type.
-public enum RDataFormatter {
-    public static func text(type: UInt16, rdata: [UInt8]) -> String {
+package enum RDataFormatter {
+    package static func text(type: UInt16, rdata: [UInt8]) -> String {
         var r = Reader(d: rdata)
         if let s = try? format(type: type, &r), r.i == rdata.count { return s }
         return generic(rdata)
     }
 
-    public static func generic(_ rdata: [UInt8]) -> String {
+    package static func generic(_ rdata: [UInt8]) -> String {
         rdata.isEmpty ? "\\# 0" : "\\# \(rdata.count) \(HexText.encode(rdata[...]))"
     }
 

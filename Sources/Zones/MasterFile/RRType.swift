@@ -1,15 +1,15 @@
 /// Record types as BIND 9.18 knows them: mnemonics, `TYPEnnn`, and the attributes the loader and checker use.
-public enum RRType {
-    public static let a: UInt16 = 1, ns: UInt16 = 2, md: UInt16 = 3, mf: UInt16 = 4, cname: UInt16 = 5
-    public static let soa: UInt16 = 6, null: UInt16 = 10, wks: UInt16 = 11, ptr: UInt16 = 12, hinfo: UInt16 = 13
-    public static let minfo: UInt16 = 14, mx: UInt16 = 15, txt: UInt16 = 16, rp: UInt16 = 17, afsdb: UInt16 = 18
-    public static let rt: UInt16 = 21, sig: UInt16 = 24, key: UInt16 = 25, px: UInt16 = 26, aaaa: UInt16 = 28
-    public static let nxt: UInt16 = 30, srv: UInt16 = 33, naptr: UInt16 = 35, kx: UInt16 = 36, a6: UInt16 = 38
-    public static let dname: UInt16 = 39, opt: UInt16 = 41, ds: UInt16 = 43, rrsig: UInt16 = 46
-    public static let nsec: UInt16 = 47, dnskey: UInt16 = 48, nsec3: UInt16 = 50, nsec3param: UInt16 = 51
-    public static let cds: UInt16 = 59, cdnskey: UInt16 = 60, svcb: UInt16 = 64, https: UInt16 = 65
-    public static let spf: UInt16 = 99, tkey: UInt16 = 249, tsig: UInt16 = 250, caa: UInt16 = 257
-    public static let ta: UInt16 = 32768, dlv: UInt16 = 32769
+package enum RRType {
+    package static let a: UInt16 = 1, ns: UInt16 = 2, md: UInt16 = 3, mf: UInt16 = 4, cname: UInt16 = 5
+    package static let soa: UInt16 = 6, null: UInt16 = 10, wks: UInt16 = 11, ptr: UInt16 = 12, hinfo: UInt16 = 13
+    package static let minfo: UInt16 = 14, mx: UInt16 = 15, txt: UInt16 = 16, rp: UInt16 = 17, afsdb: UInt16 = 18
+    package static let rt: UInt16 = 21, sig: UInt16 = 24, key: UInt16 = 25, px: UInt16 = 26, aaaa: UInt16 = 28
+    package static let nxt: UInt16 = 30, srv: UInt16 = 33, naptr: UInt16 = 35, kx: UInt16 = 36, a6: UInt16 = 38
+    package static let dname: UInt16 = 39, opt: UInt16 = 41, ds: UInt16 = 43, rrsig: UInt16 = 46
+    package static let nsec: UInt16 = 47, dnskey: UInt16 = 48, nsec3: UInt16 = 50, nsec3param: UInt16 = 51
+    package static let cds: UInt16 = 59, cdnskey: UInt16 = 60, svcb: UInt16 = 64, https: UInt16 = 65
+    package static let spf: UInt16 = 99, tkey: UInt16 = 249, tsig: UInt16 = 250, caa: UInt16 = 257
+    package static let ta: UInt16 = 32768, dlv: UInt16 = 32769
 
     /// Every mnemonic BIND 9.18.49 reads, with its number.
     static let table: [(String, UInt16)] = [
@@ -42,10 +42,10 @@ public enum RRType {
     }()
 
     /// The mnemonic BIND prints (`TYPEnnn` for numbers it has no name for).
-    public static func name(_ type: UInt16) -> String { byValue[type] ?? "TYPE\(type)" }
+    package static func name(_ type: UInt16) -> String { byValue[type] ?? "TYPE\(type)" }
 
     /// `dns_rdatatype_fromtext`: a mnemonic (any case) or `TYPEnnn`.
-    public static func value(_ text: String) -> UInt16? { value(Array(text.utf8)[...]) }
+    package static func value(_ text: String) -> UInt16? { value(Array(text.utf8)[...]) }
 
     static func value(_ text: ArraySlice<UInt8>) -> UInt16? {
         if let key = PackedName(text), let v = byName[key] { return v }

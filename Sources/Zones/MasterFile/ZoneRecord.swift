@@ -1,41 +1,41 @@
 /// One resource record read from a master file.
-public struct ZoneRecord: Sendable, Hashable {
+package struct ZoneRecord: Sendable, Hashable {
     /// Absolute and lower-cased.
-    public var owner: DNSName
+    package var owner: DNSName
     /// The owner as written, when it had upper-case letters (nil otherwise): BIND keeps that case, and so
     /// does import.
-    public var writtenOwner: DNSName?
-    public var ttl: UInt32
+    package var writtenOwner: DNSName?
+    package var ttl: UInt32
     /// Always IN (1): BIND refuses records of another class in an IN zone.
-    public var rrClass: UInt16
-    public var type: UInt16
+    package var rrClass: UInt16
+    package var type: UInt16
     /// RDATA in wire form with the names it embeds lower-cased, so that records that DNS treats as the same
     /// compare equal.
-    public var rdata: [UInt8]
+    package var rdata: [UInt8]
     /// The RDATA as written, when a name in it had upper-case letters (nil otherwise).
-    public var rdataAsWritten: [UInt8]?
+    package var rdataAsWritten: [UInt8]?
     /// The file the record was read from (an included file's own path) and its line.
-    public var file: String
-    public var line: Int
+    package var file: String
+    package var line: Int
 
-    public var typeName: String { RRType.name(type) }
-    public var className: String { RRClass.name(rrClass) }
+    package var typeName: String { RRType.name(type) }
+    package var className: String { RRClass.name(rrClass) }
 
     /// For RRSIG and SIG, the type covered; 0 for other types.
-    public var covers: UInt16 {
+    package var covers: UInt16 {
         guard type == RRType.rrsig || type == RRType.sig, rdata.count >= 2 else { return 0 }
         return UInt16(rdata[0]) << 8 | UInt16(rdata[1])
     }
 
     /// The RDATA in zone-file form (see `RDataFormatter`).
-    public var rdataText: String { RDataFormatter.text(type: type, rdata: rdataAsWritten ?? rdata) }
+    package var rdataText: String { RDataFormatter.text(type: type, rdata: rdataAsWritten ?? rdata) }
 
     /// The record as one zone-file line with absolute names.
-    public var presentation: String {
+    package var presentation: String {
         "\((writtenOwner ?? owner).absoluteText) \(ttl) \(className) \(typeName) \(rdataText)"
     }
 
-    public init(
+    package init(
         owner: DNSName, ttl: UInt32, rrClass: UInt16 = 1, type: UInt16, rdata: [UInt8],
         rdataAsWritten: [UInt8]? = nil, writtenOwner: DNSName? = nil, file: String, line: Int
     ) {

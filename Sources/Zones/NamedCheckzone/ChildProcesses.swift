@@ -4,7 +4,7 @@ import Foundation
 /// The tools Baton runs (named-checkzone, named-checkconf) and the temporary files they write, so that they end
 /// with Baton however it ends: Foundation starts each child in a process group of its own, which a terminal's
 /// ^C or a service manager's SIGTERM to Baton does not reach, and a dump of a large zone is hundreds of MB.
-public enum ChildProcesses {
+package enum ChildProcesses {
     struct Registry {
         var processes: [Int32: Int] = [:]
         var paths: [String: Int] = [:]
@@ -37,7 +37,7 @@ public enum ChildProcesses {
     /// SIGTERM, SIGINT and SIGHUP stop the children, remove the temporary files, then end Baton by the same
     /// signal (its exit status says which). Called once, at start. A handler and a thread, not a dispatch
     /// source: on Linux those read signals through signalfd, which never sees one whose disposition is ignore.
-    public static func stopWithBaton() {
+    package static func stopWithBaton() {
         var fds: [Int32] = [-1, -1]
         guard pipe(&fds) == 0 else { return }
         signalPipe = fds[1]

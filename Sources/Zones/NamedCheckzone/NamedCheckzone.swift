@@ -1,15 +1,15 @@
 import Foundation
 
 /// BIND's `named-checkzone`, the validator of record: run on a rendered zone passed on standard input.
-public struct NamedCheckzone: Sendable {
-    public var executable: String
+package struct NamedCheckzone: Sendable {
+    package var executable: String
 
-    public init(executable: String) {
+    package init(executable: String) {
         self.executable = executable
     }
 
     /// The first `named-checkzone` on PATH, then the Debian locations; nil when bind9-utils is absent.
-    public static func find(environment: [String: String] = ProcessInfo.processInfo.environment) -> NamedCheckzone? {
+    package static func find(environment: [String: String] = ProcessInfo.processInfo.environment) -> NamedCheckzone? {
         let path = (environment["PATH"] ?? "").split(separator: ":").map(String.init)
         for dir in path + ["/usr/bin", "/usr/sbin"] {
             let candidate = dir + "/named-checkzone"
@@ -19,12 +19,12 @@ public struct NamedCheckzone: Sendable {
     }
 
     /// `named-checkzone -v`: part of cache keys, so that an upgraded BIND checks everything again.
-    public var version: String {
+    package var version: String {
         ((try? run(["-v"], input: nil))?.text ?? "unknown").trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
     /// Checks zone text; messages name `fileName` where BIND said `/dev/stdin`.
-    public func check(text: String, origin: String, options: ZoneCheckOptions, fileName: String) throws
+    package func check(text: String, origin: String, options: ZoneCheckOptions, fileName: String) throws
         -> ZoneCheckReport
     {
         let output = try run(options.namedCheckzoneArguments + [origin, "/dev/stdin"], input: text)
@@ -36,14 +36,14 @@ public struct NamedCheckzone: Sendable {
     }
 
     /// Checks a zone file; `$INCLUDE` paths resolve against the current folder, as BIND's do.
-    public func check(path: String, origin: String, options: ZoneCheckOptions) throws -> ZoneCheckReport {
+    package func check(path: String, origin: String, options: ZoneCheckOptions) throws -> ZoneCheckReport {
         let output = try run(options.namedCheckzoneArguments + [origin, path], input: nil)
         return NamedCheckzoneOutput.parse(output.text, exitCode: output.status, zone: origin, options: options)
     }
 
     /// Loads a zone file as BIND would and returns its records in canonical form (`-D`): absolute names,
     /// explicit TTLs, one record a line. Only loading problems fail it: the other checks are import's business.
-    public func dump(path: String, origin: String) throws -> (report: ZoneCheckReport, records: [CanonicalRecord]) {
+    package func dump(path: String, origin: String) throws -> (report: ZoneCheckReport, records: [CanonicalRecord]) {
         let out = FileManager.default.temporaryDirectory.appendingPathComponent("baton-dump-\(UUID().uuidString)").path
         return try ChildProcesses.temporary(out) {
             let output = try run(
@@ -101,12 +101,12 @@ public struct NamedCheckzone: Sendable {
     }
 
     /// The tool ran but failed as a program (crashed, missing libraries, killed).
-    public struct Failure: Error, CustomStringConvertible {
-        public var executable: String
-        public var status: String
-        public var output: String
+    package struct Failure: Error, CustomStringConvertible {
+        package var executable: String
+        package var status: String
+        package var output: String
 
-        public var description: String {
+        package var description: String {
             let first = output.split(whereSeparator: \.isNewline).first.map { ": \($0)" } ?? ""
             return "\(executable) failed (\(status))\(first)"
         }

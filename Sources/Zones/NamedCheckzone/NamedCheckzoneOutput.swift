@@ -1,7 +1,7 @@
 /// Reads `named-checkzone` 9.18's output (all on stdout) into messages. The four shapes:
 /// `dns_rdata_fromtext: FILE:LINE: near 'X': ...`, `dns_master_load: FILE:LINE: [OWNER: ]...`,
 /// `FILE:LINE: ...`, and `zone NAME/IN: ...` lines that carry no line, only names.
-public enum NamedCheckzoneOutput {
+package enum NamedCheckzoneOutput {
     /// Texts that stay warnings even when the zone failed for another reason.
     static let warningTexts = [
         "warning", "ignoring out-of-zone data", "using RFC1035 TTL semantics", "record with inherited owner",
@@ -12,7 +12,7 @@ public enum NamedCheckzoneOutput {
 
     /// `options` are the flags BIND ran with: whether a message failed the zone depends on them (`-m fail` makes
     /// an MX target without addresses fatal, `-m warn` only a warning), and BIND's output does not say.
-    public static func parse(
+    package static func parse(
         _ output: String, exitCode: Int32, zone: String, options: ZoneCheckOptions = .standard
     ) -> ZoneCheckReport {
         let loaded = exitCode == 0

@@ -1,22 +1,22 @@
 import Manifests
 
 /// Where a line of a rendered zone came from in the manifests.
-public struct ZoneLineSource: Sendable, Hashable {
-    public var file: String
+package struct ZoneLineSource: Sendable, Hashable {
+    package var file: String
     /// The position a diagnostic about this line points at: the record's value, or the Domain's name.
-    public var mark: Mark
+    package var mark: Mark
     /// The owner, absolute and lower case, without the trailing dot.
-    public var owner: String
-    public var type: String
+    package var owner: String
+    package var type: String
     /// The target name of NS, MX, SRV, CNAME, PTR records, absolute, lower case, without the trailing dot.
-    public var target: String?
+    package var target: String?
 }
 
 /// A zone rendered to a BIND master file, with each line's origin in the manifests.
-public struct RenderedZone: Sendable, Hashable {
-    public var origin: String
-    public var serial: UInt32
-    public var text: String
+package struct RenderedZone: Sendable, Hashable {
+    package var origin: String
+    package var serial: UInt32
+    package var text: String
     /// What the zone was rendered from: line sources and the content hash are worked out from it when asked,
     /// so that a zone of 200,000 records costs its text, not 200,000 source records nobody reads.
     let input: ZoneInput
@@ -52,17 +52,17 @@ public struct RenderedZone: Sendable, Hashable {
 
     /// SHA-256 of the zone's canonical lines (`ZoneRenderer.canonicalLines`): the serial rises only when this
     /// changes, never for a reordering, a moved file or a comment.
-    public var contentHash: String { ZoneRenderer.contentHash(input) }
+    package var contentHash: String { ZoneRenderer.contentHash(input) }
 
     /// 1-based line numbers of `text` to their source.
-    public var lines: Lines { Lines(zone: self) }
+    package var lines: Lines { Lines(zone: self) }
 
-    public struct Lines: Sendable {
+    package struct Lines: Sendable {
         let zone: RenderedZone
-        public subscript(line: Int) -> ZoneLineSource? { zone.source(line: line) }
+        package subscript(line: Int) -> ZoneLineSource? { zone.source(line: line) }
     }
 
-    public func source(line: Int) -> ZoneLineSource? {
+    package func source(line: Int) -> ZoneLineSource? {
         guard line >= 1, line <= origins.count else { return nil }
         let o = origins[line - 1]
         guard o.member >= 0 else { return nil }
@@ -87,20 +87,20 @@ public struct RenderedZone: Sendable, Hashable {
 
     /// The line a zone-level message is about: by owner and target, else by owner and type, else by owner, else
     /// by target (and type). One look-up walks the lines; `SourceIndex` answers many.
-    public func source(owner: String?, type: String?, target: String?) -> ZoneLineSource? {
+    package func source(owner: String?, type: String?, target: String?) -> ZoneLineSource? {
         SourceIndex(self).source(owner: owner, type: type, target: target)
     }
 
     /// Every line's source, indexed for the look-ups of zone-level messages: built once per zone, then each
     /// message costs a hash look-up (a zone with 200,000 warnings stays linear).
-    public struct SourceIndex: Sendable {
+    package struct SourceIndex: Sendable {
         var byOwnerType: [String: ZoneLineSource] = [:]
         var byOwnerTarget: [String: ZoneLineSource] = [:]
         var byOwner: [String: ZoneLineSource] = [:]
         var byTargetType: [String: ZoneLineSource] = [:]
         var byTarget: [String: ZoneLineSource] = [:]
 
-        public init(_ zone: RenderedZone) {
+        package init(_ zone: RenderedZone) {
             for line in 1...max(1, zone.origins.count) {
                 guard let s = zone.source(line: line) else { continue }
                 func first(_ d: inout [String: ZoneLineSource], _ key: String) {
@@ -116,7 +116,7 @@ public struct RenderedZone: Sendable, Hashable {
             }
         }
 
-        public func source(owner: String?, type: String?, target: String?) -> ZoneLineSource? {
+        package func source(owner: String?, type: String?, target: String?) -> ZoneLineSource? {
             if let owner = owner?.lowercased() {
                 // The target first: of two MX records at one owner, the message about `nowhere` is about the one
                 // that points there.

@@ -2,23 +2,23 @@ import Manifests
 
 /// What one zone file is made of: its Domain, the same-account Domains inside it (their records join the
 /// zone), and the name servers its account's DNS placement names.
-public struct ZoneInput: Sendable, Hashable {
-    public var domain: Domain
-    public var subdomains: [Domain]
+package struct ZoneInput: Sendable, Hashable {
+    package var domain: Domain
+    package var subdomains: [Domain]
     /// FQDNs without the trailing dot, primary first: the SOA's MNAME and the default NS records.
-    public var nameServers: [String]
+    package var nameServers: [String]
 
-    public init(domain: Domain, subdomains: [Domain] = [], nameServers: [String]) {
+    package init(domain: Domain, subdomains: [Domain] = [], nameServers: [String]) {
         self.domain = domain
         self.subdomains = subdomains
         self.nameServers = nameServers
     }
 
-    public var origin: String { domain.name }
+    package var origin: String { domain.name }
 
     /// Groups a repository's Domains into zones. Domains whose parent zone belongs to the same account are
     /// merged into it; a subdomain of another account's zone is a zone of its own (and a tenancy error).
-    public static func zones(of set: ManifestSet) -> [ZoneInput] {
+    package static func zones(of set: ManifestSet) -> [ZoneInput] {
         // Tables of positions (the first of a name wins): copying every Domain into a table by name retained each
         // of its strings, for 20,000 zones on every validation.
         let domains = set.domains

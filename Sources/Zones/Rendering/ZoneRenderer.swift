@@ -2,15 +2,15 @@ import Manifests
 
 /// Renders a zone to a BIND master file: deterministic (same manifests and serial, same bytes), one record a
 /// line so that every line maps back to the YAML record that produced it.
-public enum ZoneRenderer {
+package enum ZoneRenderer {
     static let serialToken = "@SERIAL@"
 
-    public static func render(_ input: ZoneInput, serial: UInt32) -> RenderedZone {
+    package static func render(_ input: ZoneInput, serial: UInt32) -> RenderedZone {
         fill(template(for: input), serial: serial)
     }
 
     /// Renders once: the serial comes from the source, which may compare the content hash with history.
-    public static func render(_ input: ZoneInput, serials: some SerialSource) -> RenderedZone {
+    package static func render(_ input: ZoneInput, serials: some SerialSource) -> RenderedZone {
         let template = template(for: input)
         // The hash (every record as a canonical line, sorted) is worked out only for a source that reads it.
         let hash = serials.needsContentHash ? template.contentHash : ""
@@ -34,14 +34,14 @@ public enum ZoneRenderer {
     }
 
     /// The rendering with the serial left as a token, whose hash decides whether the serial must rise.
-    public static func contentHash(_ input: ZoneInput) -> String {
+    package static func contentHash(_ input: ZoneInput) -> String {
         SHA256.hex(canonicalLines(input).joined(separator: "\n"))
     }
 
     /// The zone's content in a canonical form: the SOA's timers and names, then every record as an absolute
     /// line with its TTL resolved, sorted. What a zone serves does not depend on the order records were
     /// written in, the files they came from or the serial, and neither does this.
-    public static func canonicalLines(_ input: ZoneInput) -> [String] {
+    package static func canonicalLines(_ input: ZoneInput) -> [String] {
         let domain = input.domain
         let origin = domain.name
         let nameServers = input.nameServers.filter(isSafe)
@@ -144,7 +144,7 @@ public enum ZoneRenderer {
     }
 
     /// `"..." "..."`: 255-byte character-strings, `"` and `\` escaped, bytes outside printable ASCII as `\DDD`.
-    public static func quotedStrings(_ text: String) -> String {
+    package static func quotedStrings(_ text: String) -> String {
         let bytes = Array(text.utf8)
         if bytes.isEmpty { return "\"\"" }
         var out: [UInt8] = []

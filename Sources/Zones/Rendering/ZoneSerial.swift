@@ -1,9 +1,9 @@
 import Foundation
 
 /// Serial numbers are Baton's: `YYYYMMDDnn` from the UTC date, raised only when the zone's content changes.
-public enum ZoneSerial {
+package enum ZoneSerial {
     /// The first serial of a day: `YYYYMMDD00`.
-    public static func base(for date: Date) -> UInt32 {
+    package static func base(for date: Date) -> UInt32 {
         // The C library's UTC calendar: a Foundation Calendar costs more than rendering a small zone.
         var seconds = time_t(date.timeIntervalSince1970.rounded(.down))
         var t = tm()
@@ -15,7 +15,7 @@ public enum ZoneSerial {
     /// number, or the last serial plus one when that is higher: after `YYYYMMDD99` comes the next day's
     /// `...00`, as BIND operators do, and a serial never goes backwards (nor wraps: RFC 1982 arithmetic is
     /// not needed until the year 42949).
-    public static func next(last: (serial: UInt32, contentHash: String)?, contentHash: String, date: Date) -> UInt32 {
+    package static func next(last: (serial: UInt32, contentHash: String)?, contentHash: String, date: Date) -> UInt32 {
         let today = base(for: date) + 1
         guard let last else { return today }
         if last.contentHash == contentHash { return last.serial }
@@ -24,40 +24,40 @@ public enum ZoneSerial {
 }
 
 /// Where the last published serial of each zone comes from: the status branch, in a later issue.
-public protocol SerialSource: Sendable {
+package protocol SerialSource: Sendable {
     func serial(for zone: String, contentHash: String) -> UInt32
     /// False for a source that never reads the hash: rendering then skips working it out.
     var needsContentHash: Bool { get }
 }
 
 extension SerialSource {
-    public var needsContentHash: Bool { true }
+    package var needsContentHash: Bool { true }
 }
 
 /// One serial for every zone: for tests and reproducible renderings.
-public struct FixedSerial: SerialSource {
-    public var value: UInt32
+package struct FixedSerial: SerialSource {
+    package var value: UInt32
 
-    public init(_ value: UInt32) {
+    package init(_ value: UInt32) {
         self.value = value
     }
 
-    public func serial(for zone: String, contentHash: String) -> UInt32 { value }
-    public var needsContentHash: Bool { false }
+    package func serial(for zone: String, contentHash: String) -> UInt32 { value }
+    package var needsContentHash: Bool { false }
 }
 
 /// Today's first serial (`YYYYMMDD01`) for every zone: what `validate` uses, having no history to read.
-public struct DateSerial: SerialSource {
-    public var date: Date
+package struct DateSerial: SerialSource {
+    package var date: Date
 
-    public init(date: Date = Date()) {
+    package init(date: Date = Date()) {
         self.date = date
     }
 
-    public func serial(for zone: String, contentHash: String) -> UInt32 {
+    package func serial(for zone: String, contentHash: String) -> UInt32 {
         ZoneSerial.next(last: nil, contentHash: contentHash, date: date)
     }
 
     /// Without history the serial is the date's first, whatever the content.
-    public var needsContentHash: Bool { false }
+    package var needsContentHash: Bool { false }
 }
