@@ -100,7 +100,7 @@ package final class RepositoryEngine: ReconcileEngine, @unchecked Sendable {
                     return try Planned.make(
                         repo: self.path, rev: revision, fetch: self.isRemote, zoneChecker: nil, zoneCache: true,
                         allowMassDelete: false, servers: self.configuration.server, logger: self.logger,
-                        session: self.session)
+                        session: self.session, opened: self.repository)
                 } catch let failure as PlanFailure {
                     throw EngineFailure(.statusBranchInvalid, failure.description)
                 }
@@ -111,7 +111,8 @@ package final class RepositoryEngine: ReconcileEngine, @unchecked Sendable {
             // recorded first, from the servers' journals; then the revision is planned against them.
             if !planned.plan.changes.isEmpty, let credentials = try? credentials() {
                 recovery = try JournalRecovery.recover(
-                    ApplyRun.targets(planned), planned: planned, repo: path, credentials: credentials)
+                    ApplyRun.targets(planned), planned: planned, repo: path, opened: repository,
+                    credentials: credentials)
                 if !recovery.recovered.isEmpty {
                     logger.warning(
                         "recorded from the servers' journals: \(recovery.recovered.joined(separator: ", "))")
@@ -182,7 +183,8 @@ package final class RepositoryEngine: ReconcileEngine, @unchecked Sendable {
         let run = try ApplyRun.run(
             planned, changes: changes, recovery: recovery, credentials: try credentials(), timeout: 600)
         recovery = JournalRecovery()
-        try run.record(planned, changes: changes, waiting: waiting, repo: path, generation: generation)
+        try run.record(
+            planned, changes: changes, waiting: waiting, repo: path, opened: repository, generation: generation)
         var servers: [ServerOutcome] = []
         for (server, result) in zip(run.runs, run.results) {
             var failed: [ResourceID: String] = [:]
@@ -236,7 +238,7 @@ package final class RepositoryEngine: ReconcileEngine, @unchecked Sendable {
                 // Put back: the drifted resources applied again from the revision last applied.
                 let applied = try Planned.make(
                     repo: path, rev: revision, fetch: false, zoneChecker: nil, zoneCache: false,
-                    allowMassDelete: false, servers: configuration.server, logger: logger)
+                    allowMassDelete: false, servers: configuration.server, logger: logger, opened: repository)
                 let keys = Set(drifted.flatMap { server, ids in ids.map { Planner.Key(server: server, id: $0) } })
                 let forced = ApplyRun.forcing(applied, keys: keys)
                 let ready = MaintenanceGate.split(forced.plan.changes, manifests: forced.manifests, now: Date()).ready

@@ -57,14 +57,14 @@ package struct ApplyRun: Sendable {
     /// Records the run; `waiting` (changes held for maintenance windows) as Pending, each with its message.
     package func record(
         _ planned: Planned, changes: [Change]? = nil, waiting: [MaintenanceGate.Waiting] = [], repo: String,
-        generation: Int? = nil
+        opened: GitRepository? = nil, generation: Int? = nil
     ) throws {
         var planned = planned
         if let changes { planned.plan.changes = changes }
         planned.plan.changes += waiting.map(\.change)
         try Self.record(
-            planned, repo: repo, runs: runs, results: results, serials: serials, runID: runID, time: time,
-            generation: generation,
+            planned, repo: repo, opened: opened, runs: runs, results: results, serials: serials, runID: runID,
+            time: time, generation: generation,
             waiting: Dictionary(
                 waiting.map { (Planner.Key(server: $0.change.server, id: $0.change.id), $0.message) },
                 uniquingKeysWith: { a, _ in a }))
@@ -164,7 +164,7 @@ package struct ApplyRun: Sendable {
 
     /// The run's files on the status branch, pushed where there is a remote, and a note on the revision.
     package static func record(
-        _ planned: Planned, repo: String, runs: [ServerRun], results: [ServerResult],
+        _ planned: Planned, repo: String, opened: GitRepository? = nil, runs: [ServerRun], results: [ServerResult],
         serials: [String: ZoneSerialsFile.Entry], runID: String, time: String, generation: Int?,
         waiting: [Planner.Key: String] = [:]
     ) throws {
@@ -206,7 +206,7 @@ package struct ApplyRun: Sendable {
                     stderr: $0.stderr)
             })
         runFile.generation = generation
-        let repository = try GitRepository(path: repo)
+        let repository = try opened ?? GitRepository(path: repo)
         let branch = StatusBranch(repository: repository, name: planned.statusBranch)
         let revision = try repository.resolve(planned.plan.revision)
         let plan = planned.plan

@@ -22,11 +22,12 @@ package struct JournalRecovery: Sendable {
     /// Blocks on libgit2 or libssh2: call it from a thread of its own or a blocking pool, never from a task.
     @available(*, noasync)
     package static func recover(
-        _ runs: [ServerRun], planned: Planned, repo: String, credentials: SSHCredentials
+        _ runs: [ServerRun], planned: Planned, repo: String, opened: GitRepository? = nil,
+        credentials: SSHCredentials
     ) throws -> JournalRecovery {
         var recovery = JournalRecovery()
         guard !runs.isEmpty else { return recovery }
-        let repository = try GitRepository(path: repo)
+        let repository = try opened ?? GitRepository(path: repo)
         let branch = StatusBranch(repository: repository, name: planned.statusBranch)
         var lost: [ServerJournal.Entry] = []
         for (server, read) in Executor.readJournals(runs, credentials: credentials) {

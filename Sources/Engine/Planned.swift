@@ -24,16 +24,19 @@ package struct Planned {
     package var suspended = false
 
     /// Blocks on libgit2 or libssh2: call it from a thread of its own or a blocking pool, never from a task.
+    /// `opened`: the repository `repo` already open (the daemon's own). A long-running process passes it, so
+    /// that it keeps one pool of libgit2 handles and their remotes: every new handle's remote lookup leaks in
+    /// libgit2 1.5.
     @available(*, noasync)
     package static func make(
         repo: String, rev: String, fetch: Bool, zoneChecker: ZoneCheckerChoice?, zoneCache: Bool,
         allowMassDelete: Bool, servers only: [String], logger: Logger, parseCache: ParseCache = ParseCache(),
-        reuse: Bool = true, session: PlanSession? = nil, repairing: Bool = false
+        reuse: Bool = true, session: PlanSession? = nil, repairing: Bool = false, opened: GitRepository? = nil
     ) throws -> Planned {
         let started = Date()
         let repository: GitRepository
         do {
-            repository = try GitRepository(path: repo)
+            repository = try opened ?? GitRepository(path: repo)
         } catch {
             throw PlanFailure("\(repo) is not a git repository (nor inside one): \(gitMessage(error))")
         }

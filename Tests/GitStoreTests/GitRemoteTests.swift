@@ -167,21 +167,15 @@ final class RemoteMemoryTests: GitTestCase {
         // A configuration of the size people have: every entry is matched against insteadOf's glob.
         for i in 0..<30 { try git("config", "alias.a\(i)", "log --oneline -\(i)") }
         let repo = try GitRepository(path: work.path)
-        // Anonymous resident memory, in bytes (the heap; files mapped are not counted).
-        func allocated() -> Int {
-            let status = (try? String(contentsOfFile: "/proc/self/status", encoding: .utf8)) ?? ""
-            let line = status.split(separator: "\n").first { $0.hasPrefix("RssAnon:") } ?? ""
-            return (Int(line.split(separator: " ").dropFirst().first ?? "") ?? 0) * 1024
-        }
         func round(_ i: Int) throws {
             XCTAssertTrue(repo.hasRemote("origin"))
             _ = try repo.commit(branch: "baton/status", updates: ["a.yaml": Array("\(i)".utf8)], message: "\(i)")
             try repo.push(to: "origin", refspecs: ["refs/heads/baton/status:refs/heads/baton/status"])
         }
         for i in 0..<20 { try round(i) }
-        let before = allocated()
+        let before = ProcessMemory.anonymous()
         for i in 20..<220 { try round(i) }
-        let grown = allocated() - before
+        let grown = ProcessMemory.anonymous() - before
         XCTAssertLessThan(grown, 3 << 20, "\(grown) bytes more after 200 pushes")
     }
 }
