@@ -181,7 +181,8 @@ package final class RepositoryEngine: ReconcileEngine, @unchecked Sendable {
         let lock = try ApplyLock.acquire(in: repository.gitDirectory, wait: true)
         defer { close(lock.descriptor) }
         let run = try ApplyRun.run(
-            planned, changes: changes, recovery: recovery, credentials: try credentials(), timeout: 600)
+            planned, changes: changes, recovery: recovery, credentials: try credentials(),
+            timeout: Int(configuration.applyTimeout.seconds))
         recovery = JournalRecovery()
         try run.record(
             planned, changes: changes, waiting: waiting, repo: path, opened: repository, generation: generation)

@@ -42,6 +42,7 @@ struct ReconcileCommand: ParsableCommand {
     @Option(help: "text or json.") var logFormat: String?
     @Option(help: "How long a lease lasts unless renewed (60s).") var leaseDuration: String?
     @Option(help: "Failures in a row before a resource is quarantined (5).") var quarantineAfter: Int?
+    @Option(help: "How long one server's script may run (10m).") var applyTimeout: String?
     @Option(help: "The name this daemon holds leases under (default: the one kept in the state folder).")
     var holder: String?
 
@@ -77,6 +78,7 @@ struct ReconcileCommand: ParsableCommand {
         }
         if let leaseDuration { c.leaseDuration = try duration("lease-duration", leaseDuration) }
         if let quarantineAfter { c.quarantineAfter = quarantineAfter }
+        if let applyTimeout { c.applyTimeout = try duration("apply-timeout", applyTimeout) }
         if let holder { c.holder = holder }
         if let problem = c.problem() { throw ValidationError("\(problem.message): \(problem.hint)") }
         guard c.repo != nil else { throw ValidationError("no repository: pass --repo or set repo in --config") }

@@ -17,6 +17,7 @@ final class DaemonConfigurationTests: XCTestCase {
             logFormat: json
             leaseDuration: 90s
             quarantineAfter: 3
+            applyTimeout: 2h
             holder: baton-a
             receivers:
               ops: {url: "https://hooks.slack.example/T000/B000/XXX", format: slack}
@@ -37,6 +38,7 @@ final class DaemonConfigurationTests: XCTestCase {
         XCTAssertEqual(config.logFormat, .json)
         XCTAssertEqual(config.leaseDuration, .seconds(90))
         XCTAssertEqual(config.quarantineAfter, 3)
+        XCTAssertEqual(config.applyTimeout, .hours(2))
         XCTAssertEqual(config.holder, "baton-a")
         XCTAssertEqual(config.receivers["ops"], .init(url: "https://hooks.slack.example/T000/B000/XXX", format: .slack))
         XCTAssertEqual(config.receivers["pager"]?.format, .json)
@@ -60,6 +62,7 @@ final class DaemonConfigurationTests: XCTestCase {
         XCTAssertEqual(config.listen, "127.0.0.1:9440")
         XCTAssertEqual(config.driftInterval, .minutes(10))
         XCTAssertEqual(config.drift, .report)
+        XCTAssertEqual(config.applyTimeout, .minutes(10), "baton apply's --timeout")
     }
 
     func testMistakesAreReportedAtTheirLine() {
@@ -71,6 +74,7 @@ final class DaemonConfigurationTests: XCTestCase {
             ("interval: soon\n", "x.yaml:1:11: 'interval' is not a duration"),
             ("drift: fix\n", "x.yaml:1:8: 'drift' is 'fix', which is not one of report, correct"),
             ("listen: 9440\n", "listen '9440' is not HOST:PORT"),
+            ("applyTimeout: 5s\n", "applyTimeout must be at least 10s"),
             ("receivers:\n  ops: {format: slack}\n", "x.yaml:2:8: "),
         ] {
             XCTAssertThrowsError(try DaemonConfiguration.parse(Array(text.utf8), file: "x.yaml"), text) { error in

@@ -21,7 +21,7 @@ package struct DaemonConfiguration: Sendable, Hashable {
 
     package static let keys = [
         "repo", "stateDir", "branch", "interval", "listen", "identity", "webhookSecretFile", "driftInterval",
-        "drift", "server", "logFormat", "leaseDuration", "quarantineAfter", "holder", "receivers",
+        "drift", "server", "logFormat", "leaseDuration", "quarantineAfter", "holder", "receivers", "applyTimeout",
     ]
 
     /// A local path, or a `file://` or `ssh://` URL.
@@ -42,6 +42,9 @@ package struct DaemonConfiguration: Sendable, Hashable {
     package var logFormat: LogFormat?
     package var leaseDuration = Duration.seconds(60)
     package var quarantineAfter = 5
+    /// How long one server's script may run: `baton apply --timeout`. A first apply of thousands of accounts
+    /// on one server needs more than the default.
+    package var applyTimeout = Duration.minutes(10)
     /// Nil: the host name and process id.
     package var holder: String?
     package var receivers: [String: Receiver] = [:]
@@ -77,6 +80,7 @@ package struct DaemonConfiguration: Sendable, Hashable {
             config.server = top.stringList("server")
             config.logFormat = top.choice("logFormat", as: LogFormat.self)
             config.leaseDuration = top.duration("leaseDuration", default: config.leaseDuration)
+            config.applyTimeout = top.duration("applyTimeout", default: config.applyTimeout)
             config.quarantineAfter = top.int("quarantineAfter", default: 5, in: 1...1000) ?? 5
             config.holder = top.string("holder")
             if let receivers = top.node("receivers") {
@@ -115,6 +119,7 @@ package struct DaemonConfiguration: Sendable, Hashable {
     package func problem() -> (message: String, hint: String)? {
         if interval.seconds < 1 { return ("interval must be at least 1s", "write e.g. 60s") }
         if driftInterval.seconds < 1 { return ("driftInterval must be at least 1s", "write e.g. 10m") }
+        if applyTimeout.seconds < 10 { return ("applyTimeout must be at least 10s", "write e.g. 10m") }
         if leaseDuration.seconds < 3 { return ("leaseDuration must be at least 3s", "write e.g. 60s") }
         if !listen.isEmpty, Self.hostAndPort(listen) == nil {
             return ("listen '\(listen)' is not HOST:PORT", "write e.g. 127.0.0.1:9440, or an empty string for no HTTP")
