@@ -25,7 +25,8 @@ start_daemon() {
     PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
     "$BATON" reconcile --repo "file://$WORK/$NAME-remote.git" --state-dir "$WORK/$NAME-state" \
         --listen "127.0.0.1:$PORT" --interval "${interval}s" --webhook-secret-file "$WORK/$NAME-secret" \
-        --identity /run/baton-testhosts/client_ed25519 --log-format json 2>"$WORK/$NAME.log" &
+        --identity /run/baton-testhosts/client_ed25519 --log-format json --apply-timeout "${APPLY_TIMEOUT:-2h}" \
+        2>"$WORK/$NAME.log" &
     PID=$!
 }
 

@@ -126,17 +126,24 @@ enum UserBatchProgram {
         sub user_exists  { exists $at{passwd}{ $_[0] } || defined getpwnam($_[0]) }
         sub group_exists { exists $at{group}{ $_[0] } || defined getgrnam($_[0]) }
 
-        # find_new_uid/find_new_gid: above the highest used in the range, else the lowest free.
+        # find_new_uid/find_new_gid: above the highest used in the range, else the lowest free. The highest is found
+        # once and then kept (a scan of every used ID per new user made a first apply of thousands quadratic).
+        my %top;
         sub new_id {
             my ($used, $min, $max, $taken) = @_;
-            my $id = $min;
-            for (keys %$used) { $id = $_ + 1 if $_ >= $id && $_ <= $max }
+            my $top = $top{$used} //= do {
+                my $t = $min - 1;
+                for (keys %$used) { $t = $_ if $_ > $t && $_ <= $max }
+                $t;
+            };
+            my $id = $top + 1;
             while ($id <= $max && ($used->{$id} || $taken->($id))) { $id++ }
             if ($id > $max) {
                 for ($id = $min; $id <= $max && ($used->{$id} || $taken->($id)); $id++) { }
             }
             refuse("no free ID between $min and $max") if $id > $max;
             $used->{$id} = 1;
+            $top{$used} = $id if $id > $top;
             return $id;
         }
         sub new_uid { new_id(\%uid, $umin, $umax, sub { defined getpwuid($_[0]) }) }
@@ -178,34 +185,42 @@ enum UserBatchProgram {
             }
         }
         # Subordinate IDs as useradd gives them: the first gap of COUNT from MIN among the ranges, the file sorted.
+        # Each file is parsed and sorted once. Ranges only come in, so the gaps before the last one taken stay too
+        # small: the next search goes on from there, and the new range goes where the search stopped (its sorted
+        # place). Sorting the whole file again for each user made a first apply of thousands quadratic.
+        my %subs;
         sub add_subids {
             my ($name, $id) = @_;
             return if $id < $umin || $id > $umax;
-            FILE: for my $f ('subuid', 'subgid') {
+            for my $f ('subuid', 'subgid') {
                 next unless $lines{$f};
                 my ($min, $max, $count) = @{ $sub{$f} };
                 next if $count == 0;
-                my @r;
-                for (@{ $lines{$f} }) {
-                    next if $_ eq '';
-                    refuse("/etc/$f: $_") unless /^([^:]+):([0-9]+):([0-9]+)$/;
-                    next FILE if $1 eq $name;
-                    push @r, [$2, $3, $1, $_];
-                }
-                @r = sort { $a->[0] <=> $b->[0] || $a->[1] <=> $b->[1] || $a->[2] cmp $b->[2] } @r;
-                my $low = $min;
+                my $s = $subs{$f} //= do {
+                    my (@r, %names);
+                    for (@{ $lines{$f} }) {
+                        next if $_ eq '';
+                        refuse("/etc/$f: $_") unless /^([^:]+):([0-9]+):([0-9]+)$/;
+                        push @r, [$2, $3, $1, $_];
+                        $names{$1} = 1;
+                    }
+                    @r = sort { $a->[0] <=> $b->[0] || $a->[1] <=> $b->[1] || $a->[2] cmp $b->[2] } @r;
+                    +{ r => \@r, names => \%names, k => 0, low => $min };
+                };
+                next if $s->{names}{$name};
+                my ($r, $k, $low) = ($s->{r}, $s->{k}, $s->{low});
                 my $start;
-                for (@r) {
-                    my ($first, $n) = @$_;
+                for (; $k < @$r; $k++) {
+                    my ($first, $n) = @{ $r->[$k] };
                     my $high = $first > $max + 1 ? $max + 1 : $first;
                     if ($high > $low && $high - $low >= $count) { $start = $low; last }
                     $low = $first + $n if $first + $n > $low;
                 }
                 $start //= $low if $max - $low + 1 >= $count;
                 refuse("no free subordinate IDs in /etc/$f") unless defined $start;
-                push @r, [$start, $count, $name, "$name:$start:$count"];
-                @r = sort { $a->[0] <=> $b->[0] || $a->[1] <=> $b->[1] || $a->[2] cmp $b->[2] } @r;
-                $lines{$f} = [map { $_->[3] } @r];
+                splice @$r, $k, 0, [$start, $count, $name, "$name:$start:$count"];
+                @$s{qw(k low)} = ($k, $low);
+                $s->{names}{$name} = 1;
                 $changed{$f} = 1;
             }
         }
@@ -261,6 +276,7 @@ enum UserBatchProgram {
                     # useradd -U: the group takes the user's number when it is free.
                     $gid = ($uid >= $gmin && $uid <= $gmax && !$gid{$uid} && !defined getgrgid($uid)) ? $uid : new_gid();
                     $gid{$gid} = 1;
+                    $top{\%gid} = $gid if defined $top{\%gid} && $gid > $top{\%gid};
                     add_group($name, $gid);
                 }
                 add_user($name, $uid, $gid, $home, $shell, $hash);
@@ -340,6 +356,7 @@ enum UserBatchProgram {
             $h->sync or die "$path: $!\n";
             close $h or die "$path: $!\n";
         }
+        for my $f (grep { $subs{$_} } qw(subuid subgid)) { $lines{$f} = [map { $_->[3] } @{ $subs{$f}{r} }] }
         my $written = eval {
             for my $f (grep { $changed{$_} } qw(subuid subgid gshadow group shadow passwd)) {
                 my $path = "/etc/$f";

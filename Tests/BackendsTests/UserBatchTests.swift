@@ -205,6 +205,28 @@ final class UserBatchTests: XCTestCase {
         XCTAssertTrue(shadow.contains("\nbzq1-ci:*:"))
     }
 
+    /// A server whose numbers have holes: users above the lowest free UID, and subordinate ranges with gaps too
+    /// small, just large enough and large, out of order in the file. The batch finds each number and range where
+    /// useradd would, while it keeps what it learnt between users instead of scanning every number again.
+    func testHolesInTheNumbersAndSubordinateRangesAreFilledAsUseraddFillsThem() throws {
+        let plan = try plan(tenants(9))
+        let setup = """
+            useradd -u 1500 -M bzqhigh && useradd -u 1200 -M bzqmid && groupadd -g 1700 bzqgrp
+            printf 'gapa:100000:65536\\ngapc:362144:65536\\ngapb:165537:65536\\ngapd:600000:10\\n' >> /etc/subuid
+            printf 'gapa:100000:65536\\ngapb:296608:65536\\n' >> /etc/subgid
+            """
+        let (one, batched) = (try sandbox(), try sandbox())
+        let slow = try run(try script(plan, batch: false), in: one, setup: setup)
+        let fast = try run(try script(plan, batch: true), in: batched, setup: setup)
+        XCTAssertEqual(slow.report.operations.map(\.state), Array(repeating: .success, count: 36), slow.stderr)
+        XCTAssertEqual(fast.report.operations, slow.report.operations)
+        XCTAssertTrue(fast.stderr.contains("36 of 36 operations' users and groups made at once"), fast.stderr)
+        XCTAssertEqual(
+            calls(batched).filter { !$0.contains("bzqhigh") && !$0.contains("bzqmid") && !$0.contains("bzqgrp") }, [])
+        assertSame(try state(one), try state(batched))
+        XCTAssertTrue(try state(batched)["subuid"]!.contains("\nbzq1:231073:65536\n"), "the first gap large enough")
+    }
+
     /// Names the server has and Baton did not make fail only their own operation; an account that fails after its
     /// user was made (its home is a file) has its users skipped, and what the batch made for them is taken back:
     /// the server ends exactly as with one useradd per operation.
