@@ -47,7 +47,7 @@ let package = Package(
         // Apply: one script per server over SSH, results read back from the markers.
         .target(name: "Apply", dependencies: ["Backends", "Planning", "SSHTransport"]),
         // Record: the status branch's files, read and written through GitStore.
-        .target(name: "StatusStore", dependencies: ["GitStore", "Manifests", "Planning"]),
+        .target(name: "StatusStore", dependencies: ["GitStore", "Manifests", "Planning", "Concurrency"]),
         // The engine: plan a revision against the status branch, the session kept across revisions, the apply lock.
         // The CLI and the daemon both call it.
         .target(
@@ -114,7 +114,8 @@ let package = Package(
                         "-static-stdlib", "-Xlinker", "-z", "-Xlinker", "now",
                         "-Xlinker", "--start-group", "-lFoundation", "-lCoreFoundation",
                         "-lFoundationInternationalization", "-lFoundationEssentials", "-l_FoundationICU",
-                        "-l_FoundationCShims", "-l_FoundationCollections", "-lswiftSynchronization", "-lswiftDispatch", "-ldispatch",
+                        "-l_FoundationCShims", "-l_FoundationCollections", "-lswiftSynchronization", "-lswiftDispatch",
+                        "-ldispatch",
                         "-lBlocksRuntime", "-Xlinker", "--end-group", "-lstdc++",
                     ], .when(configuration: .release))
             ]
@@ -132,7 +133,8 @@ let package = Package(
             ]),
         .testTarget(name: "GitStoreTests", dependencies: ["GitStore", "Manifests", "SSHKeys", "TestSupport"]),
         .testTarget(
-            name: "BackendsTests", dependencies: ["Backends", "Apply", "SSHTransport", "Planning", "Manifests", "Zones"]),
+            name: "BackendsTests",
+            dependencies: ["Backends", "Apply", "SSHTransport", "Planning", "Manifests", "Zones"]),
         .testTarget(name: "PlanningTests", dependencies: ["Planning", "Manifests", "Zones"]),
         .testTarget(
             name: "StatusStoreTests",

@@ -32,6 +32,17 @@ extension StatusBranch {
         holder: String, servers: [String], now: Date, duration: TimeInterval, remote: String = "origin",
         options: RemoteOptions = RemoteOptions(), attempts limit: Int = 5
     ) throws -> LeaseOutcome {
+        try StatusBranchWriters.exclusively(self) {
+            try acquireLeaseAlone(
+                holder: holder, servers: servers, now: now, duration: duration, remote: remote, options: options,
+                attempts: limit)
+        }
+    }
+
+    private func acquireLeaseAlone(
+        holder: String, servers: [String], now: Date, duration: TimeInterval, remote: String,
+        options: RemoteOptions, attempts limit: Int
+    ) throws -> LeaseOutcome {
         try checkWritable()
         var attempts = 0
         while true {
@@ -62,6 +73,12 @@ extension StatusBranch {
     package func releaseLease(
         holder: String, servers: [String], remote: String = "origin", options: RemoteOptions = RemoteOptions()
     ) throws {
+        try StatusBranchWriters.exclusively(self) {
+            try releaseLeaseAlone(holder: holder, servers: servers, remote: remote, options: options)
+        }
+    }
+
+    private func releaseLeaseAlone(holder: String, servers: [String], remote: String, options: RemoteOptions) throws {
         try checkWritable()
         if repository.hasRemote(remote) { try fetchStatus(remote: remote, options: options) }
         guard let tip = try tip() else { return }
@@ -75,10 +92,17 @@ extension StatusBranch {
     private func fetchStatus(remote: String, options: RemoteOptions) throws {
         try repository.fetch(
             from: remote, refspecs: ["+refs/heads/\(name):refs/remotes/\(remote)/\(name)"], options: options)
-        // The local branch follows the remote's when it is behind or was left by a push that lost.
+        // The local branch follows the remote's when it is behind, or when it went another way (a commit left by
+        // a push that lost: the lease is a compare-and-swap on the remote). A local branch ahead of the remote
+        // keeps its commits (a run whose push did not happen yet): the lease goes on top and carries them.
         if let remoteTip = try repository.reference("refs/remotes/\(remote)/\(name)") {
             let local = try repository.reference("refs/heads/" + name)
-            if local != remoteTip { try repository.setReference("refs/heads/" + name, to: remoteTip, expected: local) }
+            guard let local, local != remoteTip else {
+                if local == nil { try repository.setReference("refs/heads/" + name, to: remoteTip, expected: nil) }
+                return
+            }
+            if try repository.isAncestor(remoteTip, of: local) { return }
+            try repository.setReference("refs/heads/" + name, to: remoteTip, expected: local)
         }
     }
 

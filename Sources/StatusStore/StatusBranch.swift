@@ -112,6 +112,14 @@ package struct StatusBranch: Sendable {
     )
         throws -> ObjectID
     {
+        try StatusBranchWriters.exclusively(self) {
+            try commitAlone(files, on: snapshot, applied: revision, message: message)
+        }
+    }
+
+    private func commitAlone(
+        _ files: [String: [UInt8]?], on snapshot: Snapshot, applied revision: ObjectID?, message: String
+    ) throws -> ObjectID {
         try checkWritable()
         var tip = snapshot.tip
         // Read from the remote-tracking branch: the local one starts there.
@@ -150,6 +158,17 @@ extension StatusBranch {
         options: RemoteOptions = RemoteOptions(),
         attempts limit: Int = 5, lockPatience: Double = 5, waiting: (String) -> Void = { _ in },
         make: (Snapshot) throws -> [String: [UInt8]?]
+    ) throws -> Recorded {
+        try StatusBranchWriters.exclusively(self) {
+            try recordAlone(
+                applied: revision, message: message, remote: remote, options: options, attempts: limit,
+                lockPatience: lockPatience, waiting: waiting, make: make)
+        }
+    }
+
+    private func recordAlone(
+        applied revision: ObjectID?, message: String, remote: String, options: RemoteOptions, attempts limit: Int,
+        lockPatience: Double, waiting: (String) -> Void, make: (Snapshot) throws -> [String: [UInt8]?]
     ) throws -> Recorded {
         var attempts = 0
         var lockSeen: Date?

@@ -1,3 +1,4 @@
+import Concurrency
 import Foundation
 import GitStore
 import StatusStore
@@ -127,6 +128,56 @@ final class LeaseTests: XCTestCase {
                 holder: "b", servers: [], now: start.addingTimeInterval(1), duration: 60)
         else { return XCTFail("b takes a released lease before it would have expired") }
         XCTAssertEqual(lease.generation, 1, "a released lease file is gone: b starts anew")
+    }
+
+    /// A run committed on the local branch and not pushed yet (its push is under way, or the process died before
+    /// it): a lease renewal fetches the remote's branch, and must build on the run, not put the branch back.
+    func testARenewalKeepsARunThatIsNotPushedYet() throws {
+        try remote(clones: ["a"])
+        let a = try branch("a")
+        guard case .held = try a.acquireLease(holder: "a", servers: [], now: start, duration: 60)
+        else { return XCTFail("a") }
+        _ = try a.commit(
+            ["runs/r1.yaml": Array("id: r1\n".utf8)], on: try a.snapshot(), applied: nil, message: "baton apply r1")
+        guard
+            case .held = try a.acquireLease(holder: "a", servers: [], now: start.addingTimeInterval(20), duration: 60)
+        else { return XCTFail("a renews") }
+        let remote = try GitRepository(path: root.appendingPathComponent("remote.git").path)
+        XCTAssertNotNil(
+            try remote.file(atRoot: "runs/r1.yaml", commit: try XCTUnwrap(remote.reference("refs/heads/baton/status"))),
+            "the run went to the remote with the renewal")
+        XCTAssertEqual(try a.tip(), try remote.reference("refs/heads/baton/status"), "local and remote agree")
+    }
+
+    /// The daemon records a run while its lease is renewed on another thread, on one repository: every run
+    /// recorded ends on the remote's branch. A renewal that fetched while a large run was being pushed put the
+    /// local branch back to the remote's and built on that, and the run's push then sent the old tip.
+    func testRunsRecordedWhileTheLeaseIsRenewedAreAllKept() throws {
+        try remote(clones: ["a"])
+        let a = try branch("a")
+        let done = LockedBox(false)
+        let renewals = DispatchQueue(label: "renewals")
+        let group = DispatchGroup()
+        renewals.async(group: group) {
+            while !done.current {
+                _ = try? a.acquireLease(holder: "a", servers: [], now: Date(), duration: 60)
+            }
+        }
+        let runs = (1...8).map { "r\($0)" }
+        for run in runs {
+            // Large enough that its commit and push take a while, as a first apply of thousands does.
+            var files: [String: [UInt8]?] = [:]
+            for i in 0..<400 { files["status/\(run)/\(i).yaml"] = Array("state: Applied \(run) \(i)\n".utf8) }
+            files["runs/\(run).yaml"] = Array("id: \(run)\n".utf8)
+            _ = try a.record(applied: nil, message: "baton apply \(run)") { _ in files }
+        }
+        done.update { $0 = true }
+        group.wait()
+        let remote = try GitRepository(path: root.appendingPathComponent("remote.git").path)
+        let tip = try XCTUnwrap(remote.reference("refs/heads/baton/status"))
+        for run in runs {
+            XCTAssertNotNil(try remote.file(atRoot: "runs/\(run).yaml", commit: tip), "\(run) is on the remote")
+        }
     }
 
     /// A local repository without a remote: the ref update with the expected old value is the whole lock.
