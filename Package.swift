@@ -25,6 +25,7 @@ let package = Package(
     targets: [
         // System libraries: a modulemap and a shim header each, nothing else.
         .systemLibrary(name: "CYAML", pkgConfig: "yaml-0.1", providers: [.apt(["libyaml-dev"])]),
+        .systemLibrary(name: "CMalloc"),
         .systemLibrary(name: "CGit2", pkgConfig: "libgit2", providers: [.apt(["libgit2-dev"])]),
         .systemLibrary(name: "CSSH2", pkgConfig: "libssh2", providers: [.apt(["libssh2-1-dev"])]),
 
@@ -62,7 +63,7 @@ let package = Package(
         .target(
             name: "Daemon",
             dependencies: [
-                "Concurrency", "Manifests", "StatusStore", "GitStore", "Planning", "Engine", "Apply", "Monitoring",
+                "CMalloc", "Concurrency", "Manifests", "StatusStore", "GitStore", "Planning", "Engine", "Apply", "Monitoring",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Crypto", package: "swift-crypto"),

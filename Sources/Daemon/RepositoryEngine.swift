@@ -1,4 +1,5 @@
 import Apply
+import CMalloc
 import Concurrency
 import Engine
 import Foundation
@@ -25,6 +26,8 @@ package final class RepositoryEngine: ReconcileEngine, @unchecked Sendable {
     /// Owned by the one call that runs at a time (`serial`).
     private let session = PlanSession()
     private var planned: Planned?
+    /// The last plan's `suspend:`, kept after its plan is let go (drift corrections wait while it is set).
+    private var suspended = false
     /// What the servers' journals said at the last plan: files to forget, servers not to run on.
     private var recovery = JournalRecovery()
     /// The changes the last plan held back for maintenance windows: recorded Pending, with why, by the next run.
@@ -132,6 +135,7 @@ package final class RepositoryEngine: ReconcileEngine, @unchecked Sendable {
                     })
             }
             self.planned = planned
+            suspended = planned.suspended
             let gate = MaintenanceGate.split(planned.plan.changes, manifests: planned.manifests, now: Date())
             waiting = gate.waiting
             return .planned(
@@ -167,6 +171,14 @@ package final class RepositoryEngine: ReconcileEngine, @unchecked Sendable {
                 throw EngineFailure(.other, "no plan of \(plan.revision.prefix(12)) is kept to apply")
             }
             let ran = Set(changes.map { Planner.Key(server: $0.server, id: $0.id) })
+            defer {
+                // The next round plans again. A first apply's plan holds every resource's desired and applied
+                // forms, and the run its scripts and logs: let them go now rather than at the next round, and
+                // hand the freed heap back to the system (glibc keeps it otherwise, and a daemon that applied
+                // once at 10,000 accounts would sit on it for months).
+                self.planned = nil
+                malloc_trim(0)
+            }
             return try run(
                 planned, changes: changes, generation: generation,
                 waiting: waiting.filter { !ran.contains(Planner.Key(server: $0.change.server, id: $0.change.id)) })
@@ -216,6 +228,8 @@ package final class RepositoryEngine: ReconcileEngine, @unchecked Sendable {
 
     package func drift() async throws -> DriftOutcome {
         try await blocking { [self] in
+            // A probe of every resource reads as much as a run writes: its heap goes back too (see `apply`).
+            defer { malloc_trim(0) }
             let branch = try statusBranch()
             let check = try DriftCheck.run(
                 repository: repository, branch: branch.name, only: configuration.server, credentials: try credentials())
@@ -233,7 +247,7 @@ package final class RepositoryEngine: ReconcileEngine, @unchecked Sendable {
             let outcome = DriftOutcome(drifted: drifted, unreachable: unreachable)
             guard !drifted.isEmpty else { return outcome }
             // A suspended repository and a closed maintenance window hold corrections back as they hold changes.
-            if configuration.drift == .correct, planned?.suspended != true,
+            if configuration.drift == .correct, !suspended,
                 let revision = try branch.snapshot().state.revision
             {
                 // Put back: the drifted resources applied again from the revision last applied.
