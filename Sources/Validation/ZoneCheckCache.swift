@@ -26,8 +26,9 @@ package struct ZoneCheckCache: Sendable {
 
     func key(checker: String, options: ZoneCheckOptions, origin: String, text: String) -> String {
         var hasher = SHA256()
+        // v3: named-checkzone's warnings beside an error are read as warnings, as the built-in checker gives them.
         hasher.update(
-            "baton-zone-check-v2\n\(tag)\n\(checker)\n\(options.namedCheckzoneArguments.joined(separator: " "))\n")
+            "baton-zone-check-v3\n\(tag)\n\(checker)\n\(options.namedCheckzoneArguments.joined(separator: " "))\n")
         hasher.update("\(origin)\n")
         hasher.update(text)
         return hasher.finalize().map { String(format: "%02x", $0) }.joined()

@@ -102,7 +102,7 @@ struct ApplyCommand: ParsableCommand {
                     + "; nothing applied")
         }
         if !recovery.recovered.isEmpty {
-            Terminal.error(
+            Terminal.notice(
                 "baton: recorded from the servers' journals (their record had been lost): "
                     + recovery.recovered.joined(separator: ", "))
             planned = try make()
@@ -132,7 +132,7 @@ struct ApplyCommand: ParsableCommand {
         let waiting =
             ignoreMaintenanceWindows
             ? [] : MaintenanceGate.split(plan.changes, manifests: planned.manifests, now: Date()).waiting
-        for line in PlanGates.notes(planned, waiting: waiting, applying: true) { Terminal.error("baton: " + line) }
+        for line in PlanGates.notes(planned, waiting: waiting, applying: true) { Terminal.notice("baton: " + line) }
         let held = Set(waiting.map { Planner.Key(server: $0.change.server, id: $0.change.id) })
         let ready = plan.changes.filter { !held.contains(Planner.Key(server: $0.server, id: $0.id)) }
         if ready.isEmpty {

@@ -176,7 +176,7 @@ struct PlanCommand: ParsableCommand {
             print(PlanMarkdown.render(plan, fullPlanHint: hint), terminator: "")
         }
         let waiting = MaintenanceGate.split(plan.changes, manifests: planned.manifests, now: Date()).waiting
-        for line in PlanGates.notes(planned, waiting: waiting, applying: false) { Terminal.error("baton: " + line) }
+        for line in PlanGates.notes(planned, waiting: waiting, applying: false) { Terminal.notice("baton: " + line) }
         if !plan.refusals.isEmpty {
             // The text plan says it once, in its own words; a JSON or Markdown document is for a program or a
             // page, so a person reading the terminal hears it here, in the same words.

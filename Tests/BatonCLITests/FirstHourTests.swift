@@ -42,6 +42,8 @@ final class FirstHourTests: XCTestCase {
         }
     }
 
+    static let head = "$TTL 300\n@ IN SOA ns1 h 1 3600 600 86400 300\n@ IN NS ns1\nns1 IN A 192.0.2.1\n"
+
     // 2. check-zone: one severity and one order whichever checker reads the zone (by line, as BIND reports).
     func testCheckZoneSaysTheSameWithEitherChecker() throws {
         let zones = try folder([
@@ -51,11 +53,17 @@ final class FirstHourTests: XCTestCase {
             // Two errors the built-in checker finds in two passes, the later line first.
             "order.zone": "$TTL 300\n@ IN SOA ns1.example.com. h.example.com. 1 3600 600 86400 300\n@ IN NS ns1\n"
                 + "www IN CNAME @\nwww IN A 192.0.2.9\nns1 IN A 192.0.2.1\nbad IN A 300.1.1.1\n",
+            // BIND's warnings in a zone that does not load: no TTL, the last record or directive without a newline,
+            // an SPF record without its TXT twin beside an MX target without addresses.
+            "nottl.zone": "@ IN SOA ns1 h 1 3600 600 86400 300\n@ NS ns1\nns1 A 192.0.2.1\nbad A 300.1.1.1\n",
+            "newline.zone": Self.head + "bad IN A 300.1.1.1\nlast IN A 192.0.2.3",
+            "directive.zone": Self.head + "bad IN A 300.1.1.1\n$ORIGIN example.com.",
+            "spf.zone": Self.head + "spf IN SPF \"v=spf1 -all\"\nwww IN MX 10 nowhere\n",
         ])
         guard FileManager.default.isExecutableFile(atPath: "/usr/bin/named-checkzone") else {
             throw XCTSkip("named-checkzone (bind9-utils) is not installed")
         }
-        for name in ["ttl.zone", "order.zone"] {
+        for name in ["ttl.zone", "order.zone", "nottl.zone", "newline.zone", "directive.zone", "spf.zone"] {
             let path = zones.appendingPathComponent(name).path
             var outputs: [String] = []
             for checker in ["builtin", "named-checkzone"] {
@@ -422,6 +430,111 @@ final class FirstHourTests: XCTestCase {
         let bad = try BatonProcess.run(["validate", "examples/hosting", "--color", "sometimes"])
         XCTAssertEqual(bad.status, 64)
         XCTAssertEqual(always.status, 1)
+    }
+
+    /// Each command of `baton --help`, run so that it stops at once without a server (a path that does not exist).
+    static let stopsAtOnce: [String: [String]] = [
+        "validate": ["validate", "/nonexistent"], "plan": ["plan", "--repo", "/nonexistent"],
+        "apply": ["apply", "--repo", "/nonexistent", "--yes"], "status": ["status", "--repo", "/nonexistent"],
+        "logs": ["logs", "--repo", "/nonexistent"], "retry": ["retry", "r", "--repo", "/nonexistent", "--yes"],
+        "drift": ["drift", "--repo", "/nonexistent"], "doctor": ["doctor", "web1", "--repo", "/nonexistent"],
+        "reconcile": ["reconcile", "--config", "/nonexistent"], "suspend": ["suspend", "--repo", "/nonexistent"],
+        "resume": ["resume", "--repo", "/nonexistent"],
+        "monitor check": ["monitor", "check", "s", "--repo", "/nonexistent"],
+        "monitor status": ["monitor", "status", "--repo", "/nonexistent"],
+        "monitor run": ["monitor", "run", "--repo", "/nonexistent"], "adopt": ["adopt", "--repo", "/nonexistent"],
+        "show": ["show", "/nonexistent"], "check-zone": ["check-zone", "/nonexistent", "--origin", "example.com"],
+        "import zone": ["import", "zone", "/nonexistent", "--origin", "example.com"],
+        "render zone": ["render", "zone", "example.com", "/nonexistent"], "version": ["version"],
+        "help": ["help", "validate"],
+    ]
+
+    // 23. Every command takes --color, --no-color and --quiet, before or after its name, and they change neither its
+    // verdict nor its errors.
+    func testEveryCommandTakesTheGlobalFlagsBeforeAndAfterItsName() throws {
+        let help = try BatonProcess.run(["--help"])
+        let section = try XCTUnwrap(help.stdout.components(separatedBy: "SUBCOMMANDS:\n").dropFirst().first)
+        let names = { (section: String) in
+            section.components(separatedBy: "\n").compactMap { line -> String? in
+                guard line.hasPrefix("  "), !line.hasPrefix("   "),
+                    let name = line.split(separator: " ").first.map(String.init),
+                    name.wholeMatch(of: /[a-z][a-z-]*/) != nil
+                else { return nil }
+                return name
+            }
+        }
+        var commands: [String] = []
+        for name in names(section) where name != "help" {
+            let nested = try BatonProcess.run([name, "--help"]).stdout
+            let subcommands = nested.components(separatedBy: "SUBCOMMANDS:\n").dropFirst().first.map {
+                names($0).map { "\(name) \($0)" }
+            }
+            commands += subcommands ?? [name]
+        }
+        XCTAssertGreaterThanOrEqual(commands.count, 20, "\(commands)")
+        for command in commands + ["help"] {
+            guard let arguments = Self.stopsAtOnce[command] else {
+                XCTFail("no invocation of `baton \(command)` in this test: add one that stops at once")
+                continue
+            }
+            let plain = try BatonProcess.run(arguments)
+            XCTAssertNotEqual(plain.status, 64, "\(arguments): \(plain.stderr)")
+            let depth = command.split(separator: " ").count
+            let (name, rest) = (Array(arguments.prefix(depth)), Array(arguments.dropFirst(depth)))
+            // Before the command, right after its name, and last.
+            for (given, quiet) in [
+                (["--color=always", "--quiet"] + arguments, true), (name + ["--no-color"] + rest, false),
+                (arguments + ["--color", "never"], false), (arguments + ["--quiet"], true),
+            ] {
+                let out = try BatonProcess.run(given)
+                XCTAssertEqual(out.status, plain.status, "\(given): \(out.stderr)")
+                if !quiet || out.status != 0 {
+                    XCTAssertEqual(out.stderr, plain.stderr, "\(given): errors are said whatever the flags")
+                }
+            }
+        }
+        let bad = try BatonProcess.run(["status", "--repo", "/nonexistent", "--color"])
+        XCTAssertEqual(bad.status, 64, "--color without a value")
+        XCTAssertTrue(bad.stderr.contains("--color takes auto, always or never"), bad.stderr)
+    }
+
+    // 23. What the flags do: colour in the plan as in validate, the flag over NO_COLOR; --quiet keeps notices off
+    // standard error (the plan's notes about the daemon, import's notices) and errors on it.
+    func testColourAndQuietDoWhatTheySay() throws {
+        let work = try work()
+        let coloured = try work.plan("--color", "always")
+        XCTAssertEqual(coloured.status, 2)
+        XCTAssertTrue(coloured.stdout.contains("\u{1B}["), "--color always colours the plan in a pipe")
+        let overNoColor = try BatonProcess.run(
+            ["--color=always", "plan", "--repo", work.path, "--zone-checker", "builtin"], environment: ["NO_COLOR": "1"]
+        )
+        XCTAssertTrue(overNoColor.stdout.contains("\u{1B}["), "the flag is asked for; NO_COLOR is only the default")
+        let plain = try BatonProcess.run(
+            ["plan", "--repo", work.path, "--zone-checker", "builtin"], environment: ["NO_COLOR": "1"])
+        XCTAssertFalse(plain.stdout.contains("\u{1B}["))
+        XCTAssertFalse(try work.plan("--color=always", "--no-color").stdout.contains("\u{1B}["))
+        XCTAssertEqual(
+            try work.plan("--no-color").stdout,
+            coloured.stdout.replacingOccurrences(
+                of: "\u{1B}\\[[0-9;]*m", with: "", options: .regularExpression))
+
+        try work.write("baton.yaml", "suspend: true\n")
+        try work.commit("suspend")
+        let noted = try work.plan()
+        XCTAssertTrue(noted.stderr.contains("suspends the daemon"), noted.stderr)
+        let quiet = try work.plan("--quiet")
+        XCTAssertEqual(quiet.status, noted.status)
+        XCTAssertEqual(quiet.stdout, noted.stdout)
+        XCTAssertEqual(quiet.stderr, "", "--quiet: \(quiet.stderr)")
+
+        let imported = try BatonProcess.run(["import", "zone", Self.zone, "--origin", "example.com", "--quiet"])
+        XCTAssertEqual(imported.status, 0)
+        XCTAssertEqual(imported.stderr, "", "--quiet: \(imported.stderr)")
+        XCTAssertTrue(
+            try BatonProcess.run(["import", "zone", Self.zone, "--origin", "example.com"]).stderr.contains("notice:"))
+        let failed = try BatonProcess.run(["--quiet", "import", "zone", "/nonexistent", "--origin", "example.com"])
+        XCTAssertEqual(failed.status, 3)
+        XCTAssertTrue(failed.stderr.contains("/nonexistent"), "errors still: \(failed.stderr)")
     }
 
     // 24. Completion scripts are generated for the shells the README names.

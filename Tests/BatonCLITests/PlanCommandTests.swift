@@ -139,6 +139,13 @@ final class PlanCommandTests: XCTestCase {
         let json = try work.plan("--format", "json")
         XCTAssertEqual(json.status, 1)
         XCTAssertEqual(json.stderr.components(separatedBy: said).count, 2, json.stderr)
+        // A pull-request comment says it in the same words as the terminal (Markdown escapes aside).
+        let markdown = try work.plan("--format", "markdown")
+        XCTAssertEqual(markdown.status, 1)
+        XCTAssertEqual(markdown.stdout.components(separatedBy: "> " + said).count, 2, markdown.stdout)
+        XCTAssertTrue(
+            markdown.stdout.contains("; review the deletes and run again with --allow-mass-delete\n"), markdown.stdout)
+        XCTAssertEqual(markdown.stderr.components(separatedBy: said).count, 2, markdown.stderr)
         let allowed = try work.plan("--allow-mass-delete")
         XCTAssertEqual(allowed.status, 2, allowed.stderr)
         XCTAssertTrue(allowed.stdout.hasSuffix("Plan: 0 to create, 0 to update, 12 to delete.\n"), allowed.stdout)

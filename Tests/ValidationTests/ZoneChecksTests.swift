@@ -83,6 +83,39 @@ final class ZoneChecksTests: XCTestCase {
         XCTAssertEqual(Set(apart.map(\.location.line)), [14], "\(apart)")
     }
 
+    /// A warning BIND logs beside an error that fails the zone (an SPF record without its TXT twin, an MX target
+    /// without addresses): once, a warning, whichever checkers run (issue 15, item 2).
+    func testAMessageHasOneSeverityWhicheverCheckersRun() throws {
+        let text = """
+            apiVersion: baton/v1
+            kind: Domain
+            metadata: {name: acme.example}
+            spec:
+              account: acme
+              records:
+                - {name: "@", type: A, value: 192.0.2.10}
+                - {name: spf, type: SPF, value: "\\"v=spf1 -all\\""}
+                - {name: "@", type: MX, value: 10 nowhere}
+
+            """
+        var said: [[String]] = []
+        for checkers in [[BuiltinZoneChecker()], [try named()], [BuiltinZoneChecker(), try named()]]
+            as [[any ZoneTextChecker]]
+        {
+            let diagnostics = try check(text, checkers: checkers)
+            said.append(
+                diagnostics.map {
+                    "\($0.location.line):\($0.severity):\($0.message.drop { $0 != ":" })"
+                })
+            XCTAssertEqual(diagnostics.filter { $0.message.contains("found type SPF") }.count, 1, "\(diagnostics)")
+        }
+        XCTAssertEqual(said[0], said[1], "the built-in checker and named-checkzone")
+        XCTAssertEqual(said[2], said[1], "both")
+        XCTAssertTrue(said[2].contains { $0.hasPrefix("8:warning:") && $0.contains("found type SPF") }, "\(said[2])")
+        XCTAssertTrue(
+            said[2].contains { $0.hasPrefix("9:error:") && $0.contains("has no address records") }, "\(said[2])")
+    }
+
     func testAZoneLevelMessageFindsItsRecordByName() throws {
         let text = """
             apiVersion: baton/v1

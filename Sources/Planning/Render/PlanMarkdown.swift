@@ -15,10 +15,8 @@ package enum PlanMarkdown {
         out += "Revision `\(PlanText.short(plan.revision))`"
         out += plan.appliedRevision.map { " against applied `\(PlanText.short($0))`" } ?? ", nothing applied yet"
         out += ".\n"
-        for refusal in plan.refusals {
-            out +=
-                "\n> [!CAUTION]\n> Refused: \(escape(refusal.message)). Review the deletes; applying needs `--allow-mass-delete`.\n"
-        }
+        // In the words of the text plan and of the line on standard error (issue 15: one wording).
+        for refusal in plan.refusals { out += "\n> [!CAUTION]\n> " + escape(PlanText.refusalLine(refusal)) + "\n" }
         return out
     }
 

@@ -163,6 +163,12 @@ final class ZoneFileLoader {
                 type: (type ?? recordType).map(RRType.name), text: text))
     }
 
+    /// BIND's `WARNUNEXPECTEDEOF`: `FILE:LINE: file does not end with newline` after a record, `FILE: ...` (no
+    /// line) after a directive or a line of blanks, as named-checkzone prints them.
+    func missingNewline(line: Int?) {
+        messages.append(ZoneMessage(.warning, file: ctx.file, line: line, text: "file does not end with newline"))
+    }
+
     func warning(_ text: String, line: Int? = nil, owner: DNSName? = nil, type: UInt16? = nil) {
         messages.append(
             ZoneMessage(
@@ -363,7 +369,7 @@ final class ZoneFileLoader {
                 // BIND wants the directive's line ended: at the very end of a file without a newline the end
                 // of input is extra text to it, and the zone does not load.
                 error("extra input text", line: t.line)
-                warning("\(ctx.file): file does not end with newline", line: t.line)
+                missingNewline(line: nil)
                 ctx.lex.unget(t)
                 return
             }
@@ -514,7 +520,7 @@ final class ZoneFileLoader {
             }
             if next.isEOLorEOF {
                 if next.kind == .eof {
-                    warning("\(ctx.file): file does not end with newline", line: next.line)
+                    missingNewline(line: nil)
                     ctx.lex.unget(next)
                 }
                 pushInclude(path, origin: ctx.origin, line: line, originChanged: ctx.originChanged)
@@ -740,7 +746,7 @@ final class ZoneFileLoader {
             switch t.kind {
             case .eol: return nil
             case .eof:
-                warning("\(ctx.file): file does not end with newline", line: t.line)
+                missingNewline(line: nil)
                 ctx.lex.unget(t)
                 return nil
             case .special:

@@ -53,13 +53,12 @@ extension ZoneFileLoader {
                 }
                 continue
             }
+            if let r = result, !reported { self.error(near(t) + r.text, line: line) }
             if t.kind == .eof {
                 ctx.lex.unget(t)
-                if result == nil && !reported && stack.isEmpty && ctx.lex.bytes.last != 0x0A {
-                    // BIND warns once the whole file is read; the record itself is fine.
-                }
+                // A record ended by the end of the file: BIND warns after the record's own error, if any.
+                if ctx.lex.bytes.last != 0x0A { missingNewline(line: line) }
             }
-            if let r = result, !reported { self.error(near(t) + r.text, line: line) }
             return result == nil
         }
     }

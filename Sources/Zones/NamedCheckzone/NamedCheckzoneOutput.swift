@@ -2,13 +2,19 @@
 /// `dns_rdata_fromtext: FILE:LINE: near 'X': ...`, `dns_master_load: FILE:LINE: [OWNER: ]...`,
 /// `FILE:LINE: ...`, and `zone NAME/IN: ...` lines that carry no line, only names.
 package enum NamedCheckzoneOutput {
-    /// Texts that stay warnings even when the zone failed for another reason.
+    /// Texts that stay warnings even when the zone failed for another reason: what BIND logs at warning level
+    /// (master.c's `callbacks->warn`, zone.c's `ISC_LOG_WARNING`), the built-in checker's warnings word for word,
+    /// so that a message's severity does not depend on the checker that gives it (`CheckerSeverityTests`).
     static let warningTexts = [
         "warning", "ignoring out-of-zone data", "using RFC1035 TTL semantics", "record with inherited owner",
         "non-terminal wildcard", "signature has expired", "deprecated", "has semantically identical records",
         // BIND goes on with a TTL of 0 (dns_master_load logs it as a warning), whether or not the zone then loads.
-        "> MAXTTL, setting",
+        "> MAXTTL, setting", "no TTL specified; using SOA MINTTL instead", "TTL set to prior TTL",
+        "file does not end with newline", "old style DNSSEC", "found type SPF record but no SPF TXT record",
+        "nsec3 test \"unknown\" hash algorithm", "unsupported nsec3 hash algorithm", "excessive NSEC3PARAM iterations",
     ]
+
+    static let missingNewline = "file does not end with newline"
 
     /// `options` are the flags BIND ran with: whether a message failed the zone depends on them (`-m fail` makes
     /// an MX target without addresses fatal, `-m warn` only a warning), and BIND's output does not say.
@@ -59,6 +65,12 @@ package enum NamedCheckzoneOutput {
                         severity(text, loaded: loaded, options: options), file: located.file, line: located.line,
                         owner: owner, text: text
                     ))
+            } else if rest.hasSuffix(": " + missingNewline) {
+                // `FILE: file does not end with newline`: after a directive, BIND names the file and no line.
+                let file = String(rest.dropLast(missingNewline.count + 2))
+                messages.append(
+                    ZoneMessage(
+                        severity(missingNewline, loaded: loaded, options: options), file: file, text: missingNewline))
             } else {
                 messages.append(ZoneMessage(severity(line, loaded: loaded, options: options), owner: zone, text: line))
             }
