@@ -330,6 +330,38 @@ final class FirstHourTests: XCTestCase {
         XCTAssertTrue(plan.stdout.contains("type: \"php\""), plan.stdout)
     }
 
+    // 20. The SOA reads as a record of the zone file (TTL, class, the serial each apply writes); the JSON plan keeps
+    // the applied form its hashes are of.
+    func testPlanShowsTheSOAAsTheZoneServesIt() throws {
+        let work = try work()
+        let plan = try work.plan("--kind", "Domain")
+        XCTAssertEqual(plan.status, 2)
+        let soa = plan.stdout.split(separator: "\n").filter { $0.contains(" SOA ") }
+        XCTAssertFalse(soa.isEmpty, plan.stdout)
+        for line in soa {
+            XCTAssertNotNil(
+                line.wholeMatch(of: /\s+\+ "([a-z0-9-]+\.)+ \d+ IN SOA \S+\. \S+\. \(serial\)( \d+){4}"/), String(line))
+            XCTAssertFalse(line.contains("$TTL"), String(line))
+        }
+        XCTAssertTrue(
+            plan.stdout.contains(
+                "+ \"globex.example. 7200 IN SOA ns1.hosting.example. dns-admin.globex.example. (serial) 86400 7200 "
+                    + "2419200 3600\""), plan.stdout)
+        let json = try work.plan("--format", "json")
+        XCTAssertTrue(json.stdout.contains(" $TTL 7200"), "the applied form, as the inventory holds it")
+        // A change of the zone's TTL: the old SOA and the new, each in that form.
+        try work.recordApplied(planJSON: json.stdout)
+        try work.edit("accounts/globex/domains.yaml", "ttl: 2h", "ttl: 3h")
+        try work.commit("ttl")
+        let update = try work.plan("--account", "globex", "--kind", "Domain")
+        XCTAssertTrue(
+            update.stdout.contains("- \"globex.example. 7200 IN SOA ns1.hosting.example. dns-admin.globex.example."),
+            update.stdout)
+        XCTAssertTrue(
+            update.stdout.contains("+ \"globex.example. 10800 IN SOA ns1.hosting.example. dns-admin.globex.example."),
+            update.stdout)
+    }
+
     // 21. import writes one order whichever checker read the zone; --version is `version`; help of nothing fails.
     func testOneAnswerEach() throws {
         let builtin = try BatonProcess.run([

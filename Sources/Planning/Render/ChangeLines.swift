@@ -27,14 +27,15 @@ enum ChangeLines {
             case (.list(let old)?, .list(let new)?):
                 let (removed, added) = listDiff(old, new)
                 lines.append("\(field.field):\(forced)")
-                lines += removed.map { "  - \(quote($0))" } + added.map { "  + \(quote($0))" }
+                lines += removed.map { "  - \(item($0, change, field.field))" }
+                lines += added.map { "  + \(item($0, change, field.field))" }
             case (nil, .list(let new)?):
                 if new.isEmpty { continue }
                 lines.append("\(field.field):")
-                lines += new.map { "  + \(quote($0))" }
+                lines += new.map { "  + \(item($0, change, field.field))" }
             case (.list(let old)?, nil):
                 lines.append("\(field.field):")
-                lines += old.map { "  - \(quote($0))" }
+                lines += old.map { "  - \(item($0, change, field.field))" }
             case (nil, let new?):
                 lines.append("\(field.field): \(show(new))")
             default:
@@ -43,6 +44,18 @@ enum ChangeLines {
             }
         }
         return lines
+    }
+
+    /// An item of a list, quoted. A Domain's SOA is shown as the zone file serves it: the applied form writes
+    /// `ORIGIN. SOA MNAME RNAME REFRESH RETRY EXPIRE MINIMUM $TTL DEFAULT` (the inventory's hashes are of that
+    /// form, so it stays), the plan `ORIGIN. DEFAULT IN SOA MNAME RNAME (serial) REFRESH ...`, with the serial each
+    /// apply writes left as a word. The other records are shown as applied: owners absolute, targets as written.
+    static func item(_ text: String, _ change: Change, _ field: String) -> String {
+        let words = text.split(separator: " ", omittingEmptySubsequences: false)
+        guard change.id.kind == .domain, field == "records", words.count == 10, words[1] == "SOA", words[8] == "$TTL"
+        else { return quote(text) }
+        return quote(
+            "\(words[0]) \(words[9]) IN SOA \(words[2]) \(words[3]) (serial) \(words[4...7].joined(separator: " "))")
     }
 
     static func show(_ value: FieldValue) -> String {
