@@ -268,6 +268,24 @@ final class FirstHourTests: XCTestCase {
         XCTAssertThrowsError(try work.git("rev-parse", "--verify", "-q", "refs/heads/baton/status"))
     }
 
+    // 18. retry too: a run with an operation to do again, without a terminal and without --yes, changes nothing.
+    func testRetryWithoutTerminalNeedsYes() throws {
+        let work = try work()
+        let run = "20261207090000-aaaaaaaa"
+        try work.recordApplied(
+            planJSON: try work.plan("--format", "json").stdout,
+            statusFiles: [
+                "runs/\(run).yaml": "operations:\n  - {server: web1, resource: WebApp/acme-www, state: FAILED}\n"
+            ])
+        let before = try work.git("rev-parse", "refs/heads/baton/status")
+        let out = try BatonProcess.run(
+            ["retry", run, "--repo", work.path], environment: ["BATON_SSH_KEY": "/nonexistent"])
+        XCTAssertEqual(out.status, 1, out.stdout)
+        XCTAssertTrue(out.stderr.contains("standard input is not a terminal"), out.stderr)
+        XCTAssertTrue(out.stderr.contains("pass --yes"), out.stderr)
+        XCTAssertEqual(try work.git("rev-parse", "refs/heads/baton/status"), before, "nothing recorded")
+    }
+
     // 19. An empty folder is not valid; a --branch that does not exist is an error; drift with nothing applied says so.
     func testEmptyThingsSaySo() throws {
         let empty = try folder()
