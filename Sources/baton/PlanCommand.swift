@@ -158,10 +158,14 @@ struct PlanCommand: ParsableCommand {
         }
         switch format {
         case .text:
-            let sites = planned.manifests.monitoredSites.count
-            // `show` counts them; the plan says why they are not in it.
+            // `show` counts them; the plan says why they are not in it (those of the part asked for, if any).
+            let asked = kinds.compactMap(Self.kind)
+            let sites =
+                asked.isEmpty || asked.contains(.monitoredSite)
+                ? planned.manifests.monitoredSites.filter { accounts.isEmpty || accounts.contains($0.spec.account) }
+                    .count : 0
             let unplanned =
-                sites == 0 || plan.isEmpty
+                sites == 0 || (plan.isEmpty && !asked.contains(.monitoredSite))
                 ? []
                 : [
                     "\(sites) MonitoredSite(s): nothing to apply on a server; the monitor reads them from the revision "

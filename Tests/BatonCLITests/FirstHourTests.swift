@@ -336,6 +336,13 @@ final class FirstHourTests: XCTestCase {
         XCTAssertTrue(
             plan.stdout.contains("\(count) MonitoredSite(s): nothing to apply on a server"), plan.stdout)
         XCTAssertFalse(plan.stdout.contains("+ MonitoredSite"), plan.stdout)
+        // A part of the plan counts the sites of that part: an account's, none for another kind, all for their own.
+        let globex = try work.plan("--account", "globex")
+        XCTAssertTrue(globex.stdout.contains("\n  ! 2 MonitoredSite(s): nothing to apply"), globex.stdout)
+        XCTAssertFalse(try work.plan("--kind", "Domain").stdout.contains("MonitoredSite"))
+        let own = try work.plan("--kind", "MonitoredSite")
+        XCTAssertEqual(own.status, 0, "nothing to apply")
+        XCTAssertTrue(own.stdout.contains("\(count) MonitoredSite(s): nothing to apply on a server"), own.stdout)
     }
 
     // 20. Booleans and numbers read as the manifest wrote them; text stays quoted.
