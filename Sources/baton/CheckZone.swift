@@ -81,13 +81,7 @@ struct CheckZone: ParsableCommand {
             Terminal.error("baton: \(error)")
             throw ExitStatus.couldNotRun
         }
-        // By file and line, as named-checkzone reports them; messages about the whole zone (no line) after.
-        let messages = report.messages.enumerated().sorted { a, b in
-            let (x, y) = (a.element, b.element)
-            if (x.file ?? file) != (y.file ?? file) { return (x.file ?? file) < (y.file ?? file) }
-            if (x.line ?? Int.max) != (y.line ?? Int.max) { return (x.line ?? Int.max) < (y.line ?? Int.max) }
-            return a.offset < b.offset
-        }.map(\.element)
+        let messages = report.messagesByLine(file: file)
         switch format {
         case .text:
             for m in messages {

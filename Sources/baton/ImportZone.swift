@@ -84,7 +84,7 @@ struct ImportZone: ParsableCommand {
             (report, records) = (analysis.report, analysis.report.loaded ? CanonicalRecord.from(analysis.records) : [])
         }
         guard report.loaded else {
-            for m in report.messages {
+            for m in report.messagesByLine(file: file) {
                 Terminal.error(
                     "\(m.file ?? file)\(m.line.map { ":\($0)" } ?? ""): \(m.severity.rawValue): \(m.plainText)")
             }

@@ -81,6 +81,12 @@ final class FirstHourTests: XCTestCase {
                 return place.count > 2 ? Int(place[1]) : nil
             }
             XCTAssertEqual(lines, lines.sorted(), "\(name): by line: \(outputs[0])")
+            // import zone says why a zone does not load in the same words and order, whichever checker reads it.
+            let imports = try ["builtin", "named-checkzone"].map {
+                try BatonProcess.run(["import", "zone", path, "--origin", "example.com", "--checker", $0])
+            }
+            XCTAssertEqual(imports[0].status, imports[1].status, name)
+            XCTAssertEqual(imports[0].stderr, imports[1].stderr, name)
         }
     }
 

@@ -47,4 +47,16 @@ package struct ZoneCheckReport: Sendable, Hashable, Codable {
         self.loaded = loaded
         self.messages = messages
     }
+
+    /// The messages by file and line, as named-checkzone reports them, whichever checker gave them; messages about
+    /// the whole zone (no line) after those of their file, in the checker's order. `file` names the zone file
+    /// where a message names none.
+    package func messagesByLine(file: String) -> [ZoneMessage] {
+        messages.enumerated().sorted { a, b in
+            let (x, y) = (a.element, b.element)
+            if (x.file ?? file) != (y.file ?? file) { return (x.file ?? file) < (y.file ?? file) }
+            if (x.line ?? Int.max) != (y.line ?? Int.max) { return (x.line ?? Int.max) < (y.line ?? Int.max) }
+            return a.offset < b.offset
+        }.map(\.element)
+    }
 }
