@@ -44,9 +44,14 @@ struct Baton: ParsableCommand {
         discussion: """
             \(GlobalFlags.help)
 
-            Start without servers, from a clone of Baton's repository: baton validate examples/hosting, baton show \
-            examples/hosting, baton plan --repo examples/hosting. Shell completion: baton \
+            Start without servers, from a clone of Baton's repository. Shell completion: baton \
             --generate-completion-script bash|zsh|fish.
+
+            Examples:
+              baton validate examples/hosting
+              baton show examples/hosting
+              baton plan --repo examples/hosting
+              baton help plan
             """,
         version: Version.text,
         subcommands: [

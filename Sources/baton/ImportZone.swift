@@ -7,7 +7,12 @@ import Zones
 
 struct Import: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Turn existing data into manifests.", subcommands: [ImportZone.self])
+        abstract: "Turn existing data into manifests.",
+        discussion: """
+            Examples:
+              baton import zone examples/zones/example.com.zone --origin example.com --account acme
+            """,
+        subcommands: [ImportZone.self])
 }
 
 struct ImportZone: ParsableCommand {

@@ -11,6 +11,12 @@ import StatusStore
 struct MonitorCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "monitor", abstract: "Check monitored sites now, or show their last state.",
+        discussion: """
+            Examples:
+              baton monitor check acme-www --repo hosting
+              baton monitor status --repo hosting
+              baton monitor run --repo hosting --for 5m --no-status
+            """,
         subcommands: [MonitorCheck.self, MonitorStatus.self, MonitorRun.self])
 }
 

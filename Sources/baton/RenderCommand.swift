@@ -8,7 +8,12 @@ import Zones
 
 struct Render: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Show what Baton renders from the manifests.", subcommands: [RenderZone.self])
+        abstract: "Show what Baton renders from the manifests.",
+        discussion: """
+            Examples:
+              baton render zone acme.example examples/hosting
+            """,
+        subcommands: [RenderZone.self])
 }
 
 struct RenderZone: ParsableCommand {

@@ -58,7 +58,16 @@ struct Show: ParsableCommand {
 }
 
 struct Version: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Print Baton's version and its C libraries'.")
+    static let configuration = CommandConfiguration(
+        abstract: "Print Baton's version and its C libraries'.",
+        discussion: """
+            The first line is Baton's own version (what the Debian package carries); `baton --version` prints the \
+            same.
+
+            Examples:
+              baton version
+              baton version | head -1
+            """)
 
     /// Also what `baton --version` prints: one answer to one question.
     static var text: String {

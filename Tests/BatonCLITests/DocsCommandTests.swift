@@ -269,7 +269,12 @@ final class DocsCommandTests: XCTestCase {
         for name in try subcommands([]) {
             let nested = try subcommands([name])
             if nested.isEmpty { leaves.append([name]) } else { leaves += nested.map { [name, $0] } }
+            // A group's help too (issue 15, item 24: examples in every --help).
+            if !nested.isEmpty {
+                XCTAssertTrue(try BatonProcess.run([name, "--help"]).stdout.contains("Examples:"), "`\(name)` --help")
+            }
         }
+        XCTAssertTrue(try BatonProcess.run(["--help"]).stdout.contains("Examples:"), "`baton --help` has examples")
         XCTAssertGreaterThanOrEqual(leaves.count, 18, "\(leaves)")
         for leaf in leaves {
             guard let row = rows.first(where: { $0.path == leaf }) else {
@@ -282,7 +287,7 @@ final class DocsCommandTests: XCTestCase {
                 row.options.subtracting(Self.globalOptions), shown,
                 "`baton \(leaf.joined(separator: " "))`: the README's table lists \(row.options.sorted()), --help \(shown.sorted())"
             )
-            XCTAssertTrue(help.stdout.contains("Examples:") || leaf == ["version"], "`\(leaf)` --help has examples")
+            XCTAssertTrue(help.stdout.contains("Examples:"), "`\(leaf)` --help has examples")
         }
     }
 
