@@ -53,7 +53,9 @@ package final class RepositoryEngine: ReconcileEngine, @unchecked Sendable {
             repository = try GitRepository.mirror(at: path, of: repo)
         } else {
             path = repo
-            repository = try GitRepository(path: repo)
+            do { repository = try GitRepository(path: repo) } catch {
+                throw EngineFailure(.other, Planned.notARepository(repo, error))
+            }
         }
     }
 

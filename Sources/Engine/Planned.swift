@@ -38,7 +38,7 @@ package struct Planned {
         do {
             repository = try opened ?? GitRepository(path: repo)
         } catch {
-            throw PlanFailure("\(repo) is not a git repository (nor inside one): \(gitMessage(error))")
+            throw PlanFailure(notARepository(repo, error))
         }
         let commit: ObjectID
         do {
@@ -283,5 +283,11 @@ package struct Planned {
 
     package static func gitMessage(_ error: Error) -> String {
         (error as? GitError)?.message ?? "\(error)"
+    }
+
+    /// A path that is not a git repository: libgit2's reason in plain words, and what to pass instead.
+    package static func notARepository(_ path: String, _ error: Error, option: String = "--repo") -> String {
+        "\(path) is not a git repository (nor inside one): \(gitMessage(error)); pass \(option) with the repository's "
+            + "folder, or make one (git init, git add -A, git commit)"
     }
 }

@@ -66,7 +66,7 @@ struct ApplyCommand: ParsableCommand {
         }
         let repository: GitRepository
         do { repository = try GitRepository(path: repo) } catch {
-            throw PlanFailure("\(repo) is not a git repository (nor inside one): \(Planned.gitMessage(error))")
+            throw PlanFailure(Planned.notARepository(repo, error))
         }
         let lock = try ApplyLock.acquire(in: repository.gitDirectory, wait: wait)
         defer { close(lock.descriptor) }

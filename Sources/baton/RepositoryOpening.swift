@@ -7,9 +7,7 @@ enum RepositoryOpening {
         do {
             return try GitRepository(path: path)
         } catch {
-            throw PlanFailure(
-                "\(path) is not a git repository (nor inside one): \(Planned.gitMessage(error)); pass \(option) "
-                    + "with the repository's folder, or make one (git init, git add -A, git commit)")
+            throw PlanFailure(Planned.notARepository(path, error, option: option))
         }
     }
 }

@@ -30,7 +30,7 @@ struct SuspendCommand: ParsableCommand {
     static func set(_ suspend: Bool, repo: String, message: String?, push: Bool) throws {
         let repository: GitRepository
         do { repository = try GitRepository(path: repo) } catch {
-            Terminal.error("baton: \(repo) is not a git repository (nor inside one): \(Planned.gitMessage(error))")
+            Terminal.error("baton: " + Planned.notARepository(repo, error))
             throw ExitStatus.couldNotRun
         }
         let path =

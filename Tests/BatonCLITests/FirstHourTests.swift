@@ -177,14 +177,23 @@ final class FirstHourTests: XCTestCase {
     // 13. Outside a repository: no libgit2 call in the message, and what to pass instead.
     func testOutsideARepositoryNoLibgit2Text() throws {
         let outside = try folder(["x.txt": "x"])
+        let state = try folder().path
+        // Every command that reads a repository, the daemon's included; each says what to do next.
         for arguments in [
             ["validate", outside.path, "--rev", "HEAD"], ["status", "--repo", outside.path],
-            ["logs", "--repo", outside.path], ["plan", "--repo", outside.path],
+            ["logs", "--repo", outside.path], ["plan", "--repo", outside.path], ["adopt", "--repo", outside.path],
+            ["apply", "--repo", outside.path, "--yes"], ["retry", "r", "--repo", outside.path, "--yes"],
+            ["drift", "--repo", outside.path], ["doctor", "web1", "--repo", outside.path],
+            ["suspend", "--repo", outside.path], ["resume", "--repo", outside.path],
+            ["monitor", "status", "--repo", outside.path], ["monitor", "check", "s", "--repo", outside.path],
+            ["render", "zone", "example.com", outside.path, "--rev", "HEAD"],
+            ["reconcile", "--repo", outside.path, "--state-dir", state],
         ] {
-            let out = try BatonProcess.run(arguments)
+            let out = try BatonProcess.run(arguments, environment: ["BATON_SSH_KEY": "/nonexistent"])
             XCTAssertNotEqual(out.status, 0, "\(arguments)")
             XCTAssertFalse(out.stderr.contains("git_repository_open_ext"), "\(arguments): \(out.stderr)")
             XCTAssertTrue(out.stderr.contains("is not a git repository"), "\(arguments): \(out.stderr)")
+            XCTAssertTrue(out.stderr.contains("git init"), "\(arguments): what to do: \(out.stderr)")
         }
     }
 
