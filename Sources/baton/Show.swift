@@ -10,7 +10,7 @@ struct Show: ParsableCommand {
         discussion: """
             Loads and checks the manifests by the rules (not the zone checks: `baton validate` runs those too). \
             When the rules find errors, show lists what loaded and counts the errors; `baton validate` lists \
-            them. Exit status: 0 listed, 1 the manifests have errors, 3 could not run.
+            them. Exit status: 0 listed, 1 the manifests have errors or there are none, 3 could not run.
 
             Examples:
               baton show examples/hosting
@@ -47,6 +47,11 @@ struct Show: ParsableCommand {
                 },
                 "errors": errors.count,
             ])
+        }
+        if result.manifests.count == 0 && errors.isEmpty {
+            // As `validate` says it: an empty list is a wrong PATH more often than an empty repository.
+            Terminal.error("baton: \(path) holds no manifests; check PATH (the repository's root folder)")
+            throw ExitStatus.invalid
         }
         if !errors.isEmpty {
             Terminal.error(
