@@ -425,5 +425,18 @@ final class DocsCommandTests: XCTestCase {
                 row(String(out.status)).contains("`\(command)`"),
                 "\(arguments): exit \(out.status), which the README's exit codes do not give \(command)")
         }
+        // Every command, given a path that does not exist: the exit codes and the CLI table's row say its status.
+        let rows = try Self.tableRows()
+        for (command, arguments) in FirstHourTests.stopsAtOnce where !["version", "help"].contains(command) {
+            let out = try BatonProcess.run(arguments, environment: ["BATON_SSH_KEY": "/nonexistent"])
+            let named = command.hasPrefix("monitor ") ? "monitor" : command
+            XCTAssertTrue(
+                row(String(out.status)).contains("`\(named)`"),
+                "\(arguments): exit \(out.status), which the README's exit codes do not give \(named)")
+            let tableRow = try XCTUnwrap(Self.row(for: arguments, in: rows), "\(arguments)")
+            XCTAssertTrue(
+                tableRow.exits.contains(out.status),
+                "\(arguments): exit \(out.status), the CLI table says \(tableRow.exits.sorted())")
+        }
     }
 }

@@ -197,6 +197,23 @@ final class FirstHourTests: XCTestCase {
         }
     }
 
+    // 7. A second daemon on a state folder another process holds stops at once, with the status the docs give.
+    func testASecondDaemonStopsAtOnceAsDocumented() throws {
+        let work = try work()
+        let state = try folder().path
+        let fd = open(state + "/daemon.lock", O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+        XCTAssertGreaterThanOrEqual(fd, 0)
+        defer { close(fd) }
+        XCTAssertEqual(flock(fd, LOCK_EX | LOCK_NB), 0)
+        XCTAssertEqual(write(fd, "4242\n", 5), 5)
+        let out = try BatonProcess.run(["reconcile", "--repo", work.path, "--state-dir", state])
+        XCTAssertEqual(out.status, 3, out.stderr)
+        XCTAssertTrue(out.stderr.contains("in use by another baton reconcile (process 4242)"), out.stderr)
+        let doc = try String(
+            contentsOf: BatonProcess.packageRoot.appendingPathComponent("docs/daemon.md"), encoding: .utf8)
+        XCTAssertTrue(doc.contains("a second `baton reconcile` on the same folder exits \(out.status) at once"))
+    }
+
     // 14. import zone --out: a missing folder is named, an existing file is kept without --force.
     func testImportOutNamesAMissingFolderAndKeepsAnExistingFile() throws {
         let repo = try folder()
