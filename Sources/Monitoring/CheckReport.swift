@@ -30,6 +30,8 @@ package enum CheckReport {
 
     package static func json(_ result: CheckResult) -> String {
         struct Out: Encodable {
+            /// As every `--format json` document of Baton's (docs/json-output.md).
+            var formatVersion = 1
             var site: String
             var url: String
             var up: Bool

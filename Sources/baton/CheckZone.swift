@@ -100,7 +100,7 @@ struct CheckZone: ParsableCommand {
                 return o
             }
             let root: [String: Any] = [
-                "zone": origin, "loaded": report.loaded, "checker": name, "diagnostics": objects,
+                "formatVersion": 1, "zone": origin, "loaded": report.loaded, "checker": name, "diagnostics": objects,
             ]
             let data = try JSONSerialization.data(withJSONObject: root, options: [.prettyPrinted, .sortedKeys])
             print(String(decoding: data, as: UTF8.self))

@@ -46,6 +46,7 @@ final class CheckZoneCommandTests: XCTestCase {
         XCTAssertEqual(out.status, 1)
         let root = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(out.stdout.utf8)) as? [String: Any])
         XCTAssertEqual(root["loaded"] as? Bool, false)
+        XCTAssertEqual(root["formatVersion"] as? Int, 1, "as every document of docs/json-output.md")
         let first = try XCTUnwrap((root["diagnostics"] as? [[String: Any]])?.first)
         XCTAssertEqual(first["line"] as? Int, 6)
         XCTAssertEqual(first["rule"] as? String, "zone.named-checkzone")

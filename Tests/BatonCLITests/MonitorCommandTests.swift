@@ -81,6 +81,7 @@ final class MonitorCommandTests: XCTestCase {
         let json = try BatonProcess.run(["monitor", "check", "acme-local", "--repo", work.path, "--format", "json"])
         let object = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
         XCTAssertEqual(object["up"] as? Bool, true)
+        XCTAssertEqual(object["formatVersion"] as? Int, 1)
         XCTAssertEqual((object["steps"] as? [[String: Any]])?.map { $0["step"] as? String }, ["dns", "tcp", "http"])
 
         server.stop()
