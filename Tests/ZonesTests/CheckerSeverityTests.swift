@@ -38,6 +38,34 @@ final class CheckerSeverityTests: XCTestCase {
         var description: String { "\(line.map(String.init) ?? "-"): \(text)" }
     }
 
+    /// The same over BIND's own test zones (the conformance corpus, where it is beside the checkout): every message
+    /// both checkers give at one line has one severity.
+    func testTheConformanceCorpusHasOneSeverityAMessage() throws {
+        guard let named = NamedCheckzone.find() else { throw XCTSkip("named-checkzone is not installed") }
+        let corpus = ConformanceTests.corpus
+        guard FileManager.default.fileExists(atPath: corpus.path) else { throw XCTSkip("no conformance corpus") }
+        // Both read `zones/FILE` from the corpus folder, so that `$INCLUDE "zones/inherit.db"` resolves for both.
+        let here = FileManager.default.currentDirectoryPath
+        XCTAssertTrue(FileManager.default.changeCurrentDirectoryPath(corpus.path))
+        defer { FileManager.default.changeCurrentDirectoryPath(here) }
+        var compared = 0
+        for row in try ConformanceTests.rows() where row.flags == "-i local" && !row.file.hasSuffix(".raw") {
+            let path = "zones/" + row.file
+            let checker = BuiltinZoneChecker(baseDirectory: corpus.path)
+            let ours = checker.check(path: path, origin: row.origin, options: .standard)
+            let bind = try named.check(path: path, origin: row.origin, options: .standard)
+            let theirs = Dictionary(
+                bind.messages.map { (Said(line: $0.line, text: String($0.plainText)), $0.severity) }
+            ) { a, _ in a }
+            for message in ours.messages {
+                guard let other = theirs[Said(line: message.line, text: String(message.plainText))] else { continue }
+                compared += 1
+                XCTAssertEqual(message.severity, other, "\(row.file): \(message.line ?? 0): \(message.text)")
+            }
+        }
+        XCTAssertGreaterThan(compared, 50, "messages both checkers give")
+    }
+
     func testASeverityIsTheSameWhicheverCheckerGivesIt() throws {
         guard let named = NamedCheckzone.find() else { throw XCTSkip("named-checkzone is not installed") }
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("baton-severity-\(UUID())")

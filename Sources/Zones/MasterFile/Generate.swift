@@ -83,7 +83,9 @@ extension ZoneFileLoader {
                 ctx.lex = MasterLexer(bytes: rdataText)
                 options.checkNames = nil
                 options.checkMX = nil
+                generating = true
                 let rdata = readRData(type: type, owner: owner, checkReverse: false)
+                generating = false
                 ctx.lex = saved
                 options = savedOptions
                 guard let rdata else {

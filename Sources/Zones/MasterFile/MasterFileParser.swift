@@ -118,6 +118,8 @@ final class ZoneFileLoader {
 
     var records: [ZoneRecord] = []
     var messages: [ZoneMessage] = []
+    /// Reading a `$GENERATE` line's right-hand side, from a lexer over that text alone, not the file.
+    var generating = false
     var stopped = false
 
     // TTL state, shared across includes as in BIND.
@@ -626,7 +628,8 @@ final class ZoneFileLoader {
         var checkReverse = false
         if let failing = options.checkNames {
             if !ZoneFileLoader.ownerOK(owner, type: type) {
-                let text = "\(owner): bad owner name (check-names)"
+                // Lower-cased, as every message of Baton's that names an owner BIND prints as written.
+                let text = "\(owner.lowercased()): bad owner name (check-names)"
                 if failing || type == RRType.nsec3 {
                     error(text, line: line, owner: owner, type: type)
                 } else {

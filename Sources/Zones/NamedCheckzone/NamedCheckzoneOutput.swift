@@ -75,6 +75,13 @@ package enum NamedCheckzoneOutput {
                 messages.append(ZoneMessage(severity(line, loaded: loaded, options: options), owner: zone, text: line))
             }
         }
+        // The message BIND names as the reason the load failed is an error whatever its words usually weigh (a
+        // bad NSEC3 owner name fails the zone where check-names only warns): the last one that says it.
+        if let loadFailure, !messages.contains(where: { $0.severity == .error }),
+            let cause = messages.lastIndex(where: { $0.text.hasSuffix(": " + loadFailure.text) })
+        {
+            messages[cause].severity = .error
+        }
         // The summary's reason says nothing new when a located error said it first; it is kept only alone,
         // as for `$TTL` errors, which BIND reports without a line.
         if let loadFailure, !messages.contains(where: { $0.severity == .error }) {
