@@ -249,23 +249,26 @@ final class DocsCommandTests: XCTestCase {
     }
 
     /// The table lists exactly the options each command's `--help` shows, and a row for every command.
+    /// The subcommands `baton PATH --help` lists (none for a command without any).
+    static func subcommands(_ path: [String]) throws -> [String] {
+        let help = try BatonProcess.run(path + ["--help"])
+        XCTAssertEqual(help.status, 0, "baton \(path.joined(separator: " ")) --help")
+        guard let section = help.stdout.components(separatedBy: "SUBCOMMANDS:\n").dropFirst().first else {
+            return []
+        }
+        return section.components(separatedBy: "\n").compactMap { line in
+            guard line.hasPrefix("  "), !line.hasPrefix("   "),
+                let name = line.split(separator: " ").first.map(String.init),
+                name.wholeMatch(of: /[a-z][a-z-]*/) != nil
+            else { return nil }
+            return name
+        }
+    }
+
     func testTheCLITableMatchesEveryCommandsHelp() throws {
         let rows = try Self.tableRows()
         var leaves: [[String]] = []
-        func subcommands(_ path: [String]) throws -> [String] {
-            let help = try BatonProcess.run(path + ["--help"])
-            XCTAssertEqual(help.status, 0, "baton \(path.joined(separator: " ")) --help")
-            guard let section = help.stdout.components(separatedBy: "SUBCOMMANDS:\n").dropFirst().first else {
-                return []
-            }
-            return section.components(separatedBy: "\n").compactMap { line in
-                guard line.hasPrefix("  "), !line.hasPrefix("   "),
-                    let name = line.split(separator: " ").first.map(String.init),
-                    name.wholeMatch(of: /[a-z][a-z-]*/) != nil
-                else { return nil }
-                return name
-            }
-        }
+        let subcommands = Self.subcommands
         for name in try subcommands([]) {
             let nested = try subcommands([name])
             if nested.isEmpty { leaves.append([name]) } else { leaves += nested.map { [name, $0] } }

@@ -557,24 +557,10 @@ final class FirstHourTests: XCTestCase {
     // 23. Every command takes --color, --no-color and --quiet, before or after its name, and they change neither its
     // verdict nor its errors.
     func testEveryCommandTakesTheGlobalFlagsBeforeAndAfterItsName() throws {
-        let help = try BatonProcess.run(["--help"])
-        let section = try XCTUnwrap(help.stdout.components(separatedBy: "SUBCOMMANDS:\n").dropFirst().first)
-        let names = { (section: String) in
-            section.components(separatedBy: "\n").compactMap { line -> String? in
-                guard line.hasPrefix("  "), !line.hasPrefix("   "),
-                    let name = line.split(separator: " ").first.map(String.init),
-                    name.wholeMatch(of: /[a-z][a-z-]*/) != nil
-                else { return nil }
-                return name
-            }
-        }
         var commands: [String] = []
-        for name in names(section) where name != "help" {
-            let nested = try BatonProcess.run([name, "--help"]).stdout
-            let subcommands = nested.components(separatedBy: "SUBCOMMANDS:\n").dropFirst().first.map {
-                names($0).map { "\(name) \($0)" }
-            }
-            commands += subcommands ?? [name]
+        for name in try DocsCommandTests.subcommands([]) where name != "help" {
+            let nested = try DocsCommandTests.subcommands([name])
+            commands += nested.isEmpty ? [name] : nested.map { "\(name) \($0)" }
         }
         XCTAssertGreaterThanOrEqual(commands.count, 20, "\(commands)")
         for command in commands + ["help"] {
