@@ -617,6 +617,17 @@ final class FirstHourTests: XCTestCase {
         XCTAssertEqual(quiet.status, noted.status)
         XCTAssertEqual(quiet.stdout, noted.stdout)
         XCTAssertEqual(quiet.stderr, "", "--quiet: \(quiet.stderr)")
+        // apply: the same note left out, the error of a server out of reach kept.
+        try Self.unreachable(work)
+        let key = try folder(["key": "not a key\n"]).appendingPathComponent("key").path
+        for quietly in [false, true] {
+            let apply = try BatonProcess.run(
+                ["apply", "--repo", work.path, "--yes", "--zone-checker", "builtin", "--identity", key]
+                    + (quietly ? ["--quiet"] : []))
+            XCTAssertEqual(apply.status, 1, apply.stdout + apply.stderr)
+            XCTAssertEqual(apply.stderr.contains("suspends the daemon"), !quietly, apply.stderr)
+            XCTAssertTrue(apply.stdout.contains("`baton doctor web1`"), apply.stdout)
+        }
 
         let imported = try BatonProcess.run(["import", "zone", Self.zone, "--origin", "example.com", "--quiet"])
         XCTAssertEqual(imported.status, 0)
