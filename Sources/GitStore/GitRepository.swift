@@ -64,11 +64,19 @@ package final class GitRepository: @unchecked Sendable {
 
     /// The commit a revision names: a branch, tag, full or short id, `HEAD~2`.
     package func resolve(_ revision: String) throws -> ObjectID {
-        try handles.use { repo in
-            var object: OpaquePointer?
-            try GitError.check(git_revparse_single(&object, repo, revision + "^{commit}"), "resolving '\(revision)'")
-            defer { git_object_free(object) }
-            return ObjectID(git_object_id(object)!.pointee)
+        do {
+            return try handles.use { repo in
+                var object: OpaquePointer?
+                try GitError.check(
+                    git_revparse_single(&object, repo, revision + "^{commit}"), "resolving '\(revision)'")
+                defer { git_object_free(object) }
+                return ObjectID(git_object_id(object)!.pointee)
+            }
+        } catch let error as GitError where revision.hasPrefix("HEAD") && headIsUnborn {
+            // libgit2 says "revspec 'HEAD' not found"; what a newcomer needs to hear is what to do.
+            throw GitError(
+                code: error.code, call: error.call,
+                message: "the repository has no commit yet: commit the manifests first (git add -A && git commit)")
         }
     }
 

@@ -180,6 +180,18 @@ final class FirstHourTests: XCTestCase {
         XCTAssertEqual(plan.status, 1)
         XCTAssertTrue(plan.stderr.contains("has no commit yet"), plan.stderr)
         XCTAssertTrue(plan.stderr.contains("git add -A && git commit"), plan.stderr)
+        // Every command that reads a revision says the same, not libgit2's "revspec 'HEAD' not found".
+        for arguments in [
+            ["validate", work.path, "--rev", "HEAD"], ["render", "zone", "acme.example", work.path, "--rev", "HEAD"],
+            ["monitor", "check", "acme-www", "--repo", work.path], ["adopt", "--repo", work.path],
+            ["suspend", "--repo", work.path], ["doctor", "web1", "--repo", work.path],
+        ] {
+            let out = try BatonProcess.run(arguments)
+            XCTAssertNotEqual(out.status, 0, "\(arguments)")
+            XCTAssertTrue(out.stderr.contains("no commit yet"), "\(arguments): \(out.stderr)")
+            XCTAssertTrue(out.stderr.contains("git add -A && git commit"), "\(arguments): \(out.stderr)")
+            XCTAssertFalse(out.stderr.contains("revspec"), "\(arguments): \(out.stderr)")
+        }
         try work.commit("first")
         let fetch = try work.plan("--fetch")
         XCTAssertEqual(fetch.status, 1)
