@@ -61,6 +61,52 @@ final class SSHConnectionTests: SSHTestCase {
         XCTAssertEqual(text(result.stdout), "1000\n", text(result.stderr))
     }
 
+    /// The shell reads the script as it runs it, one part at a time: holding a run's whole script (and copying
+    /// it into every fork) made a first apply of 10,000 accounts grow with the square of its size.
+    func testAShellHoldsNotTheWholeOfALargeScript() throws {
+        let server = try startServer()
+        let connection = try connect(server)
+        let filler = String(repeating: "# " + String(repeating: "x", count: 998) + "\n", count: 24_000)
+        let script = "x=$(echo forked)\n" + filler + "echo \"$x\"; grep VmRSS /proc/$$/status\n"
+        let result = try connection.run(script, timeout: .seconds(60))
+        let lines = text(result.stdout).split(separator: "\n")
+        XCTAssertEqual(lines.first, "forked", text(result.stderr))
+        let rss = try XCTUnwrap(
+            Int(lines.last?.split(separator: " ", omittingEmptySubsequences: true).dropFirst().first ?? ""))
+        XCTAssertLessThan(rss, 16_000, "kB resident for a 24 MB script")
+    }
+
+    /// The bootstrap alone, with the machine's `sh`: a script cut short runs nothing, a whole one runs with the
+    /// rest of stdin as its own, and neither leaves its file behind.
+    func testTheBootstrapRunsOnlyAWholeScriptAndLeavesNoFile() throws {
+        let folder = root.appendingPathComponent("tmp")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        func bootstrap(_ input: [UInt8]) throws -> (status: Int32, stdout: String) {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: "/bin/sh")
+            process.arguments = ["-c", SSHConnection.bootstrap]
+            process.environment = ["PATH": "/usr/bin:/bin", "TMPDIR": folder.path]
+            let (stdin, stdout) = (Pipe(), Pipe())
+            process.standardInput = stdin
+            process.standardOutput = stdout
+            try process.run()
+            stdin.fileHandleForWriting.write(Data(input))
+            try stdin.fileHandleForWriting.close()
+            let out = stdout.fileHandleForReading.readDataToEndOfFile()
+            process.waitUntilExit()
+            return (process.terminationStatus, String(decoding: out, as: UTF8.self))
+        }
+        let script = Array((SSHConnection.scriptPrefix + "set -e; echo ran; cat; false; echo not here\n").utf8)
+        let whole = try bootstrap(Array("\(script.count)\n".utf8) + script + Array("its own stdin".utf8))
+        XCTAssertEqual(whole.stdout, "ran\nits own stdin", "set -e holds inside the script")
+        XCTAssertEqual(whole.status, 1)
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: folder.path), [])
+        let cut = try bootstrap(Array("\(script.count + 10)\n".utf8) + script)
+        XCTAssertEqual(cut.stdout, "", "nothing of a script cut short runs")
+        XCTAssertEqual(cut.status, 1)
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: folder.path), [])
+    }
+
     func testAWrongPinnedHostKeyIsRefusedBeforeAnythingRuns() throws {
         let server = try startServer()
         let other = try SSHTestServer.keygen(root.appendingPathComponent("other-host-key"))
