@@ -37,12 +37,21 @@ enum MonitorRules {
         }
         guard scheme == "http" || scheme == "https" else { return "uses '\(scheme):'; only http and https are checked" }
         guard let host = url.host, !host.isEmpty else { return "has no host" }
-        if !(IPAddress.isIPv4(host) || IPAddress.isIPv6(host.trimmingCharacters(in: CharacterSet(charactersIn: "[]")))),
+        if !(IPAddress.isIPv4(host) || IPAddress.isIPv6(withoutBrackets(host))),
             let problem = DNSName.hostProblem(host, allowUnderscore: false)
         {
             return "has an invalid host: \(problem)"
         }
         if url.user != nil || url.password != nil { return "holds credentials; keep secrets out of git" }
         return nil
+    }
+
+    /// `host` with every `[` and `]` at either end taken off, as `trimmingCharacters(in: "[]")` does, without a
+    /// Foundation character set built for each of 10,000 sites.
+    static func withoutBrackets(_ host: String) -> String {
+        var scalars = Substring(host).unicodeScalars
+        while let first = scalars.first, first == "[" || first == "]" { scalars.removeFirst() }
+        while let last = scalars.last, last == "[" || last == "]" { scalars.removeLast() }
+        return String(Substring(scalars))
     }
 }

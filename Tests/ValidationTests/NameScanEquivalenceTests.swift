@@ -83,4 +83,14 @@ final class NameScanEquivalenceTests: XCTestCase {
                 RecordRules.trimmed(Substring(text)), text.trimmingCharacters(in: .whitespaces), "'\(text)'")
         }
     }
+
+    func testTakingOffAHostsBracketsAgreesWithFoundation() {
+        // A combining mark after a bracket is a character of its own to Swift but not to Foundation's trimming.
+        let alphabet = ["[", "]", "[", "]", "::1", "a", "\u{301}", "é", " "]
+        for host in Self.names(from: alphabet, count: 5_000, seed: 5) + ["[\u{301}::1]", "[]", "[[::1]]"] {
+            XCTAssertEqual(
+                MonitorRules.withoutBrackets(host), host.trimmingCharacters(in: CharacterSet(charactersIn: "[]")),
+                "'\(host)'")
+        }
+    }
 }

@@ -2,11 +2,12 @@
 final class DecodeContext {
     let file: String
     var diagnostics: [Diagnostic] = []
-    /// Room for a manifest's usual fields from the start: growing it rehashes every key again.
-    var fields: [String: Mark] = Dictionary(minimumCapacity: 12)
+    var fields = FieldMarks()
 
     init(file: String) {
         self.file = file
+        // Room for a manifest's usual fields from the start: growing the list copies it.
+        fields.reserveCapacity(12)
     }
 
     func error(_ mark: Mark, _ rule: String, _ message: String, hint: String) {
@@ -14,6 +15,6 @@ final class DecodeContext {
     }
 
     func origin(_ mark: Mark) -> Origin {
-        Origin(file: file, mark: mark, fields: fields)
+        Origin(file: file, mark: mark, fields: fields.sealed())
     }
 }

@@ -34,12 +34,12 @@ enum DocumentDecoder {
         let specNode = envelope.node("spec", required: true)
         // The spec goes on in the envelope's context: its reader wrote metadata's diagnostics and field
         // positions (metadata.name, labels) there, and they must not be lost.
+        // (`kind`'s position, where a diagnostic without a field of its own points, was recorded by the envelope.)
         let context = envelopeContext
-        context.fields["kind"] = envelope.node("kind")?.mark
         guard let name, let specNode,
             let spec = FieldReader(
                 specNode, path: "spec", keys: ManifestSchema.keys(kind, "spec"), context: context,
-                what: "\(kind.rawValue) spec", refused: refusals(kind))
+                what: "\(kind.rawValue) spec", refused: kind == .systemUser ? passwordKeys : [:])
         else { return context.diagnostics }
 
         let mark = document.root.mark
@@ -74,13 +74,13 @@ enum DocumentDecoder {
     }
 
     /// A plaintext password must never be accepted, not even as "an unknown key" that a fix might rename.
-    private static func refusals(_ kind: Kind) -> [String: FieldReader.Refusal] {
-        guard kind == .systemUser else { return [:] }
+    /// Built once: every SystemUser document asks for it.
+    private static let passwordKeys: [String: FieldReader.Refusal] = {
         let refusal = FieldReader.Refusal(
             rule: "secret.plaintext-password",
             message: "plaintext passwords are not accepted in manifests",
             hint:
                 "remove this key and set `passwordHash` to a crypt string, e.g. the output of `mkpasswd -m yescrypt`")
         return ["password": refusal, "plainPassword": refusal, "passwd": refusal, "plaintextPassword": refusal]
-    }
+    }()
 }

@@ -4,8 +4,10 @@ struct FieldReader {
     let context: DecodeContext
     let path: String
     let mark: Mark
-    /// Mappings are small: a list beats hashing every key.
-    private var values: [(key: String, node: YAMLNode)] = []
+    /// The mapping's own pairs (no copy); only keys of the schema are ever asked for, so the unknown ones, reported
+    /// here, are never found. Mappings are small: a scan beats hashing every key.
+    private var pairs: [YAMLNode.Pair] = []
+    private let keys: [String]
 
     /// Keys that must be refused with their own rule rather than reported as unknown.
     struct Refusal {
@@ -16,26 +18,26 @@ struct FieldReader {
 
     /// Nil (after a diagnostic) when `node` is not a mapping; a null node reads as an empty mapping.
     init?(
-        _ node: YAMLNode, path: String, keys: [String], context: DecodeContext, what: String,
+        _ node: YAMLNode, path: String, keys: [String], context: DecodeContext, what: @autoclosure () -> String,
         refused: [String: Refusal] = [:], recordPositions: Bool = true
     ) {
         self.context = context
         self.path = path
         self.mark = node.mark
+        self.keys = keys
         switch node.content {
         case .mapping(let pairs):
-            values.reserveCapacity(pairs.count)
+            self.pairs = pairs
             for pair in pairs {
                 let key = pair.key.scalar?.text ?? ""
                 if keys.contains(key) {
-                    values.append((key, pair.value))
-                    if recordPositions { context.fields[path.isEmpty ? key : "\(path).\(key)"] = pair.value.mark }
+                    if recordPositions { context.fields.record(path, key, pair.value.mark) }
                 } else if let refusal = refused[key] {
                     context.error(pair.key.mark, refusal.rule, refusal.message, hint: refusal.hint)
                 } else {
                     let suggestion = Suggestion.phrase(for: key, in: keys)
                     context.error(
-                        pair.key.mark, "schema.unknown-key", "unknown key '\(key)' in \(what)\(suggestion)",
+                        pair.key.mark, "schema.unknown-key", "unknown key '\(key)' in \(what())\(suggestion)",
                         hint: "allowed keys here: \(keys.joined(separator: ", "))")
                 }
             }
@@ -43,7 +45,7 @@ struct FieldReader {
             break
         default:
             context.error(
-                node.mark, "schema.type", "\(what) must be a mapping, found \(node.shapeName)",
+                node.mark, "schema.type", "\(what()) must be a mapping, found \(node.shapeName)",
                 hint: "write `key: value` lines indented under the parent key")
             return nil
         }
@@ -53,7 +55,8 @@ struct FieldReader {
 
     /// The value of `key`, or nil when it is absent or null (a required one reports it).
     func node(_ key: String, required: Bool = false) -> YAMLNode? {
-        let value = values.first { $0.key == key }?.node
+        assert(keys.contains(key), "'\(key)' is not a key of the schema here")
+        let value = pairs.first { $0.key.scalar?.text == key }?.value
         if let value, !value.isNull { return value }
         if required {
             context.error(
@@ -69,10 +72,11 @@ struct FieldReader {
     }
 
     /// Any scalar is a string: the text the user wrote, never re-interpreted by YAML 1.1 rules.
-    static func text(_ node: YAMLNode, field: String, context: DecodeContext) -> String? {
+    /// `field` is built only for a diagnostic: most values are fine, and the path costs a string each.
+    static func text(_ node: YAMLNode, field: @autoclosure () -> String, context: DecodeContext) -> String? {
         guard let scalar = node.scalar else {
             context.error(
-                node.mark, "schema.type", "'\(field)' must be a string, found \(node.shapeName)",
+                node.mark, "schema.type", "'\(field())' must be a string, found \(node.shapeName)",
                 hint: "write a single value; quote it if it contains `:` or starts with a special character")
             return nil
         }
@@ -100,12 +104,14 @@ struct FieldReader {
         return Self.integer(node, field: location(of: key), range: range, context: context) ?? value
     }
 
-    static func integer(_ node: YAMLNode, field: String, range: ClosedRange<Int>, context: DecodeContext) -> Int? {
+    static func integer(
+        _ node: YAMLNode, field: @autoclosure () -> String, range: ClosedRange<Int>, context: DecodeContext
+    ) -> Int? {
         guard let scalar = node.scalar, scalar.style == .plain, let n = Int(scalar.text),
             !(scalar.text.count > 1 && scalar.text.hasPrefix("0"))
         else {
             context.error(
-                node.mark, "schema.type", "'\(field)' must be a whole number, found \(describe(node))",
+                node.mark, "schema.type", "'\(field())' must be a whole number, found \(describe(node))",
                 hint:
                     "write a decimal number without quotes or a leading zero, between \(range.lowerBound) and \(range.upperBound)"
             )
@@ -113,7 +119,7 @@ struct FieldReader {
         }
         guard range.contains(n) else {
             context.error(
-                node.mark, "schema.range", "'\(field)' is \(n), outside \(range.lowerBound)...\(range.upperBound)",
+                node.mark, "schema.range", "'\(field())' is \(n), outside \(range.lowerBound)...\(range.upperBound)",
                 hint: "use a value between \(range.lowerBound) and \(range.upperBound)")
             return nil
         }
@@ -142,14 +148,15 @@ struct FieldReader {
         return Self.choice(node, field: location(of: key), context: context)
     }
 
-    static func choice<T: RawRepresentable>(_ node: YAMLNode, field: String, context: DecodeContext) -> T?
+    static func choice<T: RawRepresentable>(_ node: YAMLNode, field: @autoclosure () -> String, context: DecodeContext)
+        -> T?
     where T.RawValue == String, T: CaseIterable {
-        guard let text = text(node, field: field, context: context) else { return nil }
+        guard let text = text(node, field: field(), context: context) else { return nil }
         if let value = T(rawValue: text) { return value }
         let allowed = T.allCases.map(\.rawValue)
         context.error(
             node.mark, "schema.enum",
-            "'\(field)' is '\(text)', which is not one of \(allowed.joined(separator: ", "))"
+            "'\(field())' is '\(text)', which is not one of \(allowed.joined(separator: ", "))"
                 + Suggestion.phrase(for: text, in: allowed),
             hint: "use one of: \(allowed.joined(separator: ", "))")
         return nil
@@ -165,7 +172,8 @@ struct FieldReader {
             return []
         }
         if recordPositions {
-            for (index, item) in items.enumerated() { context.fields["\(location(of: key)).\(index)"] = item.mark }
+            let parent = location(of: key)
+            for (index, item) in items.enumerated() { context.fields.record(parent, index: index, item.mark) }
         }
         return items
     }
@@ -185,9 +193,10 @@ struct FieldReader {
                 hint: "write `name: value` lines indented under `\(key):`")
             return []
         }
+        let parent = location(of: key)
         return pairs.compactMap { pair in
             guard let k = pair.key.scalar?.text else { return nil }
-            context.fields["\(location(of: key)).\(k)"] = pair.key.mark
+            context.fields.record(parent, k, pair.key.mark)
             guard let v = Self.text(pair.value, field: "\(location(of: key)).\(k)", context: context) else {
                 return nil
             }

@@ -52,9 +52,24 @@ package enum ManifestSchema {
     }
 
     static func keys(_ kind: Kind, _ path: String) -> [String] {
-        table[kind]?[path] ?? []
+        for entry in table[slot(kind)] where entry.path == path { return entry.keys }
+        return []
     }
 
-    /// Built once: every document asks for its keys, and `objects(of:)` builds its dictionary anew each call.
-    private static let table = Dictionary(uniqueKeysWithValues: Kind.allCases.map { ($0, objects(of: $0)) })
+    /// Built once: every document asks for its keys, and `objects(of:)` builds its dictionary anew each call. By
+    /// position rather than by hash: a kind has at most five paths, and hashing two keys a lookup cost more.
+    private static let table: [[(path: String, keys: [String])]] = Kind.allCases.sorted { slot($0) < slot($1) }.map {
+        objects(of: $0).map { (path: $0.key, keys: $0.value) }
+    }
+
+    private static func slot(_ kind: Kind) -> Int {
+        switch kind {
+        case .server: 0
+        case .account: 1
+        case .systemUser: 2
+        case .domain: 3
+        case .webApp: 4
+        case .monitoredSite: 5
+        }
+    }
 }

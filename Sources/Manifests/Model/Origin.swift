@@ -5,9 +5,9 @@ package struct Origin: Sendable, Hashable {
     /// The start of the document.
     package var mark: Mark
     /// Positions of the fields that were written, keyed by path (`metadata.name`, `spec.home`, `spec.domains.1`).
-    package var fields: [String: Mark]
+    package var fields: FieldMarks
 
-    package init(file: String, mark: Mark, fields: [String: Mark] = [:]) {
+    package init(file: String, mark: Mark, fields: FieldMarks = FieldMarks()) {
         self.file = file
         self.mark = mark
         self.fields = fields
