@@ -1,3 +1,5 @@
+import Dispatch
+
 /// Every resource loaded from one repository (or revision), by kind, in file order.
 package struct ManifestSet: Sendable, Hashable {
     package var servers: [Server] = []
@@ -8,6 +10,37 @@ package struct ManifestSet: Sendable, Hashable {
     package var monitoredSites: [MonitoredSite] = []
 
     package init() {}
+
+    /// The resources of `parts`, one part after the other; each kind is gathered on a core of its own.
+    package init(concatenating parts: [ManifestSet]) {
+        let gathered = Slots<ManifestSet>(count: Kind.allCases.count)
+        DispatchQueue.concurrentPerform(iterations: Kind.allCases.count) { k in
+            var one = ManifestSet()
+            switch k {
+            case 0: one.servers = Self.joined(parts.lazy.map(\.servers))
+            case 1: one.accounts = Self.joined(parts.lazy.map(\.accounts))
+            case 2: one.systemUsers = Self.joined(parts.lazy.map(\.systemUsers))
+            case 3: one.domains = Self.joined(parts.lazy.map(\.domains))
+            case 4: one.webApps = Self.joined(parts.lazy.map(\.webApps))
+            default: one.monitoredSites = Self.joined(parts.lazy.map(\.monitoredSites))
+            }
+            gathered.set(k, one)
+        }
+        let kinds = gathered.values()
+        servers = kinds[0].servers
+        accounts = kinds[1].accounts
+        systemUsers = kinds[2].systemUsers
+        domains = kinds[3].domains
+        webApps = kinds[4].webApps
+        monitoredSites = kinds[5].monitoredSites
+    }
+
+    private static func joined<T>(_ arrays: some Collection<[T]>) -> [T] {
+        var all: [T] = []
+        all.reserveCapacity(arrays.reduce(0) { $0 + $1.count })
+        for array in arrays { all += array }
+        return all
+    }
 
     package var count: Int {
         servers.count + accounts.count + systemUsers.count + domains.count + webApps.count + monitoredSites.count
@@ -22,25 +55,6 @@ package struct ManifestSet: Sendable, Hashable {
         case .webApp: webApps.count
         case .monitoredSite: monitoredSites.count
         }
-    }
-
-    /// Room for the resources of all these sets, which are about to be appended.
-    mutating func reserve(for parts: some Sequence<ManifestSet>) {
-        var counts = (0, 0, 0, 0, 0, 0)
-        for part in parts {
-            counts.0 += part.servers.count
-            counts.1 += part.accounts.count
-            counts.2 += part.systemUsers.count
-            counts.3 += part.domains.count
-            counts.4 += part.webApps.count
-            counts.5 += part.monitoredSites.count
-        }
-        servers.reserveCapacity(servers.count + counts.0)
-        accounts.reserveCapacity(accounts.count + counts.1)
-        systemUsers.reserveCapacity(systemUsers.count + counts.2)
-        domains.reserveCapacity(domains.count + counts.3)
-        webApps.reserveCapacity(webApps.count + counts.4)
-        monitoredSites.reserveCapacity(monitoredSites.count + counts.5)
     }
 
     package mutating func append(contentsOf other: ManifestSet) {
