@@ -7,10 +7,8 @@ package struct FieldMarks: Sendable, Hashable {
     struct Entry: Sendable, Hashable {
         /// The path of the mapping or list that holds the field, "" at the top.
         var parent: String
-        /// The field's key, or "" for a list item.
+        /// The field's key, or a list item's index written out.
         var key: String
-        /// A list item's index, or -1.
-        var index: Int32
         var mark: Mark
 
         /// Whether `path` names this entry, without building the entry's path.
@@ -22,14 +20,10 @@ package struct FieldMarks: Sendable, Hashable {
                 guard rest.first == UInt8(ascii: ".") else { return false }
                 rest = rest.dropFirst()
             }
-            if index >= 0 { return rest.elementsEqual(String(index).utf8) }
             return rest.elementsEqual(key.utf8)
         }
 
-        var path: String {
-            let last = index >= 0 ? String(index) : key
-            return parent.isEmpty ? last : parent + "." + last
-        }
+        var path: String { parent.isEmpty ? key : parent + "." + key }
     }
 
     private var entries: [Entry] = []
@@ -46,12 +40,13 @@ package struct FieldMarks: Sendable, Hashable {
     /// Records a field's position; a later record of the same path wins, as an assignment would.
     package mutating func record(_ parent: String, _ key: String, _ mark: Mark) {
         table = nil
-        entries.append(Entry(parent: parent, key: key, index: -1, mark: mark))
+        entries.append(Entry(parent: parent, key: key, mark: mark))
     }
 
     package mutating func record(_ parent: String, index: Int, _ mark: Mark) {
         table = nil
-        entries.append(Entry(parent: parent, key: "", index: Int32(clamping: index), mark: mark))
+        // The index as text: an entry smaller by a field, for a string that fits in place (no allocation).
+        entries.append(Entry(parent: parent, key: String(index), mark: mark))
     }
 
     /// Forgets every record of `path`.
