@@ -135,7 +135,7 @@ let package = Package(
         .testTarget(name: "GitStoreTests", dependencies: ["GitStore", "Manifests", "SSHKeys", "TestSupport"]),
         .testTarget(
             name: "BackendsTests",
-            dependencies: ["Backends", "Apply", "SSHTransport", "Planning", "Manifests", "Zones"]),
+            dependencies: ["Backends", "Apply", "SSHTransport", "Planning", "Manifests", "Zones", "TestSupport"]),
         .testTarget(name: "PlanningTests", dependencies: ["Planning", "Manifests", "Zones"]),
         .testTarget(
             name: "StatusStoreTests",

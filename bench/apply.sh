@@ -24,11 +24,14 @@ measure() { # LABEL: wall seconds and peak MB of one apply
     /usr/bin/time -f '%e %M' -o "$WORK/apply.time" "$BATON" apply --repo "$REPO" --yes --zone-checker builtin \
         >"$WORK/apply-$1.out" 2>&1 || status=$?
     read -r s kb < <(tail -1 "$WORK/apply.time")
-    printf '| %d | %s | %.2f | %.0f | %d | %s |\n' "$N" "$1" "$s" "$((kb / 1024))" "$status" \
-        "$(grep -E '^(web1|ns1|ns2):' "$WORK/apply-$1.out" | tr '\n' ' ')"
+    printf '| %d | %s | %.2f | %.0f | %d | %s | %s | %s |\n' "$N" "$1" "$s" "$((kb / 1024))" "$status" \
+        "$(grep -E '^(web1|ns1|ns2):' "$WORK/apply-$1.out" | tr '\n' ' ')" \
+        "$(! grep -q '^Run .* recorded' "$WORK/apply-$1.out" ||
+            "$BATON" logs --repo "$REPO" 2>/dev/null | sed -n 's/^=== \(.*\) (\(.*\) s)$/\1 \2/p' | tr '\n' ' ')" \
+        "$(cut -d' ' -f1-3 /proc/loadavg)"
 }
-echo "| N | apply | wall s | peak MB | exit | per server |"
-echo "|---:|---|---:|---:|---:|---|"
+echo "| N | apply | wall s | peak MB | exit | per server | seconds per server (run log) | load |"
+echo "|---:|---|---:|---:|---:|---|---|---|"
 measure first
 measure no-change
 # 10% of the zones: one record each in every 10th account's first zone.

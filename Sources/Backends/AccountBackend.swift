@@ -58,6 +58,8 @@ enum AccountBackend {
             try s.command(
                 "baton_user_dirs", .value(name), .value(name), "0750", .value(home),
                 .value(home + "/webapps"))
+            // The main user's operation, next, finds its home set already.
+            try s.command("baton_home_set", .value(name))
             if step.scalar("active") == "false" {
                 try s.command("baton_quiet usermod -L -e 1 --", .value(name))
             } else {

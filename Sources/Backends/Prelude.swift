@@ -86,14 +86,21 @@ package enum Prelude {
         // backend knows it for a default path), or - to look it up.
         s.code("baton_user_dirs_by() {")
         s.code("  baton_maker=$1; shift")
-        s.code("  baton_u=$1; baton_g=$2; baton_m=$3; shift 3; baton_all=1")
+        s.code("  baton_u=$1; baton_g=$2; baton_m=$3; shift 3; baton_all=1; baton_deep=1")
         s.code("  for baton_p in \"$@\"; do")
         s.code("    baton_safe_path \"$baton_p\" || return 1")
-        s.code("    case \"$baton_p\" in /*/*/*/*) baton_all=0;; *) [ ! -e \"$baton_p\" ] || baton_all=0;; esac")
+        s.code("    case \"$baton_p\" in /*/*/*/*) baton_all=0;; *) baton_deep=0;; esac")
+        s.code("    [ ! -e \"$baton_p\" ] || { baton_all=0; baton_deep=0; }")
         s.code("  done")
         // The usual first apply of an account: both folders new and near the top: one mkdir, one chown.
         s.code("  if [ $baton_all = 1 ]; then")
         s.code("    mkdir -m \"$baton_m\" -- \"$@\" && chown -h -- \"$baton_u:$baton_g\" \"$@\"")
+        s.code("    return")
+        s.code("  fi")
+        // The usual first apply of a web app: every folder new and deep in the tree of the user who owns them
+        // all: the user makes them in one mkdir, in the order given, as the loop below would one by one.
+        s.code("  if [ $baton_deep = 1 ] && [ \"$baton_maker\" = \"$baton_u\" ]; then")
+        s.code("    baton_as \"$baton_u\" \"$baton_g\" mkdir -p -m \"$baton_m\" -- \"$@\"")
         s.code("    return")
         s.code("  fi")
         s.code("  for baton_p in \"$@\"; do")
@@ -122,20 +129,51 @@ package enum Prelude {
         s.code("    cd /")
         s.code("  done")
         s.code("}")
-        // baton_home HOME OWNER GROUP < base64: a user's home (0750, as baton_user_dirs makes folders); then,
-        // with the user's own rights, ~/.ssh (0700) and ~/.ssh/authorized_keys written from stdin (base64): root
-        // never writes into a folder the user controls.
+        // baton_home HOME OWNER GROUP [KEYS]: a user's home (0750, as baton_user_dirs makes folders); then, with
+        // the user's own rights, ~/.ssh (0700) and ~/.ssh/authorized_keys written from KEYS (or, without it, from
+        // stdin in base64): root never writes into a folder the user controls. A main user's home that its
+        // account's operation set to the same owner and mode in this run (baton_home_set) is not set again.
         s.code("baton_home() {")
         s.code("  baton_safe_path \"$1\" || return 1")
-        s.code("  if [ -d \"$1\" ]; then")
+        s.code("  if [ $# -ge 4 ]; then baton_kw=1; baton_keys=$4; else baton_kw=0; baton_keys=; fi")
+        s.code("  if baton_home_was_set \"$1\" \"$2\" \"$3\"; then")
+        s.code("    baton_hm=")
+        s.code("  elif [ -d \"$1\" ]; then")
         s.code("    baton_pin \"$1\" && chown -h -- \"$2:$3\" \"./$baton_name\" || { cd /; return 1; }")
         s.code("    cd /; baton_hm=0750")
         s.code("  else")
         s.code("    baton_user_dirs \"$2\" \"$3\" 0750 \"$1\" || return 1; baton_hm=")
         s.code("  fi")
+        // The keys are written by the user's shell itself (printf is a builtin there), so the user's part costs
+        // a shell, a mkdir and a mv.
         s.code(
-            "  baton_as \"$2\" \"$3\" sh -c 'umask 077; [ -z \"$2\" ] || chmod \"$2\" -- \"$1\" || exit 1; if [ -d \"$1/.ssh\" ]; then chmod 0700 -- \"$1/.ssh\"; else mkdir -- \"$1/.ssh\"; fi && base64 -d > \"$1/.ssh/.authorized_keys.baton-tmp\" && mv -f -- \"$1/.ssh/.authorized_keys.baton-tmp\" \"$1/.ssh/authorized_keys\"' baton-home \"$1\" \"$baton_hm\""
+            "  baton_as \"$2\" \"$3\" sh -c 'umask 077; [ -z \"$2\" ] || chmod \"$2\" -- \"$1\" || exit 1; if [ -d \"$1/.ssh\" ]; then chmod 0700 -- \"$1/.ssh\"; else mkdir -- \"$1/.ssh\"; fi || exit 1; if [ \"$3\" = 1 ]; then printf \"%s\" \"$4\"; else base64 -d; fi > \"$1/.ssh/.authorized_keys.baton-tmp\" && mv -f -- \"$1/.ssh/.authorized_keys.baton-tmp\" \"$1/.ssh/authorized_keys\"' baton-home \"$1\" \"$baton_hm\" \"$baton_kw\" \"$baton_keys\""
         )
+        s.code("}")
+        // baton_home_set NAME: the account NAME's operation set /home/NAME to NAME:NAME 0750 in this run (it
+        // ends with that or fails). Noted in the run's scratch folder for baton_home.
+        s.code("baton_home_set() {")
+        s.code("  case \"$1\" in ''|*/*|.*) return 0;; esac")
+        s.code("  : > \"$baton_run/home-$1\"")
+        s.code("}")
+        // baton_home_was_set HOME OWNER GROUP: HOME is the main home of account OWNER (= GROUP), set in this run.
+        s.code("baton_home_was_set() {")
+        s.code("  case \"$2\" in ''|*/*|.*) return 1;; esac")
+        s.code("  [ \"$1\" = \"/home/$2\" ] && [ \"$3\" = \"$2\" ] && [ -e \"$baton_run/home-$2\" ] && [ -d \"$1\" ]")
+        s.code("}")
+        // baton_acl MESSAGE USER GROUP SETFACL-ARGS...: setfacl with the user's rights alone. Its status tells
+        // only of the last file it was given, so its own messages decide: they are passed on, then MESSAGE. It
+        // never fails: a file the user may not change keeps the access it had.
+        s.code("baton_acl() {")
+        s.code("  baton_am=$1; baton_au=$2; baton_ag=$3; shift 3; baton_rc=0")
+        s.code("  baton_as \"$baton_au\" \"$baton_ag\" setfacl \"$@\" 2> \"$baton_run/acl.err\" || baton_rc=$?")
+        s.code("  if [ $baton_rc -ne 0 ] || [ -s \"$baton_run/acl.err\" ]; then")
+        s.code(
+            "    while IFS= read -r baton_l || [ -n \"$baton_l\" ]; do printf '%s\\n' \"$baton_l\" >&2; done < \"$baton_run/acl.err\""
+        )
+        s.code("    printf '%s\\n' \"$baton_am\" >&2")
+        s.code("  fi")
+        s.code("  return 0")
         s.code("}")
         // baton_rm_tree PATH: a folder removed for good (`purge`), pinned.
         s.code("baton_rm_tree() {")

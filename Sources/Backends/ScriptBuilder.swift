@@ -150,17 +150,34 @@ package struct ScriptBuilder: Sendable {
         hereDocument(contents)
     }
 
-    /// base64 in a here-document whose terminator cannot occur in the encoded text (base64 has no `_`). The file
-    /// is created with its mode (the umask is set for it, then put back to the run script's 022), so it is never
-    /// readable by more than its mode allows, without a `chmod`; a file left by a killed run is removed first,
-    /// since writing into it would keep its old mode.
+    /// The file is created with its mode (the umask is set for it, then put back to the run script's 022), so it
+    /// is never readable by more than its mode allows, without a `chmod`; a file left by a killed run is removed
+    /// first, since writing into it would keep its old mode. Contents without a NUL byte are one quoted word
+    /// written by the shell's own `printf` (no process: a first apply writes a thousand files); the others travel
+    /// as base64 in a here-document, decoded by `base64`.
     private mutating func decode(_ contents: [UInt8], into path: String, mode: String) throws {
         let file = Word.value(path)
         try command("[ ! -e", file, "] || rm -f --", file)
         try command("umask", Word(checkedCode: Self.umask(for: mode)))
-        try command("base64 -d >", file, "<<'_BATON_EOF_'")
-        hereDocument(contents)
+        try contentWords(contents, into: file)
         code("umask 022")
+    }
+
+    /// `printf '%s' 'CONTENTS' > FILE` when a shell word can carry the contents (no NUL, and short enough for the
+    /// shell to hold at ease), else `base64 -d > FILE` and a here-document.
+    private mutating func contentWords(_ contents: [UInt8], into file: Word) throws {
+        if Self.fitsAWord(contents) {
+            try command("printf '%s'", .value(bytes: contents), ">", file)
+        } else {
+            try command("base64 -d >", file, "<<'_BATON_EOF_'")
+            hereDocument(contents)
+        }
+    }
+
+    /// Whether `contents` can travel as one quoted word: no NUL (no shell word holds one), and at most 64 KiB, so
+    /// that a file never costs the shell more than a here-document would.
+    static func fitsAWord(_ contents: [UInt8]) -> Bool {
+        contents.count <= 65_536 && !contents.contains(0)
     }
 
     /// The body of a `<<'_BATON_EOF_'` here-document: `contents` in base64, which has no `_`, then the terminator.

@@ -91,9 +91,12 @@ enum SystemUserBackend {
                     ">&2; exit 1")
             }
         } else {
-            try s.command(
-                ["baton_home", .value(home), .value(name), .value(account)],
-                stdin: Array(keys.map { $0 + "\n" }.joined().utf8))
+            let text = Array(keys.map { $0 + "\n" }.joined().utf8)
+            if ScriptBuilder.fitsAWord(text) {
+                try s.command("baton_home", .value(home), .value(name), .value(account), .value(bytes: text))
+            } else {
+                try s.command(["baton_home", .value(home), .value(name), .value(account)], stdin: text)
+            }
         }
         if step.scalar("active") == "false" {
             // An expired account refuses every login, keys included; data stays.

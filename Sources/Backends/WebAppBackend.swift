@@ -98,19 +98,26 @@ package enum WebAppBackend {
             words += ["; baton_as", .value(owner), .value(account), "setfacl -P -m", .value(pass), "--"]
             words += folders.map { .value($0) } + ["2>/dev/null"]
         }
-        // Each step on its own: a file in the tree the user may not change (one root or another user put there)
-        // stops none of the others, and is named in the run's log.
-        let steps: [[ScriptBuilder.Word]] =
-            [
-                ["-R -P -m u:www-data:---,d:u:www-data:--- --", .value(path)],
-                ["-P -m", .value(pass), "--"] + folders(between: path, and: document + "/x").map { .value($0) },
-                ["-R -P -m u:www-data:r-X,d:u:www-data:r-X --", .value(document)],
-            ]
-            + (php
-                ? [["-R -P -m u:www-data:---,d:u:www-data:--- --", .value(SystemNames.phpFolder(path: path))]] : [])
+        // In this order: the whole tree closed, the way down to the public root opened, the public root readable,
+        // PHP's folders closed again. setfacl applies each `-m` to the files after it, in order, and `-R` to every
+        // file after it: so two runs of it, the recursive step first, then the others. A file in the tree the user
+        // may not change (one root or another user put there) stops none of the others, and is named in the run's
+        // log (baton_acl).
+        let way = folders(between: path, and: document + "/x")
+        let message = ScriptBuilder.Word.value("baton: some files of \(path) keep the access they had (see above)")
+        // Every path starts with `/` (a home's path, checked by the rules), so none reads as an option where `--`
+        // cannot be given.
+        guard ([path, document] + way).allSatisfy({ $0.hasPrefix("/") }) else {
+            throw BackendError(description: "WebApp \(path): not an absolute path")
+        }
+        let steps: [[ScriptBuilder.Word]] = [
+            ["-R -P -m u:www-data:---,d:u:www-data:--- --", .value(path)],
+            ["-P -m", .value(pass)] + way.map { .value($0) }
+                + ["-R -m u:www-data:r-X,d:u:www-data:r-X", .value(document)]
+                + (php ? ["-m u:www-data:---,d:u:www-data:---", .value(SystemNames.phpFolder(path: path))] : []),
+        ]
         for step in steps {
-            words += ["; baton_as", .value(user), .value(account), "setfacl"] + step
-            words += ["|| echo", .value("baton: some files of \(path) keep the access they had (see above)"), ">&2"]
+            words += ["; baton_acl", message, .value(user), .value(account)] + step
         }
         try s.command(words + ["; else echo 'baton: no ACL support here: nginx may not read the app' >&2; fi"])
     }

@@ -50,6 +50,34 @@ final class ScriptBuilderTests: XCTestCase {
         XCTAssertThrowsError(try script.command("echo", .value("a\u{0}b")))
     }
 
+    /// Contents without NUL are one quoted word that the shell's own printf writes (no process per file):
+    /// every other byte, quotes, here-document terminators and command substitutions land as they are.
+    func testTextFilesAreWrittenByTheShellItselfByteForByte() throws {
+        let contents =
+            Array((1...255).map { UInt8($0) }) + Array("'\\''_BATON_EOF_\n$(touch pwned)\n`touch pwned`\n%s%n\\".utf8)
+        let path = scratch.appendingPathComponent("zone 'x'.conf").path
+        var script = ScriptBuilder()
+        try script.write(contents, to: path, mode: "0600")
+        XCTAssertFalse(script.text.contains("base64"), script.text)
+        XCTAssertEqual(try run(script).status, 0)
+        XCTAssertEqual(try [UInt8](Data(contentsOf: URL(fileURLWithPath: path))), contents)
+        let mode = try XCTUnwrap(FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int)
+        XCTAssertEqual(mode, 0o600)
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: scratch.path), ["zone 'x'.conf"])
+        XCTAssertFalse(FileManager.default.fileExists(atPath: scratch.appendingPathComponent("pwned").path))
+    }
+
+    /// A write the shell cannot finish fails the command (and so the operation, under `set -e`).
+    func testAFailedWriteFails() throws {
+        var script = ScriptBuilder()
+        script.code("set -e")
+        try script.writeScratch(Array("text\n".utf8), to: scratch.appendingPathComponent("no folder/file").path)
+        script.code("echo not reached")
+        let result = try run(script)
+        XCTAssertNotEqual(result.status, 0)
+        XCTAssertEqual(result.stdout, [])
+    }
+
     func testFilesCarryEveryByteAndLandAtomically() throws {
         let contents =
             (0...255).map { UInt8($0) } + Array("_BATON_EOF_\n$(touch pwned)\n".utf8) + (0...255).map { UInt8($0) }

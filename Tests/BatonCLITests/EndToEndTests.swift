@@ -208,21 +208,26 @@ final class EndToEndTests: XCTestCase {
         XCTAssertFalse(drift.stdout.contains("not compared"), drift.stdout)
 
         // The server's named-checkzone refuses a zone Baton's own checks were told to skip (an MX that names
-        // a CNAME): the old zone stays served.
+        // a CNAME): the old zone stays served. A new zone in the same run is checked with it at once, that
+        // check fails, and each zone is checked on its own: the new one is served.
         try write(
             "accounts/acme/acme.yaml",
             manifests(wwwAddress: "10.213.0.11", withWebsite: true).replacingOccurrences(
                 of: "    - {name: shop, type: A, value: 10.213.0.11}",
                 with:
                     "    - {name: shop, type: A, value: 10.213.0.11}\n    - {name: \"@\", type: MX, value: 10 alias}\n    - {name: alias, type: CNAME, value: www}"
-            ))
-        try git("commit", "-q", "-am", "MX to a CNAME")
+            )
+                + "\n---\napiVersion: baton/v1\nkind: Domain\nmetadata: {name: acme.net}\nspec:\n  account: acme\n  records:\n    - {name: www, type: A, value: 10.213.0.11}\n"
+        )
+        try git("commit", "-q", "-am", "MX to a CNAME, and a new zone")
         let refused = try BatonProcess.run(
             ["apply", "--repo", work.path, "--yes", "--zone-checker", "none"], environment: ["BATON_SSH_KEY": Self.key])
         XCTAssertEqual(refused.status, 1, refused.stdout)
         XCTAssertTrue(try status("Domain/acme.example").contains("state: Failed"))
         XCTAssertEqual(try dig("10.213.0.12", "acme.example", "MX"), "")
         XCTAssertEqual(try dig("10.213.0.12", "www.acme.example", "A"), "10.213.0.11")
+        XCTAssertTrue(try status("Domain/acme.net").contains("state: Applied"))
+        XCTAssertEqual(try dig("10.213.0.12", "www.acme.net", "A"), "10.213.0.11")
     }
 
     func testOfTwoWebAppsChangedInOneRunOnlyTheOneNginxRejectsFails() throws {
