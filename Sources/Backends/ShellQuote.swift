@@ -1,7 +1,7 @@
 /// The one quoting function: every value that reaches a remote shell goes through it. POSIX single quotes
 /// keep every byte literal except the quote itself, written `'\''`. NUL cannot travel in a shell word at all
-/// (the kernel passes arguments as C strings), so it is refused here rather than silently cut; file contents,
-/// which may hold any byte, travel base64-encoded instead (`ScriptBuilder.write`).
+/// (the kernel passes arguments as C strings), so it is refused here rather than silently cut; file contents
+/// travel as one such word when they hold no NUL, else base64-encoded (`ScriptBuilder.write`).
 package enum ShellQuote {
     package struct NULByte: Error, CustomStringConvertible {
         package var description: String {
