@@ -8,7 +8,9 @@ start_daemon() {
     local interval=$1
     "$ROOT/scripts/testhosts" down >/dev/null 2>&1 || true
     "$ROOT/scripts/testhosts" up >/dev/null
-    trap 'kill $PID 2>/dev/null; wait $PID 2>/dev/null; "$ROOT/scripts/testhosts" down >/dev/null' EXIT
+    # `|| true`: under `set -e` a failed kill (the daemon died first) ended the trap there, and the hosts stayed
+    # up holding the test hosts' lock (their daemons inherit its descriptor).
+    trap 'kill $PID 2>/dev/null || true; wait $PID 2>/dev/null || true; "$ROOT/scripts/testhosts" down >/dev/null' EXIT
     trap 'exit 143' INT TERM
     rm -rf "$REPO" "$WORK/$NAME-remote.git" "$WORK/$NAME-state"
     python3 "$BENCH_DIR/gen.py" "$N" "$REPO" >/dev/null
