@@ -29,6 +29,52 @@ extension GitRepository {
     /// Blocks on libgit2 or libssh2: call it from a thread of its own or a blocking pool, never from a task.
     @available(*, noasync)
     package func push(to remote: String, refspecs: [String], options: RemoteOptions = RemoteOptions()) throws {
+        if let path = localRemotePath(remote) {
+            try pushLocally(to: remote, path: path, refspecs: refspecs, options: options)
+        } else {
+            try pushWithLibgit2(to: remote, refspecs: refspecs, options: options)
+        }
+    }
+
+    /// libgit2's local transport (`file://` and paths) updates the remote's refs by force, after checking a
+    /// fast-forward against the refs it listed when it connected: two writers pushing at once both succeed,
+    /// and the last one wins (two daemons both took one lease). So for a repository on this machine the objects
+    /// go to a ref of their own, and the ref itself is updated as `git receive-pack` does it: a compare-and-swap
+    /// under the ref's lock, refused when it is not a fast-forward.
+    private func pushLocally(to remote: String, path: String, refspecs: [String], options: RemoteOptions) throws {
+        for spec in refspecs {
+            let parts = spec.split(separator: ":", maxSplits: 1).map(String.init)
+            guard parts.count == 2, !spec.hasPrefix("+") else {
+                try pushWithLibgit2(to: remote, refspecs: [spec], options: options)
+                continue
+            }
+            let (source, destination) = (parts[0], parts[1])
+            let new = try resolve(source)
+            let incoming = "refs/baton/incoming/" + UUID().uuidString.lowercased()
+            try pushWithLibgit2(to: remote, refspecs: ["\(source):\(incoming)"], options: options)
+            let target = try GitRepository(path: path)
+            defer { try? target.deleteReference(incoming) }
+            let refused = GitError(
+                code: GIT_ENONFASTFORWARD.rawValue, call: "pushing \(spec) to \(remote)",
+                message: "\(destination) moved on the remote: not a fast-forward")
+            let current = try target.reference(destination)
+            if current != new {
+                if let current, try !target.isAncestor(current, of: new) { throw refused }
+                do { try target.setReference(destination, to: new, expected: current) } catch let error as GitError
+                    where error.isMovedReference || error.code == GIT_EEXISTS.rawValue
+                {
+                    throw refused
+                }
+            }
+            // As libgit2's push does: the remote-tracking branch follows what the remote now has.
+            if destination.hasPrefix("refs/heads/"), hasRemote(remote) {
+                let tracking = "refs/remotes/\(remote)/" + destination.dropFirst("refs/heads/".count)
+                try? setReference(tracking, to: new, expected: try reference(tracking))
+            }
+        }
+    }
+
+    private func pushWithLibgit2(to remote: String, refspecs: [String], options: RemoteOptions) throws {
         try handles.use { repo in
             try RemoteSession.open(repo, remote, pool: handles, options: options, direction: GIT_DIRECTION_PUSH) {
                 session, handle in

@@ -317,6 +317,36 @@ extension GitRepository {
         }
     }
 
+    /// Removes a reference; one that is not there is no error.
+    package func deleteReference(_ fullName: String) throws {
+        try handles.use { repo in
+            let code = git_reference_remove(repo, fullName)
+            guard code != GIT_ENOTFOUND.rawValue else { return }
+            try GitError.check(code, "removing \(fullName)")
+        }
+    }
+
+    /// The path of a remote that is a repository on this machine (a `file://` URL or a path), by its name or as
+    /// the URL itself; nil for any other remote.
+    func localRemotePath(_ remote: String) -> String? {
+        func path(_ url: String) -> String? {
+            if url.hasPrefix("file://") { return String(url.dropFirst("file://".count)) }
+            return url.hasPrefix("/") ? url : nil
+        }
+        if let direct = path(remote) { return direct }
+        guard hasRemote(remote) else { return nil }
+        return
+            (try? handles.use { repo -> String? in
+                var config: OpaquePointer?
+                guard git_repository_config_snapshot(&config, repo) == 0 else { return nil }
+                defer { git_config_free(config) }
+                var entry: UnsafeMutablePointer<git_config_entry>?
+                defer { git_config_entry_free(entry) }
+                guard git_config_get_entry(&entry, config, "remote.\(remote).url") == 0, let entry else { return nil }
+                return path(String(cString: entry.pointee.value))
+            }) ?? nil
+    }
+
     /// Whether the repository has a remote of this name.
     /// Read from the configuration's `remote.NAME.url`, not by looking the remote up: libgit2 1.5's lookup leaks
     /// on every call (`HandlePool.remote`).
