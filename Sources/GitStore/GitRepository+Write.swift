@@ -329,12 +329,21 @@ extension GitRepository {
     /// The path of a remote that is a repository on this machine (a `file://` URL or a path), by its name or as
     /// the URL itself; nil for any other remote.
     func localRemotePath(_ remote: String) -> String? {
-        func path(_ url: String) -> String? {
-            if url.hasPrefix("file://") { return String(url.dropFirst("file://".count)) }
-            return url.hasPrefix("/") ? url : nil
-        }
-        if let direct = path(remote) { return direct }
-        guard hasRemote(remote) else { return nil }
+        let url = remote.hasPrefix("file://") || remote.hasPrefix("/") ? remote : remoteURL(remote)
+        guard let url else { return nil }
+        if url.hasPrefix("file://") { return String(url.dropFirst("file://".count)) }
+        return url.hasPrefix("/") ? url : nil
+    }
+
+    /// Whether the repository has a remote of this name.
+    /// Read from the configuration's `remote.NAME.url`, not by looking the remote up: libgit2 1.5's lookup leaks
+    /// on every call (`HandlePool.remote`).
+    package func hasRemote(_ name: String) -> Bool { remoteURL(name) != nil }
+
+    /// The configuration's `remote.NAME.url`, nil when the name is not a valid remote name or has none.
+    func remoteURL(_ name: String) -> String? {
+        var valid: Int32 = 0
+        guard git_remote_name_is_valid(&valid, name) == 0, valid == 1 else { return nil }
         return
             (try? handles.use { repo -> String? in
                 var config: OpaquePointer?
@@ -342,25 +351,8 @@ extension GitRepository {
                 defer { git_config_free(config) }
                 var entry: UnsafeMutablePointer<git_config_entry>?
                 defer { git_config_entry_free(entry) }
-                guard git_config_get_entry(&entry, config, "remote.\(remote).url") == 0, let entry else { return nil }
-                return path(String(cString: entry.pointee.value))
+                guard git_config_get_entry(&entry, config, "remote.\(name).url") == 0, let entry else { return nil }
+                return String(cString: entry.pointee.value)
             }) ?? nil
-    }
-
-    /// Whether the repository has a remote of this name.
-    /// Read from the configuration's `remote.NAME.url`, not by looking the remote up: libgit2 1.5's lookup leaks
-    /// on every call (`HandlePool.remote`).
-    package func hasRemote(_ name: String) -> Bool {
-        var valid: Int32 = 0
-        guard git_remote_name_is_valid(&valid, name) == 0, valid == 1 else { return false }
-        return
-            (try? handles.use { repo -> Bool in
-                var config: OpaquePointer?
-                guard git_repository_config_snapshot(&config, repo) == 0 else { return false }
-                defer { git_config_free(config) }
-                var entry: UnsafeMutablePointer<git_config_entry>?
-                defer { git_config_entry_free(entry) }
-                return git_config_get_entry(&entry, config, "remote.\(name).url") == 0
-            }) ?? false
     }
 }

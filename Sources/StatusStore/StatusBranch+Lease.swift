@@ -97,11 +97,8 @@ extension StatusBranch {
         // keeps its commits (a run whose push did not happen yet): the lease goes on top and carries them.
         if let remoteTip = try repository.reference("refs/remotes/\(remote)/\(name)") {
             let local = try repository.reference("refs/heads/" + name)
-            guard let local, local != remoteTip else {
-                if local == nil { try repository.setReference("refs/heads/" + name, to: remoteTip, expected: nil) }
-                return
-            }
-            if try repository.isAncestor(remoteTip, of: local) { return }
+            if local == remoteTip { return }
+            if let local, try repository.isAncestor(remoteTip, of: local) { return }
             try repository.setReference("refs/heads/" + name, to: remoteTip, expected: local)
         }
     }
