@@ -189,36 +189,57 @@ enum UserBatchProgram {
         # small: the next search goes on from there, and the new range goes where the search stopped (its sorted
         # place). Sorting the whole file again for each user made a first apply of thousands quadratic.
         my %subs;
+        # Where useradd would put NAME's range in FILE: (state, start, k, low); start undef when no gap is left, and
+        # nothing at all when the file is absent, the count 0 or NAME has a range already (nothing to add).
+        sub subids_place {
+            my ($f, $name) = @_;
+            return () unless $lines{$f};
+            my ($min, $max, $count) = @{ $sub{$f} };
+            return () if $count == 0;
+            my $s = $subs{$f} //= do {
+                my (@r, %names);
+                for (@{ $lines{$f} }) {
+                    next if $_ eq '';
+                    refuse("/etc/$f: $_") unless /^([^:]+):([0-9]+):([0-9]+)$/;
+                    push @r, [$2, $3, $1, $_];
+                    $names{$1} = 1;
+                }
+                @r = sort { $a->[0] <=> $b->[0] || $a->[1] <=> $b->[1] || $a->[2] cmp $b->[2] } @r;
+                +{ r => \@r, names => \%names, k => 0, low => $min };
+            };
+            return () if $s->{names}{$name};
+            my ($r, $k, $low) = ($s->{r}, $s->{k}, $s->{low});
+            my $start;
+            for (; $k < @$r; $k++) {
+                my ($first, $n) = @{ $r->[$k] };
+                my $high = $first > $max + 1 ? $max + 1 : $first;
+                if ($high > $low && $high - $low >= $count) { $start = $low; last }
+                $low = $first + $n if $first + $n > $low;
+            }
+            $start //= $low if $max - $low + 1 >= $count;
+            return ($s, $start, $k, $low);
+        }
+        # useradd fails for a user it finds no subordinate ranges for ("can't create subordinate user IDs"), before
+        # it writes anything: such a user is left to its operation, which fails with useradd's own words. Refusing
+        # the batch instead made every user of a large server's first apply one by one (Debian's ranges hold 9,154
+        # users).
+        sub subids_fit {
+            my ($name) = @_;
+            for my $f ('subuid', 'subgid') {
+                my ($s, $start) = subids_place($f, $name);
+                return 0 if $s && !defined $start;
+            }
+            return 1;
+        }
         sub add_subids {
             my ($name, $id) = @_;
             return if $id < $umin || $id > $umax;
             for my $f ('subuid', 'subgid') {
-                next unless $lines{$f};
-                my ($min, $max, $count) = @{ $sub{$f} };
-                next if $count == 0;
-                my $s = $subs{$f} //= do {
-                    my (@r, %names);
-                    for (@{ $lines{$f} }) {
-                        next if $_ eq '';
-                        refuse("/etc/$f: $_") unless /^([^:]+):([0-9]+):([0-9]+)$/;
-                        push @r, [$2, $3, $1, $_];
-                        $names{$1} = 1;
-                    }
-                    @r = sort { $a->[0] <=> $b->[0] || $a->[1] <=> $b->[1] || $a->[2] cmp $b->[2] } @r;
-                    +{ r => \@r, names => \%names, k => 0, low => $min };
-                };
-                next if $s->{names}{$name};
-                my ($r, $k, $low) = ($s->{r}, $s->{k}, $s->{low});
-                my $start;
-                for (; $k < @$r; $k++) {
-                    my ($first, $n) = @{ $r->[$k] };
-                    my $high = $first > $max + 1 ? $max + 1 : $first;
-                    if ($high > $low && $high - $low >= $count) { $start = $low; last }
-                    $low = $first + $n if $first + $n > $low;
-                }
-                $start //= $low if $max - $low + 1 >= $count;
+                my ($s, $start, $k, $low) = subids_place($f, $name);
+                next unless $s;
                 refuse("no free subordinate IDs in /etc/$f") unless defined $start;
-                splice @$r, $k, 0, [$start, $count, $name, "$name:$start:$count"];
+                my $count = $sub{$f}[2];
+                splice @{ $s->{r} }, $k, 0, [$start, $count, $name, "$name:$start:$count"];
                 @$s{qw(k low)} = ($k, $low);
                 $s->{names}{$name} = 1;
                 $changed{$f} = 1;
@@ -264,7 +285,7 @@ enum UserBatchProgram {
                 my ($home, $shell, $hash, $list) = @rest;
                 my @groups = grep { $_ ne '' } split /,/, $list;
                 next unless guard('user', $name, $name, 'new', \%mine) && guard('group', $name, $name, 'new', \%mine);
-                next if user_exists($name) || (group_exists($name) && !local_group($name));
+                next if user_exists($name) || (group_exists($name) && !local_group($name)) || !subids_fit($name);
                 $writes{$index} = \%mine;
                 my $uid = new_uid();
                 my $gid;
@@ -315,6 +336,7 @@ enum UserBatchProgram {
                 next unless guard('user', $name, $account, 'new', \%mine);
                 next if grep { $_ ne $account && (owner('group', $_, \%mine) // '') ne $account } @groups;
                 next if user_exists($name) || !local_group($account) || grep { !local_group($_) } @groups;
+                next unless subids_fit($name);
                 $writes{$index} = \%mine;
                 my $uid = new_uid();
                 add_user($name, $uid, gid_of($account), $home, $shell, $hash);

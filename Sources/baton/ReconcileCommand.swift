@@ -157,12 +157,17 @@ struct ReconcileCommand: ParsableCommand {
         let terms = LockedBox(0)
         let second = DispatchSource.makeSignalSource(signal: SIGTERM, queue: .global())
         second.setEventHandler {
-            if terms.update({
+            let count = terms.update {
                 $0 += 1; return $0
-            }) >= 2 {
+            }
+            if count >= 2 {
                 logger.warning("second SIGTERM: stopping at once; the servers' journals keep what ran")
                 Foundation.exit(1)
             }
+            // The wait can be long (a run's deadline is the apply timeout): say why the daemon is still there.
+            logger.info(
+                "SIGTERM: starting no new run; the runs in flight finish and are recorded, then the daemon exits",
+                metadata: ["applyTimeout": "\(c.applyTimeout)"])
         }
         second.resume()
         // SIGHUP: the file again (interval, drift, receivers, logging); the repository stays.

@@ -227,6 +227,33 @@ final class UserBatchTests: XCTestCase {
         XCTAssertTrue(try state(batched)["subuid"]!.contains("\nbzq1:231073:65536\n"), "the first gap large enough")
     }
 
+    /// A server whose subordinate ranges run out during the run (Debian's defaults hold 9,154 users): useradd fails
+    /// for a user it finds no range for, writing nothing. The batch makes the users that still get ranges and
+    /// leaves the others to their operations, which fail with useradd's own words: the server ends exactly as one
+    /// by one. Refusing the whole batch instead made every user of a large server's first apply one by one.
+    func testUsersLeftWithoutSubordinateRangesAreLeftToUseraddAndTheOthersMadeAtOnce() throws {
+        let plan = try plan(tenants(3))
+        // Room for five ranges of 65,536 in each file, above any range this machine already has.
+        let setup = """
+            sed -i -E -e 's/^SUB_([UG])ID_MIN\\s.*/SUB_\\1ID_MIN 1000000000/' \\
+                -e 's/^SUB_([UG])ID_MAX\\s.*/SUB_\\1ID_MAX 1000327679/' \\
+                -e 's/^SUB_([UG])ID_COUNT\\s.*/SUB_\\1ID_COUNT 65536/' /etc/login.defs
+            """
+        let (one, batched) = (try sandbox(), try sandbox())
+        let slow = try run(try script(plan, batch: false), in: one, setup: setup)
+        let fast = try run(try script(plan, batch: true), in: batched, setup: setup)
+        let states = slow.report.operations.map(\.state)
+        XCTAssertEqual(states.filter { $0 == .success }.count, 7, "five users and their two main users: \(slow.stderr)")
+        XCTAssertTrue(states.contains(.failure), slow.stderr)
+        XCTAssertTrue(slow.stderr.contains("can't create subordinate"), slow.stderr)
+        XCTAssertEqual(fast.report.operations, slow.report.operations)
+        XCTAssertTrue(fast.stderr.contains("can't create subordinate"), fast.stderr)
+        XCTAssertFalse(fast.stderr.contains("made one by one in this run"), fast.stderr)
+        XCTAssertTrue(fast.stderr.contains("7 of 12 operations' users and groups made at once"), fast.stderr)
+        assertSame(try state(one), try state(batched))
+        XCTAssertEqual(try state(batched)["subuid"]!.split(separator: "\n").filter { $0.hasPrefix("bzq") }.count, 5)
+    }
+
     /// Names the server has and Baton did not make fail only their own operation; an account that fails after its
     /// user was made (its home is a file) has its users skipped, and what the batch made for them is taken back:
     /// the server ends exactly as with one useradd per operation.
