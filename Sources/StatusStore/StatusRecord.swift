@@ -71,12 +71,11 @@ package struct StatusRecord: Sendable {
         var files: [String: [UInt8]?] = [:]
         let flat = inventory.mapValues { Array($0.values) }
         files[InventoryFile.path] = Array(InventoryFile.render(flat).utf8)
-        var byID: [ResourceID: [(String, InventoryFile.Entry)]] = [:]
-        for (server, entries) in inventory {
-            for (id, entry) in entries { byID[id, default: []].append((server, entry)) }
-        }
+        // Only the touched resources get a status file: look each up per server, rather than index every entry
+        // of a large inventory for the few a run changed.
+        let servers = inventory.keys.sorted()
         for (id, result) in touched {
-            let placed = (byID[id] ?? []).sorted { $0.0 < $1.0 }
+            let placed = servers.compactMap { server in inventory[server]?[id].map { (server, $0) } }
             let path = ResourceStatusFile.path(of: id)
             if placed.isEmpty && result.state == .applied {
                 files[path] = .some(nil)  // deleted everywhere: nothing left to report

@@ -2,6 +2,16 @@
 /// so no value can change the shape of the document or be read back as another type, whatever it holds.
 package enum YAMLText {
     package static func quoted(_ s: String) -> String {
+        // Almost every value (names, hashes, revisions) is printable ASCII with nothing to escape: copied whole.
+        // A status branch of 100,000 resources quotes half a million of them per run.
+        if s.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F && $0 != UInt8(ascii: "\"") && $0 != UInt8(ascii: "\\") }) {
+            return "\"" + s + "\""
+        }
+        return escaped(s)
+    }
+
+    /// Scalar by scalar: what `quoted` gives for any string.
+    static func escaped(_ s: String) -> String {
         var out = "\""
         for scalar in s.unicodeScalars {
             switch scalar {
