@@ -133,7 +133,8 @@ package final class PlanSession {
 
     /// The inventory of one status branch tip, by account, and the accounts that differ from it.
     package struct InventoryIndex {
-        var tip: ObjectID?
+        /// The snapshot's `contentKey` (its tip when it has none): a lease commit moves the tip, not the content.
+        var source: String
         var digest: String
         var byAccount: [String: [Planner.Key]]
         var unlisted: Set<ResourceID>
@@ -181,7 +182,8 @@ package final class PlanSession {
     /// no longer asked for. Worked out again for `changed` accounts, or for all when the branch moved.
     package func differing(_ snapshot: StatusBranch.Snapshot, changed: Set<String>) -> Set<String> {
         let applied = snapshot.state
-        if var index = inventory, index.tip == snapshot.tip, index.digest == applied.digest {
+        let source = snapshot.contentKey ?? snapshot.tip?.description ?? "none"
+        if var index = inventory, index.source == source, index.digest == applied.digest {
             for account in changed {
                 if differs(account, applied, index) {
                     index.differing.insert(account)
@@ -195,7 +197,7 @@ package final class PlanSession {
         var byAccount: [String: [Planner.Key]] = [:]
         for (key, entry) in applied.index { byAccount[entry.account, default: []].append(key) }
         var index = InventoryIndex(
-            tip: snapshot.tip, digest: applied.digest, byAccount: byAccount,
+            source: source, digest: applied.digest, byAccount: byAccount,
             unlisted: Planner.Scope.unlisted(applied), differing: [])
         index.differing = Set(forms.keys).union(byAccount.keys).filter { differs($0, applied, index) }
         inventory = index

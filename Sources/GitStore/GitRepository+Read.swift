@@ -262,3 +262,19 @@ extension GitRepository {
         }
     }
 }
+
+extension GitRepository {
+    /// The ids of entries of a commit's root folder, files or folders alike; a name that is absent is left out.
+    package func rootEntryIDs(_ names: [String], commit: ObjectID) throws -> [String: ObjectID] {
+        try handles.use { repo in
+            let root = try Self.tree(repo, commit: commit)
+            defer { git_tree_free(root) }
+            var found: [String: ObjectID] = [:]
+            for name in names {
+                guard let entry = git_tree_entry_byname(root, name) else { continue }
+                found[name] = ObjectID(git_tree_entry_id(entry)!.pointee)
+            }
+            return found
+        }
+    }
+}

@@ -44,6 +44,8 @@ package struct StatusBranch: Sendable {
         package var state: AppliedState
         /// The serial each zone was last applied with.
         package var serials: [String: ZoneSerialsFile.Entry] = [:]
+        /// What it was read from, by content (`StatusBranch.contentKey`); nil for nothing applied.
+        package var contentKey: String?
 
         package static let empty = Snapshot(tip: nil, applied: nil, inventory: [:], state: .empty)
     }
@@ -56,7 +58,30 @@ package struct StatusBranch: Sendable {
         return try snapshot(at: tip)
     }
 
+    /// The ids of what a snapshot is read from: the applied, inventory and serials files and the status folder.
+    /// Two tips with the same key hold the same snapshot (a lease commit changes none of them).
+    package func contentKey(at tip: ObjectID) throws -> String {
+        let parts = [AppliedFile.path, InventoryFile.path, ZoneSerialsFile.path, "status"]
+        let ids = try repository.rootEntryIDs(parts, commit: tip)
+        return parts.map { "\($0)=\(ids[$0]?.description ?? "none")" }.joined(separator: " ")
+    }
+
     package func snapshot(at tip: ObjectID) throws -> Snapshot {
+        let key = try contentKey(at: tip)
+        let cacheName = repository.gitDirectory + "\u{0}" + name
+        if var known = SnapshotCache.get(cacheName, key: key) {
+            known.tip = tip
+            return known
+        }
+        var read = try parse(at: tip)
+        SnapshotCache.parsed.update { $0 += 1 }
+        guard read.applied != nil else { return read }
+        read.contentKey = key
+        SnapshotCache.put(cacheName, key: key, read)
+        return read
+    }
+
+    private func parse(at tip: ObjectID) throws -> Snapshot {
         let label = { (path: String) in "\(name):\(path)" }
         guard let appliedBytes = try repository.file(atRoot: AppliedFile.path, commit: tip) else {
             // Only a daemon's lease (or a rejected revision) so far: nothing was applied yet. An inventory without

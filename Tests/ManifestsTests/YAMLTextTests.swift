@@ -8,8 +8,10 @@ final class YAMLTextTests: XCTestCase {
     /// Strings made of the characters around every boundary the two ways draw.
     func testTheWholeCopyAgreesWithTheScalarByScalarEscape() {
         let alphabet: [Unicode.Scalar] =
-            ["a", "Z", "0", " ", "~", "\"", "\\", "\n", "\t", "\r", "\u{0}", "\u{1F}", "\u{7F}", "\u{80}", "\u{9F}",
-             "\u{A0}", "é", "\u{2028}", "\u{2029}", "\u{FEFF}", "😀", "-", ":", "#", "{", "'"]
+            [
+                "a", "Z", "0", " ", "~", "\"", "\\", "\n", "\t", "\r", "\u{0}", "\u{1F}", "\u{7F}", "\u{80}", "\u{9F}",
+                "\u{A0}", "é", "\u{2028}", "\u{2029}", "\u{FEFF}", "😀", "-", ":", "#", "{", "'",
+            ]
         var generator = SystemRandomNumberGenerator()
         for length in 0..<12 {
             for _ in 0..<400 {

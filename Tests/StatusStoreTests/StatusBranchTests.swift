@@ -3,9 +3,10 @@ import Foundation
 import GitStore
 import Manifests
 import Planning
-import StatusStore
 import TestSupport
 import XCTest
+
+@testable import StatusStore
 
 /// Status branches built by hand with the git CLI, read back through libgit2.
 final class StatusBranchTests: XCTestCase {
@@ -105,6 +106,48 @@ final class StatusBranchTests: XCTestCase {
         // The work tree and index were not touched, and main is still checked out.
         XCTAssertEqual(try git("status", "--porcelain"), "")
         XCTAssertEqual(try git("rev-parse", "--abbrev-ref", "HEAD"), "main")
+    }
+
+    /// A commit that changes none of the files a snapshot is read from (a daemon's lease, every few seconds) gives
+    /// the same snapshot at the new tip without parsing the inventory again; a change to any of them is read.
+    func testALeaseCommitIsNotParsedAgainAndAChangedFileIs() throws {
+        try makeStatusBranch([AppliedFile.path: Self.applied, InventoryFile.path: Self.inventory])
+        let branch = StatusBranch(repository: try GitRepository(path: work.path))
+        let first = try branch.snapshot()
+        let parsed = SnapshotCache.parsed.current
+        func commitOnStatus(_ path: String, _ text: String) throws -> String {
+            try git("checkout", "-q", "baton/status")
+            try write(path, text)
+            try git("add", "-A")
+            try git("commit", "-q", "-m", "by hand: \(path)")
+            let tip = try git("rev-parse", "HEAD").trimmingCharacters(in: .whitespacesAndNewlines)
+            try git("checkout", "-q", "main")
+            return tip
+        }
+        let leaseTip = try commitOnStatus("leases/all.yaml", "holder: x\n")
+        let again = try branch.snapshot()
+        XCTAssertEqual(again.tip?.description, leaseTip)
+        XCTAssertEqual(again.inventory, first.inventory)
+        XCTAssertEqual(again.state, first.state)
+        XCTAssertEqual(SnapshotCache.parsed.current, parsed, "a lease commit is not parsed again")
+
+        let changed = Self.inventory.replacingOccurrences(of: "sha256:1", with: "sha256:9")
+        let inventoryTip = try commitOnStatus(InventoryFile.path, changed)
+        let read = try branch.snapshot()
+        XCTAssertEqual(read.tip?.description, inventoryTip)
+        XCTAssertEqual(read.inventory["web1"]?.first?.entry.hash, "sha256:9")
+        XCTAssertEqual(SnapshotCache.parsed.current, parsed + 1)
+
+        // A status file of a resource no inventory lists changes what the plan knows of it.
+        let status = ResourceStatusFile(
+            id: ResourceID(.domain, "new.example"), account: "acme", state: "Failed", appliedRevision: nil,
+            specHash: "sha256:3", servers: [], lastTransitionTime: "2026-12-01T10:00:00Z", message: "refused"
+        ).render()
+        _ = try commitOnStatus("status/Domain/new.example.yaml", status)
+        let known = try branch.snapshot()
+        XCTAssertEqual(SnapshotCache.parsed.current, parsed + 2)
+        XCTAssertNotEqual(known.contentKey, read.contentKey)
+        XCTAssertEqual(known.state.known[ResourceID(.domain, "new.example")], "Failed")
     }
 
     func testTheRemoteTrackingBranchIsReadWhenThereIsNoLocalOne() throws {
