@@ -179,6 +179,7 @@ package final class RepositoryEngine: ReconcileEngine, @unchecked Sendable {
                 // hand the freed heap back to the system (glibc keeps it otherwise, and a daemon that applied
                 // once at 10,000 accounts would sit on it for months).
                 self.planned = nil
+                self.session.forgetDetails()
                 malloc_trim(0)
             }
             return try run(

@@ -161,6 +161,12 @@ package final class PlanSession {
         _ = differing(snapshot, changed: [])
     }
 
+    /// Lets the kept desired states go (after a run: a first apply's plan has every resource's, the records of its
+    /// zones included); the next plan builds again only those that still differ from the inventory.
+    package func forgetDetails() {
+        details = [:]
+    }
+
     /// The forms are current again: every account in `changedAccounts` was built anew.
     package func formsBuilt() {
         changedAccounts = []
