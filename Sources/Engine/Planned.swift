@@ -69,7 +69,7 @@ package struct Planned {
         }
         let branch = StatusBranch(repository: repository, name: config.statusBranch)
         if fetch {
-            guard repository.hasRemote("origin") else {
+            guard try repository.hasRemote("origin") else {
                 throw PlanFailure(
                     "--fetch: \(repository.path) has no remote named origin to fetch \(branch.name) from; add it "
                         + "(git remote add origin URL) or plan without --fetch")

@@ -17,7 +17,7 @@ extension GitRepository {
             return "'\(short)' is the revision being applied: Baton never commits to the branch it applies"
         }
         let first = String(short.prefix { $0 != "/" })
-        if hasRemote(first) {
+        if (try? hasRemote(first)) == true {
             return "'\(short)' would shadow the remote-tracking refs/remotes/\(short) of the remote '\(first)'"
         }
         for other in ["refs/\(short)", "refs/tags/\(short)", "refs/remotes/\(short)"]

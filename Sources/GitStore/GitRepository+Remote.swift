@@ -67,7 +67,7 @@ extension GitRepository {
                 }
             }
             // As libgit2's push does: the remote-tracking branch follows what the remote now has.
-            if destination.hasPrefix("refs/heads/"), hasRemote(remote) {
+            if destination.hasPrefix("refs/heads/"), (try? hasRemote(remote)) == true {
                 let tracking = "refs/remotes/\(remote)/" + destination.dropFirst("refs/heads/".count)
                 try? setReference(tracking, to: new, expected: try reference(tracking))
             }

@@ -329,7 +329,7 @@ extension GitRepository {
     /// The path of a remote that is a repository on this machine (a `file://` URL or a path), by its name or as
     /// the URL itself; nil for any other remote.
     func localRemotePath(_ remote: String) -> String? {
-        let url = remote.hasPrefix("file://") || remote.hasPrefix("/") ? remote : remoteURL(remote)
+        let url = remote.hasPrefix("file://") || remote.hasPrefix("/") ? remote : (try? remoteURL(remote)) ?? nil
         guard let url else { return nil }
         if url.hasPrefix("file://") { return String(url.dropFirst("file://".count)) }
         return url.hasPrefix("/") ? url : nil
@@ -338,21 +338,24 @@ extension GitRepository {
     /// Whether the repository has a remote of this name.
     /// Read from the configuration's `remote.NAME.url`, not by looking the remote up: libgit2 1.5's lookup leaks
     /// on every call (`HandlePool.remote`).
-    package func hasRemote(_ name: String) -> Bool { remoteURL(name) != nil }
+    /// Whether the configuration names `remote.NAME.url`. A configuration that cannot be read is an error, never
+    /// "no remote": a lease or a run's record would then stay local and be taken as pushed.
+    package func hasRemote(_ name: String) throws -> Bool { try remoteURL(name) != nil }
 
     /// The configuration's `remote.NAME.url`, nil when the name is not a valid remote name or has none.
-    func remoteURL(_ name: String) -> String? {
+    func remoteURL(_ name: String) throws -> String? {
         var valid: Int32 = 0
         guard git_remote_name_is_valid(&valid, name) == 0, valid == 1 else { return nil }
-        return
-            (try? handles.use { repo -> String? in
-                var config: OpaquePointer?
-                guard git_repository_config_snapshot(&config, repo) == 0 else { return nil }
-                defer { git_config_free(config) }
-                var entry: UnsafeMutablePointer<git_config_entry>?
-                defer { git_config_entry_free(entry) }
-                guard git_config_get_entry(&entry, config, "remote.\(name).url") == 0, let entry else { return nil }
-                return String(cString: entry.pointee.value)
-            }) ?? nil
+        return try handles.use { repo -> String? in
+            var config: OpaquePointer?
+            try GitError.check(git_repository_config_snapshot(&config, repo), "reading the configuration")
+            defer { git_config_free(config) }
+            var entry: UnsafeMutablePointer<git_config_entry>?
+            defer { git_config_entry_free(entry) }
+            let code = git_config_get_entry(&entry, config, "remote.\(name).url")
+            if code == GIT_ENOTFOUND.rawValue { return nil }
+            try GitError.check(code, "reading remote.\(name).url")
+            return entry.map { String(cString: $0.pointee.value) }
+        }
     }
 }

@@ -47,7 +47,7 @@ extension StatusBranch {
         var attempts = 0
         while true {
             attempts += 1
-            if repository.hasRemote(remote) { try fetchStatus(remote: remote, options: options) }
+            if try repository.hasRemote(remote) { try fetchStatus(remote: remote, options: options) }
             let tip = try tip()
             let all = try tip.map { try leases(at: $0) } ?? []
             if let other = all.first(where: { $0.holder != holder && $0.expires > now && $0.overlaps(servers) }) {
@@ -80,7 +80,7 @@ extension StatusBranch {
 
     private func releaseLeaseAlone(holder: String, servers: [String], remote: String, options: RemoteOptions) throws {
         try checkWritable()
-        if repository.hasRemote(remote) { try fetchStatus(remote: remote, options: options) }
+        if try repository.hasRemote(remote) { try fetchStatus(remote: remote, options: options) }
         guard let tip = try tip() else { return }
         let path = LeaseFile.path(servers: servers)
         guard
@@ -108,7 +108,7 @@ extension StatusBranch {
     ) throws {
         let commit = try repository.commit(
             branch: name, updates: files, message: "baton: lease", expectedTip: .some(tip))
-        guard repository.hasRemote(remote) else { return }
+        guard try repository.hasRemote(remote) else { return }
         do {
             try repository.push(to: remote, refspecs: ["refs/heads/\(name):refs/heads/\(name)"], options: options)
         } catch {

@@ -228,7 +228,9 @@ extension StatusBranch {
                 Thread.sleep(forTimeInterval: 0.1)
                 continue
             }
-            guard repository.hasRemote(remote) else { return Recorded(commit: commit, pushed: nil, attempts: attempts) }
+            guard try repository.hasRemote(remote) else {
+                return Recorded(commit: commit, pushed: nil, attempts: attempts)
+            }
             do {
                 try repository.push(to: remote, refspecs: ["refs/heads/\(name):refs/heads/\(name)"], options: options)
                 return Recorded(commit: commit, pushed: true, attempts: attempts)

@@ -168,7 +168,7 @@ final class RemoteMemoryTests: GitTestCase {
         for i in 0..<30 { try git("config", "alias.a\(i)", "log --oneline -\(i)") }
         let repo = try GitRepository(path: work.path)
         func round(_ i: Int) throws {
-            XCTAssertTrue(repo.hasRemote("origin"))
+            XCTAssertTrue(try repo.hasRemote("origin"))
             _ = try repo.commit(branch: "baton/status", updates: ["a.yaml": Array("\(i)".utf8)], message: "\(i)")
             try repo.push(to: "origin", refspecs: ["refs/heads/baton/status:refs/heads/baton/status"])
         }

@@ -104,6 +104,19 @@ final class LeaseTests: XCTestCase {
         XCTAssertEqual(held.count, 1, "\(outcomes)")
     }
 
+    /// A clone whose configuration cannot be read does not know whether it has a remote: the lease is an error,
+    /// never a lease held in the clone alone (it said `held` without pushing anything).
+    func testAnUnreadableConfigurationIsAnErrorNotALocalLease() throws {
+        try remote(clones: ["a"])
+        let config = root.appendingPathComponent("a/.git/config")
+        let text = try String(contentsOf: config, encoding: .utf8)
+        try (text + "[remote \"origin\"\n\turl = \"unterminated\n").write(to: config, atomically: true, encoding: .utf8)
+        XCTAssertThrowsError(try branch("a").acquireLease(holder: "a", servers: [], now: start, duration: 60))
+        let result = try GitCLI.run(
+            ["rev-parse", "--verify", "-q", "refs/heads/baton/status"], in: root.appendingPathComponent("remote.git"))
+        XCTAssertNotEqual(result.status, 0, "nothing reached the remote")
+    }
+
     /// A branch that holds only a lease (a daemon started before anything was applied) reads as nothing applied.
     func testABranchWithOnlyALeaseIsNothingApplied() throws {
         try remote(clones: ["a"])
