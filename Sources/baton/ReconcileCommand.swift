@@ -92,6 +92,7 @@ struct ReconcileCommand: ParsableCommand {
     }
 
     func run() throws {
+        ServiceMemory.tuneForService()
         let c: DaemonConfiguration
         do { c = try settings() } catch let error as SourceError {
             Terminal.error("baton: \(error)")
