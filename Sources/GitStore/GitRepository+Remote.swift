@@ -29,7 +29,7 @@ extension GitRepository {
     /// Blocks on libgit2 or libssh2: call it from a thread of its own or a blocking pool, never from a task.
     @available(*, noasync)
     package func push(to remote: String, refspecs: [String], options: RemoteOptions = RemoteOptions()) throws {
-        if let path = localRemotePath(remote) {
+        if let path = try localRemotePath(remote) {
             try pushLocally(to: remote, path: path, refspecs: refspecs, options: options)
         } else {
             try pushWithLibgit2(to: remote, refspecs: refspecs, options: options)

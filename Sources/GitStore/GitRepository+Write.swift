@@ -327,19 +327,19 @@ extension GitRepository {
     }
 
     /// The path of a remote that is a repository on this machine (a `file://` URL or a path), by its name or as
-    /// the URL itself; nil for any other remote.
-    func localRemotePath(_ remote: String) -> String? {
-        let url = remote.hasPrefix("file://") || remote.hasPrefix("/") ? remote : (try? remoteURL(remote)) ?? nil
+    /// the URL itself; nil for any other remote. A configuration that cannot be read is an error: taking the
+    /// remote for another kind would push through libgit2's local transport, which moves refs by force.
+    func localRemotePath(_ remote: String) throws -> String? {
+        let url = remote.hasPrefix("file://") || remote.hasPrefix("/") ? remote : try remoteURL(remote)
         guard let url else { return nil }
         if url.hasPrefix("file://") { return String(url.dropFirst("file://".count)) }
         return url.hasPrefix("/") ? url : nil
     }
 
-    /// Whether the repository has a remote of this name.
-    /// Read from the configuration's `remote.NAME.url`, not by looking the remote up: libgit2 1.5's lookup leaks
-    /// on every call (`HandlePool.remote`).
-    /// Whether the configuration names `remote.NAME.url`. A configuration that cannot be read is an error, never
-    /// "no remote": a lease or a run's record would then stay local and be taken as pushed.
+    /// Whether the repository has a remote of this name: the configuration's `remote.NAME.url`, read rather than
+    /// the remote looked up (libgit2 1.5's lookup leaks on every call, `HandlePool.remote`). A configuration that
+    /// cannot be read is an error, never "no remote": a lease or a run's record would then stay local and be taken
+    /// as pushed.
     package func hasRemote(_ name: String) throws -> Bool { try remoteURL(name) != nil }
 
     /// The configuration's `remote.NAME.url`, nil when the name is not a valid remote name or has none.
