@@ -1,5 +1,5 @@
 extension AccountSpec {
-    static func decode(_ r: FieldReader) -> AccountSpec? {
+    static func decode<Node>(_ r: FieldReader<Node>) -> AccountSpec? {
         guard let contact = r.string("contact", required: true) else { return nil }
         var spec = AccountSpec(contact: contact)
         spec.active = r.bool("active", default: true)
@@ -15,7 +15,7 @@ extension AccountSpec {
             spec.limits.webApps = limits.int("webApps", in: range)
             spec.limits.systemUsers = limits.int("systemUsers", in: range)
             if let node = limits.node("diskQuota"),
-                let text = FieldReader.text(node, field: "spec.limits.diskQuota", context: r.context)
+                let text = FieldReader<Node>.text(node, field: "spec.limits.diskQuota", context: r.context)
             {
                 spec.limits.diskQuota = ByteSize.parse(text)
                 if spec.limits.diskQuota == nil {
@@ -29,7 +29,7 @@ extension AccountSpec {
     }
 
     /// `maintenance: [{schedule: "0 2 * * sat", duration: 2h}, ...]`.
-    static func maintenance(_ r: FieldReader) -> [MaintenanceWindow] {
+    static func maintenance<Node>(_ r: FieldReader<Node>) -> [MaintenanceWindow] {
         let keys = ManifestSchema.keys(.account, "spec.maintenance[]")
         return r.list("maintenance").enumerated().compactMap { index, item in
             guard

@@ -84,9 +84,9 @@ package struct DaemonConfiguration: Sendable, Hashable {
             config.quarantineAfter = top.int("quarantineAfter", default: 5, in: 1...1000) ?? 5
             config.holder = top.string("holder")
             if let receivers = top.node("receivers") {
-                if case .mapping(let pairs) = receivers.content {
-                    for pair in pairs {
-                        guard let name = pair.key.scalar?.text,
+                if receivers.shape == .mapping {
+                    for pair in receivers.pairs {
+                        guard let name = pair.key.text,
                             let receiver = FieldReader(
                                 pair.value, path: "receivers.\(name)", keys: ["url", "format"], context: context,
                                 what: "receiver '\(name)'")

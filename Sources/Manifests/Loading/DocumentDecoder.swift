@@ -1,19 +1,19 @@
 /// Turns one YAML document into a typed resource, or into diagnostics saying why it could not.
 enum DocumentDecoder {
-    static func decode(_ document: YAMLDocument, file: String, into set: inout ManifestSet) -> [Diagnostic] {
+    static func decode<Node: YAMLView>(_ root: Node, file: String, into set: inout ManifestSet) -> [Diagnostic] {
         let envelopeContext = DecodeContext(file: file)
-        guard case .mapping = document.root.content else {
-            if !document.root.isNull {
+        guard root.shape == .mapping else {
+            if !root.isNull {
                 envelopeContext.error(
-                    document.root.mark, "schema.type",
-                    "a manifest must be a mapping with apiVersion, kind, metadata and spec; found \(document.root.shapeName)",
+                    root.mark, "schema.type",
+                    "a manifest must be a mapping with apiVersion, kind, metadata and spec; found \(root.shapeName)",
                     hint: "start the document with `apiVersion: baton/v1` and `kind:`")
             }
             return envelopeContext.diagnostics
         }
         guard
             let envelope = FieldReader(
-                document.root, path: "", keys: ManifestSchema.envelope, context: envelopeContext, what: "the document")
+                root, path: "", keys: ManifestSchema.envelope, context: envelopeContext, what: "the document")
         else { return envelopeContext.diagnostics }
         if let api = envelope.string("apiVersion", required: true), api != Kind.apiVersion {
             envelopeContext.error(
@@ -42,7 +42,7 @@ enum DocumentDecoder {
                 what: "\(kind.rawValue) spec", refused: kind == .systemUser ? passwordKeys : [:])
         else { return context.diagnostics }
 
-        let mark = document.root.mark
+        let mark = root.mark
         switch kind {
         case .server:
             if let s = ServerSpec.decode(spec) {
@@ -75,8 +75,8 @@ enum DocumentDecoder {
 
     /// A plaintext password must never be accepted, not even as "an unknown key" that a fix might rename.
     /// Built once: every SystemUser document asks for it.
-    private static let passwordKeys: [String: FieldReader.Refusal] = {
-        let refusal = FieldReader.Refusal(
+    private static let passwordKeys: [String: FieldReaderRefusal] = {
+        let refusal = FieldReaderRefusal(
             rule: "secret.plaintext-password",
             message: "plaintext passwords are not accepted in manifests",
             hint:

@@ -1,5 +1,5 @@
 extension DomainSpec {
-    static func decode(_ r: FieldReader) -> DomainSpec? {
+    static func decode<Node>(_ r: FieldReader<Node>) -> DomainSpec? {
         guard let account = r.string("account", required: true) else { return nil }
         var spec = DomainSpec(account: account)
         spec.ttl = r.duration("ttl", default: spec.ttl)
@@ -29,7 +29,7 @@ extension DomainSpec {
             let type = fields.choice("type", required: true, as: RecordType.self)
             var strings: [String]?
             let value: String?
-            if let node = fields.node("value"), case .sequence = node.content, type == .TXT || type == .SPF {
+            if let node = fields.node("value"), node.shape == .sequence, type == .TXT || type == .SPF {
                 strings = fields.stringList("value")
                 value = strings?.joined()
             } else {
@@ -50,37 +50,43 @@ extension DomainSpec {
 
     /// A record whose keys are known and whose values are scalars the field reader would take as they are:
     /// the same record the field reader makes, without its diagnostics machinery. Nil for anything else.
-    static func plainRecord(_ item: YAMLNode) -> DNSRecord? {
-        guard case .mapping(let pairs) = item.content, pairs.count <= 4 else { return nil }
-        var name: YAMLNode?
-        var type: YAMLNode?
-        var ttl: YAMLNode?
-        var value: YAMLNode?
+    static func plainRecord<Node: YAMLView>(_ item: Node) -> DNSRecord? {
+        guard item.shape == .mapping else { return nil }
+        let pairs = item.pairs
+        guard pairs.count <= 4 else { return nil }
+        var name: Node?
+        var type: Node?
+        var ttl: Node?
+        var value: Node?
         for pair in pairs {
-            guard let key = pair.key.scalar?.text else { return nil }
-            switch key {
-            case "name": name = pair.value
-            case "type": type = pair.value
-            case "ttl": ttl = pair.value
-            case "value": value = pair.value
-            default: return nil
+            // As a `switch` over the key's text would match it, without making the text.
+            if pair.key.isText("name") {
+                name = pair.value
+            } else if pair.key.isText("type") {
+                type = pair.value
+            } else if pair.key.isText("ttl") {
+                ttl = pair.value
+            } else if pair.key.isText("value") {
+                value = pair.value
+            } else {
+                return nil
             }
         }
-        guard let nameNode = name, let nameText = nameNode.scalar, !nameText.isNull,
-            let typeNode = type, let typeText = typeNode.scalar, !typeText.isNull,
-            let recordType = RecordType(rawValue: typeText.text),
-            let valueNode = value, let valueText = valueNode.scalar, !valueText.isNull
+        guard let nameNode = name, nameNode.shape == .scalar, !nameNode.isNull, let nameText = nameNode.text,
+            let typeNode = type, typeNode.shape == .scalar, !typeNode.isNull, let typeText = typeNode.text,
+            let recordType = RecordType(rawValue: typeText),
+            let valueNode = value, valueNode.shape == .scalar, !valueNode.isNull, let valueText = valueNode.text
         else { return nil }
         var duration: Duration?
         var ttlMark = item.mark
         if let ttl, !ttl.isNull {
-            guard let text = ttl.scalar, let parsed = Duration(parsing: text.text) else { return nil }
+            guard let text = ttl.text, let parsed = Duration(parsing: text) else { return nil }
             duration = parsed
             ttlMark = ttl.mark
         }
         let marks = DNSRecord.Marks(
             item: item.mark, name: nameNode.mark, type: typeNode.mark, ttl: ttlMark,
             value: valueNode.mark)
-        return DNSRecord(name: nameText.text, type: recordType, ttl: duration, value: valueText.text, marks: marks)
+        return DNSRecord(name: nameText, type: recordType, ttl: duration, value: valueText, marks: marks)
     }
 }

@@ -1,35 +1,31 @@
 /// Reads the keys of one YAML mapping by the schema's rules: unknown keys, wrong types and missing
 /// required fields become diagnostics, and every value read records its position under its path.
-struct FieldReader {
+/// Generic over the document's storage: manifests are read from a `YAMLTree`, configuration files from `YAMLNode`s.
+struct FieldReader<Node: YAMLView> {
     let context: DecodeContext
     let path: String
     let mark: Mark
     /// The mapping's own pairs (no copy); only keys of the schema are ever asked for, so the unknown ones, reported
     /// here, are never found. Mappings are small: a scan beats hashing every key.
-    private var pairs: [YAMLNode.Pair] = []
+    private var pairs: Node.Pairs?
     private let keys: [String]
-
-    /// Keys that must be refused with their own rule rather than reported as unknown.
-    struct Refusal {
-        var rule: String
-        var message: String
-        var hint: String
-    }
 
     /// Nil (after a diagnostic) when `node` is not a mapping; a null node reads as an empty mapping.
     init?(
-        _ node: YAMLNode, path: String, keys: [String], context: DecodeContext, what: @autoclosure () -> String,
-        refused: [String: Refusal] = [:], recordPositions: Bool = true
+        _ node: Node, path: String, keys: [String], context: DecodeContext, what: @autoclosure () -> String,
+        refused: [String: FieldReaderRefusal] = [:], recordPositions: Bool = true
     ) {
         self.context = context
         self.path = path
         self.mark = node.mark
         self.keys = keys
-        switch node.content {
-        case .mapping(let pairs):
+        switch node.shape {
+        case .mapping:
+            let pairs = node.pairs
             self.pairs = pairs
             for pair in pairs {
-                let key = pair.key.scalar?.text ?? ""
+                // One string per key (a key fits in a string's own bytes), compared with each of the schema's.
+                let key = pair.key.text ?? ""
                 if keys.contains(key) {
                     if recordPositions { context.fields.record(path, key, pair.value.mark) }
                 } else if let refusal = refused[key] {
@@ -41,7 +37,7 @@ struct FieldReader {
                         hint: "allowed keys here: \(keys.joined(separator: ", "))")
                 }
             }
-        case .scalar(let s) where s.isNull:
+        case .scalar where node.isNull:
             break
         default:
             context.error(
@@ -54,9 +50,9 @@ struct FieldReader {
     func location(of key: String) -> String { path.isEmpty ? key : "\(path).\(key)" }
 
     /// The value of `key`, or nil when it is absent or null (a required one reports it).
-    func node(_ key: String, required: Bool = false) -> YAMLNode? {
+    func node(_ key: String, required: Bool = false) -> Node? {
         assert(keys.contains(key), "'\(key)' is not a key of the schema here")
-        let value = pairs.first { $0.key.scalar?.text == key }?.value
+        let value = pairs?.first { $0.key.isText(key) }?.value
         if let value, !value.isNull { return value }
         if required {
             context.error(
@@ -73,20 +69,20 @@ struct FieldReader {
 
     /// Any scalar is a string: the text the user wrote, never re-interpreted by YAML 1.1 rules.
     /// `field` is built only for a diagnostic: most values are fine, and the path costs a string each.
-    static func text(_ node: YAMLNode, field: @autoclosure () -> String, context: DecodeContext) -> String? {
-        guard let scalar = node.scalar else {
+    static func text(_ node: Node, field: @autoclosure () -> String, context: DecodeContext) -> String? {
+        guard let text = node.text else {
             context.error(
                 node.mark, "schema.type", "'\(field())' must be a string, found \(node.shapeName)",
                 hint: "write a single value; quote it if it contains `:` or starts with a special character")
             return nil
         }
-        return scalar.text
+        return text
     }
 
     func bool(_ key: String, default value: Bool) -> Bool {
         guard let node = node(key) else { return value }
-        if let scalar = node.scalar, scalar.style == .plain {
-            switch scalar.text {
+        if let text = node.text, node.style == .plain {
+            switch text {
             case "true", "True", "TRUE", "yes", "Yes", "YES", "on", "On", "ON": return true
             case "false", "False", "FALSE", "no", "No", "NO", "off", "Off", "OFF": return false
             default: break
@@ -105,10 +101,9 @@ struct FieldReader {
     }
 
     static func integer(
-        _ node: YAMLNode, field: @autoclosure () -> String, range: ClosedRange<Int>, context: DecodeContext
+        _ node: Node, field: @autoclosure () -> String, range: ClosedRange<Int>, context: DecodeContext
     ) -> Int? {
-        guard let scalar = node.scalar, scalar.style == .plain, let n = Int(scalar.text),
-            !(scalar.text.count > 1 && scalar.text.hasPrefix("0"))
+        guard let text = node.text, node.style == .plain, let n = Int(text), !(text.count > 1 && text.hasPrefix("0"))
         else {
             context.error(
                 node.mark, "schema.type", "'\(field())' must be a whole number, found \(describe(node))",
@@ -132,7 +127,7 @@ struct FieldReader {
 
     func optionalDuration(_ key: String) -> Duration? {
         guard let node = node(key) else { return nil }
-        guard let scalar = node.scalar, let duration = Duration(parsing: scalar.text) else {
+        guard let text = node.text, let duration = Duration(parsing: text) else {
             context.error(
                 node.mark, "schema.duration", "'\(location(of: key))' is not a duration: \(Self.describe(node))",
                 hint: "write a whole number and a unit: 90s, 15m, 3h, 2d or 4w")
@@ -148,7 +143,7 @@ struct FieldReader {
         return Self.choice(node, field: location(of: key), context: context)
     }
 
-    static func choice<T: RawRepresentable>(_ node: YAMLNode, field: @autoclosure () -> String, context: DecodeContext)
+    static func choice<T: RawRepresentable>(_ node: Node, field: @autoclosure () -> String, context: DecodeContext)
         -> T?
     where T.RawValue == String, T: CaseIterable {
         guard let text = text(node, field: field(), context: context) else { return nil }
@@ -163,14 +158,15 @@ struct FieldReader {
     }
 
     /// The items of a list (a single scalar is not promoted: lists are written as lists).
-    func list(_ key: String, recordPositions: Bool = true) -> [YAMLNode] {
+    func list(_ key: String, recordPositions: Bool = true) -> [Node] {
         guard let node = node(key) else { return [] }
-        guard case .sequence(let items) = node.content else {
+        guard node.shape == .sequence else {
             context.error(
                 node.mark, "schema.type", "'\(location(of: key))' must be a list, found \(node.shapeName)",
                 hint: "write one `- item` per line, or `[a, b]`")
             return []
         }
+        let items = Array(node.items)
         if recordPositions {
             let parent = location(of: key)
             for (index, item) in items.enumerated() { context.fields.record(parent, index: index, item.mark) }
@@ -187,15 +183,15 @@ struct FieldReader {
     /// A mapping of plain strings, in the order written.
     func stringPairs(_ key: String) -> [(key: String, value: String, mark: Mark)] {
         guard let node = node(key) else { return [] }
-        guard case .mapping(let pairs) = node.content else {
+        guard node.shape == .mapping else {
             context.error(
                 node.mark, "schema.type", "'\(location(of: key))' must be a mapping, found \(node.shapeName)",
                 hint: "write `name: value` lines indented under `\(key):`")
             return []
         }
         let parent = location(of: key)
-        return pairs.compactMap { pair in
-            guard let k = pair.key.scalar?.text else { return nil }
+        return node.pairs.compactMap { pair in
+            guard let k = pair.key.text else { return nil }
             context.fields.record(parent, k, pair.key.mark)
             guard let v = Self.text(pair.value, field: "\(location(of: key)).\(k)", context: context) else {
                 return nil
@@ -209,9 +205,16 @@ struct FieldReader {
         return FieldReader(node, path: location(of: key), keys: keys, context: context, what: "'\(location(of: key))'")
     }
 
-    static func describe(_ node: YAMLNode) -> String {
-        guard let scalar = node.scalar else { return node.shapeName }
-        let quoted = scalar.style == .plain ? "" : " (quoted)"
-        return "'\(scalar.text.prefix(60))'\(quoted)"
+    static func describe(_ node: Node) -> String {
+        guard let text = node.text else { return node.shapeName }
+        let quoted = node.style == .plain ? "" : " (quoted)"
+        return "'\(text.prefix(60))'\(quoted)"
     }
+}
+
+/// Keys that must be refused with their own rule rather than reported as unknown.
+struct FieldReaderRefusal {
+    var rule: String
+    var message: String
+    var hint: String
 }

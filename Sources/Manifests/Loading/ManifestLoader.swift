@@ -93,14 +93,16 @@ package enum ManifestLoader {
                 at: SourceLocation(file: file, mark: .start), rule: problem.rule, problem.message, hint: problem.hint)
             return FileResult(set: set, documents: 0, diagnostics: [diagnostic])
         }
-        let parsed = YAMLReader.read(bytes)
-        var diagnostics = parsed.problems.map {
-            Diagnostic.error(at: SourceLocation(file: file, mark: $0.mark), rule: $0.rule, $0.message, hint: $0.hint)
+        return YAMLReader.withTree(bytes) { tree in
+            var diagnostics = tree.problems.map {
+                Diagnostic.error(
+                    at: SourceLocation(file: file, mark: $0.mark), rule: $0.rule, $0.message, hint: $0.hint)
+            }
+            for document in tree.documents {
+                diagnostics += DocumentDecoder.decode(document.root, file: file, into: &set)
+            }
+            return FileResult(set: set, documents: tree.documents.count, diagnostics: diagnostics)
         }
-        for document in parsed.documents {
-            diagnostics += DocumentDecoder.decode(document, file: file, into: &set)
-        }
-        return FileResult(set: set, documents: parsed.documents.count, diagnostics: diagnostics)
     }
 
     /// `kind` + `name` is unique across the repository: the second of two is reported, at its name.

@@ -1,7 +1,7 @@
 import Foundation
 
 extension MonitoredSiteSpec {
-    static func decode(_ r: FieldReader) -> MonitoredSiteSpec? {
+    static func decode<Node>(_ r: FieldReader<Node>) -> MonitoredSiteSpec? {
         let account = r.string("account", required: true)
         let url = r.string("url", required: true)
         guard let account, let url else { return nil }
@@ -45,7 +45,7 @@ extension MonitoredSiteSpec {
     }
 
     /// Exactly one of `webhook` and `receiver`.
-    static func alertTarget(_ alert: FieldReader) -> AlertTarget? {
+    static func alertTarget<Node>(_ alert: FieldReader<Node>) -> AlertTarget? {
         let webhook = alert.string("webhook")
         let receiver = alert.string("receiver")
         switch (webhook, receiver) {
@@ -73,15 +73,15 @@ extension MonitoredSiteSpec {
         }
     }
 
-    static func condition(_ node: YAMLNode, index: Int, context: DecodeContext) -> MonitorCondition? {
-        guard let scalar = node.scalar else {
+    static func condition<Node: YAMLView>(_ node: Node, index: Int, context: DecodeContext) -> MonitorCondition? {
+        guard let text = node.text else {
             context.error(
                 node.mark, "monitor.condition",
                 "condition \(index + 1) is a \(node.shapeName), not a condition; unquoted, YAML reads `[...]` as a list",
                 hint: "quote every condition: - \"[STATUS] == 200\"")
             return nil
         }
-        switch MonitorConditionParser.parse(scalar.text) {
+        switch MonitorConditionParser.parse(text) {
         case .success(let condition): return condition
         case .failure(let problem):
             context.error(node.mark, "monitor.condition", problem.message, hint: problem.hint)
@@ -90,8 +90,8 @@ extension MonitoredSiteSpec {
     }
 
     /// `200` or `"200-299"`.
-    static func statusRange(_ node: YAMLNode, field: String, context: DecodeContext) -> StatusRange? {
-        if let text = node.scalar?.text {
+    static func statusRange<Node: YAMLView>(_ node: Node, field: String, context: DecodeContext) -> StatusRange? {
+        if let text = node.text {
             let parts = text.split(separator: "-", omittingEmptySubsequences: false)
             let bounds = parts.compactMap { Int($0) }
             if parts.count == bounds.count, (1...2).contains(bounds.count),
@@ -102,7 +102,8 @@ extension MonitoredSiteSpec {
             }
         }
         context.error(
-            node.mark, "schema.status", "'\(field)' is not an HTTP status or range: \(FieldReader.describe(node))",
+            node.mark, "schema.status",
+            "'\(field)' is not an HTTP status or range: \(FieldReader<Node>.describe(node))",
             hint: "write a status such as 200, or a range in quotes such as \"200-299\" (100 to 599)")
         return nil
     }

@@ -69,7 +69,9 @@ package struct RepositoryConfig: Sendable, Hashable {
         return config
     }
 
-    static func parseZoneCheck(_ zone: FieldReader, into config: inout RepositoryConfig, context: DecodeContext) {
+    static func parseZoneCheck(
+        _ zone: FieldReader<YAMLNode>, into config: inout RepositoryConfig, context: DecodeContext
+    ) {
         for key in zoneCheckKeys {
             guard let value = zone.string(key) else { continue }
             let allowed: [String]
@@ -91,7 +93,7 @@ package struct RepositoryConfig: Sendable, Hashable {
         }
     }
 
-    static func parseSafety(_ top: FieldReader, into config: inout RepositoryConfig, context: DecodeContext) {
+    static func parseSafety(_ top: FieldReader<YAMLNode>, into config: inout RepositoryConfig, context: DecodeContext) {
         guard let safety = top.object("safety", keys: ["deleteThreshold", "deleteMinimum"]) else { return }
         if let text = safety.string("deleteThreshold") {
             let number = text.hasSuffix("%") ? String(text.dropLast()) : text

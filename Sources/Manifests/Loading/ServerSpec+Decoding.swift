@@ -1,5 +1,5 @@
 extension ServerSpec {
-    static func decode(_ r: FieldReader) -> ServerSpec? {
+    static func decode<Node>(_ r: FieldReader<Node>) -> ServerSpec? {
         let address = r.string("address", required: true)
         let hostKey = r.string("hostKey", required: true)
         guard let address, let hostKey else { return nil }
@@ -8,7 +8,7 @@ extension ServerSpec {
         spec.port = r.int("port", default: 22, in: 1...65535) ?? 22
         spec.user = r.string("user") ?? "root"
         spec.roles = r.list("roles").enumerated().compactMap { index, node in
-            FieldReader.choice(node, field: "spec.roles[\(index)]", context: r.context)
+            FieldReader<Node>.choice(node, field: "spec.roles[\(index)]", context: r.context)
         }
         if let paths = r.object("paths", keys: ManifestSchema.keys(.server, "spec.paths")) {
             spec.paths.zones = paths.string("zones")

@@ -1,5 +1,5 @@
 extension SystemUserSpec {
-    static func decode(_ r: FieldReader) -> SystemUserSpec? {
+    static func decode<Node>(_ r: FieldReader<Node>) -> SystemUserSpec? {
         guard let account = r.string("account", required: true) else { return nil }
         var spec = SystemUserSpec(account: account)
         spec.main = r.bool("main", default: false)

@@ -1,5 +1,5 @@
 extension WebAppSpec {
-    static func decode(_ r: FieldReader) -> WebAppSpec? {
+    static func decode<Node>(_ r: FieldReader<Node>) -> WebAppSpec? {
         let account = r.string("account", required: true)
         let type = r.choice("type", required: true, as: WebAppType.self)
         guard let account, let type else { return nil }

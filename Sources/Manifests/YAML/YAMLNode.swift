@@ -46,15 +46,6 @@ package struct YAMLNode: Sendable, Equatable {
     }
 
     package var isNull: Bool { scalar?.isNull ?? false }
-
-    /// A short name for the node's shape, used in "expected X, found Y" messages.
-    package var shapeName: String {
-        switch content {
-        case .scalar(let s): return s.isNull ? "null" : "a scalar"
-        case .mapping: return "a mapping"
-        case .sequence: return "a list"
-        }
-    }
 }
 
 /// One `---` document of a file.

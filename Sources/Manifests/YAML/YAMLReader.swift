@@ -23,6 +23,33 @@ package enum YAMLReader {
 
     package static func read(_ bytes: [UInt8], limits: Limits = Limits()) -> Result {
         if let problem = invisibleLineBreak(bytes) { return Result(documents: [], problems: [problem]) }
+        var builder = TreeBuilder(limits: limits)
+        if let problem = parse(bytes, { builder.accept($0) }) { builder.fail(problem) }
+        return Result(documents: builder.documents, problems: builder.problems)
+    }
+
+    /// Reads `bytes` into a `YAMLTree`, under the same limits and with the same problems as `read`, and runs
+    /// `body` with it: the tree's values are valid only while `body` runs.
+    package static func withTree<R>(_ bytes: [UInt8], limits: Limits = Limits(), _ body: (YAMLTree) throws -> R)
+        rethrows -> R
+    {
+        let storage: YAMLTree.Storage
+        if let problem = invisibleLineBreak(bytes) {
+            var refused = YAMLTree.Storage(capacity: 0)
+            refused.problems = [problem]
+            storage = refused
+        } else {
+            var builder = YAMLTreeBuilder(limits: limits, capacity: bytes.count)
+            if let problem = parse(bytes, { builder.accept($0) }) { builder.storage.problems.append(problem) }
+            storage = builder.storage
+        }
+        let tree = YAMLTree(storage)
+        return try withExtendedLifetime(tree) { try body(tree) }
+    }
+
+    /// Runs libyaml over `bytes` and gives `accept` each event until it returns false or the stream ends;
+    /// returns the problem that stopped the parser, if one did.
+    private static func parse(_ bytes: [UInt8], _ accept: (yaml_event_t) -> Bool) -> YAMLProblem? {
         let parser = UnsafeMutablePointer<yaml_parser_t>.allocate(capacity: 1)
         let event = UnsafeMutablePointer<yaml_event_t>.allocate(capacity: 1)
         defer {
@@ -30,29 +57,20 @@ package enum YAMLReader {
             event.deallocate()
         }
         guard yaml_parser_initialize(parser) == 1 else {
-            return Result(
-                documents: [],
-                problems: [
-                    YAMLProblem(
-                        mark: .start, rule: "yaml.syntax", message: "the YAML parser could not start (out of memory)",
-                        hint: "retry with more memory")
-                ])
+            return YAMLProblem(
+                mark: .start, rule: "yaml.syntax", message: "the YAML parser could not start (out of memory)",
+                hint: "retry with more memory")
         }
         defer { yaml_parser_delete(parser) }
-        var builder = TreeBuilder(limits: limits)
-        bytes.withUnsafeBufferPointer { buffer in
+        return bytes.withUnsafeBufferPointer { buffer -> YAMLProblem? in
             // libyaml keeps a pointer to the input; `buffer` lives for the whole loop.
             yaml_parser_set_input_string(parser, buffer.baseAddress ?? UnsafePointer(bitPattern: 1), buffer.count)
             while true {
-                guard yaml_parser_parse(parser, event) == 1 else {
-                    builder.fail(syntaxProblem(parser.pointee, bytes: buffer))
-                    return
-                }
+                guard yaml_parser_parse(parser, event) == 1 else { return syntaxProblem(parser.pointee, bytes: buffer) }
                 defer { yaml_event_delete(event) }
-                if !builder.accept(event.pointee) { return }
+                if !accept(event.pointee) { return nil }
             }
         }
-        return Result(documents: builder.documents, problems: builder.problems)
     }
 
     /// YAML 1.1 breaks lines at U+0085, U+2028 and U+2029 and at a lone CR, which editors and reviewers do not
@@ -140,13 +158,7 @@ private struct TreeBuilder {
     private(set) var documents: [YAMLDocument] = []
     private(set) var problems: [YAMLProblem] = []
     private var stack: [Frame] = []
-    /// An anchored node with its size and height once aliases are expanded: an alias adds both where it is used.
-    private var anchors: [String: (node: YAMLNode, weight: Int, height: Int)] = [:]
-    private var documentMark = Mark.start
-    private var documentRoot: YAMLNode?
-    /// Nodes added by aliases so far in this document.
-    private var aliasExpansion = 0
-    private var documentBroken = false
+    private var document = YAMLDocumentState<YAMLNode>()
 
     init(limits: YAMLReader.Limits) {
         self.limits = limits
@@ -158,41 +170,27 @@ private struct TreeBuilder {
 
     /// Returns false when reading must stop.
     mutating func accept(_ event: yaml_event_t) -> Bool {
-        let mark = Mark(line: Int(event.start_mark.line) + 1, column: Int(event.start_mark.column) + 1)
+        let mark = YAMLEvents.mark(event)
         switch event.type {
         case YAML_STREAM_END_EVENT:
             return false
         case YAML_DOCUMENT_START_EVENT:
-            documentMark = mark
-            documentRoot = nil
-            aliasExpansion = 0
-            documentBroken = false
-            anchors.removeAll(keepingCapacity: true)
+            document.start(at: mark)
         case YAML_DOCUMENT_END_EVENT:
-            if let root = documentRoot, !documentBroken {
-                documents.append(YAMLDocument(mark: documentMark, root: root))
+            if let root = document.root, !document.broken {
+                documents.append(YAMLDocument(mark: document.mark, root: root))
             }
         case YAML_SCALAR_EVENT:
             let s = event.data.scalar
             let text = String(decoding: UnsafeBufferPointer(start: s.value, count: s.length), as: UTF8.self)
-            let style: YAMLNode.Style
-            switch s.style {
-            case YAML_SINGLE_QUOTED_SCALAR_STYLE: style = .singleQuoted
-            case YAML_DOUBLE_QUOTED_SCALAR_STYLE: style = .doubleQuoted
-            case YAML_LITERAL_SCALAR_STYLE: style = .literal
-            case YAML_FOLDED_SCALAR_STYLE: style = .folded
-            default: style = .plain
-            }
-            let tag = s.tag.map { String(cString: $0) }
-            let node = YAMLNode(mark: mark, content: .scalar(.init(text: text, style: style, tag: tag)))
-            return complete(node, weight: 1, height: 1, anchor: s.anchor.map { String(cString: $0) })
+            let scalar = YAMLNode.Scalar(text: text, style: YAMLEvents.style(s.style), tag: YAMLEvents.string(s.tag))
+            return complete(
+                YAMLNode(mark: mark, content: .scalar(scalar)), weight: 1, height: 1,
+                anchor: YAMLEvents.string(s.anchor))
         case YAML_ALIAS_EVENT:
-            let name = event.data.alias.anchor.map { String(cString: $0) } ?? ""
-            guard let target = anchors[name] else {
-                problems.append(
-                    YAMLProblem(
-                        mark: mark, rule: "yaml.alias", message: "alias *\(name) refers to no anchor",
-                        hint: "define `&\(name)` earlier in the same document, or fix the alias name"))
+            let name = YAMLEvents.string(event.data.alias.anchor) ?? ""
+            guard let target = document.anchors[name] else {
+                problems.append(.undefinedAlias(name, at: mark))
                 let null = YAMLNode(mark: mark, content: .scalar(.init(text: "", style: .plain, tag: nil)))
                 return complete(null, weight: 1, height: 1, anchor: nil)
             }
@@ -203,7 +201,7 @@ private struct TreeBuilder {
             guard stack.count + target.height <= limits.maxDepth else { return checkDepth(mark, depth: Int.max) }
             return complete(node, weight: target.weight, height: target.height, anchor: nil, expanded: target.weight)
         case YAML_MAPPING_START_EVENT:
-            let anchor = event.data.mapping_start.anchor.map { String(cString: $0) }
+            let anchor = YAMLEvents.string(event.data.mapping_start.anchor)
             // Room for a record's few keys from the start: growing from empty allocated three times for four keys.
             var pairs: [YAMLNode.Pair] = []
             pairs.reserveCapacity(4)
@@ -211,7 +209,7 @@ private struct TreeBuilder {
                 .mapping(mark: mark, anchor: anchor, pairs: pairs, pendingKey: nil, weight: 1, keys: nil, height: 1))
             return checkDepth(mark)
         case YAML_SEQUENCE_START_EVENT:
-            let anchor = event.data.sequence_start.anchor.map { String(cString: $0) }
+            let anchor = YAMLEvents.string(event.data.sequence_start.anchor)
             var items: [YAMLNode] = []
             items.reserveCapacity(4)
             stack.append(.sequence(mark: mark, anchor: anchor, items: items, weight: 1, height: 1))
@@ -237,11 +235,7 @@ private struct TreeBuilder {
 
     private mutating func checkDepth(_ mark: Mark, depth: Int? = nil) -> Bool {
         guard (depth ?? stack.count) > limits.maxDepth else { return true }
-        problems.append(
-            YAMLProblem(
-                mark: mark, rule: "yaml.too-deep",
-                message: "the document nests more than \(limits.maxDepth) levels deep",
-                hint: "manifests need only a few levels; is this file generated by mistake?"))
+        problems.append(.tooDeep(at: mark, limits: limits))
         return false
     }
 
@@ -250,18 +244,14 @@ private struct TreeBuilder {
     private mutating func complete(
         _ node: YAMLNode, weight: Int, height: Int, anchor: String?, expanded: Int = 0
     ) -> Bool {
-        if let anchor { anchors[anchor] = (node, weight, height) }
-        aliasExpansion += expanded
-        if aliasExpansion > limits.maxExpandedNodes {
-            problems.append(
-                YAMLProblem(
-                    mark: node.mark, rule: "yaml.alias",
-                    message: "the document expands to more than \(limits.maxExpandedNodes) nodes through aliases",
-                    hint: "aliases that repeat aliases grow exponentially; write the values out instead"))
+        if let anchor { document.anchors[anchor] = (node, weight, height) }
+        document.aliasExpansion += expanded
+        if document.aliasExpansion > limits.maxExpandedNodes {
+            problems.append(.aliasBomb(at: node.mark, limits: limits))
             return false
         }
         guard let top = stack.popLast() else {
-            documentRoot = node
+            document.root = node
             return true
         }
         // Each case rebinds the frame's array and pushes a new frame, so the array stays uniquely
@@ -271,12 +261,7 @@ private struct TreeBuilder {
             let newHeight = max(frameHeight, height + 1)
             if let key = pendingKey {
                 if let duplicate = duplicateOf(key, in: pairs, keys: &keys) {
-                    problems.append(
-                        YAMLProblem(
-                            mark: key.mark, rule: "yaml.duplicate-key",
-                            message:
-                                "duplicate key '\(key.scalar?.text ?? "?")' (first defined at line \(duplicate.line))",
-                            hint: "remove one of the two entries; YAML keeps only one of them"))
+                    problems.append(.duplicateKey(key.scalar?.text, at: key.mark, first: duplicate))
                 } else {
                     pairs.append(YAMLNode.Pair(key: key, value: node))
                 }
@@ -286,11 +271,8 @@ private struct TreeBuilder {
                         keys: keys, height: newHeight))
             } else {
                 if node.scalar == nil {
-                    problems.append(
-                        YAMLProblem(
-                            mark: node.mark, rule: "yaml.complex-key", message: "a mapping key must be a plain value",
-                            hint: "write keys as plain words, e.g. `name:`"))
-                    documentBroken = true
+                    problems.append(.complexKey(at: node.mark))
+                    document.broken = true
                 }
                 stack.append(
                     .mapping(
@@ -333,12 +315,7 @@ private struct TreeBuilder {
             case .sequence(let items) where items.allSatisfy({ if case .mapping = $0.content { true } else { false } }):
                 sources.append(contentsOf: items)
             default:
-                problems.append(
-                    YAMLProblem(
-                        mark: pair.value.mark, rule: "yaml.merge-key",
-                        message:
-                            "a merge key `<<` takes a mapping or a list of mappings, found \(pair.value.shapeName)",
-                        hint: "write `<<: *anchor` where `&anchor` names a mapping"))
+                problems.append(.mergeKey(at: pair.value.mark, found: pair.value.shapeName))
             }
         }
         var seen = Set(explicit.compactMap { $0.key.scalar?.text })
@@ -356,5 +333,85 @@ private struct TreeBuilder {
     private static func isMergeKey(_ pair: YAMLNode.Pair) -> Bool {
         guard let key = pair.key.scalar else { return false }
         return key.text == "<<" && key.style == .plain
+    }
+}
+
+/// What both builders keep about the document they are reading; `Node` is how each refers to a node.
+struct YAMLDocumentState<Node> {
+    var mark = Mark.start
+    var root: Node?
+    /// An anchored node with its size and height once aliases are expanded: an alias adds both where it is used.
+    var anchors: [String: (node: Node, weight: Int, height: Int)] = [:]
+    /// Nodes added by aliases so far in this document.
+    var aliasExpansion = 0
+    var broken = false
+
+    mutating func start(at mark: Mark) {
+        self = YAMLDocumentState(mark: mark, anchors: anchors)
+        anchors.removeAll(keepingCapacity: true)
+    }
+}
+
+/// What both builders (`TreeBuilder` for `YAMLNode`, `YAMLTreeBuilder` for `YAMLTree`) read from an event.
+enum YAMLEvents {
+    static func mark(_ event: yaml_event_t) -> Mark {
+        Mark(line: Int(event.start_mark.line) + 1, column: Int(event.start_mark.column) + 1)
+    }
+
+    /// An anchor's or tag's name.
+    static func string(_ pointer: UnsafeMutablePointer<yaml_char_t>?) -> String? {
+        pointer.map { String(cString: $0) }
+    }
+
+    static func style(_ style: yaml_scalar_style_t) -> YAMLNode.Style {
+        switch style {
+        case YAML_SINGLE_QUOTED_SCALAR_STYLE: .singleQuoted
+        case YAML_DOUBLE_QUOTED_SCALAR_STYLE: .doubleQuoted
+        case YAML_LITERAL_SCALAR_STYLE: .literal
+        case YAML_FOLDED_SCALAR_STYLE: .folded
+        default: .plain
+        }
+    }
+}
+
+/// The problems both builders report, worded once.
+extension YAMLProblem {
+    static func tooDeep(at mark: Mark, limits: YAMLReader.Limits) -> YAMLProblem {
+        YAMLProblem(
+            mark: mark, rule: "yaml.too-deep", message: "the document nests more than \(limits.maxDepth) levels deep",
+            hint: "manifests need only a few levels; is this file generated by mistake?")
+    }
+
+    static func aliasBomb(at mark: Mark, limits: YAMLReader.Limits) -> YAMLProblem {
+        YAMLProblem(
+            mark: mark, rule: "yaml.alias",
+            message: "the document expands to more than \(limits.maxExpandedNodes) nodes through aliases",
+            hint: "aliases that repeat aliases grow exponentially; write the values out instead")
+    }
+
+    static func undefinedAlias(_ name: String, at mark: Mark) -> YAMLProblem {
+        YAMLProblem(
+            mark: mark, rule: "yaml.alias", message: "alias *\(name) refers to no anchor",
+            hint: "define `&\(name)` earlier in the same document, or fix the alias name")
+    }
+
+    static func duplicateKey(_ text: String?, at mark: Mark, first: Mark) -> YAMLProblem {
+        YAMLProblem(
+            mark: mark, rule: "yaml.duplicate-key",
+            message: "duplicate key '\(text ?? "?")' (first defined at line \(first.line))",
+            hint: "remove one of the two entries; YAML keeps only one of them")
+    }
+
+    static func complexKey(at mark: Mark) -> YAMLProblem {
+        YAMLProblem(
+            mark: mark, rule: "yaml.complex-key", message: "a mapping key must be a plain value",
+            hint: "write keys as plain words, e.g. `name:`")
+    }
+
+    static func mergeKey(at mark: Mark, found shape: String) -> YAMLProblem {
+        YAMLProblem(
+            mark: mark, rule: "yaml.merge-key",
+            message: "a merge key `<<` takes a mapping or a list of mappings, found \(shape)",
+            hint: "write `<<: *anchor` where `&anchor` names a mapping")
     }
 }
