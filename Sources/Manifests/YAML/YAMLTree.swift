@@ -160,9 +160,15 @@ package final class YAMLTree {
         func isText(_ index: Int, _ string: String) -> Bool {
             let entry = entries[index]
             guard entry.shape == .scalar else { return false }
-            if entry.count == string.utf8.count, bytes(index).elementsEqual(string.utf8) { return true }
-            if entry.ascii, string.utf8.allSatisfy({ $0 < 0x80 }) { return false }
-            return self.string(index) == string
+            let text = bytes(index)
+            var string = string
+            let verdict: Bool? = string.withUTF8 { expected in
+                if text.count == expected.count, !zip(text, expected).contains(where: { $0 != $1 }) { return true }
+                // Two ASCII texts are equal as strings only when their bytes are.
+                if entry.ascii, !expected.contains(where: { $0 >= 0x80 }) { return false }
+                return nil
+            }
+            return verdict ?? (self.string(index) == string)
         }
 
         /// Whether two scalars' texts are equal as `String`s.
@@ -178,6 +184,8 @@ package final class YAMLTree {
             guard entry.shape == .scalar else { return false }
             let tag = tag(index)
             guard entry.style == .plain, tag == nil else { return tag == "tag:yaml.org,2002:null" }
+            // No ASCII text of more than four letters is one of these.
+            if entry.ascii, entry.count > 4 { return false }
             return entry.count == 0 || isText(index, "~") || isText(index, "null") || isText(index, "Null")
                 || isText(index, "NULL")
         }
