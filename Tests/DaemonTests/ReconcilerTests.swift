@@ -122,7 +122,8 @@ final class ReconcilerTests: XCTestCase {
             DriftOutcome(
                 drifted: [:],
                 unreachable: [
-                    "web1": EngineFailure(.timeout, "the drift probe timed out after 2m with 41210 of 70000 checks made")
+                    "web1": EngineFailure(
+                        .timeout, "the drift probe timed out after 2m with 41210 of 70000 checks made")
                 ]),
         ])
         let r = reconciler(engine)
