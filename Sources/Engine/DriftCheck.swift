@@ -135,7 +135,7 @@ package struct DriftCheck: Sendable {
         if result.timedOut {
             return ServerFailure(
                 .timeout,
-                "the drift probe timed out after \(Manifests.Duration(seconds: timeout.components.seconds)) with \(made) (a longer --timeout may help)"
+                "the drift probe timed out after \(Manifests.Duration(seconds: timeout.components.seconds)) with \(made); raise the timeout if the server is large (baton drift --timeout, the daemon's applyTimeout)"
             )
         }
         if let lost = result.connectionLost {
