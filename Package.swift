@@ -158,7 +158,7 @@ let package = Package(
         .testTarget(
             name: "DaemonTests",
             dependencies: [
-                "Daemon", "Engine", "Manifests", "StatusStore", "GitStore", "Planning", "TestSupport",
+                "Daemon", "Engine", "Manifests", "StatusStore", "GitStore", "Planning", "SSHTransport", "TestSupport",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),

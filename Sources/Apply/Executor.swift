@@ -97,7 +97,14 @@ package enum Executor {
                         .failure(JournalError(description: why.isEmpty ? "its journal could not be read" : why))
                     )
                 }
-                return (run.server, .success(ServerJournal.split(result.stdout, tag: tag)))
+                guard let journals = ServerJournal.split(result.stdout, tag: tag) else {
+                    return (
+                        run.server,
+                        .failure(
+                            JournalError(description: "its journals were read only in part: the output ended early"))
+                    )
+                }
+                return (run.server, .success(journals))
             } catch {
                 return (
                     run.server,

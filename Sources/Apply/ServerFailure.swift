@@ -2,7 +2,7 @@ import SSHTransport
 
 /// Why a server's script did not run to its end, as a kind a caller decides on (the daemon's back-off and
 /// quarantine, its metrics' labels) and the sentence people read.
-package struct ServerFailure: Sendable, Hashable, CustomStringConvertible {
+package struct ServerFailure: Error, Sendable, Hashable, CustomStringConvertible {
     package enum Kind: String, Sendable, Hashable, CaseIterable {
         /// Nothing answered: refused, no route, the name did not resolve, the TCP connect timed out.
         case unreachable
@@ -27,8 +27,9 @@ package struct ServerFailure: Sendable, Hashable, CustomStringConvertible {
         self.message = message
     }
 
-    /// The kind of a transport error; `other` for anything that is not an `SSHError`.
+    /// The kind of a transport error (or of a `ServerFailure` itself); `other` for anything else.
     package static func kind(of error: Error) -> Kind {
+        if let failure = error as? ServerFailure { return failure.kind }
         guard let error = error as? SSHError else { return .other }
         switch error {
         case .nameResolution, .connectionRefused, .connectFailed, .connectTimedOut(_, .tcpConnect, _):

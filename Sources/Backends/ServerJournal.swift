@@ -178,34 +178,46 @@ package enum ServerJournal {
             header: header, report: report, serials: RunReport.serials(Array(markers.utf8), nonce: nonce), text: text)
     }
 
-    /// A script that prints every journal in `folder`, each after a line `@@JOURNAL <tag> <name>`: taken while
-    /// holding the server's run lock, so that no run is writing one.
+    /// A script that prints every journal in `folder`, each after a line `@@JOURNAL <tag> <name>`, and then
+    /// `@@JOURNAL-END <tag>` on a line of its own: taken while holding the server's run lock, so that no run is
+    /// writing one.
     package static func readScript(folder: String, runs: String, tag: String) throws -> ScriptBuilder {
         precondition(!tag.isEmpty && tag.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber) }, "tag")
         var s = ScriptBuilder()
         try s.assign("baton_journals", folder)
         try s.assign("baton_runs", runs)
-        s.code("[ -d \"$baton_journals\" ] || exit 0")
+        try s.assign("baton_end", "@@JOURNAL-END \(tag)")
+        s.code("[ -d \"$baton_journals\" ] || { printf '\\n%s\\n' \"$baton_end\"; exit 0; }")
         s.code(
             "exec 9> \"$baton_runs/lock\" && flock -w 30 9 || { echo 'baton: another Baton run holds this server' >&2; exit 1; }"
         )
         try s.command(
             "for baton_f in \"$baton_journals\"/*; do [ -f \"$baton_f\" ] || continue; printf '%s %s\\n'",
             .value("@@JOURNAL \(tag)"), "\"${baton_f##*/}\"; cat -- \"$baton_f\"; done")
+        s.code("printf '\\n%s\\n' \"$baton_end\"")
         return s
     }
 
-    /// The journals in the output of `readScript`, by file name.
-    package static func split(_ output: [UInt8], tag: String) -> [(name: String, text: String)] {
+    /// The journals in the output of `readScript`, by file name; nil when the output stops before its end
+    /// marker (a timeout, a broken connection): a listing cut short would leave journals out, or cut one.
+    package static func split(_ output: [UInt8], tag: String) -> [(name: String, text: String)]? {
         var found: [(name: String, text: String)] = []
         let marker = "@@JOURNAL \(tag) "
+        let end = "@@JOURNAL-END \(tag)"
+        var previous: Substring?
         for line in String(decoding: output, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false) {
+            if line == end {
+                // The newline printed before the marker, in case the last journal did not end with one.
+                if previous == "", !found.isEmpty { found[found.count - 1].text.removeLast() }
+                return found
+            }
             if line.hasPrefix(marker) {
                 found.append((String(line.dropFirst(marker.count)), ""))
             } else if !found.isEmpty {
                 found[found.count - 1].text += line + "\n"
             }
+            previous = line
         }
-        return found
+        return nil
     }
 }

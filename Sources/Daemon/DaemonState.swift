@@ -90,7 +90,11 @@ package actor DaemonState {
         standby = generation == nil
     }
 
-    func drift(_ outcome: DriftOutcome) { drifted = outcome.drifted.filter { !$0.value.isEmpty } }
+    /// A server whose probe failed keeps what its last probe found: a probe that did not finish says nothing.
+    func drift(_ outcome: DriftOutcome) {
+        let kept = drifted.filter { outcome.unreachable[$0.key] != nil }
+        drifted = kept.merging(outcome.drifted.filter { !$0.value.isEmpty }, uniquingKeysWith: { _, new in new })
+    }
 
     /// A run's outcome: each server's failures in a row and back-off; each resource's quarantine count.
     func ran(_ outcome: RunOutcome, changes: [Change], backoff: Backoff, now: ContinuousClock.Instant) {

@@ -210,6 +210,9 @@ package final class Reconciler: Service, Sendable {
     func driftRound() async {
         do {
             let outcome = try await engine.drift()
+            for (server, failure) in outcome.unreachable.sorted(by: { $0.key < $1.key }) {
+                logger.error("the drift probe of \(server) failed: \(failure)")
+            }
             let before = await state.drifted
             await state.drift(outcome)
             let count = outcome.drifted.values.map(\.count).reduce(0, +)

@@ -234,8 +234,11 @@ package final class RepositoryEngine: ReconcileEngine, @unchecked Sendable {
             // A probe of every resource reads as much as a run writes: its heap goes back too (see `apply`).
             defer { malloc_trim(0) }
             let branch = try statusBranch()
+            // The revision last applied is most often the one the session checked last: its manifests are
+            // in memory, and loading all of them again every round (50,000 files at 10,000 accounts) is waste.
             let check = try DriftCheck.run(
-                repository: repository, branch: branch.name, only: configuration.server, credentials: try credentials())
+                repository: repository, branch: branch.name, only: configuration.server, credentials: try credentials(),
+                timeout: .seconds(configuration.applyTimeout.seconds), loaded: session.lastChecked)
             var drifted: [String: [ResourceID]] = [:]
             var unreachable: [String: EngineFailure] = [:]
             for server in check.servers ?? [] {

@@ -1,3 +1,4 @@
+import Apply
 import Backends
 import Foundation
 import GitStore
@@ -30,11 +31,17 @@ package struct DriftCheck: Sendable {
     /// Resources whose applied form could not be rebuilt (the revision is gone, or an older Baton applied it).
     package var skipped: Int
 
-    /// Probes `only` servers (empty: all) of what the status branch `branch` says was applied.
+    /// How long one server's probe may run by default: a server of 10,000 accounts answers some 70,000 facts.
+    package static let defaultTimeout = Swift.Duration.seconds(600)
+
+    /// Probes `only` servers (empty: all) of what the status branch `branch` says was applied, each probe for up
+    /// to `timeout`. `loaded`: the manifests of a revision the caller holds already (the daemon's plan session),
+    /// used when the revision last applied is that one instead of loading it again.
     /// Blocks on libgit2 or libssh2: call it from a thread of its own or a blocking pool, never from a task.
     @available(*, noasync)
     package static func run(
-        repository: GitRepository, branch name: String, only: [String], credentials: SSHCredentials
+        repository: GitRepository, branch name: String, only: [String], credentials: SSHCredentials,
+        timeout: Swift.Duration = defaultTimeout, loaded: (revision: String, manifests: ManifestSet)? = nil
     ) throws -> DriftCheck {
         let probes: [(server: String, target: SSHTarget, probe: DriftProbe)]
         let snapshot = try StatusBranch(repository: repository, name: name).snapshot()
@@ -44,7 +51,10 @@ package struct DriftCheck: Sendable {
         // cache, so each later one decodes only the files that differ.
         let index = snapshot.state.index
         let cache = ParseCache()
-        let set = try ManifestLoader.load(try repository.source(at: revision), cache: cache).manifests
+        let set =
+            try loaded.flatMap { loaded in
+                try repository.resolve(loaded.revision) == repository.resolve(revision) ? loaded.manifests : nil
+            } ?? ManifestLoader.load(try repository.source(at: revision), cache: cache).manifests
         var byServer: [String: [ResourceState]] = [:]
         var zones: [String: String] = [:]
         var unchecked = 0
@@ -88,24 +98,55 @@ package struct DriftCheck: Sendable {
         let scripts = Dictionary(
             try probes.map { ($0.target, try $0.probe.script(nonce: nonce).text) }, uniquingKeysWith: { a, _ in a })
         let results = SSHPool.connectEach(probes.map(\.target), credentials: credentials) { connection in
-            try connection.run(scripts[connection.target] ?? "", timeout: .seconds(120)).stdout
+            try connection.run(scripts[connection.target] ?? "", timeout: timeout)
         }
         var servers: [Server] = []
         for (probe, result) in zip(probes, results) {
+            let total = probe.probe.facts.count
             switch result {
             case .failure(let error):
                 servers.append(Server(name: probe.server, checks: 0, differences: [], failure: error))
-            case .success(let stdout):
-                let observed = probe.probe.observed(stdout: stdout, nonce: nonce)
+            case .success(let result):
+                let observed = probe.probe.observed(stdout: result.stdout, nonce: nonce)
+                // A probe that did not reach its end observed only some facts: the rest are unknown, not
+                // different, and none of it is reported as drift.
+                if let failure = incomplete(result, observed, total: total, timeout: timeout) {
+                    servers.append(Server(name: probe.server, checks: 0, differences: [], failure: failure))
+                    continue
+                }
                 var differences: [Difference] = []
-                for (fact, value) in zip(probe.probe.facts, observed) where fact.expected != value {
+                for (fact, value) in zip(probe.probe.facts, observed.values) {
+                    guard let value, fact.expected != value else { continue }
                     differences.append(
                         Difference(resource: fact.resource, what: fact.what, expected: fact.expected, found: value))
                 }
-                servers.append(
-                    Server(name: probe.server, checks: probe.probe.facts.count, differences: differences, failure: nil))
+                servers.append(Server(name: probe.server, checks: total, differences: differences, failure: nil))
             }
         }
         return DriftCheck(servers: servers, skipped: unchecked)
+    }
+
+    /// Why a probe's output cannot be compared: it timed out, its connection broke, or it ended without its
+    /// end marker. Nil when it ran to its end.
+    static func incomplete(
+        _ result: SSHResult, _ observed: DriftProbe.Observation, total: Int, timeout: Swift.Duration
+    ) -> ServerFailure? {
+        let made = "\(observed.made) of \(total) checks made"
+        if result.timedOut {
+            return ServerFailure(
+                .timeout,
+                "the drift probe timed out after \(Manifests.Duration(seconds: timeout.components.seconds)) with \(made); raise the timeout if the server is large (baton drift --timeout, the daemon's applyTimeout)"
+            )
+        }
+        if let lost = result.connectionLost {
+            return ServerFailure(.connectionLost, "the connection broke during the drift probe, with \(made): \(lost)")
+        }
+        guard observed.complete, observed.made == total else {
+            let end =
+                result.exitSignal.map { "was killed by SIG\($0)" }
+                ?? "ended with exit status \(result.exitStatus ?? -1)"
+            return ServerFailure(.other, "the drift probe \(end) before its end, with \(made)")
+        }
+        return nil
     }
 }

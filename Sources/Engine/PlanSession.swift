@@ -103,6 +103,12 @@ package final class PlanSession {
             files: kept.loaded.count)
     }
 
+    /// The revision checked last and its manifests (whatever its diagnostics): for a caller that needs that
+    /// revision's manifests again, as the daemon's drift round does.
+    package var lastChecked: (revision: String, manifests: ManifestSet)? {
+        checked.map { ($0.commit.description, $0.loaded.manifests) }
+    }
+
     /// Every server, and the resources of these accounts, from the kept files alone (no pass over the whole
     /// set): what building a few accounts' applied forms needs.
     package func part(accounts: Set<String>) -> ManifestSet? {

@@ -89,10 +89,18 @@ struct DoctorCommand: ParsableCommand {
         }
         defer { connection.close() }
         // Each probe is built like a run's script: code words as written, every value through the one quoting.
+        // A probe that did not finish says nothing about the server (its output is cut, its exit status unknown):
+        // it is a failure of the connection, never a missing tool or a stopped daemon.
         func probe(_ words: ScriptBuilder.Word...) throws -> SSHResult {
             var script = ScriptBuilder()
             try script.command(words)
-            return try connection.run(script.text, timeout: .seconds(20))
+            let command = String(decoding: script.bytes.dropLast(), as: UTF8.self)
+            let result = try connection.run(script.text, timeout: .seconds(20))
+            if result.timedOut { throw SSHError.timedOut(operation: "`\(command)`", timeout: .seconds(20)) }
+            if let lost = result.connectionLost {
+                throw SSHError.connectionLost(reason: "during `\(command)`: \(lost)")
+            }
+            return result
         }
         do {
             let id = try probe("id", "-u")
@@ -128,6 +136,8 @@ struct DoctorCommand: ParsableCommand {
                     nginx.exitStatus == 0 ? "nginx -t passes" : String(decoding: nginx.stdout, as: UTF8.self),
                     hint: "nginx -t must pass before Baton adds server blocks")
             }
+        } catch let error as SSHError {
+            report(false, "commands", error.description, hint: error.hint)
         } catch {
             report(false, "commands", "\(error)", hint: "the connection works but commands fail: check the login shell")
         }

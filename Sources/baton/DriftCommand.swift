@@ -28,6 +28,16 @@ struct DriftCommand: ParsableCommand {
     @Option(name: .customLong("server"), help: "Probe only this server (repeatable).") var servers: [String] = []
     @Option(help: "The SSH client key (default: BATON_SSH_KEY).") var identity: String?
     @Option(help: "Output format: text or json (docs/json-output.md).") var format: ReportFormat = .text
+    @Option(
+        help:
+            "How long one server's probe may run: 90s, 10m, 1h (a server of 10,000 accounts answers some 70,000 checks)."
+    ) var timeout: String = "10m"
+
+    func validate() throws {
+        guard let parsed = Duration(parsing: timeout), parsed.seconds > 0 else {
+            throw ValidationError("--timeout: not a duration: \(timeout) (write e.g. 90s, 10m or 1h)")
+        }
+    }
 
     func run() throws {
         // Nil when nothing was applied yet.
@@ -44,7 +54,8 @@ struct DriftCommand: ParsableCommand {
                 }
                 check = try DriftCheck.run(
                     repository: repository, branch: branch, only: servers,
-                    credentials: SSHCredentials(privateKeyPath: key))
+                    credentials: SSHCredentials(privateKeyPath: key),
+                    timeout: .seconds(Duration(parsing: timeout)?.seconds ?? 600))
             }
         } catch {
             Terminal.error("baton: \(error)")

@@ -88,9 +88,35 @@ final class ServerJournalTests: XCTestCase {
             folder: dir.appendingPathComponent("journal").path, runs: dir.appendingPathComponent("runs").path,
             tag: "t4g")
         script.code("true")
-        let files = ServerJournal.split(try TestShell.run(script).stdout, tag: "t4g")
+        let files = try XCTUnwrap(ServerJournal.split(try TestShell.run(script).stdout, tag: "t4g"))
         XCTAssertEqual(files.map(\.name), ["20261207101500-3f1c2b7d"])
         XCTAssertEqual(try ServerJournal.parse(files[0].text).report.operations.map(\.state), [.success])
+    }
+
+    /// A listing cut short (a timeout, a broken connection) is no listing: cut anywhere before its end marker, it
+    /// reads as nil, never as fewer journals or a shorter one. Whole, it gives each journal's text as it is.
+    func testAJournalListingCutShortIsNotTakenForAWholeOne() throws {
+        let journal = dir.appendingPathComponent("journal")
+        try FileManager.default.createDirectory(at: journal, withIntermediateDirectories: true)
+        let texts = ["20261201000000-aaaa": "one\ntwo\n\n", "20261202000000-bbbb": "no newline at the end"]
+        for (name, text) in texts {
+            try text.write(to: journal.appendingPathComponent(name), atomically: true, encoding: .utf8)
+        }
+        try FileManager.default.createDirectory(
+            at: dir.appendingPathComponent("runs"), withIntermediateDirectories: true)
+        let script = try ServerJournal.readScript(
+            folder: journal.path, runs: dir.appendingPathComponent("runs").path, tag: "t4g")
+        let output = try TestShell.run(script).stdout
+        let files = try XCTUnwrap(ServerJournal.split(output, tag: "t4g"))
+        XCTAssertEqual(files.map(\.name), texts.keys.sorted())
+        XCTAssertEqual(files[0].text, "one\ntwo\n\n")
+        XCTAssertEqual(files[1].text, "no newline at the end\n")
+        for cut in 0..<(output.count - 1) {
+            XCTAssertNil(ServerJournal.split(Array(output.prefix(cut)), tag: "t4g"), "cut at \(cut)")
+        }
+        let none = try ServerJournal.readScript(
+            folder: dir.appendingPathComponent("nothing").path, runs: dir.path, tag: "t4g")
+        XCTAssertEqual(ServerJournal.split(try TestShell.run(none).stdout, tag: "t4g")?.count, 0)
     }
 
     func testAValueThatWouldShiftAFieldIsRefused() {

@@ -523,6 +523,75 @@ final class EndToEndTests: XCTestCase {
         XCTAssertTrue(try host("web1", "ls /var/lib/baton/archive/webapps/").contains("acme-www-"))
     }
 
+    /// A drift probe that does not reach its end claims no drift: `sha256sum` on web1 hangs (the probe times out
+    /// with the owners, modes and users read), then kills the SSH session it runs in (the connection drops).
+    func testADriftProbeThatDoesNotFinishClaimsNoDrift() throws {
+        try makeRepository()
+        let first = try apply()
+        XCTAssertEqual(first.status, 0, first.stdout + first.stderr)
+        let drift = { (timeout: String) in
+            try BatonProcess.run(
+                ["drift", "--repo", self.work.path, "--timeout", timeout], environment: ["BATON_SSH_KEY": Self.key])
+        }
+        let clean = try drift("10m")
+        XCTAssertEqual(clean.status, 0, clean.stdout + clean.stderr)
+        let checks = try XCTUnwrap(
+            clean.stdout.split(separator: "\n").first { $0.hasPrefix("web1: no drift (") }.flatMap {
+                Int($0.dropFirst("web1: no drift (".count).prefix { $0.isNumber })
+            }, clean.stdout)
+
+        _ = try host(
+            "web1",
+            "mv /usr/bin/sha256sum /usr/bin/sha256sum.real && printf '#!/bin/sh\\nsleep 30\\nexec /usr/bin/sha256sum.real \"$@\"\\n' > /usr/bin/sha256sum && chmod 755 /usr/bin/sha256sum"
+        )
+        let started = Date()
+        let timedOut = try drift("3s")
+        XCTAssertLessThan(Date().timeIntervalSince(started), 20)
+        XCTAssertEqual(timedOut.status, 1, timedOut.stdout + timedOut.stderr)
+        XCTAssertFalse(timedOut.stdout.contains("~ "), timedOut.stdout)
+        XCTAssertFalse(timedOut.stdout.contains("web1: no drift"), timedOut.stdout)
+        XCTAssertTrue(timedOut.stdout.contains("ns1: no drift"), timedOut.stdout)
+        let line = try XCTUnwrap(
+            timedOut.stdout.split(separator: "\n").first { $0.hasPrefix("web1: ") }, timedOut.stdout)
+        XCTAssertTrue(line.hasPrefix("web1: not probed: the drift probe timed out after 3s with "), String(line))
+        // The owners, modes and users came before the hashes: some checks were made, not all.
+        let made = Int(line.split(separator: " with ").last?.prefix { $0.isNumber } ?? "")
+        XCTAssertTrue(line.contains(" of \(checks) checks made; raise the timeout"), String(line))
+        XCTAssertGreaterThan(made ?? 0, 0, String(line))
+        XCTAssertLessThan(made ?? checks, checks, String(line))
+
+        // The probe's hash now kills the sshd process serving its session.
+        _ = try host(
+            "web1",
+            #"printf '%s\n' '#!/bin/sh' 'p=$$' 'while [ "$p" -gt 1 ]; do' "  p=\$(sed 's/.*) //' /proc/\$p/stat | cut -d' ' -f2)" '  if [ "$(cat /proc/$p/comm)" = sshd ]; then kill -9 "$p"; break; fi' 'done' 'exec /usr/bin/sha256sum.real "$@"' > /usr/bin/sha256sum"#
+        )
+        let dropped = try drift("10m")
+        XCTAssertEqual(dropped.status, 1, dropped.stdout + dropped.stderr)
+        XCTAssertFalse(dropped.stdout.contains("~ "), dropped.stdout)
+        let cut = try XCTUnwrap(dropped.stdout.split(separator: "\n").first { $0.hasPrefix("web1: ") }, dropped.stdout)
+        XCTAssertTrue(cut.hasPrefix("web1: not probed: "), String(cut))
+        XCTAssertTrue(cut.contains(" of \(checks) checks made"), String(cut))
+        XCTAssertFalse(cut.contains(" \(checks) of \(checks) checks made"), String(cut))
+
+        _ = try host("web1", "mv /usr/bin/sha256sum.real /usr/bin/sha256sum")
+        XCTAssertEqual(try drift("10m").status, 0)
+    }
+
+    /// A doctor's probe that does not answer is a failure of the connection, never "named is not running".
+    func testADoctorProbeThatTimesOutSaysSo() throws {
+        try makeRepository()
+        _ = try host(
+            "ns1",
+            "mv /usr/sbin/rndc /usr/sbin/rndc.real && printf '#!/bin/sh\\nsleep 60\\n' > /usr/sbin/rndc && chmod 755 /usr/sbin/rndc"
+        )
+        let doctor = try BatonProcess.run(
+            ["doctor", "ns1", "--repo", work.path], environment: ["BATON_SSH_KEY": Self.key])
+        XCTAssertEqual(doctor.status, 1, doctor.stdout + doctor.stderr)
+        XCTAssertFalse(doctor.stdout.contains("FAIL named"), doctor.stdout)
+        XCTAssertTrue(
+            doctor.stdout.contains("FAIL commands: `rndc status >/dev/null` timed out after 20"), doctor.stdout)
+    }
+
     /// DNS transfers and nginx reloads finish a moment after the command that started them.
     func waitFor(_ condition: () throws -> Bool) throws -> Bool {
         for _ in 0..<20 {

@@ -88,7 +88,12 @@ final class ReconcilerTests: XCTestCase {
             return RunOutcome(run: "run\(applied.count)", servers: servers)
         }
         func reject(_ revision: String, diagnostics: [Diagnostic]) async throws { rejected.append(revision) }
-        func drift() async throws -> DriftOutcome { DriftOutcome(drifted: [:]) }
+        /// What the drift rounds find, in turn; none drifted once they are used up.
+        var driftOutcomes: [DriftOutcome] = []
+        func setDriftOutcomes(_ outcomes: [DriftOutcome]) { driftOutcomes = outcomes }
+        func drift() async throws -> DriftOutcome {
+            driftOutcomes.isEmpty ? DriftOutcome(drifted: [:]) : driftOutcomes.removeFirst()
+        }
         func lease() async throws -> Int? { leaseHolder ? 1 : nil }
         func releaseLease() async throws { released = true }
     }
@@ -104,6 +109,30 @@ final class ReconcilerTests: XCTestCase {
                 interval: .milliseconds(20), driftInterval: .seconds(3600), driftMode: .report,
                 backoff: Backoff(base: .zero, cap: .zero, jitter: 0)),
             logger: Logger(label: "test"))
+    }
+
+    /// A server whose probe did not finish says nothing about its drift: what its last finished probe found
+    /// stays, while another server's clean probe clears its own.
+    func testADriftProbeThatFailedKeepsWhatTheLastOneFound() async throws {
+        let engine = FakeEngine()
+        let shop = ResourceID(.webApp, "shop")
+        let zone = ResourceID(.domain, "acme.example")
+        await engine.setDriftOutcomes([
+            DriftOutcome(drifted: ["web1": [shop], "ns1": [zone]]),
+            DriftOutcome(
+                drifted: [:],
+                unreachable: [
+                    "web1": EngineFailure(
+                        .timeout, "the drift probe timed out after 2m with 41210 of 70000 checks made")
+                ]),
+        ])
+        let r = reconciler(engine)
+        await r.driftRound()
+        var drifted = await r.state.drifted
+        XCTAssertEqual(drifted, ["web1": [shop], "ns1": [zone]])
+        await r.driftRound()
+        drifted = await r.state.drifted
+        XCTAssertEqual(drifted, ["web1": [shop]])
     }
 
     func testAnInvalidRevisionIsNeverAppliedAndAFixIs() async throws {
