@@ -5,6 +5,8 @@
 # (scripts/testhosts: every account on web1, zones on ns1 and ns2): the first apply, a no-change apply, and an
 # apply after changing 10% of the zones. Wall seconds and peak RSS from /usr/bin/time. Needs root (namespaces).
 # Side by side: ../shared/bench/peers (Ansible doing the same kind of work on one host); see bench/README.md.
+# COUNT_PROCESSES=1: the first apply only, under `strace -f` attached to each test host's sshd, and the processes
+# each server started (forks and clones that are not threads); strace slows it, so its time is not a figure.
 N=${1:-200}
 . "$(dirname "${BASH_SOURCE[0]}")/common.sh" apply "$N"
 "$ROOT/scripts/testhosts" down >/dev/null 2>&1 || true
@@ -30,6 +32,25 @@ measure() { # LABEL: wall seconds and peak MB of one apply
             "$BATON" logs --repo "$REPO" 2>/dev/null | sed -n 's/^=== \(.*\) (\(.*\) s)$/\1 \2/p' | tr '\n' ' ')" \
         "$(cut -d' ' -f1-3 /proc/loadavg)"
 }
+if [ -n "${COUNT_PROCESSES:-}" ]; then
+    pids=()
+    for h in web1 ns1 ns2; do
+        strace -f -qq -e trace=fork,vfork,clone,clone3 -o "$WORK/procs-$h.txt" \
+            -p "$(cat "/run/baton-testhosts/$h/sshd.pid")" &
+        pids+=($!)
+    done
+    sleep 2
+    "$BATON" apply --repo "$REPO" --yes --zone-checker builtin >"$WORK/apply-procs.out" 2>&1 || true
+    sleep 2
+    kill -INT "${pids[@]}" 2>/dev/null || true
+    wait "${pids[@]}" 2>/dev/null || true
+    for h in web1 ns1 ns2; do
+        printf '%s: %s processes\n' "$h" \
+            "$(grep -E '(fork|clone3?)(\(| resumed>).*= [1-9][0-9]*$' "$WORK/procs-$h.txt" | grep -cv CLONE_THREAD)"
+    done
+    "$ROOT/scripts/testhosts" down >/dev/null
+    exit 0
+fi
 echo "| N | apply | wall s | peak MB | exit | per server | seconds per server (run log) | load |"
 echo "|---:|---|---:|---:|---:|---|---|---|"
 measure first

@@ -51,9 +51,10 @@ package enum Backend {
 
     /// The script with the given batch of new users (`UserBatch()`: none, every operation makes its own) and
     /// of zones checked at once (`ZoneBatch()`: none, every operation checks its own).
+    /// `helper`: the run's `TreeHelper` (false: every operation runs its own commands).
     static func script(
         _ steps: [Step], context: ApplyContext, nonce: String, deadline: Int? = nil,
-        journal: ServerJournal.Writing? = nil, batch: UserBatch, zones: ZoneBatch = ZoneBatch()
+        journal: ServerJournal.Writing? = nil, batch: UserBatch, zones: ZoneBatch = ZoneBatch(), helper: Bool = true
     ) throws -> (script: ScriptBuilder, count: Int) {
         let operations = try operations(steps, context: context, batch: batch, zones: zones)
         var finish = ScriptBuilder()
@@ -65,7 +66,8 @@ package enum Backend {
             try RunScript(
                 nonce: nonce, operations: operations, deadline: deadline, finish: finish.bytes.isEmpty ? nil : finish,
                 scratch: context.layout.state + "/runs", journal: journal,
-                prepare: try Self.prepare(users: batch.prepare(context.layout), zones: zones.prepare())
+                prepare: try Self.prepare(users: batch.prepare(context.layout), zones: zones.prepare()),
+                helper: helper
             ).render())
         return (script, operations.count)
     }

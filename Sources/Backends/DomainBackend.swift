@@ -43,7 +43,7 @@ enum DomainBackend {
                 "; then named-checkzone -i local -k fail -n fail -m fail -M fail -S fail --", .value(origin),
                 .value(candidate), ">&2; rm -f --", .value(candidate), "; exit 1; fi")
             if batched { s.code("fi") }
-            try s.command("mv -f --", .value(candidate), .value(zoneFile))
+            try s.command("baton_mv", .value(candidate), .value(zoneFile))
             let secondaries = step.list("secondaries").filter(isAddress)
             conf = "zone \"\(origin)\" {\n  type primary;\n  file \"\(zoneFile)\";\n"
             if !secondaries.isEmpty {
@@ -59,7 +59,7 @@ enum DomainBackend {
                 "zone \"\(origin)\" {\n  type secondary;\n  primaries { \(primary); };\n  file \"\(zoneFile)\";\n};\n"
         }
         try s.command("baton_was_new=0; [ -e", .value(stanza), "] || baton_was_new=1")
-        try s.write(Array(conf.utf8), to: stanza, mode: "0644")
+        try s.write(Array(conf.utf8), to: stanza, mode: "0644", renamer: "baton_mv")
         s.code("echo named >> \"$baton_todo\"")
         if role != "primary" {
             // A new secondary transfers at once rather than at its first refresh: its primary ran before it. BIND

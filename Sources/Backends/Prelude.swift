@@ -94,12 +94,18 @@ package enum Prelude {
         s.code("  done")
         // The usual first apply of an account: both folders new and near the top: one mkdir, one chown.
         s.code("  if [ $baton_all = 1 ]; then")
+        s.code(
+            "    if [ -n \"$baton_hq\" ]; then baton_ask dirs \"$baton_u\" \"$baton_g\" \"$baton_m\" \"$@\"; return; fi"
+        )
         s.code("    mkdir -m \"$baton_m\" -- \"$@\" && chown -h -- \"$baton_u:$baton_g\" \"$@\"")
         s.code("    return")
         s.code("  fi")
         // The usual first apply of a web app: every folder new and deep in the tree of the user who owns them
         // all: the user makes them in one mkdir, in the order given, as the loop below would one by one.
         s.code("  if [ $baton_deep = 1 ] && [ \"$baton_maker\" = \"$baton_u\" ]; then")
+        s.code(
+            "    if [ -n \"$baton_hq\" ]; then baton_ask mkdir-as \"$baton_u\" \"$baton_g\" \"$baton_m\" \"$@\"; return; fi"
+        )
         s.code("    baton_as \"$baton_u\" \"$baton_g\" mkdir -p -m \"$baton_m\" -- \"$@\"")
         s.code("    return")
         s.code("  fi")
@@ -144,8 +150,11 @@ package enum Prelude {
         s.code("  else")
         s.code("    baton_user_dirs \"$2\" \"$3\" 0750 \"$1\" || return 1; baton_hm=")
         s.code("  fi")
-        // The keys are written by the user's shell itself (printf is a builtin there), so the user's part costs
-        // a shell, a mkdir and a mv.
+        // The user's part: by the run's helper when it runs and the keys came as a word, else by the user's shell
+        // itself (printf is a builtin there): a shell, a mkdir and a mv.
+        s.code(
+            "  if [ -n \"$baton_hq\" ] && [ $baton_kw = 1 ]; then baton_ask home \"$2\" \"$3\" \"$1\" \"$baton_hm\" \"$baton_keys\"; return; fi"
+        )
         s.code(
             "  baton_as \"$2\" \"$3\" sh -c 'umask 077; [ -z \"$2\" ] || chmod \"$2\" -- \"$1\" || exit 1; if [ -d \"$1/.ssh\" ]; then chmod 0700 -- \"$1/.ssh\"; else mkdir -- \"$1/.ssh\"; fi || exit 1; if [ \"$3\" = 1 ]; then printf \"%s\" \"$4\"; else base64 -d; fi > \"$1/.ssh/.authorized_keys.baton-tmp\" && mv -f -- \"$1/.ssh/.authorized_keys.baton-tmp\" \"$1/.ssh/authorized_keys\"' baton-home \"$1\" \"$baton_hm\" \"$baton_kw\" \"$baton_keys\""
         )
@@ -166,6 +175,13 @@ package enum Prelude {
         // never fails: a file the user may not change keeps the access it had.
         s.code("baton_acl() {")
         s.code("  baton_am=$1; baton_au=$2; baton_ag=$3; shift 3; baton_rc=0")
+        // The run's helper says its messages itself, and 1 when it said any.
+        s.code("  if [ -n \"$baton_hq\" ]; then")
+        s.code("    baton_ask acl report \"$baton_au\" \"$baton_ag\" \"$@\" || baton_rc=$?")
+        s.code(
+            "    if [ $baton_rc -ne 125 ]; then [ $baton_rc -eq 0 ] || printf '%s\\n' \"$baton_am\" >&2; return 0; fi")
+        s.code("    baton_rc=0")
+        s.code("  fi")
         s.code("  baton_as \"$baton_au\" \"$baton_ag\" setfacl \"$@\" 2> \"$baton_run/acl.err\" || baton_rc=$?")
         s.code("  if [ $baton_rc -ne 0 ] || [ -s \"$baton_run/acl.err\" ]; then")
         s.code(
@@ -188,6 +204,14 @@ package enum Prelude {
         s.code("  case \"$1\" in ''|*/*|.|..) echo \"baton: bad folder key $1\" >&2; return 1;; esac")
         s.code("  [ ! -e \"$baton_run/dir-$1\" ] || return 0")
         s.code("  baton_dir \"$2\" \"$3\" \"$4\" \"$5\" && : > \"$baton_run/dir-$1\"")
+        s.code("}")
+        // baton_once KEY CMD...: CMD once per run: not again after it succeeded (KEY names it in the run's
+        // scratch folder).
+        s.code("baton_once() {")
+        s.code("  case \"$1\" in ''|*/*|.|..) echo \"baton: bad key $1\" >&2; return 1;; esac")
+        s.code("  [ ! -e \"$baton_run/once-$1\" ] || return 0")
+        s.code("  baton_onk=$1; shift")
+        s.code("  \"$@\" && : > \"$baton_run/once-$baton_onk\"")
         s.code("}")
         // baton_archive PATH ARCHIVE NAME: moves a folder away under a dated name instead of deleting it.
         s.code("baton_archive() {")
@@ -305,6 +329,7 @@ package enum Prelude {
         s.code("  fi")
         s.code("  baton_mark \"@@BATON $baton_nonce SERIAL $baton_zo $baton_zs\"")
         s.code("}")
+        s.append(TreeHelper.functions())
         s.append(StagedChecks.functions())
         return s
     }

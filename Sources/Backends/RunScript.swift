@@ -46,11 +46,16 @@ package struct RunScript: Sendable {
     /// appended to it before it is printed, so what the server did outlives the connection and the client. Nil:
     /// none (needs `scratch`).
     package var journal: ServerJournal.Writing?
+    /// Start the run's helper (`TreeHelper`, which needs the prelude) after `prepare`, and stop it after the
+    /// last operation's checks.
+    package var helper: Bool
 
     package init(
         nonce: String, operations: [Operation], deadline: Int? = nil, finish: ScriptBuilder? = nil,
-        scratch: String? = nil, journal: ServerJournal.Writing? = nil, prepare: ScriptBuilder? = nil
+        scratch: String? = nil, journal: ServerJournal.Writing? = nil, prepare: ScriptBuilder? = nil,
+        helper: Bool = false
     ) {
+        self.helper = helper
         self.deadline = deadline
         self.finish = finish
         self.prepare = prepare
@@ -122,6 +127,7 @@ package struct RunScript: Sendable {
             script.append(prepare)
             script.code(") </dev/null 1>&2")
         }
+        if helper { try TreeHelper.start(&script) }
         // Operations that staged files and have no verdict yet: an operation depending on one waits for it.
         var unverified = Set<Int>()
         for (index, operation) in operations.enumerated() {
@@ -165,6 +171,7 @@ package struct RunScript: Sendable {
             script.code("fi")
         }
         script.code("baton_checkpoint")
+        if helper { script.code("baton_helper_stop") }
         if let finish {
             try script.command("baton_mark", .value("@@BATON \(nonce) FINISH STARTED"))
             script.code("(")

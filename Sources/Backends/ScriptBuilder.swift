@@ -76,10 +76,13 @@ package struct ScriptBuilder: Sendable {
         bytes.append(0x0A)
     }
 
-    /// Writes `contents` to `path` atomically: decoded into a temporary file in the same folder, then renamed.
-    package mutating func write(_ contents: [UInt8], to path: String, mode: String = "0644") throws {
+    /// Writes `contents` to `path` atomically: decoded into a temporary file in the same folder, then renamed
+    /// by `renamer` (`baton_mv` in a run script: the run's helper renames it).
+    package mutating func write(
+        _ contents: [UInt8], to path: String, mode: String = "0644", renamer: Word = "mv -f --"
+    ) throws {
         try decode(contents, into: Self.temporary(path), mode: mode)
-        try command("mv -f --", .value(Self.temporary(path)), .value(path))
+        try command(renamer, .value(Self.temporary(path)), .value(path))
     }
 
     /// Writes `contents` straight to `path`, a file nothing reads until Baton moves it in place (a zone checked

@@ -18,7 +18,7 @@ enum StagedChecks {
         s.code("  if [ -e \"$2\" ]; then cp -p -- \"$2\" \"$baton_keep.old\" || return 1; fi")
         // Listed before the file moves: a file in place is always one that can be put back.
         s.code("  printf '%s %s %s %s\\n' \"$baton_op\" \"$3\" \"$baton_keep\" \"$2\" >> \"$baton_staged\" || return 1")
-        s.code("  mv -f -- \"$1\" \"$2\"")
+        s.code("  baton_mv \"$1\" \"$2\"")
         s.code("}")
         // baton_stage_rm TARGET DAEMON: TARGET removed, kept aside to be put back; `.gone` says its new state is
         // no file.

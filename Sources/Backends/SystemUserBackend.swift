@@ -78,7 +78,8 @@ enum SystemUserBackend {
         if step.scalar("main") != "true" {
             // A secondary user lives in or under the main user's home: it may pass through, no more.
             try s.command(
-                "if command -v setfacl >/dev/null; then setfacl -m", .value("u:\(name):--x"), "--", .value(mainHome),
+                "if command -v setfacl >/dev/null; then baton_setfacl status - - -m", .value("u:\(name):--x"), "--",
+                .value(mainHome),
                 "|| echo 'baton: no ACL support here: the secondary user may not reach its home' >&2; fi")
         }
         let keys = step.list("authorizedKeys")

@@ -94,8 +94,14 @@ package enum WebAppBackend {
     ) throws {
         let pass = "u:www-data:--x,d:u:www-data:---"
         var words: [ScriptBuilder.Word] = ["if command -v setfacl >/dev/null; then :"]
+        // The folders above are the same for every app of a user: opened by the first app of the run that
+        // needs them, and noted in the run's scratch folder (baton_once).
         for (owner, folders) in Self.owners(above: path, user: user, account: account, context) {
-            words += ["; baton_as", .value(owner), .value(account), "setfacl -P -m", .value(pass), "--"]
+            let key = "acl-" + SHA256.hex(([owner, account] + folders).joined(separator: "\u{0}")).prefix(32)
+            words += [
+                "; baton_once", .value(key), "baton_setfacl quiet", .value(owner), .value(account), "-P -m",
+                .value(pass), "--",
+            ]
             words += folders.map { .value($0) } + ["2>/dev/null"]
         }
         // In this order: the whole tree closed, the way down to the public root opened, the public root readable,
