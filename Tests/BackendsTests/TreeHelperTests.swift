@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import XCTest
 
 @testable import Backends
@@ -10,19 +11,7 @@ import XCTest
 extension UserBatchTests {
     /// Tenant `t` of `tenant(_:main:)`, with a static and a PHP web app of its main user.
     func webTenant(_ t: String, main: String) -> String {
-        tenant(t, main: main) + """
-            ---
-            apiVersion: baton/v1
-            kind: WebApp
-            metadata: {name: \(t)-site}
-            spec: {account: \(t), type: static, domains: [\(t).example]}
-            ---
-            apiVersion: baton/v1
-            kind: WebApp
-            metadata: {name: \(t)-shop}
-            spec: {account: \(t), type: php, domains: [shop.\(t).example]}
-
-            """
+        tenant(t, main: main) + WebAppFixtures.siteAndShop(t)
     }
 
     func webTenants(_ count: Int) -> [String: String] {

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import XCTest
 
 /// The run's helper (docs/apply.md, "Few processes in a user's tree") on the test hosts: tenants applied with it,
@@ -10,17 +11,8 @@ extension TenantIsolationEndToEndTests {
     func helperTenant(_ t: String, key: String) -> String {
         usersTenant(t, key: key).replacingOccurrences(
             of: "placement: {web: web1}", with: "placement: {web: web1, dns: [ns1]}")
+            + WebAppFixtures.siteAndShop(t, publicRoot: "public")
                 + """
-                ---
-                apiVersion: baton/v1
-                kind: WebApp
-                metadata: {name: \(t)-site}
-                spec: {account: \(t), type: static, domains: [\(t).example]}
-                ---
-                apiVersion: baton/v1
-                kind: WebApp
-                metadata: {name: \(t)-shop}
-                spec: {account: \(t), type: php, publicRoot: public, domains: [shop.\(t).example]}
                 ---
                 apiVersion: baton/v1
                 kind: Domain
