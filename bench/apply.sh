@@ -36,7 +36,7 @@ if [ -n "${COUNT_PROCESSES:-}" ]; then
     pids=()
     for h in web1 ns1 ns2; do
         strace -f -qq -e trace=fork,vfork,clone,clone3 -o "$WORK/procs-$h.txt" \
-            -p "$(cat "/run/baton-testhosts/$h/sshd.pid")" &
+            -p "$(cat "/run/baton-testhosts/hosts/$h/sshd.pid")" &
         pids+=($!)
     done
     sleep 2
