@@ -1,11 +1,11 @@
 /// One Perl process per run that does, on request, what the operations did with a process each in users' trees
-/// and root's folders: new folders and their owner, a user's `~/.ssh` and keys, a rename. A first apply of 200
+/// and root's folders: new folders and their owner, a user's `~/.ssh` and keys, ACLs, a rename. A first apply of 200
 /// accounts started about 35 processes per account on the web server, most of them `setpriv`, `sh`, `mkdir`,
 /// `chown` and `mv` doing one system call each; asking the helper costs a `printf` and a `read`, both shell
 /// builtins. Each operation keeps its order, its checks and its outcome: it asks where it ran the command, waits
 /// for the answer (the command's exit status, its message on stderr as the command would write it), and goes on
-/// or fails exactly there. What needs a user's rights is done in a child of the helper with that user's rights
-/// alone (`TreeHelperProgram`). Without perl, or when the helper does not start, every function runs its
+/// or fails exactly there. What needs a user's rights the helper does with that user's rights alone
+/// (`TreeHelperProgram`). Without perl, or when the helper does not start, every function runs its
 /// commands as before. See docs/apply.md, "Few processes in a user's tree".
 enum TreeHelper {
     /// The shell side: `baton_helper_start` and `baton_helper_stop` (the run's shell), `baton_ask` (the
