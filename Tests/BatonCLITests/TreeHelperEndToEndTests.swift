@@ -6,23 +6,12 @@ import XCTest
 /// and tenants of the same shape applied after perl is taken off web1 and ns1 (so every operation runs its own
 /// commands, and makes its own users): both end the same, name for name.
 extension TenantIsolationEndToEndTests {
-    /// An account on web1 and ns1 with a declared group, a main user with a key, a developer with a key in a home
-    /// of its own, a user with a password hash, a static and a PHP web app, and a zone.
+    /// `tenant(_:)` (an account on web1 and ns1 with a declared group and a zone, a developer in a home of its own,
+    /// a PHP web app), with a main user that has a key, and a static web app.
     func helperTenant(_ t: String, key: String) -> String {
-        usersTenant(t, key: key).replacingOccurrences(
-            of: "placement: {web: web1}", with: "placement: {web: web1, dns: [ns1]}")
-            + WebAppFixtures.siteAndShop(t, publicRoot: "public")
-                + """
-                ---
-                apiVersion: baton/v1
-                kind: Domain
-                metadata: {name: \(t).example}
-                spec:
-                  account: \(t)
-                  records:
-                    - {name: "@", type: A, value: 10.213.0.11}
-
-                """
+        tenant(t) + "---\napiVersion: baton/v1\nkind: SystemUser\nmetadata: {name: \(t)}\n"
+            + "spec: {account: \(t), main: true, shell: /bin/sh, authorizedKeys: [\"\(key)\"]}\n"
+            + WebAppFixtures.site(t)
     }
 
     /// What a tenant is on the hosts, with its name written T: its home (every path's owner, group, mode, type,
@@ -85,6 +74,6 @@ extension TenantIsolationEndToEndTests {
             XCTAssertTrue(withHelper.contains("authorized_keys"), withHelper)
             XCTAssertEqual(withHelper, without)
         }
-        XCTAssertEqual(try login("hlpa-dev", key: key.path).stdout, "hlpa-dev\n")
+        XCTAssertEqual(try login("hlpa", key: key.path).stdout, "hlpa\n")
     }
 }
