@@ -180,7 +180,8 @@ package enum ServerJournal {
 
     /// A script that prints every journal in `folder`, each after a line `@@JOURNAL <tag> <name>`, and then
     /// `@@JOURNAL-END <tag>` on a line of its own: taken while holding the server's run lock, so that no run is
-    /// writing one.
+    /// writing one. Each marker comes after a newline of its own: a journal cut short without its last newline
+    /// would otherwise swallow the next one's marker.
     package static func readScript(folder: String, runs: String, tag: String) throws -> ScriptBuilder {
         precondition(!tag.isEmpty && tag.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber) }, "tag")
         var s = ScriptBuilder()
@@ -192,7 +193,7 @@ package enum ServerJournal {
             "exec 9> \"$baton_runs/lock\" && flock -w 30 9 || { echo 'baton: another Baton run holds this server' >&2; exit 1; }"
         )
         try s.command(
-            "for baton_f in \"$baton_journals\"/*; do [ -f \"$baton_f\" ] || continue; printf '%s %s\\n'",
+            "for baton_f in \"$baton_journals\"/*; do [ -f \"$baton_f\" ] || continue; printf '\\n%s %s\\n'",
             .value("@@JOURNAL \(tag)"), "\"${baton_f##*/}\"; cat -- \"$baton_f\"; done")
         s.code("printf '\\n%s\\n' \"$baton_end\"")
         return s
@@ -212,6 +213,8 @@ package enum ServerJournal {
                 return found
             }
             if line.hasPrefix(marker) {
+                // The newline printed before the marker, as before the end marker.
+                if previous == "", !found.isEmpty { found[found.count - 1].text.removeLast() }
                 found.append((String(line.dropFirst(marker.count)), ""))
             } else if !found.isEmpty {
                 found[found.count - 1].text += line + "\n"

@@ -119,6 +119,26 @@ final class ServerJournalTests: XCTestCase {
         XCTAssertEqual(ServerJournal.split(try TestShell.run(none).stdout, tag: "t4g")?.count, 0)
     }
 
+    /// A journal cut short by a killed run may lack its last newline: the next journal's header still starts a
+    /// line of its own, and neither is lost.
+    func testAJournalWithoutItsLastNewlineDoesNotSwallowTheNext() throws {
+        let journal = dir.appendingPathComponent("journal")
+        try FileManager.default.createDirectory(at: journal, withIntermediateDirectories: true)
+        let texts = [
+            "20261201000000-aaaa": "cut short", "20261202000000-bbbb": "two\n", "20261203000000-cccc": "three\n\n",
+        ]
+        for (name, text) in texts {
+            try text.write(to: journal.appendingPathComponent(name), atomically: true, encoding: .utf8)
+        }
+        try FileManager.default.createDirectory(
+            at: dir.appendingPathComponent("runs"), withIntermediateDirectories: true)
+        let script = try ServerJournal.readScript(
+            folder: journal.path, runs: dir.appendingPathComponent("runs").path, tag: "t5g")
+        let files = try XCTUnwrap(ServerJournal.split(try TestShell.run(script).stdout, tag: "t5g"))
+        XCTAssertEqual(files.map(\.name), texts.keys.sorted())
+        XCTAssertEqual(files.map(\.text), ["cut short\n", "two\n", "three\n\n"])
+    }
+
     func testAValueThatWouldShiftAFieldIsRefused() {
         var bad = header(1)
         bad.operations[0].account = "acme x"
