@@ -96,17 +96,8 @@ final class ServerJournalTests: XCTestCase {
     /// A listing cut short (a timeout, a broken connection) is no listing: cut anywhere before its end marker, it
     /// reads as nil, never as fewer journals or a shorter one. Whole, it gives each journal's text as it is.
     func testAJournalListingCutShortIsNotTakenForAWholeOne() throws {
-        let journal = dir.appendingPathComponent("journal")
-        try FileManager.default.createDirectory(at: journal, withIntermediateDirectories: true)
         let texts = ["20261201000000-aaaa": "one\ntwo\n\n", "20261202000000-bbbb": "no newline at the end"]
-        for (name, text) in texts {
-            try text.write(to: journal.appendingPathComponent(name), atomically: true, encoding: .utf8)
-        }
-        try FileManager.default.createDirectory(
-            at: dir.appendingPathComponent("runs"), withIntermediateDirectories: true)
-        let script = try ServerJournal.readScript(
-            folder: journal.path, runs: dir.appendingPathComponent("runs").path, tag: "t4g")
-        let output = try TestShell.run(script).stdout
+        let output = try listing(texts, tag: "t4g")
         let files = try XCTUnwrap(ServerJournal.split(output, tag: "t4g"))
         XCTAssertEqual(files.map(\.name), texts.keys.sorted())
         XCTAssertEqual(files[0].text, "one\ntwo\n\n")
@@ -122,21 +113,26 @@ final class ServerJournalTests: XCTestCase {
     /// A journal cut short by a killed run may lack its last newline: the next journal's header still starts a
     /// line of its own, and neither is lost.
     func testAJournalWithoutItsLastNewlineDoesNotSwallowTheNext() throws {
-        let journal = dir.appendingPathComponent("journal")
-        try FileManager.default.createDirectory(at: journal, withIntermediateDirectories: true)
         let texts = [
             "20261201000000-aaaa": "cut short", "20261202000000-bbbb": "two\n", "20261203000000-cccc": "three\n\n",
         ]
+        let files = try XCTUnwrap(ServerJournal.split(try listing(texts, tag: "t5g"), tag: "t5g"))
+        XCTAssertEqual(files.map(\.name), texts.keys.sorted())
+        XCTAssertEqual(files.map(\.text), ["cut short\n", "two\n", "three\n\n"])
+    }
+
+    /// The read script's output over a journal folder holding `texts` (file name to content).
+    func listing(_ texts: [String: String], tag: String) throws -> [UInt8] {
+        let journal = dir.appendingPathComponent("journal")
+        try FileManager.default.createDirectory(at: journal, withIntermediateDirectories: true)
         for (name, text) in texts {
             try text.write(to: journal.appendingPathComponent(name), atomically: true, encoding: .utf8)
         }
         try FileManager.default.createDirectory(
             at: dir.appendingPathComponent("runs"), withIntermediateDirectories: true)
         let script = try ServerJournal.readScript(
-            folder: journal.path, runs: dir.appendingPathComponent("runs").path, tag: "t5g")
-        let files = try XCTUnwrap(ServerJournal.split(try TestShell.run(script).stdout, tag: "t5g"))
-        XCTAssertEqual(files.map(\.name), texts.keys.sorted())
-        XCTAssertEqual(files.map(\.text), ["cut short\n", "two\n", "three\n\n"])
+            folder: journal.path, runs: dir.appendingPathComponent("runs").path, tag: tag)
+        return try TestShell.run(script).stdout
     }
 
     func testAValueThatWouldShiftAFieldIsRefused() {
