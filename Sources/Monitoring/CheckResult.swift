@@ -42,6 +42,8 @@ package struct CheckResult: Sendable, Hashable {
     package var status: Int?
     package var headers: [(name: String, value: String)] = []
     package var body: [UInt8] = []
+    /// The page was longer than the checker reads (`CheckSettings.bodyLimit`): `body` is its beginning.
+    package var bodyCut = false
     /// The address the final request went to.
     package var ip: IPAddress?
     package var dnsRcode = "NOERROR"

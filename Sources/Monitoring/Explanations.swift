@@ -226,8 +226,19 @@ enum Explain {
             hint: "Fix the Location the server sends, or monitor the final URL directly.")
     }
 
-    static func bodyMismatch(_ expected: String, status: Int, bytes: Int) -> Failure {
-        Failure(
+    static func bodyMismatch(_ expected: String, status: Int, bytes: Int, cut: Bool = false) -> Failure {
+        if cut {
+            // A longer page may hold the text further on: say what was read rather than that it is not there.
+            return Failure(
+                .bodyMismatch,
+                explanation:
+                    "The first \(bytes) bytes of the page (HTTP \(status)) do not contain \"\(expected)\"; the page is "
+                    + "longer, and the monitor reads no more of it.",
+                hint:
+                    "Choose text that appears near the top of the page, or monitor a smaller page of the site (a "
+                    + "health URL) whose body holds it.")
+        }
+        return Failure(
             .bodyMismatch,
             explanation:
                 "The page (HTTP \(status), \(bytes) bytes) does not contain \"\(expected)\".",

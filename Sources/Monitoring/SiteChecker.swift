@@ -91,6 +91,7 @@ package struct SiteChecker: Sendable {
             result.status = status
             result.headers = response.head.headers.map { ($0.name, $0.value) }
             result.body = response.body
+            result.bodyCut = response.truncated
             break
         }
         result.totalMilliseconds = Self.milliseconds(start.duration(to: clock.now))
@@ -115,7 +116,7 @@ package struct SiteChecker: Sendable {
                 expected: expected.joined(separator: ", "))
         }
         if let text = spec.expect.bodyContains, !result.body.containsSubsequence(Array(text.utf8)) {
-            return Explain.bodyMismatch(text, status: status, bytes: result.body.count)
+            return Explain.bodyMismatch(text, status: status, bytes: result.body.count, cut: result.bodyCut)
         }
         if let limit = spec.expect.maxLatency, result.totalMilliseconds > Double(limit.seconds * 1000) {
             return Explain.slowResponse(Int64(result.totalMilliseconds), limit: limit.seconds * 1000)

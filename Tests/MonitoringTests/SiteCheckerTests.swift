@@ -73,6 +73,27 @@ final class SiteCheckerTests: XCTestCase {
         XCTAssertTrue(result.failure!.explanation.contains("\"Welcome\""))
     }
 
+    /// The checker reads a page's beginning only: text further on is not found, and the failure says the page was
+    /// cut rather than that the text is not there.
+    func testTextPastWhatIsReadIsNotFoundAndTheFailureSaysThePageWasCut() async throws {
+        let server = try TestHTTPServer { _ in
+            .respond(status: 200, headers: [], body: String(repeating: "x", count: 4096) + "Welcome")
+        }
+        defer { server.stop() }
+        var settings = CheckSettings()
+        settings.bodyLimit = 1024
+        let result = try await SiteChecker(resolver: FileResolver(hostsFile: ""), settings: settings).check(
+            name: "s", spec: Self.spec("http://127.0.0.1:\(server.port)/") { $0.expect.bodyContains = "Welcome" })
+        XCTAssertEqual(result.failure?.failureClass, .bodyMismatch)
+        XCTAssertTrue(result.failure!.explanation.contains("The first 1024 bytes"), result.failure!.explanation)
+        XCTAssertTrue(result.failure!.explanation.contains("the page is longer"), result.failure!.explanation)
+        // A page read whole keeps the plain words.
+        let whole = try await checker().check(
+            name: "s", spec: Self.spec("http://127.0.0.1:\(server.port)/") { $0.expect.bodyContains = "Absent" })
+        XCTAssertTrue(
+            whole.failure!.explanation.hasPrefix("The page (HTTP 200, 4103 bytes)"), whole.failure!.explanation)
+    }
+
     func testAcceptsAndNeverAnswersIsResponseTimeout() async throws {
         let server = try TestHTTPServer { _ in .never }
         defer { server.stop() }
