@@ -11,12 +11,8 @@ N=${1:-200}
 . "$(dirname "${BASH_SOURCE[0]}")/common.sh" apply "$N"
 "$ROOT/scripts/testhosts" down >/dev/null 2>&1 || true
 "$ROOT/scripts/testhosts" up >/dev/null
-rm -rf "$REPO"
-python3 "$BENCH_DIR/gen.py" "$N" "$REPO" >/dev/null
-rm -f "$REPO"/servers/*.yaml
-"$ROOT/scripts/testhosts" servers "$REPO/servers" >/dev/null
 # One web host: every account on web1.
-sed -i -E 's/web: web[0-9]+/web: web1/' "$REPO"/accounts/*/account.yaml
+web1_repository
 $GIT init -q -b main
 $GIT add -A
 $GIT commit -q -m "bench repository"

@@ -20,14 +20,11 @@ start_daemon() {
     # up holding the test hosts' lock (their daemons inherit its descriptor).
     trap 'kill $PID 2>/dev/null || true; wait $PID 2>/dev/null || true; "$ROOT/scripts/testhosts" down >/dev/null' EXIT
     trap 'exit 143' INT TERM
-    rm -rf "$REPO" "$WORK/$NAME-remote.git" "$WORK/$NAME-state"
-    python3 "$BENCH_DIR/gen.py" "$N" "$REPO" >/dev/null
-    rm -f "$REPO"/servers/*.yaml
+    rm -rf "$WORK/$NAME-remote.git" "$WORK/$NAME-state"
+    web1_repository
     # The generated sites are https://aN.example/: the monitor would ask the machine's resolver (outside
     # 10.213.0.0/24) for each of them every minute. The monitor has its own benchmark on 127.0.0.1 (monitor.sh).
     rm -f "$REPO"/accounts/*/monitors.yaml
-    "$ROOT/scripts/testhosts" servers "$REPO/servers" >/dev/null
-    sed -i -E 's/web: web[0-9]+/web: web1/' "$REPO"/accounts/*/account.yaml
     $GIT init -q -b main
     $GIT add -A
     $GIT commit -q -m "$NAME repository"

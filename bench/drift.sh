@@ -11,11 +11,7 @@ N=${1:-1000}
 "$ROOT/scripts/testhosts" down >/dev/null 2>&1 || true
 "$ROOT/scripts/testhosts" up >/dev/null
 trap '"$ROOT/scripts/testhosts" down >/dev/null 2>&1 || true' EXIT
-rm -rf "$REPO"
-python3 "$BENCH_DIR/gen.py" "$N" "$REPO" >/dev/null
-rm -f "$REPO"/servers/*.yaml
-"$ROOT/scripts/testhosts" servers "$REPO/servers" >/dev/null
-sed -i -E 's/web: web[0-9]+/web: web1/' "$REPO"/accounts/*/account.yaml
+web1_repository
 $GIT init -q -b main
 $GIT add -A
 $GIT commit -q -m "bench repository"

@@ -12,13 +12,9 @@ import XCTest
 /// the revision last applied (no load of the whole revision every round), and only then.
 final class DriftCheckReuseTests: XCTestCase {
     func testTheManifestsHeldAreUsedForTheirRevisionOnly() throws {
-        let root = FileManager.default.temporaryDirectory.appendingPathComponent("baton-drift-\(UUID().uuidString)")
-        defer { try? FileManager.default.removeItem(at: root) }
-        let work = root.appendingPathComponent("work")
-        let examples = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().appendingPathComponent("examples/hosting")
-        try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
-        try FileManager.default.copyItem(at: examples, to: work)
+        let copy = try HostingCopy("drift")
+        defer { copy.remove() }
+        let (root, work) = (copy.root, copy.work)
         // Nothing listens on the servers' port here: a probe of a server fails at once, on this machine.
         let web1 = work.appendingPathComponent("servers/web1.yaml")
         try String(contentsOf: web1, encoding: .utf8)

@@ -9,13 +9,9 @@ import XCTest
 /// resource's, zone records included). The plans that follow are the plans a fresh process makes.
 final class PlanSessionForgetTests: XCTestCase {
     func testAPlanAfterTheSessionForgotItsDesiredStatesIsTheFreshPlan() throws {
-        let root = FileManager.default.temporaryDirectory.appendingPathComponent("baton-forget-\(UUID().uuidString)")
-        defer { try? FileManager.default.removeItem(at: root) }
-        let work = root.appendingPathComponent("work")
-        let examples = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().appendingPathComponent("examples/hosting")
-        try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
-        try FileManager.default.copyItem(at: examples, to: work)
+        let copy = try HostingCopy("forget")
+        defer { copy.remove() }
+        let work = copy.work
         func git(_ args: [String]) throws -> String {
             let result = try GitCLI.run(["-c", "user.name=t", "-c", "user.email=t@example.com"] + args, in: work)
             XCTAssertEqual(result.status, 0, "git \(args)")

@@ -10,13 +10,9 @@ import XCTest
 /// and records through the repository it opened once.
 final class RepositoryEngineMemoryTests: XCTestCase {
     func testPlanningTheSameRevisionAgainAndAgainKeepsTheHeapFlat() async throws {
-        let root = FileManager.default.temporaryDirectory.appendingPathComponent("baton-engine-\(UUID().uuidString)")
-        defer { try? FileManager.default.removeItem(at: root) }
-        let work = root.appendingPathComponent("work")
-        let examples = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().appendingPathComponent("examples/hosting")
-        try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
-        try FileManager.default.copyItem(at: examples, to: work)
+        let copy = try HostingCopy("engine")
+        defer { copy.remove() }
+        let (root, work) = (copy.root, copy.work)
         for args in [
             ["init", "-q", "-b", "main"], ["add", "-A"],
             ["-c", "user.name=t", "-c", "user.email=t@example.com", "commit", "-q", "-m", "hosting"],
