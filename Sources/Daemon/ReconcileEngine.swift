@@ -66,10 +66,14 @@ package struct ServerOutcome: Sendable, Hashable {
 package struct RunOutcome: Sendable, Hashable {
     package var run: String
     package var servers: [ServerOutcome]
+    /// How long the parts of the run took, by name (`recover`, `servers`, `record`), for the run's log line: an
+    /// operator asking why a commit took seconds to be served reads where they went.
+    package var timings: [String: Swift.Duration]
 
-    package init(run: String, servers: [ServerOutcome]) {
+    package init(run: String, servers: [ServerOutcome], timings: [String: Swift.Duration] = [:]) {
         self.run = run
         self.servers = servers
+        self.timings = timings
     }
 }
 

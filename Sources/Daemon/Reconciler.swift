@@ -102,8 +102,10 @@ package final class Reconciler: Service, Sendable {
         let started = ContinuousClock.now
         defer { metrics.reconcileDuration(ContinuousClock.now - started) }
         let revision: String
+        var timings: [String: Swift.Duration] = [:]
         do {
             revision = try await engine.fetch()
+            timings["fetch"] = ContinuousClock.now - started
             await state.fetched(revision)
         } catch {
             metrics.fetchFailed()
@@ -112,7 +114,11 @@ package final class Reconciler: Service, Sendable {
             return
         }
         let outcome: PlanOutcome
-        do { outcome = try await engine.plan(revision) } catch {
+        let planning = ContinuousClock.now
+        do {
+            outcome = try await engine.plan(revision)
+            timings["plan"] = ContinuousClock.now - planning
+        } catch {
             logger.error("plan failed: \(error)", metadata: ["revision": "\(revision)"])
             return
         }
@@ -150,7 +156,7 @@ package final class Reconciler: Service, Sendable {
                 return
             }
             guard !suspended else { return }
-            await apply(plan, revision: revision, generation: generation, waiting: waiting)
+            await apply(plan, revision: revision, generation: generation, waiting: waiting, timings: timings)
             metrics.resources(await state.resourceStates)
         }
     }
@@ -170,7 +176,10 @@ package final class Reconciler: Service, Sendable {
         return .some(generation)
     }
 
-    func apply(_ plan: Plan, revision: String, generation: Int, waiting: [WaitingChange] = []) async {
+    func apply(
+        _ plan: Plan, revision: String, generation: Int, waiting: [WaitingChange] = [],
+        timings: [String: Swift.Duration] = [:]
+    ) async {
         let later = Set(waiting.map { Planner.Key(server: $0.change.server, id: $0.change.id) })
         var (changes, held) = await state.runnable(
             plan.changes.filter { !later.contains(Planner.Key(server: $0.server, id: $0.id)) }, now: .now)
@@ -195,16 +204,24 @@ package final class Reconciler: Service, Sendable {
         let failed = outcome.servers.contains { $0.failure != nil || !$0.failed.isEmpty }
         metrics.run(failed ? "failure" : "success")
         metrics.quarantined(await state.quarantine.quarantined.count)
-        logger.info(
-            "run \(outcome.run)",
-            metadata: [
-                "revision": "\(revision)", "changes": "\(changes.count)", "held": "\(held)",
-                "failed": "\(outcome.servers.map { $0.failed.count }.reduce(0, +))",
-            ])
+        var metadata: Logger.Metadata = [
+            "revision": "\(revision)", "changes": "\(changes.count)", "held": "\(held)",
+            "failed": "\(outcome.servers.map { $0.failed.count }.reduce(0, +))",
+        ]
+        for (part, duration) in timings.merging(outcome.timings, uniquingKeysWith: { a, _ in a }) {
+            metadata[part + "Seconds"] = "\(Self.seconds(duration))"
+        }
+        logger.info("run \(outcome.run)", metadata: metadata)
         if !failed, held == 0 {
             await state.converged(revision)
             metrics.applied(revision)
         }
+    }
+
+    /// Seconds to the millisecond, as the run's log line gives them.
+    static func seconds(_ duration: Swift.Duration) -> String {
+        let milliseconds = duration.components.seconds * 1000 + duration.components.attoseconds / 1_000_000_000_000_000
+        return String(format: "%.3f", Double(milliseconds) / 1000)
     }
 
     func driftRound() async {

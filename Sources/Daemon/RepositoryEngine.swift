@@ -32,6 +32,8 @@ package final class RepositoryEngine: ReconcileEngine, @unchecked Sendable {
     private var recovery = JournalRecovery()
     /// The changes the last plan held back for maintenance windows: recorded Pending, with why, by the next run.
     private var waiting: [MaintenanceGate.Waiting] = []
+    /// How long the last plan spent reading the servers' journals (reported with the run).
+    private var recovered = Swift.Duration.zero
     private let serial = NSLock()
     /// The lease as last taken: renewed only when a third of it is gone, so an idle daemon writes a lease commit
     /// every `leaseDuration / 3`, not every round. Its own lock: a renewal runs while an apply holds `serial`.
@@ -112,6 +114,7 @@ package final class RepositoryEngine: ReconcileEngine, @unchecked Sendable {
             }
             var planned = try make()
             if let invalid = planned.invalid { return .invalid(invalid) }
+            let recovering = ContinuousClock.now
             // Runs the servers did that the status branch does not hold (a daemon killed before its record) are
             // recorded first, from the servers' journals; then the revision is planned against them.
             if !planned.plan.changes.isEmpty, let credentials = try? credentials() {
@@ -124,6 +127,7 @@ package final class RepositoryEngine: ReconcileEngine, @unchecked Sendable {
                     planned = try make()
                 }
             }
+            recovered = ContinuousClock.now - recovering
             if !planned.plan.refusals.isEmpty {
                 // A mass delete is for a person to allow (`baton apply --allow-mass-delete`), never automatic.
                 let location = SourceLocation(file: RepositoryConfig.fileName, mark: Mark(line: 1, column: 1))
@@ -195,12 +199,17 @@ package final class RepositoryEngine: ReconcileEngine, @unchecked Sendable {
     {
         let lock = try ApplyLock.acquire(in: repository.gitDirectory, wait: true)
         defer { close(lock.descriptor) }
+        let clock = ContinuousClock()
+        let started = clock.now
         let run = try ApplyRun.run(
             planned, changes: changes, recovery: recovery, credentials: try credentials(),
             timeout: Int(configuration.applyTimeout.seconds))
+        let ran = clock.now
         recovery = JournalRecovery()
         try run.record(
             planned, changes: changes, waiting: waiting, repo: path, opened: repository, generation: generation)
+        let timings = ["recover": recovered, "servers": ran - started, "record": clock.now - ran]
+        recovered = .zero
         var servers: [ServerOutcome] = []
         for (server, result) in zip(run.runs, run.results) {
             var failed: [ResourceID: String] = [:]
@@ -219,7 +228,7 @@ package final class RepositoryEngine: ReconcileEngine, @unchecked Sendable {
                     failed: failed,
                     applied: applied))
         }
-        return RunOutcome(run: run.runID, servers: servers)
+        return RunOutcome(run: run.runID, servers: servers, timings: timings)
     }
 
     func credentials() throws -> SSHCredentials {
