@@ -1,7 +1,8 @@
 /// Zones on BIND: the zone file under Baton's folder, checked with the server's own `named-checkzone` before it
 /// replaces the old one; one stanza file per zone, gathered into the include file of `named.conf` and checked by
-/// `named-checkconf` once per run, then one `rndc reload`. Secondaries get a `type secondary` stanza
-/// with the primary's address and transfer the zone themselves.
+/// `named-checkconf` once per run when a stanza came, went or changed, then `rndc reconfig`; a zone whose stanza
+/// stayed is reloaded alone (`rndc reload ZONE`). Secondaries get a `type secondary` stanza with the primary's
+/// address and transfer the zone themselves.
 enum DomainBackend {
     /// `batched`: the run's `ZoneBatch` checked this operation's zone with the others; when the whole batch
     /// passed, named-checkzone does not run again.
@@ -59,9 +60,18 @@ enum DomainBackend {
                 "zone \"\(origin)\" {\n  type secondary;\n  primaries { \(primary); };\n  file \"\(zoneFile)\";\n};\n"
         }
         try s.command("baton_was_new=0; [ -e", .value(stanza), "] || baton_was_new=1")
-        try s.write(Array(conf.utf8), to: stanza, mode: "0644", renamer: "baton_mv")
-        s.code("echo named >> \"$baton_todo\"")
-        if role != "primary" {
+        // The configuration is gathered, checked and reloaded only when a stanza changed: at 20,000 zones that is
+        // seconds of named-checkconf and reconfig, where one zone's new records need only that zone reloaded.
+        let staged = ScriptBuilder.temporary(stanza)
+        try s.writeScratch(Array(conf.utf8), to: staged, mode: "0644")
+        try s.command(
+            "if [ $baton_was_new = 0 ] && cmp -s --", .value(staged), .value(stanza), "; then rm -f --", .value(staged),
+            "; else baton_mv", .value(staged), .value(stanza), "&& echo named >> \"$baton_todo\"; fi")
+        if role == "primary" {
+            // A zone BIND has loaded already is reloaded by name; a new one is loaded by the reconfiguration.
+            try s.command(
+                "if [ $baton_was_new = 0 ]; then echo", .value("reload \(origin)"), ">> \"$baton_todo\"; fi")
+        } else {
             // A new secondary transfers at once rather than at its first refresh: its primary ran before it. BIND
             // transfers a secondary that has no zone file as soon as it loads it; one that finds an old file
             // (kept from before) would wait for its refresh, so only that one is asked to (an `rndc` each).
@@ -71,16 +81,34 @@ enum DomainBackend {
         }
     }
 
-    /// The finish step's part for DNS servers: the include file gathered and checked once, one `rndc reload`
-    /// (new zones, changed zones and configuration alike), then the new secondaries' first transfers.
+    /// The finish step's part for DNS servers: when a stanza came, went or changed, the include file gathered and
+    /// checked once and `rndc reconfig` (which loads new zones and drops removed ones); the zones whose stanza
+    /// stayed and whose file changed reloaded by name (a zone BIND turns out not to have makes the
+    /// configuration gathered and reconfigured as above, then that zone reloaded); then the new secondaries'
+    /// first transfers.
     static func finish(_ layout: ServerLayout, _ s: inout ScriptBuilder) throws {
+        s.code("baton_zones=$(sed -n 's/^reload //p' \"$baton_todo\")")
         s.code("if grep -qx named \"$baton_todo\"; then")
         try gather(layout, &s)
+        s.code("baton_quiet rndc reconfig")
+        s.code("fi")
+        s.code("if [ -n \"$baton_zones\" ]; then")
+        // Up to 50 zones are reloaded one `rndc reload ZONE` each; past that, one `rndc reload` of all is cheaper.
+        s.code("if [ \"$(printf '%s\\n' \"$baton_zones\" | wc -l)\" -gt 50 ]; then")
         s.code("baton_quiet rndc reload")
+        s.code("else")
+        s.code("for baton_z in $baton_zones; do")
+        s.code("if ! rndc reload \"$baton_z\" >/dev/null 2>&1; then")
+        try gather(layout, &s)
+        s.code("baton_quiet rndc reconfig")
+        s.code("baton_quiet rndc reload \"$baton_z\"")
+        s.code("fi")
+        s.code("done")
+        s.code("fi")
+        s.code("fi")
         s.code(
             "for baton_z in $(sed -n 's/^retransfer //p' \"$baton_todo\"); do rndc retransfer \"$baton_z\" >&2 || true; done"
         )
-        s.code("fi")
     }
 
     /// The include file lists every stanza file, then named-checkconf checks the whole configuration: a

@@ -220,6 +220,7 @@ package struct ApplyRun: Sendable {
             for origin in removedZones { serials[origin] = nil }
             var files = StatusRecord(revision: plan.revision, time: time, run: runID).files(
                 plan: plan, outcomes: outcomes, messages: messages, inventory: snapshot.inventory,
+                rewriteAll: snapshot.singleInventory,
                 applied: snapshot.applied)
             files[ZoneSerialsFile.path] = Array(ZoneSerialsFile.render(serials).utf8)
             let existing = try snapshot.tip.map { try repository.names(in: "runs", at: $0) } ?? []

@@ -139,7 +139,7 @@ package struct JournalRecovery: Sendable {
             for origin in removedZones { zones[origin] = nil }
             var files = StatusRecord(revision: header.revision, time: header.time, run: header.run).files(
                 plan: plan, outcomes: outcomes, messages: messages, inventory: snapshot.inventory,
-                applied: snapshot.applied)
+                rewriteAll: snapshot.singleInventory, applied: snapshot.applied)
             files[ZoneSerialsFile.path] = Array(ZoneSerialsFile.render(zones).utf8)
             files.merge(runFile.files(existing: existing)) { _, new in new }
             return files

@@ -3,7 +3,9 @@ import Manifests
 /// `applied.yaml`: the last revision applied, when, by which run, and a summary per server.
 package struct AppliedFile: Sendable, Hashable {
     package static let path = "applied.yaml"
-    package static let formatVersion = 1
+    /// 2: the inventory lies in shards (`InventoryFile`). A Baton that reads only 1 would find no
+    /// `inventory.yaml` and plan every resource as new: the version makes it stop and say to upgrade instead.
+    package static let formatVersion = 2
 
     package struct ServerSummary: Sendable, Hashable {
         package var revision: String

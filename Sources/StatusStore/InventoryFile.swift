@@ -1,11 +1,55 @@
 import Manifests
 import Planning
 
-/// `inventory.yaml`: every resource Baton manages, per server, with the hash of what is there and the
-/// revision it came from. What a prune may delete, and what the planner compares with.
+/// The inventory: every resource Baton manages, per server, with the hash of what is there and the revision it
+/// came from. What a prune may delete, and what the planner compares with.
+///
+/// It lies in shards, `inventory/<xx>.yaml`, each holding the entries of the accounts whose name hashes to `xx`
+/// (`shardPath(of:)`), so that a run rewrites, and the next plan reads again, only the shards of the accounts it
+/// touched: at 10,000 accounts the whole of it is 20 MB. Branches written before hold one `inventory.yaml`,
+/// read as it is and replaced by the shards at their next record.
 package enum InventoryFile {
+    /// The single file of branches written before the shards.
     package static let path = "inventory.yaml"
+    package static let folder = "inventory"
     package static let formatVersion = 1
+    /// How many shards accounts are spread over (the hash's low byte). Changing it moves every entry.
+    package static let shardCount = 256
+
+    /// Where an account's entries lie: `inventory/` and the low byte of the FNV-1a hash of its name in two
+    /// lowercase hex digits. Stable across versions: the layout depends on it.
+    package static func shardPath(of account: String) -> String {
+        folder + "/" + shardName(of: account) + ".yaml"
+    }
+
+    static let hexDigits = Array("0123456789abcdef".utf8)
+
+    package static func shardName(of account: String) -> String { shardName(shard(of: account)) }
+
+    static func shardName(_ byte: UInt8) -> String {
+        String(decoding: [hexDigits[Int(byte >> 4)], hexDigits[Int(byte & 15)]], as: UTF8.self)
+    }
+
+    /// The path of shard number `index` (0 to `shardCount` - 1).
+    package static func shardPath(number index: Int) -> String {
+        folder + "/" + shardName(UInt8(truncatingIfNeeded: index)) + ".yaml"
+    }
+
+    static func shard(of account: String) -> UInt8 {
+        var hash: UInt32 = 2_166_136_261
+        for byte in account.utf8 {
+            hash ^= UInt32(byte)
+            hash &*= 16_777_619
+        }
+        return UInt8(truncatingIfNeeded: hash)
+    }
+
+    /// Whether `path` is one of the shard files.
+    package static func isShard(_ path: String) -> Bool {
+        guard path.hasPrefix(folder + "/"), path.hasSuffix(".yaml") else { return false }
+        let name = path.utf8.dropFirst(folder.utf8.count + 1).dropLast(5)
+        return name.count == 2 && name.allSatisfy { hexDigits.contains($0) }
+    }
 
     package struct Entry: Sendable, Hashable {
         package var entry: InventoryEntry
@@ -37,8 +81,11 @@ package enum InventoryFile {
         return out
     }
 
-    package static func parse(_ bytes: [UInt8], file: String = path) throws -> [String: [Entry]] {
+    /// `shard`: the shard's name (`shardName`) when these are a shard file's bytes: an entry of an account that
+    /// does not hash to it is refused, since the next record of its own shard would not see it.
+    package static func parse(_ bytes: [UInt8], file: String = path, shard: String? = nil) throws -> [String: [Entry]] {
         var scanner = InventoryScanner(bytes, file: file)
+        scanner.shard = shard
         let (version, servers) = try scanner.scan()
         guard version <= formatVersion else {
             throw StatusError(

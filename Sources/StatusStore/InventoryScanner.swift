@@ -14,6 +14,10 @@ struct InventoryScanner {
     var lineStart = 0
     /// Revisions and accounts repeat across entries: one string each, shared.
     var interned: [String: String] = [:]
+    /// The shard these bytes are (`InventoryFile.shardName`), when they are one: every entry's account must hash
+    /// to it. Accounts repeat, so each is checked once.
+    var shard: String?
+    var inShard: Set<String> = []
 
     init(_ bytes: [UInt8], file: String) {
         self.bytes = bytes
@@ -93,7 +97,17 @@ struct InventoryScanner {
         try expect(", name: ", end: end)
         let name = try quoted()
         try expect(", account: ", end: end)
+        let accountStart = position
         let account = intern(try quoted())
+        if let shard, !inShard.contains(account) {
+            let home = InventoryFile.shardName(of: account)
+            guard home == shard else {
+                throw fail(
+                    "an entry of account '\(PathText.escaped(account))' in the shard of other accounts (it belongs in \(InventoryFile.folder)/\(home).yaml)",
+                    at: accountStart)
+            }
+            inShard.insert(account)
+        }
         try expect(", hash: ", end: end)
         let hash = try quoted()
         try expect(", revision: ", end: end)

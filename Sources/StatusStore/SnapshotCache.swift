@@ -9,21 +9,33 @@ enum SnapshotCache {
     struct Entry {
         var key: String
         var snapshot: StatusBranch.Snapshot
+        /// The inventory's shards as parsed, by blob id: the next snapshot parses only the shards that changed.
+        var shards: [ObjectID: [String: [InventoryFile.Entry]]] = [:]
     }
 
     static let limit = 4
     private static let entries = LockedBox<[(branch: String, entry: Entry)]>([])
     /// Snapshots parsed in this process (what the cache saves is seen in tests by this count).
     static let parsed = LockedBox(0)
+    /// Inventory shards parsed in this process.
+    static let shardsParsed = LockedBox(0)
 
     static func get(_ branch: String, key: String) -> StatusBranch.Snapshot? {
         entries.current.first { $0.branch == branch && $0.entry.key == key }?.entry.snapshot
     }
 
-    static func put(_ branch: String, key: String, _ snapshot: StatusBranch.Snapshot) {
+    /// The shards parsed for the branch's last snapshot.
+    static func shards(_ branch: String) -> [ObjectID: [String: [InventoryFile.Entry]]] {
+        entries.current.first { $0.branch == branch }?.entry.shards ?? [:]
+    }
+
+    static func put(
+        _ branch: String, key: String, _ snapshot: StatusBranch.Snapshot,
+        shards: [ObjectID: [String: [InventoryFile.Entry]]] = [:]
+    ) {
         entries.update { list in
             list.removeAll { $0.branch == branch }
-            list.append((branch, Entry(key: key, snapshot: snapshot)))
+            list.append((branch, Entry(key: key, snapshot: snapshot, shards: shards)))
             if list.count > limit { list.removeFirst(list.count - limit) }
         }
     }

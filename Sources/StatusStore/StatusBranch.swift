@@ -46,6 +46,9 @@ package struct StatusBranch: Sendable {
         package var serials: [String: ZoneSerialsFile.Entry] = [:]
         /// What it was read from, by content (`StatusBranch.contentKey`); nil for nothing applied.
         package var contentKey: String?
+        /// The inventory was read from the single `inventory.yaml` of branches written before the shards: the
+        /// next record writes all of it in shards and removes that file.
+        package var singleInventory = false
 
         package static let empty = Snapshot(tip: nil, applied: nil, inventory: [:], state: .empty)
     }
@@ -61,7 +64,7 @@ package struct StatusBranch: Sendable {
     /// The ids of what a snapshot is read from: the applied, inventory and serials files and the status folder.
     /// Two tips with the same key hold the same snapshot (a lease commit changes none of them).
     package func contentKey(at tip: ObjectID) throws -> String {
-        let parts = [AppliedFile.path, InventoryFile.path, ZoneSerialsFile.path, "status"]
+        let parts = [AppliedFile.path, InventoryFile.path, InventoryFile.folder, ZoneSerialsFile.path, "status"]
         let ids = try repository.rootEntryIDs(parts, commit: tip)
         return parts.map { "\($0)=\(ids[$0]?.description ?? "none")" }.joined(separator: " ")
     }
@@ -73,30 +76,69 @@ package struct StatusBranch: Sendable {
             known.tip = tip
             return known
         }
-        var read = try parse(at: tip)
+        var shards = SnapshotCache.shards(cacheName)
+        var read = try parse(at: tip, shards: &shards)
         SnapshotCache.parsed.update { $0 += 1 }
         guard read.applied != nil else { return read }
         read.contentKey = key
-        SnapshotCache.put(cacheName, key: key, read)
+        SnapshotCache.put(cacheName, key: key, read, shards: shards)
         return read
     }
 
-    private func parse(at tip: ObjectID) throws -> Snapshot {
+    /// The inventory at `tip`: its shards (each parsed only when `known` lacks its blob; `known` is left
+    /// holding exactly the shards read), else the single file of older branches; whether it was the latter.
+    private func inventory(
+        at tip: ObjectID, known: inout [ObjectID: [String: [InventoryFile.Entry]]], label: (String) -> String
+    ) throws -> (servers: [String: [InventoryFile.Entry]], single: Bool, present: Bool) {
+        let files = try repository.files(under: InventoryFile.folder, at: tip)
+        guard files.isEmpty else {
+            var merged: [String: [InventoryFile.Entry]] = [:]
+            var kept: [ObjectID: [String: [InventoryFile.Entry]]] = [:]
+            for (path, id) in files.sorted(by: { $0.key < $1.key }) {
+                guard InventoryFile.isShard(path) else {
+                    throw StatusError(
+                        file: label(path),
+                        message:
+                            "a file Baton does not write in \(InventoryFile.folder)/ (it writes only <xx>.yaml shards)",
+                        hint: "remove it from the status branch")
+                }
+                let shard: [String: [InventoryFile.Entry]]
+                if let parsed = known[id] {
+                    shard = parsed
+                } else {
+                    let name = String(path.dropFirst(InventoryFile.folder.count + 1).dropLast(5))
+                    shard = try InventoryFile.parse(try repository.blob(id), file: label(path), shard: name)
+                    SnapshotCache.shardsParsed.update { $0 += 1 }
+                }
+                kept[id] = shard
+                for (server, entries) in shard { merged[server, default: []] += entries }
+            }
+            known = kept
+            return (merged, false, true)
+        }
+        known = [:]
+        guard let bytes = try repository.file(atRoot: InventoryFile.path, commit: tip) else {
+            return ([:], false, false)
+        }
+        return (bytes.isEmpty ? [:] : try InventoryFile.parse(bytes, file: label(InventoryFile.path)), true, true)
+    }
+
+    private func parse(at tip: ObjectID, shards: inout [ObjectID: [String: [InventoryFile.Entry]]]) throws
+        -> Snapshot
+    {
         let label = { (path: String) in "\(name):\(path)" }
         guard let appliedBytes = try repository.file(atRoot: AppliedFile.path, commit: tip) else {
             // Only a daemon's lease (or a rejected revision) so far: nothing was applied yet. An inventory without
             // the file that says from which revision is something else.
-            if try repository.file(atRoot: InventoryFile.path, commit: tip) == nil {
+            if try !inventory(at: tip, known: &shards, label: label).present {
                 var empty = Snapshot.empty
                 empty.tip = tip
                 return empty
             }
             throw StatusError(file: label(AppliedFile.path), message: "the status branch has no \(AppliedFile.path)")
         }
-        let inventoryBytes = try repository.file(atRoot: InventoryFile.path, commit: tip) ?? []
         let applied = try AppliedFile.parse(appliedBytes, file: label(AppliedFile.path))
-        let inventory =
-            inventoryBytes.isEmpty ? [:] : try InventoryFile.parse(inventoryBytes, file: label(InventoryFile.path))
+        let (inventory, single, _) = try inventory(at: tip, known: &shards, label: label)
         var known: [ResourceID: String] = [:]
         var servers: [String: [InventoryEntry]] = [:]
         for (server, items) in inventory {
@@ -117,16 +159,53 @@ package struct StatusBranch: Sendable {
         // The blob ids address the two files' content: hashing them is hashing the applied state, without a
         // pass over a 17 MB inventory.
         var digest = SHA256()
+        let ids = try repository.rootEntryIDs(
+            [AppliedFile.path, InventoryFile.path, InventoryFile.folder], commit: tip)
         for path in [AppliedFile.path, InventoryFile.path] {
-            digest.update(path + "=" + (try repository.blobID(atRoot: path, commit: tip)?.description ?? "none") + "\n")
+            digest.update(path + "=" + (ids[path]?.description ?? "none") + "\n")
+        }
+        // Absent from branches written before the shards: their digest is what it was.
+        if let folder = ids[InventoryFile.folder] {
+            digest.update(InventoryFile.folder + "/=" + folder.description + "\n")
         }
         let state = AppliedState(
             revision: applied.revision, time: applied.time, recipe: applied.recipe, servers: servers, known: known,
             digest: "sha256:" + digest.hexDigest())
+        if !single {
+            // Each shard refuses a second entry of its own; one in two shards (a line moved by hand) shows as fewer
+            // indexed entries than listed.
+            let listed = inventory.values.reduce(0) { $0 + $1.count }
+            if state.index.count != listed { throw duplicateAcrossShards(inventory, label: label) }
+        }
         let serials = try repository.file(atRoot: ZoneSerialsFile.path, commit: tip).map {
             try ZoneSerialsFile.parse($0, file: label(ZoneSerialsFile.path))
         }
-        return Snapshot(tip: tip, applied: applied, inventory: inventory, state: state, serials: serials ?? [:])
+        var snapshot = Snapshot(tip: tip, applied: applied, inventory: inventory, state: state, serials: serials ?? [:])
+        snapshot.singleInventory = single
+        return snapshot
+    }
+
+    /// The error for an entry listed in two shards (rare: found by counting, named by this slower pass).
+    private func duplicateAcrossShards(_ inventory: [String: [InventoryFile.Entry]], label: (String) -> String)
+        -> StatusError
+    {
+        for (server, entries) in inventory.sorted(by: { $0.key < $1.key }) {
+            var seen: [ResourceID: String] = [:]
+            for item in entries {
+                let shard = InventoryFile.shardPath(of: item.entry.account)
+                if let other = seen[item.entry.id] {
+                    return StatusError(
+                        file: label(InventoryFile.folder + "/"),
+                        message:
+                            "\(PathText.escaped(item.entry.id.description)) is listed twice on server '\(PathText.escaped(server))', in \(other) and \(shard)",
+                        hint:
+                            "the inventory is Baton's own: restore the status branch, or adopt the servers again (baton adopt)"
+                    )
+                }
+                seen[item.entry.id] = shard
+            }
+        }
+        return StatusError(file: label(InventoryFile.folder + "/"), message: "an entry is listed twice")
     }
 
     /// Commits a run's files on top of `snapshot` (compare-and-swap: a branch that moved meanwhile is an

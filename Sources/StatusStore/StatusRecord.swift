@@ -22,15 +22,46 @@ package struct StatusRecord: Sendable {
         self.run = run
     }
 
-    /// The updated `inventory.yaml`, `applied.yaml` and `status/` files. `inventory` is the branch's current
-    /// one; `outcomes` is keyed like the plan's changes, and a change without one counts as pending.
+    /// The updated inventory shards, `applied.yaml` and `status/` files. `inventory` is the branch's current
+    /// inventory; `rewriteAll` writes every shard (those left empty removed) and removes the single
+    /// `inventory.yaml` of older branches: for an inventory read from that file, or one the caller took entries
+    /// out of (adopt). `outcomes` is keyed like the plan's changes, and a change without one counts as pending.
     package func files(
         plan: Plan, outcomes: [Planner.Key: Outcome], messages: [Planner.Key: String] = [:],
-        inventory current: [String: [InventoryFile.Entry]], applied previous: AppliedFile? = nil
+        inventory current: [String: [InventoryFile.Entry]], rewriteAll: Bool = false,
+        applied previous: AppliedFile? = nil
     ) -> [String: [UInt8]?] {
+        // Only the shards of the accounts a change touches are read into a table and written again: the
+        // changes' accounts, and those the touched resources are listed under now (an account that changed).
+        var ids = Set<ResourceID>()
+        var shards = Set<String>()
+        for change in plan.changes {
+            ids.insert(change.id)
+            shards.insert(InventoryFile.shardPath(of: change.account))
+            if let from = change.from {
+                ids.insert(ResourceID(change.id.kind, from.name))
+                shards.insert(InventoryFile.shardPath(of: from.account))
+            }
+        }
+        for entries in current.values {
+            for item in entries where ids.contains(item.entry.id) {
+                shards.insert(InventoryFile.shardPath(of: item.entry.account))
+            }
+        }
         var inventory: [String: [ResourceID: InventoryFile.Entry]] = [:]
+        if rewriteAll {
+            for byte in 0..<InventoryFile.shardCount {
+                shards.insert(InventoryFile.shardPath(number: byte))
+            }
+        }
         for (server, entries) in current {
-            inventory[server] = Dictionary(entries.map { ($0.entry.id, $0) }, uniquingKeysWith: { a, _ in a })
+            var table: [ResourceID: InventoryFile.Entry] = [:]
+            for item in entries {
+                let shard = InventoryFile.shardPath(of: item.entry.account)
+                guard rewriteAll || shards.contains(shard) else { continue }
+                table[item.entry.id] = table[item.entry.id] ?? item
+            }
+            inventory[server] = table
         }
         var touched: [ResourceID: (state: Outcome, message: String, account: String)] = [:]
         var summaries: [String: AppliedFile.ServerSummary] = [:]
@@ -69,8 +100,18 @@ package struct StatusRecord: Sendable {
             summaries[server] = summary
         }
         var files: [String: [UInt8]?] = [:]
-        let flat = inventory.mapValues { Array($0.values) }
-        files[InventoryFile.path] = Array(InventoryFile.render(flat).utf8)
+        var byShard: [String: [String: [InventoryFile.Entry]]] = [:]
+        for (server, table) in inventory {
+            for item in table.values {
+                byShard[InventoryFile.shardPath(of: item.entry.account), default: [:]][server, default: []].append(item)
+            }
+        }
+        // A touched shard left with no entry is removed; an older branch's single file goes once its entries
+        // are in shards.
+        for shard in shards {
+            files[shard] = byShard[shard].map { Array(InventoryFile.render($0).utf8) } ?? .some(nil)
+        }
+        if rewriteAll { files[InventoryFile.path] = .some(nil) }
         // Only the touched resources get a status file: look each up per server, rather than index every entry
         // of a large inventory for the few a run changed.
         let servers = inventory.keys.sorted()

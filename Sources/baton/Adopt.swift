@@ -68,8 +68,10 @@ struct Adopt: ParsableCommand {
                 plan.changes.map { (Planner.Key(server: $0.server, id: $0.id), StatusRecord.Outcome.applied) },
                 uniquingKeysWith: { a, _ in a })
             let files = StatusRecord(revision: plan.revision, time: time, run: run).files(
-                // The inventory as planned: without the entries the checks could not trust (StatusTrust).
-                plan: plan, outcomes: outcomes, inventory: planned.snapshot.inventory, applied: snapshot.applied)
+                // The inventory as planned: without the entries the checks could not trust (StatusTrust), so every
+                // shard is written again.
+                plan: plan, outcomes: outcomes, inventory: planned.snapshot.inventory, rewriteAll: true,
+                applied: snapshot.applied)
             let commit = try branch.commit(
                 files, on: snapshot, applied: try repository.resolve(plan.revision),
                 message: "baton adopt \(String(plan.revision.prefix(12)))\n\n\(plan.summary)")

@@ -97,7 +97,7 @@ struct GitWork {
             JSONSerialization.jsonObject(with: Data(planJSON.utf8)) as? [String: Any], file: file, line: line)
         let revision = try XCTUnwrap(plan["revision"] as? String)
         var servers: [String: [String]] = [:]
-        let previous = (try? git("show", "baton/status:inventory.yaml")) ?? ""
+        let previous = (try? inventory()) ?? ""
         // Keep the entries of the previous inventory that this plan does not touch.
         var touched = Set<String>()
         for change in plan["changes"] as? [[String: Any]] ?? [] {
@@ -131,6 +131,25 @@ struct GitWork {
 
             """
         try commitStatus(["applied.yaml": applied, "inventory.yaml": inventory].merging(statusFiles) { $1 })
+    }
+
+    /// The status branch's inventory as one text in the layout of the single `inventory.yaml` of older branches:
+    /// that file when the branch has it, else its shards (`inventory/<xx>.yaml`) merged, entries sorted per server.
+    func inventory(at ref: String = "baton/status") throws -> String {
+        if let single = try? git("show", "\(ref):inventory.yaml") { return single }
+        var servers: [String: [String]] = [:]
+        for shard in try git("ls-tree", "--name-only", "\(ref):inventory").split(separator: "\n") {
+            var server = ""
+            for line in try git("show", "\(ref):inventory/\(shard)").split(separator: "\n") {
+                if line.hasPrefix("  \"") { server = String(line.dropFirst(2).dropLast()) }
+                if line.hasPrefix("    - {") { servers[server, default: []].append(String(line)) }
+            }
+        }
+        var text = "formatVersion: 1\nservers:\n"
+        for server in servers.keys.sorted() {
+            text += "  \(server):\n" + servers[server]!.sorted().joined(separator: "\n") + "\n"
+        }
+        return text
     }
 
     /// Commits files on `baton/status` with git's plumbing: the work tree, index and HEAD stay as they are.

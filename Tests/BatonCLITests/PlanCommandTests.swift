@@ -257,7 +257,7 @@ final class PlanCommandTests: XCTestCase {
         try work.git("gc", "-q", "--prune=now")
         XCTAssertThrowsError(try work.git("cat-file", "-e", old))
         // applied.yaml names a revision that exists; the entries still name the collected one.
-        let inventory = try work.git("show", "baton/status:inventory.yaml")
+        let inventory = try work.inventory()
         try work.commitStatus([
             "applied.yaml":
                 "formatVersion: 1\nrevision: \"\(rewritten)\"\ntime: \"2026-12-02T10:00:00Z\"\nrun: \"x\"\nservers: {}\n",

@@ -16,7 +16,7 @@ final class StatusCommandTests: XCTestCase {
         XCTAssertEqual(clean.status, 0, clean.stdout + clean.stderr)
         XCTAssertTrue(clean.stdout.contains("Managed: 21 resource(s) on 2 server(s)."), clean.stdout)
 
-        let inventory = try work.git("show", "baton/status:inventory.yaml")
+        let inventory = try work.inventory()
         var lines = inventory.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         let index = try XCTUnwrap(lines.firstIndex { $0.contains("name: \"acme-shop\"") })
         lines[index] = String(lines[index].dropLast()) + ", state: \"Failed\"}"

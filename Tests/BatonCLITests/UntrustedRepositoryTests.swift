@@ -174,7 +174,7 @@ final class UntrustedRepositoryTests: XCTestCase {
         let json = try work.plan("--format", "json")
         XCTAssertEqual(json.status, 2, json.stderr)
         try work.recordApplied(planJSON: json.stdout)
-        return try work.git("show", "baton/status:inventory.yaml") + "\n"
+        return try work.inventory() + "\n"
     }
 
     func applied(_ revision: String) -> String {
@@ -217,7 +217,7 @@ final class UntrustedRepositoryTests: XCTestCase {
         let adopt = try BatonProcess.run(["adopt", "--repo", work.path, "--zone-checker", "builtin"])
         XCTAssertEqual(adopt.status, 0, adopt.stderr)
         XCTAssertTrue(adopt.stderr.contains("Account/victim"), adopt.stderr)
-        XCTAssertFalse(try work.git("show", "baton/status:inventory.yaml").contains("victim"))
+        XCTAssertFalse(try work.inventory().contains("victim"))
         let after = try work.plan()
         XCTAssertEqual(after.status, 0, after.stdout + after.stderr)
     }
@@ -244,7 +244,7 @@ final class UntrustedRepositoryTests: XCTestCase {
         XCTAssertEqual(adopt.status, 0, adopt.stderr)
         let after = try work.plan()
         XCTAssertEqual(after.status, 0, after.stdout + after.stderr)
-        XCTAssertFalse(try work.git("show", "baton/status:inventory.yaml").contains(foreign))
+        XCTAssertFalse(try work.inventory().contains(foreign))
     }
 
     func testDuplicateInventoryEntriesAreCorruption() throws {
