@@ -86,10 +86,12 @@ package final class RepositoryEngine: ReconcileEngine, @unchecked Sendable {
                 } catch {
                     throw EngineFailure(.fetch, "\(error)")
                 }
-                // A pack per fetch, each held open: folded past 20, as `git gc --auto` does past 50.
+                // A pack per fetch, each held open, and loose objects from every status commit: the small packs and
+                // the loose objects folded past 20 packs or 1,000 objects, as `git gc --auto` does (geometrically:
+                // the large first pack stays as it is).
                 do {
                     let folded = try repository.compactPacks(ifMoreThan: 20)
-                    if folded > 0 { logger.info("folded \(folded) packs of the mirror into one") }
+                    if folded > 0 { logger.info("folded \(folded) packs of the mirror and its loose objects into one") }
                 } catch {
                     logger.warning("the mirror's packs could not be folded: \(error)")
                 }

@@ -136,8 +136,10 @@ final class PackCompactionTests: GitTestCase {
         XCTAssertGreaterThanOrEqual(openPackDescriptors(folder), 12, "each held open")
 
         XCTAssertEqual(try mirror.compactPacks(ifMoreThan: 20), 0, "under the limit: nothing done")
-        XCTAssertGreaterThanOrEqual(try mirror.compactPacks(ifMoreThan: 4), 12)
-        XCTAssertEqual(mirror.packFiles.count, 1)
+        XCTAssertFalse(mirror.looseObjects().isEmpty)
+        XCTAssertGreaterThanOrEqual(try mirror.compactPacks(ifMoreThan: 4), 11)
+        XCTAssertLessThanOrEqual(mirror.packFiles.count, 2, "packs of about one size are folded together")
+        XCTAssertEqual(mirror.looseObjects().count, 0, "the loose objects are in the new pack: their copies go")
         for tip in tips { XCTAssertEqual(try mirror.resolve(tip).description, tip) }
         XCTAssertEqual(
             try mirror.file(atRoot: "a.yaml", commit: status).map { String(decoding: $0, as: UTF8.self) }, "1")
@@ -153,6 +155,75 @@ final class PackCompactionTests: GitTestCase {
         XCTAssertEqual(
             try mirror.resolve("refs/heads/" + branch).description,
             try git("rev-parse", "HEAD").trimmingCharacters(in: .whitespacesAndNewlines))
+    }
+}
+
+extension PackCompactionTests {
+    /// A big first pack (the clone of a large repository) is not rewritten with the small packs of later fetches:
+    /// folding them must not cost a rewrite of everything every time.
+    func testTheLargeFirstPackIsLeftAloneAndTheSmallOnesAndLooseObjectsAreFolded() throws {
+        try makeRepository()
+        // Random comments, which do not compress: the first pack is many times the later ones.
+        for n in 0..<300 {
+            let noise = (0..<3000).map { _ in UInt8.random(in: 0...255) }
+            try write(
+                "accounts/big\(n)/account.yaml", Self.account("big\(n)") + "# \(Data(noise).base64EncodedString())\n")
+        }
+        try git("add", "-A")
+        try git("commit", "-q", "-m", "large")
+        let mirrorPath = root.appendingPathComponent("mirror.git").path
+        let mirror = try GitRepository.mirror(at: mirrorPath, of: "file://" + work.path)
+        try mirror.fetch(from: "origin", refspecs: ["+refs/heads/*:refs/heads/*"])
+        let base = try XCTUnwrap(mirror.packFiles.first)
+        XCTAssertEqual(mirror.packFiles.count, 1)
+        var tips: [String] = []
+        for round in 1...8 {
+            try write("accounts/a\(round)/account.yaml", Self.account("a\(round)"))
+            try git("add", "-A")
+            try git("commit", "-q", "-m", "round \(round)")
+            tips.append(try git("rev-parse", "HEAD").trimmingCharacters(in: .whitespacesAndNewlines))
+            try mirror.fetch(from: "origin", refspecs: ["+refs/heads/*:refs/heads/*"])
+        }
+        var commits: [ObjectID] = []
+        for n in 0..<20 {
+            commits.append(
+                try mirror.commit(branch: "baton/status", updates: ["l\(n).yaml": Array("\(n)".utf8)], message: "s\(n)")
+            )
+        }
+        XCTAssertGreaterThanOrEqual(mirror.looseObjects().count, 60)
+        XCTAssertEqual(try mirror.compactPacks(ifMoreThan: 50, looseLimit: 1000), 0, "under both limits")
+        XCTAssertEqual(try mirror.compactPacks(ifMoreThan: 4), 8, "the eight small packs")
+        XCTAssertEqual(mirror.packFiles.count, 2)
+        XCTAssertTrue(mirror.packFiles.contains(base), "the large pack is left as it was")
+        XCTAssertEqual(mirror.looseObjects().count, 0)
+        for tip in tips { XCTAssertEqual(try mirror.resolve(tip).description, tip) }
+        for (n, commit) in commits.enumerated() {
+            XCTAssertEqual(
+                try mirror.file(atRoot: "l\(n).yaml", commit: commit).map { String(decoding: $0, as: UTF8.self) },
+                "\(n)")
+        }
+        let fsck = try GitCLI.run(["fsck", "--full", "--no-dangling"], in: URL(fileURLWithPath: mirrorPath))
+        XCTAssertEqual(fsck.status, 0, fsck.stdout)
+
+        // Loose objects alone past their limit are folded too, the packs left as they are.
+        for n in 0..<10 {
+            _ = try mirror.commit(branch: "baton/status", updates: ["m\(n).yaml": Array("\(n)".utf8)], message: "m\(n)")
+        }
+        let packs = mirror.packFiles
+        XCTAssertEqual(try mirror.compactPacks(ifMoreThan: 50, looseLimit: 10), 0, "no pack folded")
+        XCTAssertEqual(mirror.looseObjects().count, 0)
+        XCTAssertEqual(Set(mirror.packFiles).intersection(packs), Set(packs))
+        XCTAssertEqual(mirror.packFiles.count, packs.count + 1)
+    }
+
+    func testTheGeometricSplit() {
+        XCTAssertEqual(GitRepository.geometricSplit([]), 0)
+        XCTAssertEqual(GitRepository.geometricSplit([5]), 0)
+        XCTAssertEqual(GitRepository.geometricSplit([1, 1, 1, 1, 100]), 4)
+        XCTAssertEqual(GitRepository.geometricSplit([1, 2, 6, 18, 54]), 0, "each at least twice all before it")
+        XCTAssertEqual(GitRepository.geometricSplit([1, 1, 3, 100]), 3, "3 is under twice 2")
+        XCTAssertEqual(GitRepository.geometricSplit([1, 1, 5, 100]), 2)
+        XCTAssertEqual(GitRepository.geometricSplit([10, 10, 10, 50]), 4, "50 is under twice 30")
     }
 }
 
