@@ -56,8 +56,10 @@ enum DomainRules {
         // Only names that have a CNAME somewhere need grouping.
         // By position: iterating the set's arrays would copy every Domain and every record (retaining their strings).
         let domains = index.set.domains
+        // Each Domain's name checked once for both passes below.
+        let valid = domains.indices.map { DNSName.zoneProblem(domains[$0].name) == nil }
         var cnames = Set<String>()
-        for d in domains.indices where DNSName.zoneProblem(domains[d].name) == nil {
+        for d in domains.indices where valid[d] {
             let records = domains[d].spec.records
             for r in records.indices where records[r].type == .CNAME {
                 if let fqdn = RecordRules.fqdn(records[r].name, zone: domains[d].name) { cnames.insert(fqdn) }
@@ -84,7 +86,7 @@ enum DomainRules {
         }
         var owners: [String: [(type: RecordType, record: DNSRecord, origin: Origin)]] = [:]
         for d in domains.indices {
-            guard let names = relative[domains[d].name], DNSName.zoneProblem(domains[d].name) == nil else { continue }
+            guard valid[d], let names = relative[domains[d].name] else { continue }
             let records = domains[d].spec.records
             for r in records.indices {
                 let name = records[r].name == "@" ? "" : records[r].name

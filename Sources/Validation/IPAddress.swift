@@ -27,13 +27,22 @@ package enum IPAddress {
     }
 
     package static func isIPv6(_ s: String) -> Bool {
-        guard s.hasByte(":"), s.allSatisfy({ $0.isHexDigit || $0 == ":" || $0 == "." }) else { return false }
+        // By bytes: `inet_pton` reads ASCII only, so the fullwidth digits that `Character.isHexDigit` also admits
+        // never made an address.
+        guard s.hasByte(":"),
+            s.utf8.allSatisfy({ isHexDigit($0) || $0 == UInt8(ascii: ":") || $0 == UInt8(ascii: ".") })
+        else { return false }
         var buffer = in6_addr()
         return inet_pton(AF_INET6, s, &buffer) == 1
     }
 
     /// Looks like an address someone meant (digits and dots), even when not a valid one.
     package static func looksLikeIPv4(_ s: String) -> Bool {
-        !s.isEmpty && s.allSatisfy { $0.isASCII && ($0.isNumber || $0 == ".") } && s.hasByte(".")
+        // ASCII digits and dots are one byte and one Character each.
+        !s.isEmpty && s.utf8.allSatisfy { ($0 >= 0x30 && $0 <= 0x39) || $0 == UInt8(ascii: ".") } && s.hasByte(".")
+    }
+
+    static func isHexDigit(_ b: UInt8) -> Bool {
+        (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x46) || (b >= 0x61 && b <= 0x66)
     }
 }

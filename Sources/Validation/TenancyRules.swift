@@ -43,8 +43,12 @@ enum TenancyRules {
         }
         for site in index.set.monitoredSites { owned(.monitoredSite, site.name, site.spec.account, site.origin) }
 
-        var servedBy: [String: (app: String, at: SourceLocation)] = [:]
-        for app in index.set.webApps {
+        // Each name's first app and the position of the name in it; the place is worked out only for a message.
+        let apps = index.set.webApps
+        var servedBy: [String: (app: Int, item: Int)] = Dictionary(
+            minimumCapacity: apps.reduce(0) { $0 + $1.spec.domains.count })
+        for a in apps.indices {
+            let app = apps[a]
             owned(.webApp, app.name, app.spec.account, app.origin)
             if let tls = app.spec.tls {
                 for (field, path) in [("certificate", tls.certificate), ("key", tls.key)] {
@@ -74,14 +78,14 @@ enum TenancyRules {
                         app.origin, path, "ref.domain", "'\(fqdn)' is in no Domain of the repository",
                         hint: "declare a Domain for it in account '\(app.spec.account)', or fix the name")
                 }
-                let at = app.origin.location(path)
                 if let first = servedBy[fqdn] {
+                    let firstAt = apps[first.app].origin.location("spec.domains.\(first.item)")
                     f.error(
-                        at: at, "tenancy.fqdn-conflict",
-                        "'\(fqdn)' is already served by web app '\(first.app)' (\(first.at.file):\(first.at.line))",
+                        at: app.origin.location(path), "tenancy.fqdn-conflict",
+                        "'\(fqdn)' is already served by web app '\(apps[first.app].name)' (\(firstAt.file):\(firstAt.line))",
                         hint: "a name can be served by one web app only; remove it from one of them")
                 } else {
-                    servedBy[fqdn] = (app.name, at)
+                    servedBy[fqdn] = (a, i)
                 }
             }
         }

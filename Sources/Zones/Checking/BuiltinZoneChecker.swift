@@ -8,6 +8,8 @@ import Foundation
 /// give warnings), and the `raw` zone format.
 package struct BuiltinZoneChecker: ZoneTextChecker {
     package var name: String { "builtin" }
+    /// No process, batch or cache: each zone is parsed from its text in place.
+    package var checksOneByOne: Bool { true }
     /// Where relative `$INCLUDE` paths (and a relative zone file path) start; nil for the current directory.
     package var baseDirectory: String?
     /// When set, `$INCLUDE` may only read files inside this directory.

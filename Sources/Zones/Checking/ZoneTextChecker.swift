@@ -11,11 +11,15 @@ package protocol ZoneTextChecker: Sendable {
     /// a zone's text and reading a file per zone cost more than checking it (measured on bench/plan.sh's
     /// repositories, 8.3 s with the cache against 6.9 s without).
     var cachePays: Bool { get }
+    /// Whether the checker checks one zone at a time in this process, with no batch and no cache to consult:
+    /// a caller can then hand it each zone as soon as it is rendered, and forget the text after.
+    var checksOneByOne: Bool { get }
 }
 
 extension ZoneTextChecker {
     package func checkBatch(_ zones: [ZoneBatchItem], options: ZoneCheckOptions) throws -> [ZoneCheckReport]? { nil }
     package var cachePays: Bool { false }
+    package var checksOneByOne: Bool { false }
 }
 
 package struct ZoneBatchItem: Sendable {

@@ -3,8 +3,6 @@ import Manifests
 /// Renders a zone to a BIND master file: deterministic (same manifests and serial, same bytes), one record a
 /// line so that every line maps back to the YAML record that produced it.
 package enum ZoneRenderer {
-    static let serialToken = "@SERIAL@"
-
     package static func render(_ input: ZoneInput, serial: UInt32) -> RenderedZone {
         fill(template(for: input), serial: serial)
     }
@@ -13,24 +11,43 @@ package enum ZoneRenderer {
     package static func render(_ input: ZoneInput, serials: some SerialSource) -> RenderedZone {
         let template = template(for: input)
         // The hash (every record as a canonical line, sorted) is worked out only for a source that reads it.
-        let hash = serials.needsContentHash ? template.contentHash : ""
+        let hash = serials.needsContentHash ? contentHash(input) : ""
         return fill(template, serial: serials.serial(for: input.origin, contentHash: hash))
     }
 
-    static func fill(_ template: RenderedZone, serial: UInt32) -> RenderedZone {
-        var zone = template
-        // The template knows where its token is: the text is copied around it, not searched.
-        let utf8 = template.text.utf8
-        let at = utf8.index(utf8.startIndex, offsetBy: template.serialAt)
-        let end = utf8.index(at, offsetBy: serialToken.utf8.count)
-        var text = ""
-        text.reserveCapacity(utf8.count + 2)
-        text += template.text[..<at]
-        text += String(serial)
-        text += template.text[end...]
-        zone.text = text
-        zone.serial = serial
-        return zone
+    /// A zone's text up to its serial, as bytes: the serial is written in by `fill`, which makes the one `String`.
+    struct Template {
+        var input: ZoneInput
+        var members: [Domain]
+        var bytes: [UInt8]
+        /// Where the serial goes in `bytes`.
+        var serialAt: Int
+        var origins: [RenderedZone.LineOrigin]
+    }
+
+    static func fill(_ template: Template, serial: UInt32) -> RenderedZone {
+        let bytes = template.bytes
+        let at = template.serialAt
+        let number = String(serial).utf8
+        let text = String(unsafeUninitializedCapacity: bytes.count + number.count) { out in
+            var n = 0
+            for b in bytes[..<at] {
+                out[n] = b
+                n += 1
+            }
+            for b in number {
+                out[n] = b
+                n += 1
+            }
+            for b in bytes[at...] {
+                out[n] = b
+                n += 1
+            }
+            return n
+        }
+        return RenderedZone(
+            origin: template.input.origin, serial: serial, text: text, input: template.input,
+            members: template.members, origins: template.origins, serialAt: at)
     }
 
     /// The rendering with the serial left as a token, whose hash decides whether the serial must rise.
@@ -67,63 +84,98 @@ package enum ZoneRenderer {
         return [head] + records.sorted()
     }
 
-    static func template(for input: ZoneInput) -> RenderedZone {
+    /// Written as bytes: a zone is a few hundred short appends, which cost a `String` more than an array.
+    static func template(for input: ZoneInput) -> Template {
         let domain = input.domain
         let origin = domain.name
-        let members = [domain] + input.subdomains.sorted(by: { $0.name < $1.name })
-        var text = ""
-        text.reserveCapacity(64 * (members.reduce(0) { $0 + $1.spec.records.count } + 8))
+        let members =
+            input.subdomains.isEmpty ? [domain] : [domain] + input.subdomains.sorted(by: { $0.name < $1.name })
+        let recordCount = members.reduce(0) { $0 + $1.spec.records.count }
+        var text: [UInt8] = []
+        text.reserveCapacity(64 * (recordCount + 8))
         var origins: [RenderedZone.LineOrigin] = []
-        origins.reserveCapacity(members.reduce(0) { $0 + $1.spec.records.count } + 8)
-        func add(_ line: String, _ from: RenderedZone.LineOrigin = .none) {
-            text += line
-            text += "\n"
+        origins.reserveCapacity(recordCount + 8)
+        func put(_ s: String) { text.append(contentsOf: s.utf8) }
+        func put(_ n: Int64) { text.append(contentsOf: String(n).utf8) }
+        func endLine(_ from: RenderedZone.LineOrigin = .none) {
+            text.append(UInt8(ascii: "\n"))
             origins.append(from)
         }
-        let files = ([domain] + input.subdomains).map { printable($0.origin.file) }
-        add(
-            "; zone \(origin), rendered by Baton from \(Array(Set(files)).sorted().joined(separator: ", ")); do not edit"
-        )
-        add("$ORIGIN \(origin).")
-        add("$TTL \(domain.spec.ttl.seconds)")
+        let files =
+            input.subdomains.isEmpty
+            ? [printable(domain.origin.file)]
+            : Array(Set(([domain] + input.subdomains).map { printable($0.origin.file) })).sorted()
+        put("; zone ")
+        put(origin)
+        put(", rendered by Baton from ")
+        for (k, file) in files.enumerated() {
+            if k > 0 { put(", ") }
+            put(file)
+        }
+        put("; do not edit")
+        endLine()
+        // The zone's own names and default TTL, and a merged subdomain's after it.
+        func originAndTTL(_ member: Domain) {
+            put("$ORIGIN ")
+            put(member.name)
+            put(".")
+            endLine()
+            put("$TTL ")
+            put(member.spec.ttl.seconds)
+            endLine()
+        }
+        originAndTTL(domain)
         let soa = domain.spec.soa
         // Values the rules refuse never reach the file: a line break in one would add lines of its own.
         let nameServers = input.nameServers.filter(isSafe)
-        let mname = nameServers.first.map { $0 + "." } ?? "ns.\(origin)."
-        let rname = mailbox(
-            soa.rname.flatMap { isSafe($0) && !$0.contains(where: { ";()\" \\".contains($0) }) ? $0 : nil }
-                ?? "hostmaster@\(origin)")
-        text += "@\tIN\tSOA\t\(mname) \(rname) "
-        let serialAt = text.utf8.count
-        add(
-            "\(serialToken) \(soa.refresh.seconds) \(soa.retry.seconds) \(soa.expire.seconds) \(soa.minimum.seconds)",
-            .init(member: 0, record: RenderedZone.LineOrigin.soaLine))
+        put("@\tIN\tSOA\t")
+        if let primary = nameServers.first {
+            put(primary)
+            put(".")
+        } else {
+            put("ns.")
+            put(origin)
+            put(".")
+        }
+        put(" ")
+        put(
+            mailbox(
+                soa.rname.flatMap { isSafe($0) && !$0.contains(where: { ";()\" \\".contains($0) }) ? $0 : nil }
+                    ?? "hostmaster@\(origin)"))
+        put(" ")
+        let serialAt = text.count
+        for timer in [soa.refresh, soa.retry, soa.expire, soa.minimum] {
+            put(" ")
+            put(timer.seconds)
+        }
+        endLine(.init(member: 0, record: RenderedZone.LineOrigin.soaLine))
         let hasApexNS = domain.spec.records.contains { $0.type == .NS && $0.name == "@" }
         if !hasApexNS {
             for (k, server) in nameServers.enumerated() {
-                add("@\tIN\tNS\t\(server).", .init(member: 0, record: RenderedZone.LineOrigin.defaultNS - Int32(k)))
+                put("@\tIN\tNS\t")
+                put(server)
+                put(".")
+                endLine(.init(member: 0, record: RenderedZone.LineOrigin.defaultNS - Int32(k)))
             }
         }
         for (m, member) in members.enumerated() {
-            if member.name != origin {
-                // A merged subdomain keeps its own relative names and default TTL.
-                add("$ORIGIN \(member.name).")
-                add("$TTL \(member.spec.ttl.seconds)")
-            }
-            for (r, record) in member.spec.records.enumerated() where isSafe(record.name) && isSafe(record.value) {
-                text += record.name
-                if let ttl = record.ttl {
-                    text += "\t"
-                    text += String(ttl.seconds)
+            // A merged subdomain keeps its own relative names and default TTL.
+            if member.name != origin { originAndTTL(member) }
+            let records = member.spec.records
+            for r in records.indices where isSafe(records[r].name) && isSafe(records[r].value) {
+                put(records[r].name)
+                if let ttl = records[r].ttl {
+                    put("\t")
+                    put(ttl.seconds)
                 }
-                text += "\tIN\t"
-                text += record.type.rawValue
-                text += "\t"
-                add(rdata(record), .init(member: Int32(m), record: Int32(r)))
+                put("\tIN\t")
+                put(records[r].type.rawValue)
+                put("\t")
+                put(rdata(records[r]))
+                endLine(.init(member: Int32(m), record: Int32(r)))
             }
         }
-        return RenderedZone(
-            origin: origin, serial: 0, text: text, input: input, members: members, origins: origins, serialAt: serialAt)
+        return Template(input: input, members: members, bytes: text, serialAt: serialAt, origins: origins)
     }
 
     /// No line break or other control character (a tab is allowed).
@@ -132,7 +184,9 @@ package enum ZoneRenderer {
     }
 
     static func printable(_ s: String) -> String {
-        String(String.UnicodeScalarView(s.unicodeScalars.map { $0.value < 0x20 || $0.value == 0x7F ? "?" : $0 }))
+        // Control characters are single bytes below 0x20 or 0x7F: a name without those is printable as it is.
+        guard s.utf8.contains(where: { $0 < 0x20 || $0 == 0x7F }) else { return s }
+        return String(String.UnicodeScalarView(s.unicodeScalars.map { $0.value < 0x20 || $0.value == 0x7F ? "?" : $0 }))
     }
 
     /// The record's data as a zone file reads it. TXT is quoted here; every other type is written as in YAML,

@@ -1,0 +1,88 @@
+import Foundation
+import Manifests
+import TestSupport
+import XCTest
+
+@testable import Validation
+
+/// The record checks scan bytes where they walked Characters or Unicode scalars (every one of 200,000 records
+/// passes through them). These tests hold the scans to the walks they replaced, over values built from the
+/// characters that matter: line breaks, tabs, C0 and C1 controls, NEL, the Unicode separators, hex digits, their
+/// fullwidth forms, combining marks, dots and colons.
+final class RecordScanEquivalenceTests: XCTestCase {
+    static let alphabet = [
+        "a", "F", "g", "0", "9", "1", ".", ":", " ", "\t", "\n", "\r", "\r\n", "\u{1}", "\u{7F}", "\u{85}", "\u{9F}",
+        "\u{A0}", "\u{2028}", "\u{2029}", "\u{FF10}", "\u{FF21}", "\u{301}", "é", "\"", ";", "(", "::", "db8",
+    ]
+
+    static func values(count: Int, seed: UInt64) -> [String] {
+        var random = SplitMix64(seed: seed)
+        var values = ["", "192.0.2.1", "2001:db8::1", "::1", "::ffff:192.0.2.1", "1.2.3", "１.２.３.４", "ａ::1"]
+        for _ in 0..<count {
+            let length = Int(random.next() % 14)
+            values.append((0..<length).map { _ in alphabet[Int(random.next() % UInt64(alphabet.count))] }.joined())
+        }
+        return values
+    }
+
+    /// The three checks at the head of `valueProblem` as they were, by scalars.
+    static func lineAndControlProblem(_ value: String) -> String? {
+        if value.utf8.contains(where: { $0 == 0x0A || $0 == 0x0D }) { return "contains a line break" }
+        if value.unicodeScalars.contains(where: { $0.value == 0x85 || $0.value == 0x2028 || $0.value == 0x2029 }) {
+            return "contains a line break"
+        }
+        if value.unicodeScalars.contains(where: RecordRules.isControl) { return "contains a control character" }
+        return nil
+    }
+
+    func testLineBreaksAndControlCharactersAreFoundAsTheScalarWalkFoundThem() {
+        let types: [RecordType] = [.A, .AAAA, .CNAME, .MX, .TXT, .CAA, .SRV, .NS, .PTR, RecordType(rawValue: "SSHFP")!]
+        var refused = 0
+        for (n, value) in Self.values(count: 20_000, seed: 31).enumerated() {
+            let record = DNSRecord(
+                name: "www", type: types[n % types.count], value: value,
+                marks: .init(item: .start, name: .start, type: .start, ttl: .start, value: .start))
+            let message = RecordRules.valueProblem(record)?.message
+            if let expected = Self.lineAndControlProblem(value) {
+                XCTAssertEqual(message, expected, "'\(value.debugDescription)'")
+                refused += 1
+            } else {
+                XCTAssertNotEqual(message, "contains a line break", "'\(value.debugDescription)'")
+                XCTAssertNotEqual(message, "contains a control character", "'\(value.debugDescription)'")
+            }
+        }
+        XCTAssertGreaterThan(refused, 5_000, "the generated values must hold line breaks and controls")
+    }
+
+    /// The address checks as they were, by Characters.
+    static func isIPv6ByCharacters(_ s: String) -> Bool {
+        guard s.hasByte(":"), s.allSatisfy({ $0.isHexDigit || $0 == ":" || $0 == "." }) else { return false }
+        var buffer = in6_addr()
+        return inet_pton(AF_INET6, s, &buffer) == 1
+    }
+
+    static func looksLikeIPv4ByCharacters(_ s: String) -> Bool {
+        !s.isEmpty && s.allSatisfy { $0.isASCII && ($0.isNumber || $0 == ".") } && s.hasByte(".")
+    }
+
+    func testTheAddressChecksAgreeWithTheCharacterWalks() {
+        var addresses = 0
+        for value in Self.values(count: 40_000, seed: 32) + Self.addressLike(count: 20_000, seed: 33) {
+            XCTAssertEqual(IPAddress.isIPv6(value), Self.isIPv6ByCharacters(value), "'\(value.debugDescription)'")
+            XCTAssertEqual(
+                IPAddress.looksLikeIPv4(value), Self.looksLikeIPv4ByCharacters(value), "'\(value.debugDescription)'")
+            if IPAddress.isIPv6(value) || IPAddress.looksLikeIPv4(value) { addresses += 1 }
+        }
+        XCTAssertGreaterThan(addresses, 1_000, "the generated values must hold addresses")
+    }
+
+    /// Strings close to addresses: hex digits, colons and dots, with now and then a fullwidth or combining one.
+    static func addressLike(count: Int, seed: UInt64) -> [String] {
+        var random = SplitMix64(seed: seed)
+        let parts = ["1", "0", "db8", "ff", "2001", ":", "::", ".", "192", "255", "a", "F", "\u{FF11}", "\u{301}", "g"]
+        return (0..<count).map { _ in
+            let length = 1 + Int(random.next() % 9)
+            return (0..<length).map { _ in parts[Int(random.next() % UInt64(parts.count))] }.joined()
+        }
+    }
+}
