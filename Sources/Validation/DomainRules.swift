@@ -68,15 +68,16 @@ enum DomainRules {
         guard !cnames.isEmpty else { return }
         // Each CNAME's name as every Domain that holds it writes it (relative, lower case; "" for the Domain
         // itself): a record is then looked up by its own name, and no record's FQDN is built to be compared
-        // (200,000 records were 200,000 strings).
+        // (200,000 records were 200,000 strings). A list per Domain, not a set: the names come from distinct FQDNs,
+        // so they are distinct, and a zone has few of them (a set, with its allocation, was made per Domain).
         let domainNames = Set(domains.map(\.name))
-        var relative: [String: Set<Substring>] = [:]
+        var relative: [String: [Substring]] = Dictionary(minimumCapacity: cnames.count)
         for fqdn in cnames {
             var suffix = Substring(fqdn)
             var prefixEnd = fqdn.startIndex
             while true {
                 if domainNames.contains(String(suffix)) {
-                    relative[String(suffix), default: []].insert(
+                    relative[String(suffix), default: []].append(
                         prefixEnd == fqdn.startIndex ? "" : fqdn[..<fqdn.index(before: prefixEnd)])
                 }
                 guard let dot = suffix.firstIndex(of: ".") else { break }
@@ -84,22 +85,34 @@ enum DomainRules {
                 suffix = fqdn[prefixEnd...]
             }
         }
-        var owners: [String: [(type: RecordType, record: DNSRecord, origin: Origin)]] = [:]
+        // The records at each CNAME's name, by position: a chain through `named` from the last one found, so that
+        // a name held by one record (the CNAME itself, almost always) costs no array of its own.
+        var last: [String: Int] = Dictionary(minimumCapacity: cnames.count)
+        var named: [(d: Int, r: Int, previous: Int)] = []
         for d in domains.indices {
             guard valid[d], let names = relative[domains[d].name] else { continue }
+            // A zone has few CNAME names (usually one): comparing costs less than hashing every record's name.
+            let table = names.count > 4 ? Set(names) : nil
             let records = domains[d].spec.records
             for r in records.indices {
                 let name = records[r].name == "@" ? "" : records[r].name
                 let key = name.utf8.contains(where: { $0 >= 0x41 && $0 <= 0x5A }) ? name.lowercased() : name
-                // A zone has few CNAME names (usually one): comparing costs less than hashing every record's name.
-                let named = names.count <= 4 ? names.contains { $0 == key } : names.contains(Substring(key))
-                guard named,
-                    let fqdn = RecordRules.fqdn(records[r].name, zone: domains[d].name)
-                else { continue }
-                owners[fqdn, default: []].append((records[r].type, records[r], domains[d].origin))
+                let isNamed = table.map { $0.contains(Substring(key)) } ?? names.contains { $0 == key }
+                guard isNamed, let fqdn = RecordRules.fqdn(records[r].name, zone: domains[d].name) else { continue }
+                named.append((d, r, last[fqdn] ?? -1))
+                last[fqdn] = named.count - 1
             }
         }
-        for (fqdn, records) in owners where records.contains(where: { $0.type == .CNAME }) && records.count > 1 {
+        for (fqdn, end) in last where named[end].previous >= 0 {
+            var records: [(type: RecordType, record: DNSRecord, origin: Origin)] = []
+            var k = end
+            while k >= 0 {
+                let record = domains[named[k].d].spec.records[named[k].r]
+                records.append((record.type, record, domains[named[k].d].origin))
+                k = named[k].previous
+            }
+            records.reverse()  // in the order found, as the sort below has always received them
+            guard records.contains(where: { $0.type == .CNAME }) else { continue }
             let ordered = records.sorted {
                 $0.origin.location(of: $0.record, \.item) < $1.origin.location(of: $1.record, \.item)
             }
