@@ -64,7 +64,12 @@ package enum ServerRules {
 
     /// `TYPE BASE64 [comment]`, where the blob decodes and names the same type.
     static func hostKeyProblem(_ line: String) -> String? {
-        let parts = line.split(separator: " ", omittingEmptySubsequences: true)
+        hostKeyProblem(parts: line.split(separator: " ", omittingEmptySubsequences: true))
+    }
+
+    /// The line's words, split at spaces (empty ones left out).
+    static func hostKeyProblem(parts: some RandomAccessCollection<Substring>) -> String? {
+        let parts = Array(parts)
         guard parts.count >= 2 else { return "expected `TYPE BASE64`" }
         let type = String(parts[0])
         guard keyTypes.contains(type) else {

@@ -139,13 +139,18 @@ enum UserRules {
         if line.utf8.contains(where: { $0 < 0x20 || $0 == 0x7F }) {
             return "spans several lines or holds a control character; give one key per item"
         }
-        let parts = line.split(separator: " ")
+        // Split by bytes when the line is ASCII (controls are refused above): a byte is then a Character, and the
+        // words are the ones a split by Characters gives.
+        let parts =
+            line.utf8.allSatisfy { $0 < 0x80 }
+            ? line.utf8.split(separator: UInt8(ascii: " ")).map { Substring($0) } : line.split(separator: " ")
         guard
             let typeIndex = parts.firstIndex(where: { ServerRules.keyTypes.contains(String($0)) || $0.hasPrefix("sk-") }
             )
         else { return "has no known key type (ssh-ed25519, ecdsa-sha2-nistp256, ...)" }
         guard typeIndex + 1 < parts.count else { return "has a type but no key data" }
-        return ServerRules.hostKeyProblem(parts[typeIndex...].joined(separator: " ")) == nil
+        // The words from the type on, as `hostKeyProblem` would split them again from the line they make.
+        return ServerRules.hostKeyProblem(parts: parts[typeIndex...]) == nil
             || parts[typeIndex].hasPrefix("sk-")
             ? nil : "has key data that is not a valid \(parts[typeIndex]) key"
     }

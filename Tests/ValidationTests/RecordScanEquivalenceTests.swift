@@ -85,4 +85,53 @@ final class RecordScanEquivalenceTests: XCTestCase {
             return (0..<length).map { _ in parts[Int(random.next() % UInt64(parts.count))] }.joined()
         }
     }
+
+    /// The key check as it was: split by Characters, the words from the type on joined and split again.
+    static func authorizedKeyProblemAsBefore(_ line: String) -> String? {
+        if line.utf8.contains(where: { $0 < 0x20 || $0 == 0x7F }) {
+            return "spans several lines or holds a control character; give one key per item"
+        }
+        let parts = line.split(separator: " ")
+        guard
+            let typeIndex = parts.firstIndex(where: { ServerRules.keyTypes.contains(String($0)) || $0.hasPrefix("sk-") }
+            )
+        else { return "has no known key type (ssh-ed25519, ecdsa-sha2-nistp256, ...)" }
+        guard typeIndex + 1 < parts.count else { return "has a type but no key data" }
+        return ServerRules.hostKeyProblem(parts[typeIndex...].joined(separator: " ")) == nil
+            || parts[typeIndex].hasPrefix("sk-")
+            ? nil : "has key data that is not a valid \(parts[typeIndex]) key"
+    }
+
+    /// A key blob as OpenSSH writes it: the type's length and name, then key bytes.
+    static func blob(_ type: String, _ random: inout SplitMix64) -> String {
+        let name = Array(type.utf8)
+        var bytes: [UInt8] = [0, 0, 0, UInt8(name.count)] + name + [0, 0, 0, 32]
+        bytes += (0..<32).map { _ in UInt8(truncatingIfNeeded: random.next()) }
+        return Data(bytes).base64EncodedString()
+    }
+
+    func testAuthorizedKeysAreCheckedAsTheSplitByCharactersChecked() {
+        var random = SplitMix64(seed: 34)
+        let types = ["ssh-ed25519", "ssh-rsa", "ecdsa-sha2-nistp256", "sk-ssh-ed25519@openssh.com", "ssh-dss", "x"]
+        var accepted = 0
+        for _ in 0..<20_000 {
+            let type = types[Int(random.next() % UInt64(types.count))]
+            let words = [
+                type, Self.blob(type, &random), Self.blob("ssh-rsa", &random), "AAAA", "AAAA=", "not base64!",
+                "me@host",
+                "d\u{e9}j\u{e0}", "\u{301}x", "from=\"10.0.0.1\"", "", "\t",
+            ]
+            let count = 1 + Int(random.next() % 5)
+            var line = (0..<count).map { _ in words[Int(random.next() % UInt64(words.count))] }
+            if random.next() % 2 == 0 { line.insert(type, at: 0) }
+            if random.next() % 2 == 0, line.count > 1 { line.insert(Self.blob(type, &random), at: 1) }
+            let separators = [" ", " ", "  ", " \u{301}", "\u{A0}"]
+            let text = line.map { $0 + separators[Int(random.next() % UInt64(separators.count))] }.joined()
+            XCTAssertEqual(
+                UserRules.authorizedKeyProblem(text), Self.authorizedKeyProblemAsBefore(text),
+                "'\(text.debugDescription)'")
+            if UserRules.authorizedKeyProblem(text) == nil { accepted += 1 }
+        }
+        XCTAssertGreaterThan(accepted, 1_000, "the generated lines must hold valid keys")
+    }
 }
