@@ -96,7 +96,8 @@ enum NamespaceRules {
                 }
             }
         }
-        for user in index.set.systemUsers {
+        // Most users join no group: their account's groups are not gathered for them.
+        for user in index.set.systemUsers where !user.spec.groups.isEmpty {
             let account = user.spec.account
             let own = SystemNames.groups(of: account, declared: index.accounts[account]?.spec.groups ?? [])
             for (i, group) in user.spec.groups.enumerated() where Names.isUserName(group) && !own.contains(group) {
