@@ -27,10 +27,17 @@ enum TenancyRules {
                         : "a tenant's folder declares only its own resources; move the file to accounts/\(account!)/")
             }
         }
-        for server in index.set.servers { folder(.server, server.name, account: nil, server.origin) }
-        for account in index.set.accounts { folder(.account, account.name, account: account.name, account.origin) }
-        for user in index.set.systemUsers { owned(.systemUser, user.name, user.spec.account, user.origin) }
-        for domain in index.set.domains {
+        // By position: a loop over a set's array copies each resource (retaining every string it holds).
+        let set = index.set
+        for s in set.servers.indices { folder(.server, set.servers[s].name, account: nil, set.servers[s].origin) }
+        for a in set.accounts.indices {
+            folder(.account, set.accounts[a].name, account: set.accounts[a].name, set.accounts[a].origin)
+        }
+        for u in set.systemUsers.indices {
+            owned(.systemUser, set.systemUsers[u].name, set.systemUsers[u].spec.account, set.systemUsers[u].origin)
+        }
+        for d in set.domains.indices {
+            let domain = set.domains[d]
             owned(.domain, domain.name, domain.spec.account, domain.origin)
             if let parent = index.parentDomain(of: domain), parent.spec.account != domain.spec.account {
                 f.error(
@@ -41,7 +48,10 @@ enum TenancyRules {
                 )
             }
         }
-        for site in index.set.monitoredSites { owned(.monitoredSite, site.name, site.spec.account, site.origin) }
+        for m in set.monitoredSites.indices {
+            let site = set.monitoredSites[m]
+            owned(.monitoredSite, site.name, site.spec.account, site.origin)
+        }
 
         // Each name's first app and the position of the name in it; the place is worked out only for a message.
         let apps = index.set.webApps

@@ -27,7 +27,11 @@ extension Array {
     /// Each name's first position: a table by name that copies no resource (a copy retains every string it holds).
     package func positionsByName<Spec>() -> [String: Int] where Element == Manifest<Spec> {
         var positions: [String: Int] = Dictionary(minimumCapacity: count)
-        for i in indices where positions[self[i].name] == nil { positions[self[i].name] = i }
+        // Through the buffer: this code is not specialized for `Spec`, and the array's subscript handed it a copy
+        // of each element (every string retained and released) to read its name.
+        withUnsafeBufferPointer { items in
+            for i in items.indices where positions[items[i].name] == nil { positions[items[i].name] = i }
+        }
         return positions
     }
 }
