@@ -171,7 +171,12 @@ package enum ZoneRenderer {
                 put("\tIN\t")
                 put(records[r].type.rawValue)
                 put("\t")
-                put(rdata(records[r]))
+                // The value in place: handing the record to `rdata` copied it (every string retained) for each line.
+                if records[r].type == .TXT || records[r].type == .SPF {
+                    put(rdata(records[r]))
+                } else {
+                    put(records[r].value)
+                }
                 endLine(.init(member: Int32(m), record: Int32(r)))
             }
         }
