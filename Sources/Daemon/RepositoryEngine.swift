@@ -195,19 +195,25 @@ package final class RepositoryEngine: ReconcileEngine, @unchecked Sendable {
                 // once at 10,000 accounts would sit on it for months).
                 self.planned = nil
                 self.session.forgetDetails()
+                recovery = JournalRecovery()
+                recovered = .zero
                 malloc_trim(0)
             }
             return try run(
                 planned, changes: changes, generation: generation,
-                waiting: waiting.filter { !ran.contains(Planner.Key(server: $0.change.server, id: $0.change.id)) })
+                waiting: waiting.filter { !ran.contains(Planner.Key(server: $0.change.server, id: $0.change.id)) },
+                recovery: recovery, recovered: recovered)
         }
     }
 
     /// One apply through the engine, under the repository's apply lock (a person's `baton apply` waits, and
-    /// waits for it), and what it came to per server.
-    func run(_ planned: Planned, changes: [Change]?, generation: Int?, waiting: [MaintenanceGate.Waiting] = [])
-        throws -> RunOutcome
-    {
+    /// waits for it), and what it came to per server. `recovery`: what the plan read from the servers' journals
+    /// (`recovered`: how long that took), for the run of that plan only; a drift correction, which may come
+    /// between a plan and its run, has its own.
+    func run(
+        _ planned: Planned, changes: [Change]?, generation: Int?, waiting: [MaintenanceGate.Waiting] = [],
+        recovery: JournalRecovery = JournalRecovery(), recovered: Swift.Duration = .zero
+    ) throws -> RunOutcome {
         let lock = try ApplyLock.acquire(in: repository.gitDirectory, wait: true)
         defer { close(lock.descriptor) }
         // The run changes the status branch: the drift probes prepared from it are out of date.
@@ -218,11 +224,9 @@ package final class RepositoryEngine: ReconcileEngine, @unchecked Sendable {
             planned, changes: changes, recovery: recovery, credentials: try credentials(),
             timeout: Int(configuration.applyTimeout.seconds))
         let ran = clock.now
-        recovery = JournalRecovery()
         try run.record(
             planned, changes: changes, waiting: waiting, repo: path, opened: repository, generation: generation)
         let timings = ["recover": recovered, "servers": ran - started, "record": clock.now - ran]
-        recovered = .zero
         var servers: [ServerOutcome] = []
         for (server, result) in zip(run.runs, run.results) {
             var failed: [ResourceID: String] = [:]
@@ -261,9 +265,10 @@ package final class RepositoryEngine: ReconcileEngine, @unchecked Sendable {
     /// What one drift round probes, as read under the lock.
     struct DriftRound: Sendable {
         var preparation: DriftCheck.Preparation
-        /// The status branch's content when the probes were prepared, and every inventory entry then.
+        /// The status branch's content when the probes were prepared, every inventory entry and zone serial then.
         var contentKey: String?
         var entries: [Planner.Key: InventoryEntry]
+        var serials: [String: ZoneSerialsFile.Entry]
     }
 
     /// A drift round in three steps, so that the SSH probes (tens of seconds on a server of 10,000 accounts)
@@ -330,7 +335,9 @@ package final class RepositoryEngine: ReconcileEngine, @unchecked Sendable {
             driftPreparation = built
             driftPreparations.update { $0 += 1 }
         }
-        return DriftRound(preparation: preparation, contentKey: snapshot.contentKey, entries: snapshot.state.index)
+        return DriftRound(
+            preparation: preparation, contentKey: snapshot.contentKey, entries: snapshot.state.index,
+            serials: snapshot.serials)
     }
 
     /// What the probes found, less what changed since they were prepared (a run applied meanwhile: its resources'
@@ -352,8 +359,11 @@ package final class RepositoryEngine: ReconcileEngine, @unchecked Sendable {
                 continue
             }
             let ids = Set(server.differences.map(\.resource)).filter { id in
+                guard moved else { return true }
                 let key = Planner.Key(server: server.name, id: id)
-                return !moved || (round.entries[key] != nil && round.entries[key] == now[key])
+                // A zone file's expected text holds its serial too.
+                return round.entries[key] != nil && round.entries[key] == now[key]
+                    && (id.kind != .domain || round.serials[id.name] == snapshot.serials[id.name])
             }
             if !ids.isEmpty { drifted[server.name] = ids.sorted { $0.description < $1.description } }
         }

@@ -18,8 +18,9 @@ final class DriftRoundTests: XCTestCase {
     var copy: HostingCopy!
     var repository: GitRepository!
     var revision = ""
-    /// web1's inventory as recorded.
-    var entries: [InventoryEntry] = []
+    /// The inventory as recorded, by server (web1 and ns1), and the serial of each primary zone.
+    var entries: [String: [InventoryEntry]] = [:]
+    var serials: [String: ZoneSerialsFile.Entry] = [:]
 
     override func setUpWithError() throws {
         copy = try HostingCopy("drift-round")
@@ -30,18 +31,24 @@ final class DriftRoundTests: XCTestCase {
         repository = try GitRepository(path: copy.work.path)
         revision = try repository.resolve("HEAD").description
         let manifests = try ManifestLoader.load(try repository.source(at: revision)).manifests
-        entries = ResourceStates.build(manifests).filter { $0.server == "web1" && $0.id.kind != .server }.map {
-            InventoryEntry(id: $0.id, account: $0.account, hash: $0.hash, revision: revision)
+        for state in ResourceStates.build(manifests) where state.id.kind != .server {
+            entries[state.server, default: []].append(
+                InventoryEntry(id: state.id, account: state.account, hash: state.hash, revision: revision))
+            if state.id.kind == .domain, state.scalar("role") == "primary" {
+                serials[state.id.name] = ZoneSerialsFile.Entry(serial: 2_026_120_701, contentHash: "sha256:x")
+            }
         }
-        try record(entries)
+        XCTAssertFalse(serials.isEmpty)
+        try record(entries, serials)
     }
 
     override func tearDown() {
         copy?.remove()
     }
 
-    /// web1's inventory recorded as a run records it (a separate handle on the repository, as another thread's).
-    func record(_ entries: [InventoryEntry]) throws {
+    /// The inventory and zone serials recorded as a run records them (a separate handle on the repository, as
+    /// another thread's).
+    func record(_ entries: [String: [InventoryEntry]], _ serials: [String: ZoneSerialsFile.Entry]) throws {
         let repository = try GitRepository(path: copy.work.path)
         let branch = StatusBranch(repository: repository, name: StatusBranch.defaultName)
         _ = try branch.record(applied: repository.resolve(revision), message: "applied") { _ in
@@ -50,7 +57,9 @@ final class DriftRoundTests: XCTestCase {
                     AppliedFile(
                         revision: self.revision, time: "2026-12-07T00:00:00Z", run: "r1", recipe: ResourceStates.recipe
                     ).render().utf8),
-                InventoryFile.path: Array(InventoryFile.render(["web1": entries.map { InventoryFile.Entry($0) }]).utf8),
+                InventoryFile.path: Array(
+                    InventoryFile.render(entries.mapValues { $0.map { InventoryFile.Entry($0) } }).utf8),
+                ZoneSerialsFile.path: Array(ZoneSerialsFile.render(serials).utf8),
             ]
         }
     }
@@ -110,16 +119,22 @@ final class DriftRoundTests: XCTestCase {
         while !fetched.current, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(10)) }
         XCTAssertTrue(fetched.current, "the fetch waited for the probe")
 
-        // A run applies a new form of one web app and of one account while the probe reads.
-        let changed = try XCTUnwrap(entries.first { $0.id.kind == .webApp })
-        let account = try XCTUnwrap(entries.first { $0.id.kind == .account })
-        try record(
-            entries.map {
-                guard $0.id == changed.id || $0.id == account.id else { return $0 }
-                var entry = $0
-                entry.hash = "sha256:" + String(repeating: "0", count: 64)
-                return entry
-            })
+        // A run applies a new form of one web app and of one account while the probe reads, and a new serial of
+        // one zone (a subdomain of it changed: the zone's own Domain is the same).
+        let web1 = try XCTUnwrap(entries["web1"])
+        let changed = try XCTUnwrap(web1.first { $0.id.kind == .webApp })
+        let account = try XCTUnwrap(web1.first { $0.id.kind == .account })
+        let zone = try XCTUnwrap(serials.keys.sorted().first)
+        var after = entries
+        after["web1"] = web1.map {
+            guard $0.id == changed.id || $0.id == account.id else { return $0 }
+            var entry = $0
+            entry.hash = "sha256:" + String(repeating: "0", count: 64)
+            return entry
+        }
+        var reserialed = serials
+        reserialed[zone]?.serial += 1
+        try record(after, reserialed)
         open.update { $0 = true }
         let outcome = try await drift.value
         _ = try await fetch.value
@@ -127,12 +142,15 @@ final class DriftRoundTests: XCTestCase {
         let drifted = Set(outcome.drifted["web1"] ?? [])
         XCTAssertFalse(drifted.contains(changed.id), "\(changed.id) was changed by a run during the probe")
         XCTAssertFalse(drifted.contains(account.id), "\(account.id) was changed by a run during the probe")
-        let others = Set(entries.map(\.id)).subtracting([changed.id, account.id])
         // Every other resource with a fact probed is reported: none of them is on this machine.
-        XCTAssertFalse(others.isEmpty)
+        let others = Set(web1.map(\.id)).subtracting([changed.id, account.id])
         XCTAssertEqual(
             drifted, others.filter { [.account, .systemUser, .webApp].contains($0.kind) },
             "the resources no run changed are still reported")
+        let zones = Set(outcome.drifted["ns1"] ?? [])
+        XCTAssertEqual(
+            zones, Set(serials.keys.filter { $0 != zone }.map { ResourceID(.domain, $0) }),
+            "the zone served with a new serial is not reported, the others are")
     }
 
     /// A daemon at rest builds its probes once: the next round sends the same scripts (a new nonce each round)
@@ -157,8 +175,10 @@ final class DriftRoundTests: XCTestCase {
             "the same script after the nonce")
 
         // A run deletes a web app: the next round probes the rest.
-        let gone = try XCTUnwrap(entries.first { $0.id.kind == .webApp })
-        try record(entries.filter { $0.id != gone.id })
+        let gone = try XCTUnwrap(entries["web1"]?.first { $0.id.kind == .webApp })
+        var after = entries
+        after["web1"]?.removeAll { $0.id == gone.id }
+        try record(after, serials)
         let third = try await engine.drift()
         XCTAssertEqual(engine.driftPreparations.current, 2, "built again")
         XCTAssertEqual(
