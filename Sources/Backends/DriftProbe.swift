@@ -75,7 +75,7 @@ package struct DriftProbe: Sendable {
     /// The resources the facts are about.
     private var resources: [ResourceID] = []
     /// Per fact: its resource (an index of `resources`), what it checks, its key (an index of the keys) and the
-    /// end of its expected value in `expectedBytes`.
+    /// end of its expected value in `expectedBytes` (a file's SHA-256 as its 32 bytes, anything else as text).
     private var factResource: [UInt32] = []
     private var factCheck: [Check] = []
     private var factKey: [UInt32] = []
@@ -104,10 +104,10 @@ package struct DriftProbe: Sendable {
     }
 
     private init(_ collector: Collector) {
-        resources = collector.resources
+        resources = Self.fitted(collector.resources)
         factResource = collector.facts.map(\.resource)
         factCheck = collector.facts.map(\.check)
-        expectedBytes = collector.expectedBytes
+        expectedBytes = Self.fitted(collector.expectedBytes)
         expectedEnds = collector.facts.map(\.expectedEnd)
         // Keys numbered anew, lookup by lookup: a batch is then a run of consecutive keys.
         var renumbered = [UInt32](repeating: 0, count: collector.keys.count)
@@ -131,6 +131,15 @@ package struct DriftProbe: Sendable {
         }
         lookupStarts.append(UInt32(keyEnds.count))
         factKey = collector.facts.map { renumbered[Int($0.key)] }
+        // Arrays grown by appending hold up to twice what they use: the probe is kept, its slack too.
+        keyBytes = Self.fitted(keyBytes)
+        keyEnds = Self.fitted(keyEnds)
+        batchEnds = Self.fitted(batchEnds)
+    }
+
+    /// A copy of `array` whose capacity is its count.
+    private static func fitted<T>(_ array: [T]) -> [T] {
+        array.withUnsafeBufferPointer { Array($0) }
     }
 
     /// How many facts the probe checks.
@@ -140,15 +149,25 @@ package struct DriftProbe: Sendable {
     package var facts: [Fact] { (0..<count).map(fact(_:)) }
 
     package func fact(_ index: Int) -> Fact {
-        Fact(
+        let expected = expected(index)
+        return Fact(
             resource: resources[Int(factResource[index])],
             what: factCheck[index].what(key: String(decoding: key(Int(factKey[index])), as: UTF8.self)),
-            expected: String(decoding: expected(index), as: UTF8.self))
+            expected: lookup(ofKey: Int(factKey[index])) == .hash
+                ? Self.hex(expected) : String(decoding: expected, as: UTF8.self))
     }
 
-    /// The bytes the probe keeps (its facts and keys), for weighing what a daemon holds between rounds.
+    /// `raw` in lower-case hex, as `sha256sum` prints a digest.
+    static func hex(_ raw: ArraySlice<UInt8>) -> String {
+        let digits = Array("0123456789abcdef".utf8)
+        return String(decoding: raw.flatMap { [digits[Int($0 >> 4)], digits[Int($0 & 0x0F)]] }, as: UTF8.self)
+    }
+
+    /// The bytes the probe keeps (its facts and keys), for weighing what a daemon holds between rounds: the
+    /// arrays' contents, and the resources' names that do not fit in a string's own 15 bytes.
     package var keptBytes: Int {
-        resources.count * MemoryLayout<ResourceID>.stride + resources.reduce(0) { $0 + $1.name.utf8.count }
+        resources.count * MemoryLayout<ResourceID>.stride
+            + resources.reduce(0) { $0 + ($1.name.utf8.count > 15 ? $1.name.utf8.count : 0) }
             + count * (4 + 1 + 4 + 4) + expectedBytes.count + keyEnds.count * 4 + keyBytes.count + batchEnds.count * 4
     }
 
@@ -178,9 +197,8 @@ package struct DriftProbe: Sendable {
         return script
     }
 
-    /// The script without the line that sets its nonce (`baton_nonce`): the same for every probe of the same
-    /// facts, so a daemon builds it once and sends it each round after a new nonce (`script(body:nonce:)`).
-    package func body() throws -> ScriptBuilder {
+    /// The script without the line that sets its nonce (`baton_nonce`).
+    func body() throws -> ScriptBuilder {
         var script = ScriptBuilder()
         script.code("set -u")
         for (index, batch) in batches.enumerated() {
@@ -206,13 +224,6 @@ package struct DriftProbe: Sendable {
         return script
     }
 
-    /// A probe's script: `body` (`body().text`) after the line that sets this probe's nonce.
-    package static func script(body: String, nonce: String) throws -> String {
-        var line = ScriptBuilder()
-        try line.assign("baton_nonce", nonce)
-        return line.text + body
-    }
-
     /// The observed value of each fact, in order; nil for a fact whose batch the output does not finish.
     package func observed(stdout: [UInt8], nonce: String) -> Observation {
         let scan = scan(stdout, nonce: nonce)
@@ -229,12 +240,35 @@ package struct DriftProbe: Sendable {
         let scan = scan(stdout, nonce: nonce)
         var made = 0
         var differing: [(fact: Int, found: String)] = []
+        let hashes = Int(lookupStarts[Lookup.hash.rawValue])
         for fact in 0..<count {
-            guard let value = scan.value(ofKey: Int(factKey[fact]), in: stdout) else { continue }
+            let key = Int(factKey[fact])
+            guard let value = scan.value(ofKey: key, in: stdout) else { continue }
             made += 1
-            if !value.elementsEqual(expected(fact)) { differing.append((fact, String(decoding: value, as: UTF8.self))) }
+            let same =
+                key >= hashes ? Self.hex(value, spells: expected(fact)) : value.elementsEqual(expected(fact))
+            if !same { differing.append((fact, String(decoding: value, as: UTF8.self))) }
         }
         return Comparison(made: made, complete: scan.complete, differing: differing)
+    }
+
+    /// Whether `hex` (lowercase, as `sha256sum` prints) spells the bytes `raw`.
+    static func hex(_ hex: ArraySlice<UInt8>, spells raw: ArraySlice<UInt8>) -> Bool {
+        guard hex.count == raw.count * 2 else { return false }
+        func nibble(_ c: UInt8) -> UInt8? {
+            switch c {
+            case 0x30...0x39: c - 0x30
+            case 0x61...0x66: c - 0x61 + 10
+            default: nil
+            }
+        }
+        var position = hex.startIndex
+        for byte in raw {
+            guard let high = nibble(hex[position]), let low = nibble(hex[position + 1]), high << 4 | low == byte
+            else { return false }
+            position += 2
+        }
+        return true
     }
 
     /// What the output answered, per key.
@@ -345,6 +379,12 @@ private struct Collector {
     mutating func add(
         _ id: ResourceID, _ check: DriftProbe.Check, expected: String, _ lookup: DriftProbe.Lookup, _ key: String
     ) {
+        add(id, check, expected: Array(expected.utf8), lookup, key)
+    }
+
+    mutating func add(
+        _ id: ResourceID, _ check: DriftProbe.Check, expected: [UInt8], _ lookup: DriftProbe.Lookup, _ key: String
+    ) {
         // A resource's facts come one after another.
         if resources.last != id { resources.append(id) }
         let bytes = Array(key.utf8)
@@ -356,7 +396,7 @@ private struct Collector {
                 keyIndex[lookup, default: [:]][bytes] = index
                 return index
             }()
-        expectedBytes += expected.utf8
+        expectedBytes += expected
         facts.append(
             Fact(
                 resource: UInt32(resources.count - 1), check: check, key: index,
@@ -364,7 +404,9 @@ private struct Collector {
     }
 
     mutating func fileHash(_ id: ResourceID, _ check: DriftProbe.Check, path: String, contents: [UInt8]) {
-        add(id, check, expected: SHA256.hex(bytes: contents), .hash, path)
+        var digest = SHA256()
+        digest.update(contents)
+        add(id, check, expected: digest.finalize(), .hash, path)
     }
 
     mutating func account(_ state: ResourceState) {

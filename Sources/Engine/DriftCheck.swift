@@ -34,16 +34,14 @@ package struct DriftCheck: Sendable {
     /// How long one server's probe may run by default: a server of 10,000 accounts answers some 70,000 facts.
     package static let defaultTimeout = Swift.Duration.seconds(600)
 
-    /// What a drift round asks the servers, built from the status branch: per server, its probe (the facts and
-    /// the values applying left) and the probe's script. A daemon keeps it from one round to the next while what
-    /// it was built from (`source`) stays the same.
+    /// What a drift round asks the servers, built from the status branch: per server, its probe (the facts, the
+    /// values applying left, what to ask). A daemon keeps it from one round to the next while what it was built
+    /// from (`source`) stays the same, and writes the scripts from it each round (a few milliseconds).
     package struct Preparation: Sendable {
         package struct Probe: Sendable {
             package var server: String
             package var target: SSHTarget
             package var probe: DriftProbe
-            /// The probe's script without its nonce (`DriftProbe.body`).
-            package var body: String
         }
 
         package var probes: [Probe]
@@ -54,7 +52,7 @@ package struct DriftCheck: Sendable {
         package var source: String
 
         /// The bytes it keeps: what a daemon holds between drift rounds.
-        package var keptBytes: Int { probes.reduce(0) { $0 + $1.probe.keptBytes + $1.body.utf8.count } }
+        package var keptBytes: Int { probes.reduce(0) { $0 + $1.probe.keptBytes } }
 
         /// The source of the preparation of `only` servers from `snapshot`.
         package static func source(of snapshot: StatusBranch.Snapshot, only: [String]) -> String {
@@ -63,7 +61,7 @@ package struct DriftCheck: Sendable {
 
         /// Each probe's script with `nonce`, in the order of `probes`.
         package func scripts(nonce: String) throws -> [String] {
-            try probes.map { try DriftProbe.script(body: $0.body, nonce: nonce) }
+            try probes.map { try $0.probe.script(nonce: nonce).text }
         }
     }
 
@@ -137,11 +135,10 @@ package struct DriftCheck: Sendable {
             server -> Preparation.Probe? in
             guard let spec = declared[server]?.spec else { return nil }
             let context = ApplyContext(layout: ServerLayout(spec.paths), manifests: set, zones: zones)
-            let probe = try DriftProbe(states: byServer[server] ?? [], context: context)
             return Preparation.Probe(
                 server: server,
                 target: SSHTarget(host: spec.address, port: spec.port, user: spec.user, hostKey: spec.hostKey),
-                probe: probe, body: try probe.body().text)
+                probe: try DriftProbe(states: byServer[server] ?? [], context: context))
         }
         return Preparation(probes: probes, skipped: unchecked, source: Preparation.source(of: snapshot, only: only))
     }
