@@ -288,13 +288,7 @@ package final class RepositoryEngine: ReconcileEngine, @unchecked Sendable {
         } else {
             let credentials = try credentials()
             prober = { targets, scripts, timeout in
-                await SSHPool.forEach(Array(targets.indices)) { index in
-                    Result {
-                        let connection = try SSHConnection.connect(targets[index], credentials: credentials)
-                        defer { connection.close() }
-                        return try connection.run(scripts[index], timeout: timeout)
-                    }
-                }
+                await DriftCheck.probe(targets, scripts: scripts, credentials: credentials, timeout: timeout)
             }
         }
         // Each server on a thread of the SSH pool while this task waits suspended. A daemon that stops does not
@@ -309,8 +303,8 @@ package final class RepositoryEngine: ReconcileEngine, @unchecked Sendable {
     }
 
     /// The probes of what the status branch says was applied: kept from the round before while the branch's
-    /// content and the servers asked for are the same (a daemon at rest rebuilds nothing: every resource's
-    /// applied form, 20,000 zones rendered and the scripts at 10,000 accounts), built again when they are not.
+    /// content and the servers asked for are the same (a daemon at rest does not build again every resource's
+    /// applied form and render 20,000 zones at 10,000 accounts), built again when they are not.
     /// Nil when nothing was applied yet. Under the lock.
     func prepareDrift() throws -> DriftRound? {
         let snapshot = try statusBranch().snapshot()

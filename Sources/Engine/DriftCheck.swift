@@ -77,7 +77,9 @@ package struct DriftCheck: Sendable {
         guard let preparation = try prepare(repository: repository, snapshot: snapshot, only: only, loaded: loaded)
         else { return DriftCheck(servers: nil, skipped: 0) }
         let nonce = makeNonce()
-        let results = try probe(preparation, nonce: nonce, credentials: credentials, timeout: timeout)
+        let results = probe(
+            preparation.probes.map(\.target), scripts: try preparation.scripts(nonce: nonce), credentials: credentials,
+            timeout: timeout)
         return compare(preparation, results: results, nonce: nonce, timeout: timeout)
     }
 
@@ -148,22 +150,21 @@ package struct DriftCheck: Sendable {
         String((0..<12).map { _ in "abcdefghijklmnopqrstuvwxyz0123456789".randomElement()! })
     }
 
-    /// Runs each probe with `nonce`, each server on a thread of its own, and waits for all of them (blocking).
+    /// Runs each script on its server (`targets`, in the same order), each server on a thread of the SSH pool,
+    /// and waits for all of them (blocking).
     @available(*, noasync)
     package static func probe(
-        _ preparation: Preparation, nonce: String, credentials: SSHCredentials, timeout: Swift.Duration
-    ) throws -> [Result<SSHResult, any Error>] {
-        let (targets, scripts) = (preparation.probes.map(\.target), try preparation.scripts(nonce: nonce))
-        return SSHPool.forEach(Array(targets.indices)) { run(targets[$0], scripts[$0], credentials, timeout) }
+        _ targets: [SSHTarget], scripts: [String], credentials: SSHCredentials, timeout: Swift.Duration
+    ) -> [Result<SSHResult, any Error>] {
+        SSHPool.forEach(Array(targets.indices)) { run(targets[$0], scripts[$0], credentials, timeout) }
     }
 
     /// As the blocking `probe`, without holding a thread of the caller's: the task waits suspended while the
     /// SSH pool's threads run the probes.
     package static func probe(
-        _ preparation: Preparation, nonce: String, credentials: SSHCredentials, timeout: Swift.Duration
-    ) async throws -> [Result<SSHResult, any Error>] {
-        let (targets, scripts) = (preparation.probes.map(\.target), try preparation.scripts(nonce: nonce))
-        return await SSHPool.forEach(Array(targets.indices)) { run(targets[$0], scripts[$0], credentials, timeout) }
+        _ targets: [SSHTarget], scripts: [String], credentials: SSHCredentials, timeout: Swift.Duration
+    ) async -> [Result<SSHResult, any Error>] {
+        await SSHPool.forEach(Array(targets.indices)) { run(targets[$0], scripts[$0], credentials, timeout) }
     }
 
     private static func run(
