@@ -5,12 +5,14 @@
 # web1, as bench/apply.sh) is applied once by `baton apply`; then `baton reconcile` follows that repository with a
 # short driftInterval (DRIFT_INTERVAL seconds, default 20) and an interval of an hour, so that nothing but drift
 # rounds runs, and utime + stime from /proc/PID/stat are read at the start of its drift probes, which web1's sshd
-# log counts ("Accepted publickey": nothing else connects at rest). The first round (which builds the probes) and
-# the mean of the ROUNDS (default 6) that follow, each from the start of one probe to the start of the next, and
-# VmRSS and RssAnon after them. Then, SAMPLES times (default 3), a one-record commit announced by a signed webhook
-# as soon as a probe has started: the time from the webhook to the record answered by `dig` on the test BIND (a
-# daemon whose drift round holds the loop, or the engine's lock, answers only once the probe ends), and the
-# resources `/status` calls drifted at the end (the runs changed a zone while it was probed: none may be).
+# log counts ("Accepted publickey": nothing else connects at rest). The first round (from the daemon's readiness to
+# the start of the second probe: it builds the probes) and the mean of the ROUNDS (default 6) that follow, each
+# from the start of one probe to the start of the next (the old loop's reconcile round before each drift round
+# included), and VmRSS and RssAnon after them. Then, SAMPLES times (default 3), a one-record commit announced by a
+# signed webhook 0.3 s after a probe started: the time from the webhook to the record answered by `dig` on the test
+# BIND (a daemon whose drift round holds the loop, or the engine's lock, answers only once the probe ends), and the
+# resources `/status` calls drifted after the round that the last run overlapped (the run changed a zone while it
+# was probed: none may be).
 # BEFORE_BIN=/path/to/baton measures that build the same way, on the same hosts, first. Needs root (namespaces);
 # wrap it in `flock /tmp/baton-testhosts.lock`.
 N=${1:-2000}
@@ -62,7 +64,6 @@ measure() { # LABEL BATON
     done
     local start first after
     start=$(probes)
-    until_probe $((start + 1))
     first=$(ticks)
     until_probe $((start + 2))
     after=$(ticks)
