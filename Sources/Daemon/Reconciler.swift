@@ -8,8 +8,8 @@ import ServiceLifecycle
 
 /// The reconcile loop (docs/daemon.md): every interval, and at once when a webhook rings, fetch; plan a new
 /// revision (or one with work left); apply what the back-off and the quarantine let through, under the lease;
-/// every drift interval, probe the servers and report or correct. One round at a time; a graceful shutdown
-/// (SIGTERM) lets the round in flight finish and record, then ends the loop.
+/// every drift interval, probe the servers and report or correct, beside the rounds. One round of each at a time;
+/// a graceful shutdown (SIGTERM) lets the round in flight finish and record, then ends the loop.
 package final class Reconciler: Service, Sendable {
     package struct Settings: Sendable {
         package var interval: Swift.Duration
@@ -75,18 +75,24 @@ package final class Reconciler: Service, Sendable {
         logger.info("stopped")
     }
 
+    /// The reconcile rounds, and beside them the drift rounds: a probe of a large server takes tens of seconds,
+    /// and a webhook that comes meanwhile starts its round at once. The drift rounds end with the loop (a probe in
+    /// flight is left to end on its own; a correction in flight is applied and recorded first).
     func loop(_ stopping: StopFlag) async {
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask { await self.driftLoop(stopping) }
+            await reconcileLoop(stopping)
+            group.cancelAll()
+        }
+    }
+
+    func reconcileLoop(_ stopping: StopFlag) async {
         let clock = ContinuousClock()
-        var nextDrift = clock.now + settings.driftInterval
         var reason = "start"
         while !stopping.isSet {
             await round(reason)
             if stopping.isSet { break }
-            if clock.now >= nextDrift {
-                await driftRound()
-                nextDrift = clock.now + settings.driftInterval
-            }
-            var wait = min(settings.interval, nextDrift - clock.now)
+            var wait = settings.interval
             if let retry = await state.nextRetry(), retry - clock.now < wait { wait = max(retry - clock.now, .zero) }
             if let opens = await state.nextWindow() {
                 // A window opens on a whole minute: the round after it starts then, not up to an interval later.
@@ -94,6 +100,15 @@ package final class Reconciler: Service, Sendable {
                 if due < wait { wait = due }
             }
             reason = await doorbell.wait(for: wait) ?? "interval"
+        }
+    }
+
+    /// A drift round every drift interval, one at a time: the next interval starts when a round ends.
+    func driftLoop(_ stopping: StopFlag) async {
+        while !stopping.isSet {
+            do { try await Task.sleep(for: settings.driftInterval) } catch { return }
+            if stopping.isSet || Task.isCancelled { return }
+            await driftRound()
         }
     }
 
@@ -237,6 +252,8 @@ package final class Reconciler: Service, Sendable {
             if outcome.drifted != before {
                 logger.info("drift: \(count) resource(s) drifted", metadata: ["mode": "\(settings.driftMode)"])
             }
+        } catch is CancellationError {
+            return  // the daemon stops
         } catch {
             logger.error("the drift probe failed: \(error)")
         }

@@ -34,19 +34,28 @@ package final class RepositoryEngine: ReconcileEngine, @unchecked Sendable {
     private var waiting: [MaintenanceGate.Waiting] = []
     /// How long the last plan spent reading the servers' journals (reported with the run).
     private var recovered = Swift.Duration.zero
+    /// The drift round's probes as last prepared (`prepareDrift`); let go when a run changes the status branch.
+    private var driftPreparation: DriftCheck.Preparation?
+    /// Drift preparations built (what keeping them saves is seen in tests by this count).
+    let driftPreparations = LockedBox(0)
+    /// Runs the drift probes; nil: over SSH.
+    let prober: DriftProber?
     private let serial = NSLock()
     /// The lease as last taken: renewed only when a third of it is gone, so an idle daemon writes a lease commit
     /// every `leaseDuration / 3`, not every round. Its own lock: a renewal runs while an apply holds `serial`.
     private let held = LockedBox<LeaseFile?>(nil)
     private let leasing = NSLock()
 
-    package init(configuration: DaemonConfiguration, holder: String, logger: Logger) throws {
+    package init(
+        configuration: DaemonConfiguration, holder: String, logger: Logger, prober: DriftProber? = nil
+    ) throws {
         guard let repo = configuration.repo else {
             throw EngineFailure(.other, "no repository: set repo in the configuration or pass --repo")
         }
         self.configuration = configuration
         self.logger = logger
         self.holder = holder
+        self.prober = prober
         isRemote = Self.isURL(repo)
         if isRemote {
             path = configuration.stateDir + "/mirror.git"
@@ -186,32 +195,38 @@ package final class RepositoryEngine: ReconcileEngine, @unchecked Sendable {
                 // once at 10,000 accounts would sit on it for months).
                 self.planned = nil
                 self.session.forgetDetails()
+                recovery = JournalRecovery()
+                recovered = .zero
                 malloc_trim(0)
             }
             return try run(
                 planned, changes: changes, generation: generation,
-                waiting: waiting.filter { !ran.contains(Planner.Key(server: $0.change.server, id: $0.change.id)) })
+                waiting: waiting.filter { !ran.contains(Planner.Key(server: $0.change.server, id: $0.change.id)) },
+                recovery: recovery, recovered: recovered)
         }
     }
 
     /// One apply through the engine, under the repository's apply lock (a person's `baton apply` waits, and
-    /// waits for it), and what it came to per server.
-    func run(_ planned: Planned, changes: [Change]?, generation: Int?, waiting: [MaintenanceGate.Waiting] = [])
-        throws -> RunOutcome
-    {
+    /// waits for it), and what it came to per server. `recovery`: what the plan read from the servers' journals
+    /// (`recovered`: how long that took), for the run of that plan only; a drift correction, which may come
+    /// between a plan and its run, has its own.
+    func run(
+        _ planned: Planned, changes: [Change]?, generation: Int?, waiting: [MaintenanceGate.Waiting] = [],
+        recovery: JournalRecovery = JournalRecovery(), recovered: Swift.Duration = .zero
+    ) throws -> RunOutcome {
         let lock = try ApplyLock.acquire(in: repository.gitDirectory, wait: true)
         defer { close(lock.descriptor) }
+        // The run changes the status branch: the drift probes prepared from it are out of date.
+        driftPreparation = nil
         let clock = ContinuousClock()
         let started = clock.now
         let run = try ApplyRun.run(
             planned, changes: changes, recovery: recovery, credentials: try credentials(),
             timeout: Int(configuration.applyTimeout.seconds))
         let ran = clock.now
-        recovery = JournalRecovery()
         try run.record(
             planned, changes: changes, waiting: waiting, repo: path, opened: repository, generation: generation)
         let timings = ["recover": recovered, "servers": ran - started, "record": clock.now - ran]
-        recovered = .zero
         var servers: [ServerOutcome] = []
         for (server, result) in zip(run.runs, run.results) {
             var failed: [ResourceID: String] = [:]
@@ -240,50 +255,132 @@ package final class RepositoryEngine: ReconcileEngine, @unchecked Sendable {
         return SSHCredentials(privateKeyPath: key)
     }
 
+    /// Runs a drift round's scripts on the servers (`targets`, in order) for up to `timeout` each: over SSH,
+    /// unless a test gives its own.
+    package typealias DriftProber =
+        @Sendable (_ targets: [SSHTarget], _ scripts: [String], _ timeout: Swift.Duration) async throws -> [Result<
+            SSHResult, any Error
+        >]
+
+    /// What one drift round probes, as read under the lock.
+    struct DriftRound: Sendable {
+        var preparation: DriftCheck.Preparation
+        /// The status branch's content when the probes were prepared, every inventory entry and zone serial then.
+        var contentKey: String?
+        var entries: [Planner.Key: InventoryEntry]
+        var serials: [String: ZoneSerialsFile.Entry]
+    }
+
+    /// A drift round in three steps, so that the SSH probes (tens of seconds on a server of 10,000 accounts)
+    /// never hold the lock a webhook's run needs: the probes are prepared under it, run without it, and what they
+    /// found is compared, recorded or corrected under it again.
     package func drift() async throws -> DriftOutcome {
-        try await blocking { [self] in
-            // A probe of every resource reads as much as a run writes: its heap goes back too (see `apply`).
-            defer { malloc_trim(0) }
-            let branch = try statusBranch()
-            // The revision last applied is most often the one the session checked last: its manifests are
-            // in memory, and loading all of them again every round (50,000 files at 10,000 accounts) is waste.
-            let check = try DriftCheck.run(
-                repository: repository, branch: branch.name, only: configuration.server, credentials: try credentials(),
-                timeout: .seconds(configuration.applyTimeout.seconds), loaded: session.lastChecked)
-            var drifted: [String: [ResourceID]] = [:]
-            var unreachable: [String: EngineFailure] = [:]
-            for server in check.servers ?? [] {
-                if let failure = server.failure {
-                    unreachable[server.name] = EngineFailure(server: ServerFailure.kind(of: failure), "\(failure)")
-                } else if !server.differences.isEmpty {
-                    drifted[server.name] = Set(server.differences.map(\.resource)).sorted {
-                        $0.description < $1.description
-                    }
-                }
-            }
-            let outcome = DriftOutcome(drifted: drifted, unreachable: unreachable)
-            guard !drifted.isEmpty else { return outcome }
-            // A suspended repository and a closed maintenance window hold corrections back as they hold changes.
-            if configuration.drift == .correct, !suspended,
-                let revision = try branch.snapshot().state.revision
-            {
-                // Put back: the drifted resources applied again from the revision last applied.
-                let applied = try Planned.make(
-                    repo: path, rev: revision, fetch: false, zoneChecker: nil, zoneCache: false,
-                    allowMassDelete: false, servers: configuration.server, logger: logger, opened: repository)
-                let keys = Set(drifted.flatMap { server, ids in ids.map { Planner.Key(server: server, id: $0) } })
-                let forced = ApplyRun.forcing(applied, keys: keys)
-                let ready = MaintenanceGate.split(forced.plan.changes, manifests: forced.manifests, now: Date()).ready
-                if ready.isEmpty {
-                    try recordDrifted(outcome, on: branch)
-                } else {
-                    _ = try run(forced, changes: ready, generation: nil)
-                }
-            } else {
-                try recordDrifted(outcome, on: branch)
-            }
-            return outcome
+        let timeout = Swift.Duration.seconds(configuration.applyTimeout.seconds)
+        guard let round = try await blocking({ [self] in try prepareDrift() }) else {
+            return DriftOutcome(drifted: [:])
         }
+        let nonce = DriftCheck.makeNonce()
+        let scripts = try round.preparation.scripts(nonce: nonce)
+        let targets = round.preparation.probes.map(\.target)
+        let prober: DriftProber
+        if let given = self.prober {
+            prober = given
+        } else {
+            let credentials = try credentials()
+            prober = { targets, scripts, timeout in
+                await DriftCheck.probe(targets, scripts: scripts, credentials: credentials, timeout: timeout)
+            }
+        }
+        // Each server on a thread of the SSH pool while this task waits suspended. A daemon that stops does not
+        // wait for them: they only read, and what they would find is not needed any more.
+        let results = try await Abandonable.run { try await prober(targets, scripts, timeout) }
+        try Task.checkCancellation()
+        // Reading 70,000 answers needs no libgit2: on the blocking pool, still without the lock.
+        let check = try await NIOThreadPool.singleton.runIfActive {
+            DriftCheck.compare(round.preparation, results: results, nonce: nonce, timeout: timeout)
+        }
+        return try await blocking { [self] in try settleDrift(check, round) }
+    }
+
+    /// The probes of what the status branch says was applied: kept from the round before while the branch's
+    /// content and the servers asked for are the same (a daemon at rest does not build again every resource's
+    /// applied form and render 20,000 zones at 10,000 accounts), built again when they are not.
+    /// Nil when nothing was applied yet. Under the lock.
+    func prepareDrift() throws -> DriftRound? {
+        let snapshot = try statusBranch().snapshot()
+        guard snapshot.state.revision != nil else {
+            driftPreparation = nil
+            return nil
+        }
+        let source = DriftCheck.Preparation.source(of: snapshot, only: configuration.server)
+        let preparation: DriftCheck.Preparation
+        if let kept = driftPreparation, kept.source == source {
+            preparation = kept
+        } else {
+            driftPreparation = nil
+            // The revision last applied is most often the one the session checked last: its manifests are in
+            // memory, and loading all of them again (50,000 files at 10,000 accounts) is waste.
+            guard
+                let built = try DriftCheck.prepare(
+                    repository: repository, snapshot: snapshot, only: configuration.server,
+                    loaded: session.lastChecked)
+            else { return nil }
+            preparation = built
+            driftPreparation = built
+            driftPreparations.update { $0 += 1 }
+        }
+        return DriftRound(
+            preparation: preparation, contentKey: snapshot.contentKey, entries: snapshot.state.index,
+            serials: snapshot.serials)
+    }
+
+    /// What the probes found, less what changed since they were prepared (a run applied meanwhile: its resources'
+    /// facts were asked of a server that may be halfway between the two), recorded `Drifted` or put back.
+    /// Under the lock.
+    func settleDrift(_ check: DriftCheck, _ round: DriftRound) throws -> DriftOutcome {
+        // A round reads as much as a run writes (a preparation built, 70,000 answers): its heap goes back too
+        // (see `apply`).
+        defer { malloc_trim(0) }
+        let branch = try statusBranch()
+        let snapshot = try branch.snapshot()
+        let now = snapshot.state.index
+        let moved = snapshot.contentKey != round.contentKey
+        var drifted: [String: [ResourceID]] = [:]
+        var unreachable: [String: EngineFailure] = [:]
+        for server in check.servers ?? [] {
+            if let failure = server.failure {
+                unreachable[server.name] = EngineFailure(server: ServerFailure.kind(of: failure), "\(failure)")
+                continue
+            }
+            let ids = Set(server.differences.map(\.resource)).filter { id in
+                guard moved else { return true }
+                let key = Planner.Key(server: server.name, id: id)
+                // A zone file's expected text holds its serial too.
+                return round.entries[key] != nil && round.entries[key] == now[key]
+                    && (id.kind != .domain || round.serials[id.name] == snapshot.serials[id.name])
+            }
+            if !ids.isEmpty { drifted[server.name] = ids.sorted { $0.description < $1.description } }
+        }
+        let outcome = DriftOutcome(drifted: drifted, unreachable: unreachable)
+        guard !drifted.isEmpty else { return outcome }
+        // A suspended repository and a closed maintenance window hold corrections back as they hold changes.
+        if configuration.drift == .correct, !suspended, let revision = snapshot.state.revision {
+            // Put back: the drifted resources applied again from the revision last applied.
+            let applied = try Planned.make(
+                repo: path, rev: revision, fetch: false, zoneChecker: nil, zoneCache: false,
+                allowMassDelete: false, servers: configuration.server, logger: logger, opened: repository)
+            let keys = Set(drifted.flatMap { server, ids in ids.map { Planner.Key(server: server, id: $0) } })
+            let forced = ApplyRun.forcing(applied, keys: keys)
+            let ready = MaintenanceGate.split(forced.plan.changes, manifests: forced.manifests, now: Date()).ready
+            if ready.isEmpty {
+                try recordDrifted(outcome, on: branch)
+            } else {
+                _ = try run(forced, changes: ready, generation: nil)
+            }
+        } else {
+            try recordDrifted(outcome, on: branch)
+        }
+        return outcome
     }
 
     /// `Drifted` in the status files of what the probe found changed.

@@ -34,18 +34,65 @@ package struct DriftCheck: Sendable {
     /// How long one server's probe may run by default: a server of 10,000 accounts answers some 70,000 facts.
     package static let defaultTimeout = Swift.Duration.seconds(600)
 
+    /// What a drift round asks the servers, built from the status branch: per server, its probe (the facts, the
+    /// values applying left, what to ask). A daemon keeps it from one round to the next while what it was built
+    /// from (`source`) stays the same, and writes the scripts from it each round (a few milliseconds).
+    package struct Preparation: Sendable {
+        package struct Probe: Sendable {
+            package var server: String
+            package var target: SSHTarget
+            package var probe: DriftProbe
+        }
+
+        package var probes: [Probe]
+        /// Resources whose applied form could not be rebuilt (the revision is gone, or an older Baton applied it).
+        package var skipped: Int
+        /// What it was built from: the status branch's content (`StatusBranch.Snapshot.contentKey`, which names
+        /// the revision applied) and the servers asked for. The same source builds the same preparation.
+        package var source: String
+
+        /// The bytes it keeps: what a daemon holds between drift rounds.
+        package var keptBytes: Int { probes.reduce(0) { $0 + $1.probe.keptBytes } }
+
+        /// The source of the preparation of `only` servers from `snapshot`.
+        package static func source(of snapshot: StatusBranch.Snapshot, only: [String]) -> String {
+            (snapshot.contentKey ?? snapshot.tip?.description ?? "none") + " servers=" + only.joined(separator: ",")
+        }
+
+        /// Each probe's script with `nonce`, in the order of `probes`.
+        package func scripts(nonce: String) throws -> [String] {
+            try probes.map { try $0.probe.script(nonce: nonce).text }
+        }
+    }
+
     /// Probes `only` servers (empty: all) of what the status branch `branch` says was applied, each probe for up
-    /// to `timeout`. `loaded`: the manifests of a revision the caller holds already (the daemon's plan session),
-    /// used when the revision last applied is that one instead of loading it again.
+    /// to `timeout`: `prepare`, `probe` and `compare` in turn.
     /// Blocks on libgit2 or libssh2: call it from a thread of its own or a blocking pool, never from a task.
     @available(*, noasync)
     package static func run(
         repository: GitRepository, branch name: String, only: [String], credentials: SSHCredentials,
         timeout: Swift.Duration = defaultTimeout, loaded: (revision: String, manifests: ManifestSet)? = nil
     ) throws -> DriftCheck {
-        let probes: [(server: String, target: SSHTarget, probe: DriftProbe)]
         let snapshot = try StatusBranch(repository: repository, name: name).snapshot()
-        guard let revision = snapshot.state.revision else { return DriftCheck(servers: nil, skipped: 0) }
+        guard let preparation = try prepare(repository: repository, snapshot: snapshot, only: only, loaded: loaded)
+        else { return DriftCheck(servers: nil, skipped: 0) }
+        let nonce = makeNonce()
+        let results = probe(
+            preparation.probes.map(\.target), scripts: try preparation.scripts(nonce: nonce), credentials: credentials,
+            timeout: timeout)
+        return compare(preparation, results: results, nonce: nonce, timeout: timeout)
+    }
+
+    /// The probes of `only` servers (empty: all) of what `snapshot` says was applied; nil when nothing was.
+    /// `loaded`: the manifests of a revision the caller holds already (the daemon's plan session), used when the
+    /// revision last applied is that one instead of loading it again.
+    /// Blocks on libgit2: call it from a thread of its own or a blocking pool, never from a task.
+    @available(*, noasync)
+    package static func prepare(
+        repository: GitRepository, snapshot: StatusBranch.Snapshot, only: [String],
+        loaded: (revision: String, manifests: ManifestSet)? = nil
+    ) throws -> Preparation? {
+        guard let revision = snapshot.state.revision else { return nil }
         // Each entry's applied form as of the revision it was applied from: most come from the revision last
         // applied, some from an earlier one (a run that failed in part). Revisions are read through one parse
         // cache, so each later one decodes only the files that differ.
@@ -86,52 +133,86 @@ package struct DriftCheck: Sendable {
             }
         }
         let declared = Dictionary(set.servers.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
-        probes = try byServer.keys.sorted().filter { only.isEmpty || only.contains($0) }.compactMap { server in
+        let probes = try byServer.keys.sorted().filter { only.isEmpty || only.contains($0) }.compactMap {
+            server -> Preparation.Probe? in
             guard let spec = declared[server]?.spec else { return nil }
             let context = ApplyContext(layout: ServerLayout(spec.paths), manifests: set, zones: zones)
-            return (
-                server, SSHTarget(host: spec.address, port: spec.port, user: spec.user, hostKey: spec.hostKey),
-                try DriftProbe(states: byServer[server] ?? [], context: context)
-            )
+            return Preparation.Probe(
+                server: server,
+                target: SSHTarget(host: spec.address, port: spec.port, user: spec.user, hostKey: spec.hostKey),
+                probe: try DriftProbe(states: byServer[server] ?? [], context: context))
         }
-        let nonce = String((0..<12).map { _ in "abcdefghijklmnopqrstuvwxyz0123456789".randomElement()! })
-        let scripts = Dictionary(
-            try probes.map { ($0.target, try $0.probe.script(nonce: nonce).text) }, uniquingKeysWith: { a, _ in a })
-        let results = SSHPool.connectEach(probes.map(\.target), credentials: credentials) { connection in
-            try connection.run(scripts[connection.target] ?? "", timeout: timeout)
+        return Preparation(probes: probes, skipped: unchecked, source: Preparation.source(of: snapshot, only: only))
+    }
+
+    /// A nonce for one round's markers: nothing the probe's commands print can pass for one of them.
+    package static func makeNonce() -> String {
+        String((0..<12).map { _ in "abcdefghijklmnopqrstuvwxyz0123456789".randomElement()! })
+    }
+
+    /// Runs each script on its server (`targets`, in the same order), each server on a thread of the SSH pool,
+    /// and waits for all of them (blocking).
+    @available(*, noasync)
+    package static func probe(
+        _ targets: [SSHTarget], scripts: [String], credentials: SSHCredentials, timeout: Swift.Duration
+    ) -> [Result<SSHResult, any Error>] {
+        SSHPool.forEach(Array(targets.indices)) { run(targets[$0], scripts[$0], credentials, timeout) }
+    }
+
+    /// As the blocking `probe`, without holding a thread of the caller's: the task waits suspended while the
+    /// SSH pool's threads run the probes.
+    package static func probe(
+        _ targets: [SSHTarget], scripts: [String], credentials: SSHCredentials, timeout: Swift.Duration
+    ) async -> [Result<SSHResult, any Error>] {
+        await SSHPool.forEach(Array(targets.indices)) { run(targets[$0], scripts[$0], credentials, timeout) }
+    }
+
+    private static func run(
+        _ target: SSHTarget, _ script: String, _ credentials: SSHCredentials, _ timeout: Swift.Duration
+    ) -> Result<SSHResult, any Error> {
+        Result {
+            let connection = try SSHConnection.connect(target, credentials: credentials)
+            defer { connection.close() }
+            return try connection.run(script, timeout: timeout)
         }
+    }
+
+    /// Each probe's output (`results`, in the order of `preparation.probes`) compared with what applying left.
+    package static func compare(
+        _ preparation: Preparation, results: [Result<SSHResult, any Error>], nonce: String, timeout: Swift.Duration
+    ) -> DriftCheck {
         var servers: [Server] = []
-        for (probe, result) in zip(probes, results) {
-            let total = probe.probe.facts.count
+        for (probe, result) in zip(preparation.probes, results) {
+            let total = probe.probe.count
             switch result {
             case .failure(let error):
                 servers.append(Server(name: probe.server, checks: 0, differences: [], failure: error))
             case .success(let result):
-                let observed = probe.probe.observed(stdout: result.stdout, nonce: nonce)
+                let compared = probe.probe.compare(stdout: result.stdout, nonce: nonce)
                 // A probe that did not reach its end observed only some facts: the rest are unknown, not
                 // different, and none of it is reported as drift.
-                if let failure = incomplete(result, observed, total: total, timeout: timeout) {
+                if let failure = incomplete(
+                    result, made: compared.made, complete: compared.complete, total: total, timeout: timeout)
+                {
                     servers.append(Server(name: probe.server, checks: 0, differences: [], failure: failure))
                     continue
                 }
-                var differences: [Difference] = []
-                for (fact, value) in zip(probe.probe.facts, observed.values) {
-                    guard let value, fact.expected != value else { continue }
-                    differences.append(
-                        Difference(resource: fact.resource, what: fact.what, expected: fact.expected, found: value))
+                let differences = compared.differing.map { index, found in
+                    let fact = probe.probe.fact(index)
+                    return Difference(resource: fact.resource, what: fact.what, expected: fact.expected, found: found)
                 }
                 servers.append(Server(name: probe.server, checks: total, differences: differences, failure: nil))
             }
         }
-        return DriftCheck(servers: servers, skipped: unchecked)
+        return DriftCheck(servers: servers, skipped: preparation.skipped)
     }
 
     /// Why a probe's output cannot be compared: it timed out, its connection broke, or it ended without its
     /// end marker. Nil when it ran to its end.
     static func incomplete(
-        _ result: SSHResult, _ observed: DriftProbe.Observation, total: Int, timeout: Swift.Duration
+        _ result: SSHResult, made observed: Int, complete: Bool, total: Int, timeout: Swift.Duration
     ) -> ServerFailure? {
-        let made = "\(observed.made) of \(total) checks made"
+        let made = "\(observed) of \(total) checks made"
         if result.timedOut {
             return ServerFailure(
                 .timeout,
@@ -141,7 +222,7 @@ package struct DriftCheck: Sendable {
         if let lost = result.connectionLost {
             return ServerFailure(.connectionLost, "the connection broke during the drift probe, with \(made): \(lost)")
         }
-        guard observed.complete, observed.made == total else {
+        guard complete, observed == total else {
             let end =
                 result.exitSignal.map { "was killed by SIG\($0)" }
                 ?? "ended with exit status \(result.exitStatus ?? -1)"

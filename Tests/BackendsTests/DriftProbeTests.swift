@@ -120,6 +120,41 @@ final class DriftProbeTests: XCTestCase {
         }
         XCTAssertGreaterThan(partial, 0, "some cut falls between batches")
         XCTAssertFalse(probe.observed(stdout: run.stdout, nonce: "other").complete)
+        XCTAssertFalse(probe.compare(stdout: run.stdout, nonce: "other").complete)
+    }
+
+    /// The daemon's comparison says what the observation says: what was made, and every fact whose value
+    /// differs, whole or cut anywhere.
+    func testTheComparisonSaysWhatTheObservationSays() throws {
+        try FileManager.default.createDirectory(
+            at: dir.appendingPathComponent("zones"), withIntermediateDirectories: true)
+        var texts: [String: String] = [:]
+        for i in 0..<1_100 {
+            texts["z\(i).example"] = "zone \(i)\n"
+            switch i % 4 {
+            case 0: break  // missing
+            case 1: try "changed \(i)\n".write(toFile: zonePath("z\(i).example"), atomically: false, encoding: .utf8)
+            default: try "zone \(i)\n".write(toFile: zonePath("z\(i).example"), atomically: false, encoding: .utf8)
+            }
+        }
+        let probe = try probe(texts)
+        let run = try TestShell.execute(try probe.script(nonce: "round2"), timeout: 60)
+        let facts = probe.facts
+        for cut in stride(from: 0, through: run.stdout.count, by: max(1, run.stdout.count / 100)) + [run.stdout.count] {
+            let output = Array(run.stdout.prefix(cut))
+            let seen = probe.observed(stdout: output, nonce: "round2")
+            let compared = probe.compare(stdout: output, nonce: "round2")
+            XCTAssertEqual(compared.complete, seen.complete, "cut at \(cut)")
+            XCTAssertEqual(compared.made, seen.made, "cut at \(cut)")
+            let differing = seen.values.indices.filter {
+                seen.values[$0] != nil && seen.values[$0] != facts[$0].expected
+            }
+            XCTAssertEqual(compared.differing.map(\.fact), differing, "cut at \(cut)")
+            XCTAssertEqual(compared.differing.map(\.found), differing.map { seen.values[$0]! }, "cut at \(cut)")
+        }
+        let whole = probe.compare(stdout: run.stdout, nonce: "round2")
+        XCTAssertTrue(whole.complete)
+        XCTAssertEqual(whole.differing.count, 550, "275 missing, 275 changed")
     }
 
     /// Thousands of facts cost a few processes, not one or more per fact.

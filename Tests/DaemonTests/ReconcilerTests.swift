@@ -91,8 +91,19 @@ final class ReconcilerTests: XCTestCase {
         /// What the drift rounds find, in turn; none drifted once they are used up.
         var driftOutcomes: [DriftOutcome] = []
         func setDriftOutcomes(_ outcomes: [DriftOutcome]) { driftOutcomes = outcomes }
+        /// How long a drift round's probe takes.
+        var driftDelay: Swift.Duration = .zero
+        func setDriftDelay(_ delay: Swift.Duration) { driftDelay = delay }
+        private(set) var driftsStarted = 0
+        private(set) var driftsInFlight = 0
+        private(set) var mostDriftsInFlight = 0
         func drift() async throws -> DriftOutcome {
-            driftOutcomes.isEmpty ? DriftOutcome(drifted: [:]) : driftOutcomes.removeFirst()
+            driftsStarted += 1
+            driftsInFlight += 1
+            mostDriftsInFlight = max(mostDriftsInFlight, driftsInFlight)
+            defer { driftsInFlight -= 1 }
+            if driftDelay > .zero { try await Task.sleep(for: driftDelay) }
+            return driftOutcomes.isEmpty ? DriftOutcome(drifted: [:]) : driftOutcomes.removeFirst()
         }
         func lease() async throws -> Int? { leaseHolder ? 1 : nil }
         func releaseLease() async throws { released = true }
@@ -102,13 +113,30 @@ final class ReconcilerTests: XCTestCase {
         Change(action: .create, id: ResourceID(kind, name), server: server, account: "acme", hash: hash)
     }
 
-    func reconciler(_ engine: FakeEngine, quarantineAfter: Int = 3) -> Reconciler {
+    func reconciler(
+        _ engine: FakeEngine, quarantineAfter: Int = 3, interval: Swift.Duration = .milliseconds(20),
+        driftInterval: Swift.Duration = .seconds(3600)
+    ) -> Reconciler {
         Reconciler(
             engine: engine, state: DaemonState(quarantineAfter: quarantineAfter),
             settings: .init(
-                interval: .milliseconds(20), driftInterval: .seconds(3600), driftMode: .report,
+                interval: interval, driftInterval: driftInterval, driftMode: .report,
                 backoff: Backoff(base: .zero, cap: .zero, jitter: 0)),
             logger: Logger(label: "test"))
+    }
+
+    /// `r` run as the daemon runs it, in a service group, while `body` goes on; then a graceful shutdown
+    /// (SIGTERM), and how long the stop took.
+    func serving(_ r: Reconciler, _ body: () async throws -> Void) async throws -> Swift.Duration {
+        let group = ServiceGroup(configuration: .init(services: [.init(service: r)], logger: Logger(label: "test")))
+        return try await withThrowingTaskGroup(of: Void.self) { tasks in
+            tasks.addTask { try await group.run() }
+            try await body()
+            let stopping = ContinuousClock.now
+            await group.triggerGracefulShutdown()
+            try await tasks.waitForAll()
+            return ContinuousClock.now - stopping
+        }
     }
 
     /// A server whose probe did not finish says nothing about its drift: what its last finished probe found
@@ -133,6 +161,51 @@ final class ReconcilerTests: XCTestCase {
         await r.driftRound()
         drifted = await r.state.drifted
         XCTAssertEqual(drifted, ["web1": [shop]])
+    }
+
+    /// Whether `condition` holds within `seconds`, asked every 10 ms.
+    func eventually(_ seconds: Double, _ condition: () async -> Bool) async -> Bool {
+        let deadline = ContinuousClock.now + .milliseconds(Int(seconds * 1000))
+        while ContinuousClock.now < deadline {
+            if await condition() { return true }
+            try? await Task.sleep(for: .milliseconds(10))
+        }
+        return await condition()
+    }
+
+    /// A drift probe of a large server takes tens of seconds: a webhook that comes meanwhile gets its round
+    /// within a second, not after the probe; SIGTERM does not wait for the probe (it only reads).
+    func testAWebhookRoundStartsWhileADriftProbeRuns() async throws {
+        let engine = FakeEngine()
+        await engine.setDriftDelay(.seconds(60))
+        let r = reconciler(engine, interval: .seconds(3600), driftInterval: .milliseconds(50))
+        let stopped = try await serving(r) {
+            let probing = await eventually(10) { await engine.driftsStarted == 1 }
+            XCTAssertTrue(probing, "a drift round started")
+            await engine.set(tip: "r2", changes: [Self.change(.domain, "acme.example", on: "ns1")])
+            r.trigger("webhook")
+            let applied = await eventually(1) { await engine.applied.count == 1 }
+            XCTAssertTrue(applied, "the webhook's round applied while the probe ran")
+            let inFlight = await engine.driftsInFlight
+            XCTAssertEqual(inFlight, 1, "the probe still runs")
+        }
+        XCTAssertLessThan(stopped, .seconds(5), "the stop waited for the probe")
+        let released = await engine.released
+        XCTAssertTrue(released)
+        let last = await r.state.lastApplied
+        XCTAssertEqual(last, "r2")
+    }
+
+    /// Drift rounds never overlap: the next interval starts when a round ends, however long it took.
+    func testDriftRoundsComeOneAtATime() async throws {
+        let engine = FakeEngine()
+        await engine.setDriftDelay(.milliseconds(100))
+        _ = try await serving(reconciler(engine, interval: .seconds(3600), driftInterval: .milliseconds(10))) {
+            let several = await eventually(10) { await engine.driftsStarted >= 3 }
+            XCTAssertTrue(several)
+        }
+        let most = await engine.mostDriftsInFlight
+        XCTAssertEqual(most, 1)
     }
 
     func testAnInvalidRevisionIsNeverAppliedAndAFixIs() async throws {
@@ -290,15 +363,7 @@ final class ReconcilerTests: XCTestCase {
         let engine = FakeEngine()
         await engine.set(tip: "r1", changes: [Self.change(.account, "acme")])
         await engine.setApplyDelay(.milliseconds(300))
-        let r = reconciler(engine)
-        let group = ServiceGroup(
-            configuration: .init(services: [.init(service: r)], logger: Logger(label: "test")))
-        try await withThrowingTaskGroup(of: Void.self) { tasks in
-            tasks.addTask { try await group.run() }
-            try await Task.sleep(for: .milliseconds(100))
-            await group.triggerGracefulShutdown()
-            try await tasks.waitForAll()
-        }
+        _ = try await serving(reconciler(engine)) { try await Task.sleep(for: .milliseconds(100)) }
         let applied = await engine.applied
         XCTAssertEqual(applied.count, 1, "the run in flight finished")
         let released = await engine.released
