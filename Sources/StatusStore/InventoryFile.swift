@@ -13,8 +13,6 @@ package enum InventoryFile {
     package static let path = "inventory.yaml"
     package static let folder = "inventory"
     package static let formatVersion = 1
-    /// How many shards accounts are spread over (the hash's low byte). Changing it moves every entry.
-    package static let shardCount = 256
 
     /// Where an account's entries lie: `inventory/` and the low byte of the FNV-1a hash of its name in two
     /// lowercase hex digits. Stable across versions: the layout depends on it.
@@ -30,7 +28,7 @@ package enum InventoryFile {
         String(decoding: [hexDigits[Int(byte >> 4)], hexDigits[Int(byte & 15)]], as: UTF8.self)
     }
 
-    /// The path of shard number `index` (0 to `shardCount` - 1).
+    /// The path of shard number `index` (0 to 255: the hash's low byte; changing that moves every entry).
     package static func shardPath(number index: Int) -> String {
         folder + "/" + shardName(UInt8(truncatingIfNeeded: index)) + ".yaml"
     }

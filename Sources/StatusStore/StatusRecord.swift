@@ -34,31 +34,28 @@ package struct StatusRecord: Sendable {
         // Only the shards of the accounts a change touches are read into a table and written again: the
         // changes' accounts, and those the touched resources are listed under now (an account that changed).
         var ids = Set<ResourceID>()
-        var shards = Set<String>()
+        // Shards by number: every entry of a large inventory is placed, and a path String each would be 100,000
+        // allocations a run.
+        var shards = Set<UInt8>()
         for change in plan.changes {
             ids.insert(change.id)
-            shards.insert(InventoryFile.shardPath(of: change.account))
+            shards.insert(InventoryFile.shard(of: change.account))
             if let from = change.from {
                 ids.insert(ResourceID(change.id.kind, from.name))
-                shards.insert(InventoryFile.shardPath(of: from.account))
+                shards.insert(InventoryFile.shard(of: from.account))
             }
         }
         for entries in current.values {
             for item in entries where ids.contains(item.entry.id) {
-                shards.insert(InventoryFile.shardPath(of: item.entry.account))
+                shards.insert(InventoryFile.shard(of: item.entry.account))
             }
         }
+        if rewriteAll { shards = Set(0...UInt8.max) }
         var inventory: [String: [ResourceID: InventoryFile.Entry]] = [:]
-        if rewriteAll {
-            for byte in 0..<InventoryFile.shardCount {
-                shards.insert(InventoryFile.shardPath(number: byte))
-            }
-        }
         for (server, entries) in current {
             var table: [ResourceID: InventoryFile.Entry] = [:]
             for item in entries {
-                let shard = InventoryFile.shardPath(of: item.entry.account)
-                guard rewriteAll || shards.contains(shard) else { continue }
+                guard rewriteAll || shards.contains(InventoryFile.shard(of: item.entry.account)) else { continue }
                 table[item.entry.id] = table[item.entry.id] ?? item
             }
             inventory[server] = table
@@ -100,16 +97,17 @@ package struct StatusRecord: Sendable {
             summaries[server] = summary
         }
         var files: [String: [UInt8]?] = [:]
-        var byShard: [String: [String: [InventoryFile.Entry]]] = [:]
+        var byShard: [UInt8: [String: [InventoryFile.Entry]]] = [:]
         for (server, table) in inventory {
             for item in table.values {
-                byShard[InventoryFile.shardPath(of: item.entry.account), default: [:]][server, default: []].append(item)
+                byShard[InventoryFile.shard(of: item.entry.account), default: [:]][server, default: []].append(item)
             }
         }
         // A touched shard left with no entry is removed; an older branch's single file goes once its entries
         // are in shards.
         for shard in shards {
-            files[shard] = byShard[shard].map { Array(InventoryFile.render($0).utf8) } ?? .some(nil)
+            files[InventoryFile.shardPath(number: Int(shard))] =
+                byShard[shard].map { Array(InventoryFile.render($0).utf8) } ?? .some(nil)
         }
         if rewriteAll { files[InventoryFile.path] = .some(nil) }
         // Only the touched resources get a status file: look each up per server, rather than index every entry
