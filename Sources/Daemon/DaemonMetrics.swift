@@ -24,7 +24,7 @@ package final class DaemonMetrics: Sendable {
     package func render() -> String {
         var buffer: [UInt8] = []
         registry.emit(into: &buffer)
-        return String(decoding: buffer, as: UTF8.self)
+        return String(decoding: buffer, as: UTF8.self) + (ProcessMetrics.sample().map(ProcessMetrics.render) ?? "")
     }
 
     func reconcileDuration(_ elapsed: Swift.Duration) {
