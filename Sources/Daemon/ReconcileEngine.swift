@@ -22,6 +22,12 @@ package protocol ReconcileEngine: Sendable {
     func lease() async throws -> Int?
     /// Gives the lease up at shutdown.
     func releaseLease() async throws
+    /// A round is over and the daemon waits: what it held only for the round (caches, freed heap) can go.
+    func rest() async
+}
+
+extension ReconcileEngine {
+    package func rest() async {}
 }
 
 /// A revision, validated and planned.

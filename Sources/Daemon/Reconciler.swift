@@ -91,6 +91,7 @@ package final class Reconciler: Service, Sendable {
         var reason = "start"
         while !stopping.isSet {
             await round(reason)
+            await engine.rest()
             if stopping.isSet { break }
             var wait = settings.interval
             if let retry = await state.nextRetry(), retry - clock.now < wait { wait = max(retry - clock.now, .zero) }
@@ -109,6 +110,7 @@ package final class Reconciler: Service, Sendable {
             do { try await Task.sleep(for: settings.driftInterval) } catch { return }
             if stopping.isSet || Task.isCancelled { return }
             await driftRound()
+            await engine.rest()
         }
     }
 

@@ -111,6 +111,16 @@ package final class RepositoryEngine: ReconcileEngine, @unchecked Sendable {
         }
     }
 
+    /// Between rounds the daemon holds its plan session and the status snapshot, nothing else: libgit2's object
+    /// caches and mapped pack windows (at 10,000 accounts some 25 MB of objects and 45 MB of packs after a first
+    /// apply) go, and so does the heap that the round freed.
+    package func rest() async {
+        try? await blocking { [repository] in
+            repository.release()
+            malloc_trim(0)
+        }
+    }
+
     package func plan(_ revision: String) async throws -> PlanOutcome {
         try await blocking { [self] in
             let make = {

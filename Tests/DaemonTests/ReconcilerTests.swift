@@ -42,7 +42,13 @@ final class ReconcilerTests: XCTestCase {
         func suspend(_ revision: String) { suspended.insert(revision) }
         func setOutsideWindow(_ ids: Set<ResourceID>) { outsideWindow = ids }
 
-        func fetch() async throws -> String { tip }
+        /// What the loops did, in order: "round" at each fetch, "drift" at each probe, "rest" after either.
+        private(set) var events: [String] = []
+        func fetch() async throws -> String {
+            events.append("round")
+            return tip
+        }
+        func rest() async { events.append("rest") }
         func plan(_ revision: String) async throws -> PlanOutcome {
             if invalid.contains(revision) {
                 return .invalid([
@@ -98,6 +104,7 @@ final class ReconcilerTests: XCTestCase {
         private(set) var driftsInFlight = 0
         private(set) var mostDriftsInFlight = 0
         func drift() async throws -> DriftOutcome {
+            events.append("drift")
             driftsStarted += 1
             driftsInFlight += 1
             mostDriftsInFlight = max(mostDriftsInFlight, driftsInFlight)
@@ -194,6 +201,28 @@ final class ReconcilerTests: XCTestCase {
         XCTAssertTrue(released)
         let last = await r.state.lastApplied
         XCTAssertEqual(last, "r2")
+    }
+
+    /// Between rounds the engine lets go of what only a round needed: after every reconcile round and every
+    /// drift round, before the next one starts.
+    func testTheEngineRestsAfterEveryRoundAndEveryDriftRound() async throws {
+        let engine = FakeEngine()
+        _ = try await serving(reconciler(engine, interval: .milliseconds(20), driftInterval: .milliseconds(30))) {
+            let several = await eventually(10) {
+                let events = await engine.events
+                return events.filter { $0 == "round" }.count >= 3 && events.filter { $0 == "drift" }.count >= 2
+            }
+            XCTAssertTrue(several)
+        }
+        let events = await engine.events
+        let rounds = events.filter { $0 == "round" }.count
+        let drifts = events.filter { $0 == "drift" }.count
+        let rests = events.filter { $0 == "rest" }.count
+        // One rest for each round that finished; the stop may cut one round of each loop short.
+        XCTAssertGreaterThanOrEqual(rests, rounds + drifts - 2, "\(events)")
+        XCTAssertLessThanOrEqual(rests, rounds + drifts, "\(events)")
+        XCTAssertEqual(events.first, "round")
+        XCTAssertEqual(events.dropFirst().first, "rest", "the first round's rest before anything else: \(events)")
     }
 
     /// Drift rounds never overlap: the next interval starts when a round ends, however long it took.

@@ -157,3 +157,29 @@ final class GitRepositoryTests: GitTestCase {
         XCTAssertThrowsError(try GitRepository(path: root.path))
     }
 }
+
+/// What a long-running reader gives back between uses.
+final class GitRepositoryReleaseTests: GitTestCase {
+    private func mappedPacks(under path: String) throws -> [String] {
+        // Read to its end: procfs files have no size for Foundation's whole-file readers to go by.
+        let maps = try XCTUnwrap(FileHandle(forReadingAtPath: "/proc/self/maps")?.readToEnd())
+        return String(decoding: maps, as: UTF8.self).split(separator: "\n")
+            .filter { $0.contains(path) && $0.hasSuffix(".pack") }.map(String.init)
+    }
+
+    func testReleaseUnmapsThePacksAndTheRepositoryStillReads() throws {
+        try makeRepository()
+        try git("gc", "-q")
+        let repository = try GitRepository(path: work.path)
+        let packs = work.appendingPathComponent(".git/objects/pack").path
+        XCTAssertEqual(try repository.file("accounts/acme/account.yaml", at: "HEAD"), bytes(Self.account("acme")))
+        XCTAssertFalse(try mappedPacks(under: packs).isEmpty, "a read from a pack maps it")
+
+        repository.release()
+        XCTAssertEqual(try mappedPacks(under: packs), [], "released: no window of the packs stays mapped")
+
+        // Opened again on the next use.
+        XCTAssertEqual(try repository.file("accounts/globex/account.yaml", at: "HEAD"), bytes(Self.account("globex")))
+        XCTAssertFalse(try mappedPacks(under: packs).isEmpty)
+    }
+}
