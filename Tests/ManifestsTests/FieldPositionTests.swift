@@ -102,4 +102,51 @@ final class FieldPositionTests: XCTestCase {
         XCTAssertNil(marks["spec.home"])
         XCTAssertEqual(marks["spec.domains.10"], Mark(line: 9, column: 7))
     }
+
+    /// The compact buffer answers as a table of paths where the last record wins would, sealed or not, with and
+    /// without the table, after removals, for parents long and short, repeated or not, and keys that are
+    /// prefixes of each other.
+    func testTheMarksAgreeWithATableOfPathsOnRandomRecords() {
+        var generator = SystemRandomNumberGenerator()
+        let parents = [
+            "", "spec", "metadata", "spec.php", "spec.php.ini", "spec.domains", "spec.placement.dns",
+            String(repeating: "deep.", count: 40) + "end", "spec.é",
+        ]
+        let keys = ["a", "ab", "abc", "home", "name", "0", "1", "10", "x.y", "", "ключ"]
+        for round in 0..<200 {
+            var marks = FieldMarks()
+            var reference: [String: Mark] = [:]
+            let n = Int.random(in: 0...80, using: &generator)
+            for _ in 0..<n {
+                let parent = parents.randomElement(using: &generator)!
+                let mark = Mark(
+                    line: Int.random(in: 1...200_000, using: &generator),
+                    column: Int.random(in: 1...300, using: &generator))
+                let path: String
+                if Bool.random(using: &generator) {
+                    let index = Int.random(in: 0...1_000, using: &generator)
+                    marks.record(parent, index: index, mark)
+                    path = parent.isEmpty ? "\(index)" : parent + ".\(index)"
+                } else {
+                    let key = keys.randomElement(using: &generator)!
+                    marks.record(parent, key, mark)
+                    path = parent.isEmpty ? key : parent + "." + key
+                }
+                reference[path] = mark
+            }
+            if round % 3 == 0, let gone = reference.keys.randomElement(using: &generator) {
+                marks.remove(gone)
+                reference[gone] = nil
+            }
+            let probes =
+                Array(reference.keys) + ["spec", "spec.", ".spec", "spec.domains.01", "deep", "spec.php.ini.x"]
+            let sealed = marks.sealed()
+            XCTAssertEqual(sealed, marks.sealed(), "sealing is deterministic")
+            for path in probes {
+                XCTAssertEqual(marks[path], reference[path], "round \(round): \(path)")
+                XCTAssertEqual(sealed[path], reference[path], "round \(round), sealed: \(path)")
+            }
+            XCTAssertEqual(marks.isEmpty, reference.isEmpty)
+        }
+    }
 }
