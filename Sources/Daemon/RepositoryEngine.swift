@@ -277,7 +277,7 @@ package final class RepositoryEngine: ReconcileEngine, @unchecked Sendable {
         var preparation: DriftCheck.Preparation
         /// The status branch's content when the probes were prepared, every inventory entry and zone serial then.
         var contentKey: String?
-        var entries: [Planner.Key: InventoryEntry]
+        var entries: AppliedIndex
         var serials: [String: ZoneSerialsFile.Entry]
     }
 

@@ -139,18 +139,25 @@ package struct StatusBranch: Sendable {
         }
         let applied = try AppliedFile.parse(appliedBytes, file: label(AppliedFile.path))
         let (inventory, single, _) = try inventory(at: tip, known: &shards, label: label)
+        // `known` holds what the inventory does not say by listing a resource: a state other than `Applied`
+        // (100,000 entries of "Applied" would be a second index of the inventory, kept for as long as a daemon
+        // runs), and the resources it does not list.
         var known: [ResourceID: String] = [:]
+        var listed = Set<ResourceID>()
         var servers: [String: [InventoryEntry]] = [:]
         for (server, items) in inventory {
             servers[server] = items.map(\.entry)
-            for item in items { known[item.entry.id] = item.state ?? "Applied" }
+            for item in items {
+                listed.insert(item.entry.id)
+                if let state = item.state { known[item.entry.id] = state }
+            }
         }
         // Status files matter to the plan only for resources no inventory lists (a create that failed):
         // read just those, so a big branch costs a tree listing, not a parse per resource.
         for kind in Kind.allCases {
             for file in try repository.names(in: "status/\(kind.rawValue)", at: tip) where file.hasSuffix(".yaml") {
                 let id = ResourceID(kind, String(file.dropLast(5)))
-                guard known[id] == nil else { continue }
+                guard !listed.contains(id), known[id] == nil else { continue }
                 let path = ResourceStatusFile.path(of: id)
                 guard let bytes = try repository.file(atRoot: path, commit: tip) else { continue }
                 known[id] = try ResourceStatusFile.parse(bytes, file: label(path)).state

@@ -99,8 +99,12 @@ final class StatusBranchTests: XCTestCase {
         XCTAssertEqual(state.servers["web1"]?.map(\.id.description), ["Account/acme", "WebApp/shop"])
         XCTAssertEqual(state.servers["ns1"], [])
         XCTAssertEqual(state.known[ResourceID(.webApp, "shop")], "Failed")
-        XCTAssertEqual(state.known[ResourceID(.account, "acme")], "Applied")
+        XCTAssertEqual(state.lastState(of: ResourceID(.webApp, "shop")), "Failed")
+        // Listed as applied: said by the inventory, not repeated in `known`.
+        XCTAssertNil(state.known[ResourceID(.account, "acme")])
+        XCTAssertEqual(state.lastState(of: ResourceID(.account, "acme")), "Applied")
         XCTAssertEqual(state.known[ResourceID(.domain, "old.example")], "Failed")
+        XCTAssertNil(state.lastState(of: ResourceID(.domain, "never.example")))
         XCTAssertTrue(state.digest.hasPrefix("sha256:"))
         XCTAssertNotEqual(state.digest, AppliedState.emptyDigest)
         // The work tree and index were not touched, and main is still checked out.

@@ -12,9 +12,10 @@ package struct AppliedState: Sendable, Hashable {
         didSet { index = Self.index(servers) }
     }
     /// Every inventory entry by server and resource.
-    package private(set) var index: [Planner.Key: InventoryEntry]
+    package private(set) var index: AppliedIndex
     /// Resources the status branch knows (`status/<kind>/<name>.yaml`) with their last state, whether or not
-    /// they reached a server: a resource removed from git that never did is reported, not deleted.
+    /// they reached a server: a resource removed from git that never did is reported, not deleted. A resource
+    /// the inventory lists as applied is not repeated here (`lastState(of:)` answers for both).
     package var known: [ResourceID: String]
     /// SHA-256 of `applied.yaml` and `inventory.yaml` as read: a saved plan records it, and applying that
     /// plan is refused once it has moved.
@@ -35,15 +36,14 @@ package struct AppliedState: Sendable, Hashable {
 
     package static let empty = AppliedState()
 
-    static func index(_ servers: [String: [InventoryEntry]]) -> [Planner.Key: InventoryEntry] {
-        var index: [Planner.Key: InventoryEntry] = [:]
-        index.reserveCapacity(servers.values.reduce(0) { $0 + $1.count })
-        for (server, entries) in servers {
-            for entry in entries { index[Planner.Key(server: server, id: entry.id)] = entry }
-        }
-        return index
-    }
+    static func index(_ servers: [String: [InventoryEntry]]) -> AppliedIndex { AppliedIndex(servers) }
     package static let emptyDigest = "sha256:none"
+
+    /// The resource's last state: from `known`, else `Applied` when a server's inventory lists it.
+    package func lastState(of id: ResourceID) -> String? {
+        if let state = known[id] { return state }
+        return servers.keys.contains { index[Planner.Key(server: $0, id: id)] != nil } ? "Applied" : nil
+    }
 
     /// The distinct revisions the inventory's entries were applied from.
     package var revisions: Set<String> { Set(servers.values.flatMap { $0.map(\.revision) }) }
