@@ -6,9 +6,9 @@ import Foundation
 /// passed on as the environment the rest of Baton reads (`NO_COLOR`, `BATON_COLOR`, `BATON_QUIET`), set before
 /// any thread starts.
 ///
-/// Only where they are flags: the word after an option that takes a value is that option's (`--reason --quiet`
-/// gives `--reason` the word `--quiet`, which it refuses, as cargo's options refuse a value that looks like a
-/// flag; `--reason=--quiet` is the way to say it), and nothing after `--` is a flag.
+/// Only where they are flags: the word after an option that takes a value is that option's (`--message --quiet`
+/// gives `--message` the word `--quiet`, which it refuses, as cargo's options refuse a value that looks like a
+/// flag; `--message=--quiet` is the way to say it), and nothing after `--` is a flag.
 enum GlobalFlags {
     static let help = """
         Options of every command: --color auto|always|never (default auto: colour on a terminal, never with \
