@@ -140,6 +140,7 @@ package struct StatusBranch: Sendable {
         let applied = try AppliedFile.parse(appliedBytes, file: label(AppliedFile.path))
         let (inventory, single, _) = try inventory(at: tip, known: &shards, label: label)
         var known: [ResourceID: String] = [:]
+        var owners: [ResourceID: String] = [:]
         var servers: [String: [InventoryEntry]] = [:]
         for (server, items) in inventory {
             servers[server] = items.map(\.entry)
@@ -153,7 +154,9 @@ package struct StatusBranch: Sendable {
                 guard known[id] == nil else { continue }
                 let path = ResourceStatusFile.path(of: id)
                 guard let bytes = try repository.file(atRoot: path, commit: tip) else { continue }
-                known[id] = try ResourceStatusFile.parse(bytes, file: label(path)).state
+                let status = try ResourceStatusFile.parse(bytes, file: label(path))
+                known[id] = status.state
+                owners[id] = status.account
             }
         }
         // The blob ids address the two files' content: hashing them is hashing the applied state, without a
@@ -170,6 +173,7 @@ package struct StatusBranch: Sendable {
         }
         let state = AppliedState(
             revision: applied.revision, time: applied.time, recipe: applied.recipe, servers: servers, known: known,
+            owners: owners,
             digest: "sha256:" + digest.hexDigest())
         if !single {
             // Each shard refuses a second entry of its own; one in two shards (a line moved by hand) shows as fewer
