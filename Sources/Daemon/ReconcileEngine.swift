@@ -9,15 +9,20 @@ import Planning
 package protocol ReconcileEngine: Sendable {
     /// Brings the followed branch up to date (a fetch for a remote repository) and returns its tip.
     func fetch() async throws -> String
-    /// Validates and plans `revision` against the status branch, for the daemon's servers.
-    func plan(_ revision: String) async throws -> PlanOutcome
+    /// Validates and plans `revision` against the status branch, for the daemon's servers. `leased`: whether this
+    /// daemon holds the lease; only then are the servers' journals read and their runs recorded (a standby reading
+    /// them would find the holder's run in flight and record it as a recovered one).
+    func plan(_ revision: String, leased: Bool) async throws -> PlanOutcome
     /// Applies `changes` of the plan (all of them, or the ones the loop let through), records the run on the
     /// status branch as `baton apply` does, with the lease's generation, and says how each went.
     func apply(_ plan: Plan, changes: [Change], generation: Int?) async throws -> RunOutcome
     /// Records a revision that is not valid (rejected.yaml), once per revision.
     func reject(_ revision: String, diagnostics: [Diagnostic]) async throws
-    /// The read-only probe of `baton drift` on the daemon's servers; records what drifted.
-    func drift() async throws -> DriftOutcome
+    /// The read-only probe of `baton drift` on the daemon's servers, for the holder of the lease's `generation`;
+    /// records what drifted, or corrects it by a run recorded with that generation. Throws `LeaseLost`, recording
+    /// and correcting nothing, when the lease is not this daemon's with that generation any more once the probe
+    /// is done.
+    func drift(generation: Int) async throws -> DriftOutcome
     /// Takes or renews the daemon's lease; nil when another daemon holds an overlapping one.
     func lease() async throws -> Int?
     /// Gives the lease up at shutdown.

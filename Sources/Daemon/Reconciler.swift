@@ -130,10 +130,12 @@ package final class Reconciler: Service, Sendable {
             logger.error("fetch failed: \(error)", metadata: ["reason": "\(reason)"])
             return
         }
+        // The lease before the plan too: only its holder reads the servers' journals while planning.
+        let leased = (await lease() ?? nil) != nil
         let outcome: PlanOutcome
         let planning = ContinuousClock.now
         do {
-            outcome = try await engine.plan(revision)
+            outcome = try await engine.plan(revision, leased: leased)
             timings["plan"] = ContinuousClock.now - planning
         } catch {
             logger.error("plan failed: \(error)", metadata: ["revision": "\(revision)"])
@@ -161,8 +163,9 @@ package final class Reconciler: Service, Sendable {
                     metadata: ["revision": "\(revision)"])
             }
             metrics.gate(waiting: waiting.count, suspended: suspended)
-            // Held and renewed every round, idle or not, so that the holder stays the holder.
-            guard case .some(let leased) = await lease(), let generation = leased else { return }
+            // Held and renewed every round, idle or not, so that the holder stays the holder; a plan made standing
+            // by (its journals unread) is not applied: the next round plans again as the holder.
+            guard let generation = await lease() ?? nil, leased else { return }
             guard !plan.changes.isEmpty else {
                 if await state.lastApplied != revision {
                     logger.info("converged", metadata: ["revision": "\(revision)"])
@@ -202,18 +205,12 @@ package final class Reconciler: Service, Sendable {
             plan.changes.filter { !later.contains(Planner.Key(server: $0.server, id: $0.id)) }, now: .now)
         held += later.count
         guard !changes.isEmpty else { return }
-        // The lease is renewed while the run goes on: a run longer than the lease must not let another daemon in.
-        let (engine, renewal, logger) = (self.engine, settings.leaseRenewal, self.logger)
-        let renewing = Task {
-            while !Task.isCancelled {
-                try? await Task.sleep(for: renewal)
-                if Task.isCancelled { break }
-                if (try? await engine.lease()) == nil { logger.error("the lease was lost while a run went on") }
-            }
-        }
-        defer { renewing.cancel() }
         let outcome: RunOutcome
-        do { outcome = try await engine.apply(plan, changes: changes, generation: generation) } catch {
+        do {
+            outcome = try await renewingLease("a run") {
+                try await self.engine.apply(plan, changes: changes, generation: generation)
+            }
+        } catch {
             logger.error("the run failed: \(error)", metadata: ["revision": "\(revision)"])
             return
         }
@@ -241,9 +238,30 @@ package final class Reconciler: Service, Sendable {
         return String(format: "%.3f", Double(milliseconds) / 1000)
     }
 
+    /// `body` while the lease is renewed beside it: a run or a probe longer than the lease must not let another
+    /// daemon in. `what` names it in the log when the lease is lost meanwhile.
+    func renewingLease<T: Sendable>(_ what: String, _ body: () async throws -> T) async throws -> T {
+        let (engine, renewal, logger) = (self.engine, settings.leaseRenewal, self.logger)
+        let renewing = Task {
+            while !Task.isCancelled {
+                try? await Task.sleep(for: renewal)
+                if Task.isCancelled { break }
+                if (try? await engine.lease()) == nil { logger.error("the lease was lost while \(what) went on") }
+            }
+        }
+        defer { renewing.cancel() }
+        return try await body()
+    }
+
+    /// One drift round, by the lease's holder only: a standby neither probes the servers (the holder does, and
+    /// twice the SSH sessions would find nothing more) nor corrects them (a correction is a run, and runs are the
+    /// holder's alone).
     func driftRound() async {
+        guard let generation = await lease() ?? nil else { return }
         do {
-            let outcome = try await engine.drift()
+            let outcome = try await renewingLease("a drift round") {
+                try await self.engine.drift(generation: generation)
+            }
             for (server, failure) in outcome.unreachable.sorted(by: { $0.key < $1.key }) {
                 logger.error("the drift probe of \(server) failed: \(failure)")
             }
@@ -256,6 +274,8 @@ package final class Reconciler: Service, Sendable {
             }
         } catch is CancellationError {
             return  // the daemon stops
+        } catch let lost as LeaseLost {
+            logger.warning("\(lost)")
         } catch {
             logger.error("the drift probe failed: \(error)")
         }

@@ -121,7 +121,7 @@ package final class RepositoryEngine: ReconcileEngine, @unchecked Sendable {
         }
     }
 
-    package func plan(_ revision: String) async throws -> PlanOutcome {
+    package func plan(_ revision: String, leased: Bool) async throws -> PlanOutcome {
         try await blocking { [self] in
             let make = {
                 do {
@@ -137,8 +137,10 @@ package final class RepositoryEngine: ReconcileEngine, @unchecked Sendable {
             if let invalid = planned.invalid { return .invalid(invalid) }
             let recovering = ContinuousClock.now
             // Runs the servers did that the status branch does not hold (a daemon killed before its record) are
-            // recorded first, from the servers' journals; then the revision is planned against them.
-            if !planned.plan.changes.isEmpty, let credentials = try? credentials() {
+            // recorded first, from the servers' journals; then the revision is planned against them. By the holder
+            // of the lease only: a standby would read the journal of the holder's run in flight as one to recover.
+            recovery = JournalRecovery()
+            if leased, !planned.plan.changes.isEmpty, let credentials = try? credentials() {
                 recovery = try JournalRecovery.recover(
                     ApplyRun.targets(planned), planned: planned, repo: path, opened: repository,
                     credentials: credentials)
@@ -284,7 +286,7 @@ package final class RepositoryEngine: ReconcileEngine, @unchecked Sendable {
     /// A drift round in three steps, so that the SSH probes (tens of seconds on a server of 10,000 accounts)
     /// never hold the lock a webhook's run needs: the probes are prepared under it, run without it, and what they
     /// found is compared, recorded or corrected under it again.
-    package func drift() async throws -> DriftOutcome {
+    package func drift(generation: Int) async throws -> DriftOutcome {
         let timeout = Swift.Duration.seconds(configuration.applyTimeout.seconds)
         guard let round = try await blocking({ [self] in try prepareDrift() }) else {
             return DriftOutcome(drifted: [:])
@@ -309,7 +311,7 @@ package final class RepositoryEngine: ReconcileEngine, @unchecked Sendable {
         let check = try await NIOThreadPool.singleton.runIfActive {
             DriftCheck.compare(round.preparation, results: results, nonce: nonce, timeout: timeout)
         }
-        return try await blocking { [self] in try settleDrift(check, round) }
+        return try await blocking { [self] in try settleDrift(check, round, generation: generation) }
     }
 
     /// The probes of what the status branch says was applied: kept from the round before while the branch's
@@ -345,9 +347,10 @@ package final class RepositoryEngine: ReconcileEngine, @unchecked Sendable {
     }
 
     /// What the probes found, less what changed since they were prepared (a run applied meanwhile: its resources'
-    /// facts were asked of a server that may be halfway between the two), recorded `Drifted` or put back.
-    /// Under the lock.
-    func settleDrift(_ check: DriftCheck, _ round: DriftRound) throws -> DriftOutcome {
+    /// facts were asked of a server that may be halfway between the two), recorded `Drifted` or put back by a run
+    /// recorded with the lease's `generation`; neither once the lease is not this daemon's `generation` any more
+    /// (`LeaseLost`). Under the lock.
+    func settleDrift(_ check: DriftCheck, _ round: DriftRound, generation: Int) throws -> DriftOutcome {
         // A round reads as much as a run writes (a preparation built, 70,000 answers): its heap goes back too
         // (see `apply`).
         defer { malloc_trim(0) }
@@ -373,6 +376,10 @@ package final class RepositoryEngine: ReconcileEngine, @unchecked Sendable {
         }
         let outcome = DriftOutcome(drifted: drifted, unreachable: unreachable)
         guard !drifted.isEmpty else { return outcome }
+        // The probe took tens of seconds: the lease is taken again (renewed, with a commit) before anything is
+        // written, as a reconcile round takes it before its run.
+        let current = try takeLease()
+        guard current == generation else { throw LeaseLost(generation: generation, now: current) }
         // A suspended repository and a closed maintenance window hold corrections back as they hold changes.
         if configuration.drift == .correct, !suspended, let revision = snapshot.state.revision {
             // Put back: the drifted resources applied again from the revision last applied.
@@ -385,7 +392,7 @@ package final class RepositoryEngine: ReconcileEngine, @unchecked Sendable {
             if ready.isEmpty {
                 try recordDrifted(outcome, on: branch)
             } else {
-                _ = try run(forced, changes: ready, generation: nil)
+                _ = try run(forced, changes: ready, generation: generation)
             }
         } else {
             try recordDrifted(outcome, on: branch)
@@ -419,19 +426,23 @@ package final class RepositoryEngine: ReconcileEngine, @unchecked Sendable {
     package func lease() async throws -> Int? {
         let duration = TimeInterval(configuration.leaseDuration.seconds)
         if let lease = held.current, lease.expires.timeIntervalSinceNow > duration * 2 / 3 { return lease.generation }
-        return try await NIOThreadPool.singleton.runIfActive { [self] in
-            try leasing.withLock {
-                let outcome = try statusBranch().acquireLease(
-                    holder: holder, servers: configuration.server, now: Date(), duration: duration,
-                    options: RemoteConfiguration.options())
-                switch outcome {
-                case .held(let lease):
-                    held.update { $0 = lease }
-                    return lease.generation
-                case .heldByOther:
-                    held.update { $0 = nil }
-                    return nil
-                }
+        return try await NIOThreadPool.singleton.runIfActive { [self] in try takeLease() }
+    }
+
+    /// Takes or renews the lease now, whatever is left of it (a commit): its generation, or nil when another
+    /// daemon holds it. Blocks on libgit2.
+    func takeLease() throws -> Int? {
+        try leasing.withLock {
+            let outcome = try statusBranch().acquireLease(
+                holder: holder, servers: configuration.server, now: Date(),
+                duration: TimeInterval(configuration.leaseDuration.seconds), options: RemoteConfiguration.options())
+            switch outcome {
+            case .held(let lease):
+                held.update { $0 = lease }
+                return lease.generation
+            case .heldByOther:
+                held.update { $0 = nil }
+                return nil
             }
         }
     }

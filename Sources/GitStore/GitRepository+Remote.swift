@@ -64,6 +64,11 @@ extension GitRepository {
                     where error.isMovedReference || error.code == GIT_EEXISTS.rawValue
                 {
                     throw refused
+                } catch let error as GitError where error.isLocked {
+                    // Another writer is moving it now, as receive-pack's "failed to lock": the caller reads again.
+                    throw GitError(
+                        code: GIT_ENONFASTFORWARD.rawValue, call: "pushing \(spec) to \(remote)",
+                        message: "\(destination) is being updated on the remote (\(error.message)): not a fast-forward")
                 }
             }
             // As libgit2's push does: the remote-tracking branch follows what the remote now has.

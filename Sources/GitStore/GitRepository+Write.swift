@@ -67,17 +67,8 @@ extension GitRepository {
             }
             // Objects are on disk before a ref can name them.
             try packing?.pack(id, parents)
-            var ref: OpaquePointer?
-            var newID = id.oid
             let log = "baton: " + (message.split(separator: "\n").first.map(String.init) ?? "")
-            let code: Int32
-            if let tip {
-                var old = tip.oid
-                code = git_reference_create_matching(&ref, repo, refName, &newID, 1, &old, log)
-            } else {
-                code = git_reference_create(&ref, repo, refName, &newID, 0, log)
-            }
-            git_reference_free(ref)
+            let code = Self.swapReference(repo, refName, to: id, expected: tip, log: log)
             // A held lock says nothing about the tip yet: wait and look again. A moved tip is a conflict only
             // for a caller who named the tip it expected.
             if code == GIT_ELOCKED.rawValue || (lostRace(code) && expectedTip == nil) {
@@ -303,18 +294,24 @@ extension GitRepository {
     /// not exist). Used to drop a local commit that a remote refused, in favour of the remote's tip.
     package func setReference(_ fullName: String, to id: ObjectID, expected: ObjectID?) throws {
         try handles.use { repo in
-            var ref: OpaquePointer?
-            var newID = id.oid
-            let code: Int32
-            if let expected {
-                var old = expected.oid
-                code = git_reference_create_matching(&ref, repo, fullName, &newID, 1, &old, "baton: reset")
-            } else {
-                code = git_reference_create(&ref, repo, fullName, &newID, 0, "baton: reset")
-            }
-            git_reference_free(ref)
+            let code = Self.swapReference(repo, fullName, to: id, expected: expected, log: "baton: reset")
             try GitError.check(code, "updating \(fullName)")
         }
+    }
+
+    /// Points `name` at `id` if it is at `expected` now (nil: if it does not exist), checked under the ref's lock:
+    /// `GIT_EMODIFIED` otherwise. libgit2's create without force looks for the ref before it takes the lock, so
+    /// two writers creating one ref at once both succeeded, the last one's commit replacing the first's (two
+    /// daemons both took a free lease: 7 races in 150); an expected id of zeros is compared under the lock.
+    static func swapReference(
+        _ repo: OpaquePointer, _ name: String, to id: ObjectID, expected: ObjectID?, log: String
+    ) -> Int32 {
+        var ref: OpaquePointer?
+        var newID = id.oid
+        var old = expected?.oid ?? git_oid()
+        let code = git_reference_create_matching(&ref, repo, name, &newID, 1, &old, log)
+        git_reference_free(ref)
+        return code
     }
 
     /// Removes a reference; one that is not there is no error.

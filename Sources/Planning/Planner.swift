@@ -138,8 +138,8 @@ package enum Planner {
                     Plan.Notice(
                         reason: .serverGone, id: entry.id,
                         message:
-                            "\(entry.id) on \(key.server) is left as it is: the Server \(key.server) is no longer declared, so Baton cannot reach it"
-                    ))
+                            "\(entry.id) on \(key.server) is left as it is: the Server \(key.server) is no longer declared, so Baton cannot reach it",
+                        account: entry.account))
             }
         }
         if let scope = input.scope {
@@ -184,8 +184,8 @@ package enum Planner {
                 Plan.Notice(
                     reason: .notInInventory, id: id,
                     message:
-                        "\(id) was removed from git but no server's inventory lists it (last state: \(input.applied.known[id] ?? "unknown")): nothing to delete"
-                ))
+                        "\(id) was removed from git but no server's inventory lists it (last state: \(input.applied.known[id] ?? "unknown")): nothing to delete",
+                    account: input.applied.owners[id]))
         }
 
         let ordered = order(changes, phases: phases)

@@ -144,6 +144,7 @@ package struct StatusBranch: Sendable {
         // runs), and the resources it does not list.
         var known: [ResourceID: String] = [:]
         var listed = Set<ResourceID>()
+        var owners: [ResourceID: String] = [:]
         var servers: [String: [InventoryEntry]] = [:]
         for (server, items) in inventory {
             servers[server] = items.map(\.entry)
@@ -160,7 +161,9 @@ package struct StatusBranch: Sendable {
                 guard !listed.contains(id), known[id] == nil else { continue }
                 let path = ResourceStatusFile.path(of: id)
                 guard let bytes = try repository.file(atRoot: path, commit: tip) else { continue }
-                known[id] = try ResourceStatusFile.parse(bytes, file: label(path)).state
+                let status = try ResourceStatusFile.parse(bytes, file: label(path))
+                known[id] = status.state
+                owners[id] = status.account
             }
         }
         // The blob ids address the two files' content: hashing them is hashing the applied state, without a
@@ -177,6 +180,7 @@ package struct StatusBranch: Sendable {
         }
         let state = AppliedState(
             revision: applied.revision, time: applied.time, recipe: applied.recipe, servers: servers, known: known,
+            owners: owners,
             digest: "sha256:" + digest.hexDigest())
         if !single {
             // Each shard refuses a second entry of its own; one in two shards (a line moved by hand) shows as fewer

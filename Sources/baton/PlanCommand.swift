@@ -147,6 +147,11 @@ struct PlanCommand: ParsableCommand {
             plan.changes = plan.changes.filter {
                 (accounts.isEmpty || accounts.contains($0.account)) && (kinds.isEmpty || kinds.contains($0.id.kind))
             }
+            // What is not changed is filtered as what is: a notice whose account is not known is no account's.
+            plan.notices = plan.notices.filter {
+                (accounts.isEmpty || $0.account.map(accounts.contains) == true)
+                    && (kinds.isEmpty || kinds.contains($0.id.kind))
+            }
         }
         if let out {
             do {

@@ -509,6 +509,22 @@ final class DaemonEndToEndTests: XCTestCase {
                 try EndToEndTests.shell([EndToEndTests.testhosts, "exec", "web1", "stat", "-c", "%a", "/home/acme"])
                     .stdout == "750\n"
             }, (try? String(contentsOf: root.appendingPathComponent("correct.log"), encoding: .utf8)) ?? "")
+        // Every run is a daemon's, the correction too: each recorded with its lease's generation.
+        func runs() throws -> [String: String] {
+            let names = try EndToEndTests.shell([
+                "git", "--git-dir", remote.path, "ls-tree", "--name-only", "baton/status", "runs/",
+            ]).stdout.split(separator: "\n").filter { $0.hasSuffix(".yaml") }
+            var texts: [String: String] = [:]
+            for name in names {
+                texts[String(name)] =
+                    try EndToEndTests.shell(["git", "--git-dir", remote.path, "show", "baton/status:\(name)"]).stdout
+            }
+            return texts
+        }
+        XCTAssertTrue(try eventually(20) { try runs().count >= 2 }, "the first apply's run and the correction's")
+        for (name, text) in try runs() {
+            XCTAssertTrue(text.contains("\ngeneration: "), "\(name):\n\(text)")
+        }
     }
 
     /// Two daemons whose `server:` lists are disjoint: both hold a lease, both apply, each to its own servers.

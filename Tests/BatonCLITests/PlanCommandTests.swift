@@ -75,10 +75,16 @@ final class PlanCommandTests: XCTestCase {
         XCTAssertTrue(plan.stdout.hasSuffix("Plan: 0 to create, 1 to update, 0 to delete.\n"), plan.stdout)
     }
 
+    /// A Domain of acme's, and its status file when its create failed (no inventory lists it).
+    static let extraDomain =
+        "apiVersion: baton/v1\nkind: Domain\nmetadata: {name: extra.example}\nspec:\n  account: acme\n  records:\n    - {name: www, type: A, value: 192.0.2.7}\n"
+    static let extraFailed = [
+        "status/Domain/extra.example.yaml":
+            "kind: Domain\nname: \"extra.example\"\naccount: \"acme\"\nstate: Failed\nappliedRevision: null\nspecHash: \"x\"\nservers: []\nlastTransitionTime: \"t\"\nmessage: \"\"\n"
+    ]
+
     func testDeletesOnlyWhatTheInventoryLists() throws {
-        let domain =
-            "apiVersion: baton/v1\nkind: Domain\nmetadata: {name: extra.example}\nspec:\n  account: acme\n  records:\n    - {name: www, type: A, value: 192.0.2.7}\n"
-        try work.write("accounts/acme/extra.yaml", domain)
+        try work.write("accounts/acme/extra.yaml", Self.extraDomain)
         try work.commit("extra")
         try applyByHand()
         try work.git("rm", "-q", "accounts/acme/extra.yaml")
@@ -93,16 +99,41 @@ final class PlanCommandTests: XCTestCase {
         try work.git("checkout", "-q", "HEAD~1")
         try applyByHand(
             except: ["Domain/extra.example"],
-            statusFiles: [
-                "status/Domain/extra.example.yaml":
-                    "kind: Domain\nname: \"extra.example\"\naccount: \"acme\"\nstate: Failed\nappliedRevision: null\nspecHash: \"x\"\nservers: []\nlastTransitionTime: \"t\"\nmessage: \"\"\n"
-            ])
+            statusFiles: Self.extraFailed)
         try work.git("checkout", "-q", "main")
         let unlisted = try work.plan()
         XCTAssertEqual(unlisted.status, 0, unlisted.stdout)
         XCTAssertTrue(
             unlisted.stdout.contains("Domain/extra.example was removed from git but no server's inventory lists it"),
             unlisted.stdout)
+    }
+
+    /// `--account` and `--kind` filter what the plan says is left as it is as they filter its changes, in every
+    /// format: a notice of another account or kind is not shown (nor its heading, when none is left).
+    func testTheFiltersApplyToWhatIsNotChangedToo() throws {
+        try work.write("accounts/acme/extra.yaml", Self.extraDomain)
+        try work.commit("extra")
+        try applyByHand(
+            except: ["Domain/extra.example"],
+            statusFiles: Self.extraFailed)
+        try work.git("rm", "-q", "accounts/acme/extra.yaml")
+        try work.commit("no extra")
+        let notice = "extra.example was removed from git but no server's inventory lists it"
+        for (filters, shown) in [
+            ([], true), (["--account", "acme"], true), (["--account", "globex"], false),
+            (["--account", "globex", "--account", "acme"], true), (["--kind", "Domain"], true),
+            (["--kind", "WebApp"], false), (["--account", "acme", "--kind", "WebApp"], false),
+            (["--account", "globex", "--kind", "Domain"], false),
+        ] {
+            for format in ["text", "json", "markdown"] {
+                let plan = try work.plan(filters + ["--format", format])
+                XCTAssertEqual(plan.status, 0, "\(filters) \(format): \(plan.stderr)")
+                XCTAssertEqual(plan.stdout.contains(notice), shown, "\(filters) \(format):\n\(plan.stdout)")
+                XCTAssertEqual(
+                    plan.stdout.contains("Not changed"), format != "json" && shown,
+                    "\(filters) \(format):\n\(plan.stdout)")
+            }
+        }
     }
 
     func testMovingAWebAppToAnotherUserIsOneMove() throws {

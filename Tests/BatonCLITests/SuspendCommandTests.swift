@@ -28,6 +28,35 @@ final class SuspendCommandTests: XCTestCase {
         return result.stdout
     }
 
+    /// The global flags are taken only where they are flags: the word after an option that takes a value is that
+    /// option's, whatever it looks like, and an option refuses one that looks like a flag (as cargo's do);
+    /// `--message=--quiet` says it. After an option's value, or a flag, they are flags as before.
+    func testAGlobalFlagRightAfterAnOptionIsThatOptionsValue() throws {
+        for args in [
+            ["suspend", "--repo", work.path, "-m", "--quiet", "by hand"],
+            ["suspend", "--repo", work.path, "--message", "--no-color", "by hand"],
+            ["suspend", "--repo", work.path, "-m", "--color=never", "by hand"],
+            ["suspend", "--repo", work.path, "--message", "--color", "never"],
+            ["monitor", "status", "--repo", "--quiet", work.path],
+        ] {
+            let run = try BatonProcess.run(args)
+            XCTAssertEqual(run.status, 64, "\(args): \(run.stdout)\(run.stderr)")
+            XCTAssertTrue(run.stderr.contains("Missing value for '"), "\(args): \(run.stderr)")
+            XCTAssertEqual(try git("rev-list", "--count", "HEAD"), "1\n", "\(args): nothing committed")
+        }
+        let given = try BatonProcess.run(["--quiet", "suspend", "--repo", work.path, "--message=--quiet", "--no-color"])
+        XCTAssertEqual(given.status, 0, given.stderr)
+        XCTAssertEqual(try git("log", "-1", "--format=%s"), "--quiet\n")
+        let resumed = try BatonProcess.run(["resume", "--repo", work.path, "-m", "back", "--quiet", "--color", "never"])
+        XCTAssertEqual(resumed.status, 0, resumed.stderr)
+        XCTAssertEqual(try git("log", "-1", "--format=%s"), "back\n")
+        let plan = ["plan", "--repo", work.path, "--zone-checker", "builtin", "--no-cache"]
+        let (plain, flagged) = (try BatonProcess.run(plan), try BatonProcess.run(plan + ["--quiet", "--no-color"]))
+        XCTAssertNotEqual(flagged.status, 64, flagged.stderr)
+        XCTAssertEqual(flagged.status, plain.status, "after a flag, a flag: \(flagged.stderr)")
+        XCTAssertEqual(flagged.stdout, plain.stdout)
+    }
+
     func testSuspendAndResumeCommitBatonYamlAlone() throws {
         // Work of the person's own, staged and not: it stays where it is.
         try "apiVersion: baton/v1\nkind: Account\nmetadata: {name: hooli}\nspec: {contact: a@hooli.example}\n"

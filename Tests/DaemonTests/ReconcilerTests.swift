@@ -49,7 +49,10 @@ final class ReconcilerTests: XCTestCase {
             return tip
         }
         func rest() async { events.append("rest") }
-        func plan(_ revision: String) async throws -> PlanOutcome {
+        /// Whether each plan was made as the lease's holder (the servers' journals read).
+        private(set) var plannedLeased: [Bool] = []
+        func plan(_ revision: String, leased: Bool) async throws -> PlanOutcome {
+            plannedLeased.append(leased)
             if invalid.contains(revision) {
                 return .invalid([
                     Diagnostic(
@@ -101,18 +104,27 @@ final class ReconcilerTests: XCTestCase {
         var driftDelay: Swift.Duration = .zero
         func setDriftDelay(_ delay: Swift.Duration) { driftDelay = delay }
         private(set) var driftsStarted = 0
+        /// The lease generation each drift round was given.
+        private(set) var driftGenerations: [Int] = []
+        /// The drift rounds find the lease lost once the probe is done.
+        var driftLosesLease = false
+        func setDriftLosesLease(_ loses: Bool) { driftLosesLease = loses }
+        var generation = 1
+        func setGeneration(_ generation: Int) { self.generation = generation }
         private(set) var driftsInFlight = 0
         private(set) var mostDriftsInFlight = 0
-        func drift() async throws -> DriftOutcome {
+        func drift(generation: Int) async throws -> DriftOutcome {
             events.append("drift")
             driftsStarted += 1
+            driftGenerations.append(generation)
             driftsInFlight += 1
             mostDriftsInFlight = max(mostDriftsInFlight, driftsInFlight)
             defer { driftsInFlight -= 1 }
             if driftDelay > .zero { try await Task.sleep(for: driftDelay) }
+            if driftLosesLease { throw LeaseLost(generation: generation, now: nil) }
             return driftOutcomes.isEmpty ? DriftOutcome(drifted: [:]) : driftOutcomes.removeFirst()
         }
-        func lease() async throws -> Int? { leaseHolder ? 1 : nil }
+        func lease() async throws -> Int? { leaseHolder ? generation : nil }
         func releaseLease() async throws { released = true }
     }
 
@@ -384,6 +396,53 @@ final class ReconcilerTests: XCTestCase {
         await r.round("interval")
         let after = await engine.applied
         XCTAssertEqual(after.count, 1, "it takes over once the lease is free")
+    }
+
+    /// A standby neither probes the servers for drift nor corrects them: only the holder does, with its lease's
+    /// generation; a round that finds the lease lost once its probe is done changes nothing of what is known.
+    func testOnlyTheLeaseHolderRunsDriftRounds() async throws {
+        let engine = FakeEngine()
+        let shop = ResourceID(.webApp, "shop")
+        await engine.setDriftOutcomes([DriftOutcome(drifted: ["web1": [shop]])])
+        await engine.setLeaseHolder(false)
+        let r = reconciler(engine)
+        await r.driftRound()
+        var started = await engine.driftsStarted
+        XCTAssertEqual(started, 0, "a standby probed the servers")
+        let standby = await r.state.standby
+        XCTAssertTrue(standby)
+
+        await engine.setLeaseHolder(true)
+        await engine.setGeneration(4)
+        await r.driftRound()
+        let generations = await engine.driftGenerations
+        XCTAssertEqual(generations, [4], "the holder probes, under its lease's generation")
+        var drifted = await r.state.drifted
+        XCTAssertEqual(drifted, ["web1": [shop]])
+
+        await engine.setDriftLosesLease(true)
+        await r.driftRound()
+        started = await engine.driftsStarted
+        XCTAssertEqual(started, 2)
+        drifted = await r.state.drifted
+        XCTAssertEqual(drifted, ["web1": [shop]], "a round whose lease was lost says nothing")
+    }
+
+    /// Only the holder reads the servers' journals while it plans (a standby would find the holder's run in
+    /// flight there and record it as recovered), and a plan made standing by is not applied: the next round,
+    /// as the holder, plans again and applies.
+    func testAStandbyPlansWithoutTheServersJournals() async throws {
+        let engine = FakeEngine()
+        await engine.set(tip: "r1", changes: [Self.change(.account, "acme")])
+        await engine.setLeaseHolder(false)
+        let r = reconciler(engine)
+        await r.round("start")
+        await engine.setLeaseHolder(true)
+        await r.round("interval")
+        let leased = await engine.plannedLeased
+        XCTAssertEqual(leased, [false, true])
+        let applied = await engine.applied
+        XCTAssertEqual(applied.count, 1)
     }
 
     /// SIGTERM's graceful shutdown: the run in flight finishes and is recorded, no new one starts, the lease is

@@ -33,7 +33,7 @@ final class RepositoryEngineMemoryTests: XCTestCase {
         }
         let revision = try await engine.fetch()
         func plan() async throws {
-            guard case .planned(let plan, _, _, _) = try await engine.plan(revision) else {
+            guard case .planned(let plan, _, _, _) = try await engine.plan(revision, leased: true) else {
                 return XCTFail("examples/hosting is valid")
             }
             XCTAssertFalse(plan.changes.isEmpty, "nothing was applied yet")

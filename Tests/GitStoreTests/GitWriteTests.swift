@@ -1,3 +1,4 @@
+import Concurrency
 import Foundation
 import GitStore
 import XCTest
@@ -5,6 +6,44 @@ import XCTest
 /// Commits made without a checkout, reading them back, and notes.
 final class GitWriteTests: GitTestCase {
     func opened() throws -> GitRepository { try GitRepository(path: work.path) }
+
+    /// Two writers, each with a handle of its own (as two processes), create one ref at once: one gets it and the
+    /// other is told it moved (or was locked by the winner), in every round. libgit2's create without force looks for the ref before it takes
+    /// its lock, and both used to succeed, the last replacing the first (two daemons both took a free lease).
+    func testTwoWritersCreatingOneRefAtOnceHaveOneWinner() throws {
+        try makeRepository()
+        let writers = [try opened(), try opened()]
+        let commits = [try writers[0].resolve("HEAD"), try writers[0].resolve("HEAD~1")]
+        var twice: [Int] = []
+        for round in 0..<600 {
+            let name = "refs/heads/race-\(round)"
+            let barrier = Barrier(2)
+            let outcomes = LockedBox<[Int: String]>([:])
+            DispatchQueue.concurrentPerform(iterations: 2) { i in
+                barrier.wait()
+                // The second a little later each round: it looks while the first holds the lock.
+                if i == 1 { usleep(UInt32(round % 60) * 5) }
+                let outcome: String
+                do {
+                    try writers[i].setReference(name, to: commits[i], expected: nil)
+                    outcome = "created"
+                } catch let error as GitError where error.isMovedReference || error.isLocked {
+                    // Locked: the other writer was writing it at that moment.
+                    outcome = "lost"
+                } catch {
+                    outcome = "\(error)"
+                }
+                outcomes.update { $0[i] = outcome }
+            }
+            let created = outcomes.current.filter { $0.value == "created" }
+            if created.count != 1 { twice.append(round) }
+            if let winner = created.keys.first {
+                XCTAssertEqual(try writers[0].reference(name), commits[winner], "round \(round): the winner's")
+                XCTAssertEqual(outcomes.current[1 - winner], "lost", "round \(round)")
+            }
+        }
+        XCTAssertEqual(twice, [], "rounds without exactly one winner")
+    }
 
     func testCommitsAnOrphanBranchWithoutTouchingWorkTreeIndexOrHead() throws {
         try makeRepository()
@@ -333,5 +372,21 @@ final class Failures: @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         return messages
+    }
+}
+
+/// Lets `count` threads on together once all of them are there.
+final class Barrier: @unchecked Sendable {
+    private let condition = NSCondition()
+    private var waiting: Int
+
+    init(_ count: Int) { waiting = count }
+
+    func wait() {
+        condition.lock()
+        defer { condition.unlock() }
+        waiting -= 1
+        if waiting == 0 { condition.broadcast() }
+        while waiting > 0 { condition.wait() }
     }
 }

@@ -100,11 +100,13 @@ final class PlannerTests: XCTestCase {
         var applied = PlanFixtures.applied(old)
         applied.servers["web1"]?.removeAll { $0.id == ResourceID(.webApp, "shop") }
         applied.known[ResourceID(.webApp, "shop")] = "Failed"
+        applied.owners[ResourceID(.webApp, "shop")] = "acme"
         let unlisted = PlanFixtures.plan(try PlanFixtures.load(files), from: old, applied: applied)
         XCTAssertEqual(
             unlisted.lines, ["web1 delete SystemUser/deploy", "web1 create SystemUser/newbie"])
         XCTAssertEqual(unlisted.notices.map(\.reason), [.notInInventory])
         XCTAssertEqual(unlisted.notices.first?.id, ResourceID(.webApp, "shop"))
+        XCTAssertEqual(unlisted.notices.first?.account, "acme", "its status file's account, for plan --account")
     }
 
     func testWebAppMovedToAnotherUserIsOneMove() throws {
@@ -183,6 +185,10 @@ final class PlannerTests: XCTestCase {
         XCTAssertEqual(
             plan.lines.filter { !$0.hasPrefix("ns3 create") && !$0.hasPrefix("ns1 update") }, [])
         XCTAssertEqual(plan.notices.filter { $0.reason == .serverGone }.count, 2)
+        XCTAssertEqual(
+            plan.notices.filter { $0.reason == .serverGone }.map { "\($0.id) \($0.account ?? "none")" }.sorted(),
+            (PlanFixtures.applied(old).servers["ns2"] ?? []).map { "\($0.id) \($0.account)" }.sorted(),
+            "each its inventory entry's account, for plan --account")
     }
 
     func testUnknownPreviousRevisionStillPlansTheUpdate() throws {

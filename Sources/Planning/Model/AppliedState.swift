@@ -17,13 +17,17 @@ package struct AppliedState: Sendable, Hashable {
     /// they reached a server: a resource removed from git that never did is reported, not deleted. A resource
     /// the inventory lists as applied is not repeated here (`lastState(of:)` answers for both).
     package var known: [ResourceID: String]
+    /// The accounts of the resources `known` holds that no inventory lists (theirs are in their entries): what
+    /// `baton plan --account` reads to show a notice about one or not.
+    package var owners: [ResourceID: String]
     /// SHA-256 of `applied.yaml` and `inventory.yaml` as read: a saved plan records it, and applying that
     /// plan is refused once it has moved.
     package var digest: String
 
     package init(
         revision: String? = nil, time: String? = nil, recipe: Int? = nil, servers: [String: [InventoryEntry]] = [:],
-        known: [ResourceID: String] = [:], digest: String = AppliedState.emptyDigest
+        known: [ResourceID: String] = [:], owners: [ResourceID: String] = [:],
+        digest: String = AppliedState.emptyDigest
     ) {
         self.revision = revision
         self.time = time
@@ -31,6 +35,7 @@ package struct AppliedState: Sendable, Hashable {
         self.servers = servers
         index = Self.index(servers)
         self.known = known
+        self.owners = owners
         self.digest = digest
     }
 

@@ -75,11 +75,14 @@ package struct Plan: Sendable, Hashable {
         package var reason: Reason
         package var id: ResourceID
         package var message: String
+        /// The resource's account, when the status branch says it (`baton plan --account` shows the notice).
+        package var account: String?
 
-        package init(reason: Reason, id: ResourceID, message: String) {
+        package init(reason: Reason, id: ResourceID, message: String, account: String? = nil) {
             self.reason = reason
             self.id = id
             self.message = message
+            self.account = account
         }
     }
 
