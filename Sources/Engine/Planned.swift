@@ -115,7 +115,7 @@ package struct Planned {
         var trust = try StatusTrust.checkApplied(
             &snapshot, branch: branch.name, planned: commit, repository: repository, repairing: repairing)
         let applied = snapshot.state
-        let managed = snapshot.inventory.values.reduce(0) { $0 + $1.count }
+        let managed = snapshot.managed
         if managed > 0, checked.manifests.count == 0 {
             // Every resource would be gone: that is a wrong --repo or revision far more often than a wish.
             throw PlanFailure(

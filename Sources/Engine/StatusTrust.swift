@@ -64,7 +64,6 @@ package enum StatusTrust {
             }
         }
         snapshot.inventory = kept
-        snapshot.state.servers = kept.mapValues { $0.map(\.entry) }
         findings.distrusted.append(
             "\(found): \(dropped) inventory entries from revisions not in this repository are dropped")
         return findings

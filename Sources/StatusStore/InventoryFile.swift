@@ -56,6 +56,7 @@ package enum InventoryFile {
 
         package init(_ entry: InventoryEntry, state: String? = nil) {
             self.entry = entry
+            self.entry.state = state
             self.state = state
         }
     }

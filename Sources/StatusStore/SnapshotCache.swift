@@ -9,8 +9,6 @@ enum SnapshotCache {
     struct Entry {
         var key: String
         var snapshot: StatusBranch.Snapshot
-        /// The inventory's shards as parsed, by blob id: the next snapshot parses only the shards that changed.
-        var shards: [ObjectID: [String: [InventoryFile.Entry]]] = [:]
     }
 
     static let limit = 4
@@ -24,18 +22,20 @@ enum SnapshotCache {
         entries.current.first { $0.branch == branch && $0.entry.key == key }?.entry.snapshot
     }
 
-    /// The shards parsed for the branch's last snapshot.
-    static func shards(_ branch: String) -> [ObjectID: [String: [InventoryFile.Entry]]] {
-        entries.current.first { $0.branch == branch }?.entry.shards ?? [:]
+    /// The branch's last snapshot: the next one takes the shards that stayed from it.
+    static func last(_ branch: String) -> StatusBranch.Snapshot? {
+        entries.current.first { $0.branch == branch }?.entry.snapshot
     }
 
-    static func put(
-        _ branch: String, key: String, _ snapshot: StatusBranch.Snapshot,
-        shards: [ObjectID: [String: [InventoryFile.Entry]]] = [:]
-    ) {
+    /// Forgets every snapshot: the next read parses everything (tests compare that with a read that reused).
+    static func removeAll() {
+        entries.update { $0 = [] }
+    }
+
+    static func put(_ branch: String, key: String, _ snapshot: StatusBranch.Snapshot) {
         entries.update { list in
             list.removeAll { $0.branch == branch }
-            list.append((branch, Entry(key: key, snapshot: snapshot, shards: shards)))
+            list.append((branch, Entry(key: key, snapshot: snapshot)))
             if list.count > limit { list.removeFirst(list.count - limit) }
         }
     }

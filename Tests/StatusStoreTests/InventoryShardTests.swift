@@ -121,6 +121,57 @@ final class InventoryShardTests: XCTestCase {
         XCTAssertNotEqual(second.state.digest, first.state.digest)
     }
 
+    /// A read that takes the shards that stayed from the snapshot before gives the snapshot a read of every
+    /// shard gives: the same entries in the same order, states included, after runs that touch a few accounts,
+    /// fail an update and delete a resource.
+    func testAReadThatReusesTheShardsThatStayedEqualsAReadOfEveryShard() throws {
+        let accounts = (1...120).map { "acct\($0)" }
+        try record(
+            accounts.flatMap {
+                [
+                    create(.account, $0, account: $0), create(.domain, "\($0).example", account: $0, server: "ns1"),
+                    create(.domain, "\($0).example", account: $0, server: "ns2"),
+                ]
+            },
+            run: "first")
+        let branch = StatusBranch(repository: try GitRepository(path: work.path))
+        _ = try branch.snapshot()
+        let failed = Change(
+            action: .update, id: ResourceID(.account, "acct9"), server: "web1", account: "acct9", hash: "sha256:h3")
+        let steps: [(changes: [Change], outcomes: [Planner.Key: StatusRecord.Outcome])] = [
+            (
+                [
+                    Change(
+                        action: .update, id: ResourceID(.account, "acct7"), server: "web1", account: "acct7",
+                        hash: "sha256:h2"),
+                    create(.webApp, "shop", account: "acct50"),
+                ], [:]
+            ),
+            ([failed], [Planner.Key(server: "web1", id: failed.id): .failed]),
+            (
+                [
+                    Change(
+                        action: .delete, id: ResourceID(.domain, "acct3.example"), server: "ns2", account: "acct3",
+                        hash: "")
+                ], [:]
+            ),
+        ]
+        for (n, step) in steps.enumerated() {
+            try record(step.changes, run: "step \(n)", outcomes: step.outcomes)
+            let reused = try branch.snapshot()
+            SnapshotCache.removeAll()
+            let fresh = try branch.snapshot()
+            XCTAssertEqual(reused.state, fresh.state, "step \(n)")
+            XCTAssertEqual(reused.shardIDs, fresh.shardIDs, "step \(n)")
+            XCTAssertEqual(reused.inventory, fresh.inventory, "step \(n)")
+        }
+        let last = try branch.snapshot()
+        XCTAssertEqual(last.state.index[Planner.Key(server: "web1", id: failed.id)]?.state, "Failed")
+        XCTAssertEqual(last.inventory["web1"]?.first { $0.entry.id == failed.id }?.state, "Failed")
+        XCTAssertNil(last.state.index[Planner.Key(server: "ns2", id: ResourceID(.domain, "acct3.example"))])
+        XCTAssertEqual(last.state.index.count, 360)
+    }
+
     /// Deleting the last resources of a shard removes its file; a resource that moved to another account moves
     /// to that account's shard and leaves the old one.
     func testAShardLeftEmptyIsRemovedAndAMovedResourceChangesShard() throws {
