@@ -86,9 +86,10 @@ package struct DirectorySource: ManifestSource {
             }
         }
         guard visit != nil else { return (paths.sorted(), []) }
-        // Sorted by position: moving the results about would copy more than the numbers.
-        let order = paths.indices.sorted { paths[$0] < paths[$1] }
-        return (order.map { paths[$0] }, order.map { results[$0] })
+        // Each path sorted with its result's position: moving the results about would copy more than the numbers.
+        var order = zip(paths, paths.indices).map { (path: $0, at: $1) }
+        order.sort { $0.path < $1.path }
+        return (order.map(\.path), order.map { results[$0.at] })
     }
 
     private struct Listing<R: Sendable>: Sendable {
