@@ -23,9 +23,13 @@ package enum GitLibrary {
         return (current, allowed)
     }
 
-    /// `major.minor.revision` of the linked libgit2.
+    /// Initialises libgit2 if nothing has yet: every path into a repository goes through here first.
+    package static func start() { _ = initialised }
+
+    /// `major.minor.revision` of the linked libgit2: constants of the library, which it gives without being
+    /// initialised. Every command's `--version` text asks for it at start, and initialising libgit2 reads the
+    /// system's CA certificates (54 million instructions, the largest part of a `validate` of 300 accounts).
     package static var version: String {
-        _ = initialised
         var major: Int32 = 0
         var minor: Int32 = 0
         var revision: Int32 = 0

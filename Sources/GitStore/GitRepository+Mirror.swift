@@ -7,7 +7,7 @@ extension GitRepository {
     /// Blocks on libgit2 or libssh2: call it from a thread of its own or a blocking pool, never from a task.
     @available(*, noasync)
     package static func mirror(at path: String, of url: String) throws -> GitRepository {
-        _ = GitLibrary.version
+        GitLibrary.start()
         if !FileManager.default.fileExists(atPath: path + "/HEAD") {
             var handle: OpaquePointer?
             try GitError.check(git_repository_init(&handle, path, 1), "git_repository_init(\(path))")

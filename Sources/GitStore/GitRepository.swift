@@ -24,7 +24,7 @@ package final class GitRepository: @unchecked Sendable {
     /// Blocks on libgit2 or libssh2: call it from a thread of its own or a blocking pool, never from a task.
     @available(*, noasync)
     package init(path: String) throws {
-        _ = GitLibrary.version
+        GitLibrary.start()
         var handle: OpaquePointer?
         try GitError.check(git_repository_open_ext(&handle, path, 0, nil), "git_repository_open_ext(\(path))")
         let root =

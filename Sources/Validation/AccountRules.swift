@@ -49,7 +49,7 @@ enum AccountRules {
     }
 
     static func isEmail(_ s: String) -> Bool {
-        let parts = s.split(separator: "@", omittingEmptySubsequences: false)
+        let parts = s.splitByByte("@", omittingEmptySubsequences: false)
         // A mailbox's local part is also written into SOA records: only the characters that never need quoting.
         guard parts.count == 2, !parts[0].isEmpty, !parts[0].hasPrefix("."), !parts[0].hasSuffix("."),
             parts[0].utf8.allSatisfy({ DNSName.isAlnum($0) || ".-_+%".utf8.contains($0) })

@@ -56,7 +56,7 @@ package enum PathRules {
             return Problem(
                 check: "trailing-slash", message: "the path '\(path)' ends with `/`", hint: "remove the trailing slash")
         }
-        let components = path.split(separator: "/")
+        let components = path.splitByByte("/")
         if let dot = components.first(where: { $0 == "." || $0 == ".." }) {
             return Problem(
                 check: "dot-component", message: "the path '\(path)' has a `\(dot)` component",

@@ -55,7 +55,7 @@ enum RecordRules {
         if name == "@" { return nil }
         if name.hasSuffix(".") { return "is absolute; names are relative to the zone" }
         if name.hasByte("@") { return "may not contain `@` except as the whole name" }
-        var labels = name.split(separator: ".", omittingEmptySubsequences: false)
+        var labels = name.splitByByte(".", omittingEmptySubsequences: false)
         if labels.first == "*" { labels.removeFirst() }
         if labels.contains("*") { return "has a wildcard that is not the leftmost label" }
         for label in labels {
@@ -70,7 +70,7 @@ enum RecordRules {
     /// `_service._proto[.name]`, or a wildcard standing for the service (`*._tcp`, `*._udp.mail`), which is
     /// legal and used.
     static func isServiceOwner(_ name: String) -> Bool {
-        let labels = name.split(separator: ".")
+        let labels = name.splitByByte(".")
         if labels.first == "*" { return labels.count >= 2 && labels[1].hasPrefix("_") }
         return labels.count >= 2 && labels[0].hasPrefix("_") && labels[1].hasPrefix("_")
     }
@@ -98,7 +98,7 @@ enum RecordRules {
                     message: "contains a control character", hint: "remove control characters from the value")
             }
         }
-        let fields = { value.split(separator: " ", omittingEmptySubsequences: true).map(String.init) }
+        let fields = { value.splitByByte(" ").map(String.init) }
         switch record.type {
         case .A:
             return IPAddress.isIPv4(value)
@@ -213,7 +213,7 @@ enum RecordRules {
     /// `FLAGS TAG "VALUE"` (RFC 8659).
     static func caaProblem(_ value: String) -> Problem? {
         let hint = "write e.g. `0 issue \"letsencrypt.org\"` or `0 iodef \"mailto:security@example.com\"`"
-        let parts = value.split(separator: " ", maxSplits: 2, omittingEmptySubsequences: true)
+        let parts = value.splitByByte(" ", maxSplits: 2)
         guard parts.count == 3, let flags = UInt8(parts[0]) else {
             return Problem(message: "is not `FLAGS TAG \"VALUE\"`", hint: hint)
         }
@@ -231,7 +231,7 @@ enum RecordRules {
         text = String(text.dropFirst().dropLast())
         switch tag.lowercased() {
         case "issue", "issuewild":
-            let issuer = trimmed(text.split(separator: ";", maxSplits: 1, omittingEmptySubsequences: false)[0])
+            let issuer = trimmed(text.splitByByte(";", maxSplits: 1, omittingEmptySubsequences: false)[0])
             if !issuer.isEmpty, DNSName.hostProblem(issuer, allowUnderscore: false) != nil {
                 return Problem(message: "names an issuer '\(issuer)' that is not a domain name", hint: hint)
             }

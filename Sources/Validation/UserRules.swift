@@ -109,7 +109,7 @@ enum UserRules {
     }
 
     static func isCrypt(_ s: Substring) -> Bool {
-        let fields = s.split(separator: "$", omittingEmptySubsequences: false)
+        let fields = s.splitByByte("$", omittingEmptySubsequences: false)
         guard fields.count >= 4, fields[0].isEmpty else { return false }
         let b64 = { (x: Substring) in
             !x.isEmpty && x.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "." || $0 == "/") }

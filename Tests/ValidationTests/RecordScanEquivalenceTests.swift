@@ -134,4 +134,39 @@ final class RecordScanEquivalenceTests: XCTestCase {
         }
         XCTAssertGreaterThan(accepted, 1_000, "the generated lines must hold valid keys")
     }
+    /// `splitByByte` splits by bytes only ASCII text, where it must give the pieces a split by Characters gives:
+    /// CR LF is one Character, a combining mark after a separator makes one Character of both, and every
+    /// separator the rules split by, with and without empty pieces and a limit.
+    func testSplittingByBytesGivesTheCharactersPieces() {
+        let separators: [Unicode.Scalar] = [".", " ", "@", "/", ";", "$"]
+        var extra = Self.values(count: 4_000, seed: 31)
+        extra += ["a..b", ".a.", "@", "a@b@c", "/srv//x/", " a  b ", "$6$salt$hash", "a.\u{301}b", "x;\r\n;y"]
+        var split = 0
+        let generated = Self.values(count: 15_000, seed: 29)
+        // The alphabet's colons and semicolons stand for the other separators in a copy of each value.
+        extra += generated.map { $0.replacingOccurrences(of: ":", with: "@").replacingOccurrences(of: ";", with: "/") }
+        extra += generated.prefix(3_000).map { $0.replacingOccurrences(of: ":", with: "$") }
+        for value in generated + extra {
+            for separator in separators {
+                for omitting in [true, false] {
+                    for maxSplits in [Int.max, 1, 2] {
+                        let expected = value.split(
+                            separator: Character(separator), maxSplits: maxSplits,
+                            omittingEmptySubsequences: omitting)
+                        let found = value.splitByByte(
+                            separator, maxSplits: maxSplits, omittingEmptySubsequences: omitting)
+                        XCTAssertEqual(found, expected, "\(value.debugDescription) by \(separator)")
+                        let sub = Substring("<" + value + ">").dropFirst().dropLast()
+                        XCTAssertEqual(
+                            sub.splitByByte(separator, maxSplits: maxSplits, omittingEmptySubsequences: omitting),
+                            sub.split(
+                                separator: Character(separator), maxSplits: maxSplits,
+                                omittingEmptySubsequences: omitting))
+                        if expected.count > 1 { split += 1 }
+                    }
+                }
+            }
+        }
+        XCTAssertGreaterThan(split, 10_000, "the values hold the separators")
+    }
 }

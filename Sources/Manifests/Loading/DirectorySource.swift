@@ -1,3 +1,4 @@
+import Concurrency
 import Dispatch
 import Foundation
 
@@ -24,18 +25,48 @@ package struct DirectorySource: ManifestSource {
     /// Every folder listed is held to `TreeRules`, as a commit of it would be (a `TreeProblem` refuses the whole
     /// folder): a folder and a commit of it never load differently.
     package func manifestPaths() throws -> [String] {
+        try walk(visiting: Optional<@Sendable (String) -> Bool>.none).paths
+    }
+
+    /// The manifest paths, sorted, each with what `visit` made of it (in `results`, in the same order): a file is
+    /// visited on the core that listed its folder, as soon as it is listed, instead of after the whole tree is (the
+    /// first levels of a wide tree are listed on one core while the others would wait). A tree `TreeRules` refuses
+    /// is refused as by `manifestPaths()`, whatever was visited before its problem was found; no more than
+    /// `TreeRules.maxEntries` files are ever visited.
+    package func manifestPaths<R: Sendable>(visiting visit: @escaping @Sendable (String) -> R) throws -> (
+        paths: [String], results: [R]
+    ) {
+        try walk(visiting: visit)
+    }
+
+    private func walk<R: Sendable>(visiting visit: (@Sendable (String) -> R)?) throws -> (
+        paths: [String], results: [R]
+    ) {
         var paths: [String] = []
+        var results: [R] = []
         var level = [""]
         var depth = 0
         var total = 0
         while !level.isEmpty {
             let folders = level
             depth += 1
-            let listed = Slots<Result<Listing, Error>>(count: folders.count)
+            let listed = Slots<Result<Listing<R>, Error>>(count: folders.count)
+            // Entries that may still be listed before the tree is too large: files are visited only within it. A
+            // folder that finds no room is one of a level whose entries pass the limit, which the loop below
+            // refuses before anything is returned.
+            let room = LockedBox(TreeRules.maxEntries - total)
             DispatchQueue.concurrentPerform(iterations: folders.count) { i in
-                var listing = Listing()
+                var listing = Listing<R>()
                 do {
                     try list(folders[i], into: &listing)
+                    if let visit, !listing.files.isEmpty,
+                        room.update({ left in
+                            left -= listing.entries
+                            return left >= 0
+                        })
+                    {
+                        listing.results = listing.files.map(visit)
+                    }
                     listed.set(i, .success(listing))
                 } catch {
                     listed.set(i, .failure(error))
@@ -50,20 +81,27 @@ package struct DirectorySource: ManifestSource {
                 total += listing.entries
                 try TreeRules.checkCount(total, path: Array(folders[i].utf8))
                 paths += listing.files
+                results += listing.results
                 level += listing.folders
             }
         }
-        return paths.sorted()
+        guard visit != nil else { return (paths.sorted(), []) }
+        // Each path sorted with its result's position: moving the results about would copy more than the numbers.
+        var order = zip(paths, paths.indices).map { (path: $0, at: $1) }
+        order.sort { $0.path < $1.path }
+        return (order.map(\.path), order.map { results[$0.at] })
     }
 
-    private struct Listing {
+    private struct Listing<R: Sendable>: Sendable {
         var files: [String] = []
         var folders: [String] = []
         var entries = 0
         var first: [UInt8]?
+        /// What was made of each file, in the order of `files`.
+        var results: [R] = []
     }
 
-    private func list(_ relative: String, into listing: inout Listing) throws {
+    private func list<R: Sendable>(_ relative: String, into listing: inout Listing<R>) throws {
         let absolute = relative.isEmpty ? root : root + "/" + relative
         guard let dir = opendir(absolute) else {
             throw SourceError("\(absolute): cannot list the folder (\(String(cString: strerror(errno))))")

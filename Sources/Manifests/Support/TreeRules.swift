@@ -20,8 +20,8 @@ package enum TreeRules {
         if name.allSatisfy({ $0 < 0x80 }) {
             // ASCII, nearly every name: the byte checks suffice, and only `.git…`/`git~1…` can spell `.git`.
             if name.contains(where: { $0 < 0x20 || $0 == 0x7F }) { return controlCharacter }
-            let lower = name.prefix(5).map { $0 | 0x20 }
-            guard lower.starts(with: Array(".git".utf8)) || lower.starts(with: Array("git~1".utf8)) else { return nil }
+            // Compared in place: this runs for every name of the tree, and arrays for it cost more than the check.
+            guard startsFolded(name, ".git") || startsFolded(name, "git~1") else { return nil }
         }
         guard let text = String(validating: name, as: UTF8.self) else { return "a name that is not valid UTF-8" }
         if text.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
@@ -29,6 +29,15 @@ package enum TreeRules {
         }
         if isDotGit(text) { return "a name git reserves for its own folder (.git, in some spelling)" }
         return nil
+    }
+
+    /// Whether `name` starts with `prefix` (ASCII) once each of its bytes has its 0x20 bit set.
+    static func startsFolded(_ name: [UInt8], _ prefix: StaticString) -> Bool {
+        let count = prefix.utf8CodeUnitCount
+        guard name.count >= count else { return false }
+        let p = prefix.utf8Start
+        for k in 0..<count where name[k] | 0x20 != p[k] { return false }
+        return true
     }
 
     static let controlCharacter = "a name holding a control character (a line break, a tab, an escape)"
@@ -64,7 +73,7 @@ package enum TreeRules {
     /// Checks the entries of one folder (`folder` is its path, "" for the root): every name, then the pairs that
     /// would be one file. Throws the first problem, with the entry's path.
     package static func check(folder: String, names: [[UInt8]]) throws {
-        var seen: [[UInt8]: [UInt8]] = [:]
+        var seen: [[UInt8]: [UInt8]] = Dictionary(minimumCapacity: names.count)
         for name in names {
             if let problem = problem(name: name) {
                 throw TreeProblem(path: join(folder, name), rule: "tree.name", reason: problem)
