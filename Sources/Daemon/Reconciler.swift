@@ -18,21 +18,16 @@ package final class Reconciler: Service, Sendable {
         package var backoff: Backoff
         /// How often the lease is renewed while a run goes on (a third of its duration).
         package var leaseRenewal: Swift.Duration
-        /// How long the daemon waits with no round before the engine lets go of what rounds use (`rest`): pushes
-        /// that come one after another find its caches as the round before left them.
-        package var restAfter: Swift.Duration
 
         package init(
             interval: Swift.Duration, driftInterval: Swift.Duration, driftMode: DaemonConfiguration.DriftMode,
-            backoff: Backoff = Backoff(), leaseRenewal: Swift.Duration = .seconds(20),
-            restAfter: Swift.Duration = .seconds(30)
+            backoff: Backoff = Backoff(), leaseRenewal: Swift.Duration = .seconds(20)
         ) {
             self.interval = interval
             self.driftInterval = driftInterval
             self.driftMode = driftMode
             self.backoff = backoff
             self.leaseRenewal = leaseRenewal
-            self.restAfter = restAfter
         }
     }
 
@@ -96,6 +91,7 @@ package final class Reconciler: Service, Sendable {
         var reason = "start"
         while !stopping.isSet {
             await round(reason)
+            await engine.rest()
             if stopping.isSet { break }
             var wait = settings.interval
             if let retry = await state.nextRetry(), retry - clock.now < wait { wait = max(retry - clock.now, .zero) }
@@ -103,15 +99,6 @@ package final class Reconciler: Service, Sendable {
                 // A window opens on a whole minute: the round after it starts then, not up to an interval later.
                 let due = Swift.Duration.milliseconds(Int64(max(0, opens.timeIntervalSinceNow) * 1000) + 500)
                 if due < wait { wait = due }
-            }
-            // Idle for `restAfter`: the engine rests until the next round.
-            if wait > settings.restAfter {
-                if let rung = await doorbell.wait(for: settings.restAfter) {
-                    reason = rung
-                    continue
-                }
-                await engine.rest()
-                wait -= settings.restAfter
             }
             reason = await doorbell.wait(for: wait) ?? "interval"
         }

@@ -134,13 +134,13 @@ final class ReconcilerTests: XCTestCase {
 
     func reconciler(
         _ engine: FakeEngine, quarantineAfter: Int = 3, interval: Swift.Duration = .milliseconds(20),
-        driftInterval: Swift.Duration = .seconds(3600), restAfter: Swift.Duration = .seconds(30)
+        driftInterval: Swift.Duration = .seconds(3600)
     ) -> Reconciler {
         Reconciler(
             engine: engine, state: DaemonState(quarantineAfter: quarantineAfter),
             settings: .init(
                 interval: interval, driftInterval: driftInterval, driftMode: .report,
-                backoff: Backoff(base: .zero, cap: .zero, jitter: 0), restAfter: restAfter),
+                backoff: Backoff(base: .zero, cap: .zero, jitter: 0)),
             logger: Logger(label: "test"))
     }
 
@@ -215,13 +215,11 @@ final class ReconcilerTests: XCTestCase {
         XCTAssertEqual(last, "r2")
     }
 
-    /// Once idle for `restAfter` the engine lets go of what only a round needed, and after every drift round;
-    /// a round that comes sooner finds it as the round before left it.
-    func testTheEngineRestsOnceIdleAndAfterEveryDriftRound() async throws {
+    /// Between rounds the engine lets go of what only a round needed: after every reconcile round and every
+    /// drift round, before the next one starts.
+    func testTheEngineRestsAfterEveryRoundAndEveryDriftRound() async throws {
         let engine = FakeEngine()
-        let r = reconciler(
-            engine, interval: .milliseconds(40), driftInterval: .milliseconds(30), restAfter: .milliseconds(10))
-        _ = try await serving(r) {
+        _ = try await serving(reconciler(engine, interval: .milliseconds(20), driftInterval: .milliseconds(30))) {
             let several = await eventually(10) {
                 let events = await engine.events
                 return events.filter { $0 == "round" }.count >= 3 && events.filter { $0 == "drift" }.count >= 2
@@ -232,28 +230,11 @@ final class ReconcilerTests: XCTestCase {
         let rounds = events.filter { $0 == "round" }.count
         let drifts = events.filter { $0 == "drift" }.count
         let rests = events.filter { $0 == "rest" }.count
-        // One rest for each idle wait and each drift round that finished; the stop may cut one of each short.
+        // One rest for each round that finished; the stop may cut one round of each loop short.
         XCTAssertGreaterThanOrEqual(rests, rounds + drifts - 2, "\(events)")
         XCTAssertLessThanOrEqual(rests, rounds + drifts, "\(events)")
         XCTAssertEqual(events.first, "round")
-    }
-
-    func testRoundsThatFollowEachOtherSoonerThanRestAfterKeepTheEngineAwake() async throws {
-        let engine = FakeEngine()
-        let r = reconciler(engine, interval: .seconds(3600), restAfter: .seconds(3600))
-        _ = try await serving(r) {
-            let first = await eventually(10) { await engine.events.contains("round") }
-            XCTAssertTrue(first)
-            for _ in 0..<3 {
-                let before = await engine.events.filter { $0 == "round" }.count
-                r.trigger("webhook")
-                let next = await eventually(10) { await engine.events.filter { $0 == "round" }.count > before }
-                XCTAssertTrue(next)
-            }
-        }
-        let events = await engine.events
-        XCTAssertEqual(events.filter { $0 == "round" }.count, 4, "\(events)")
-        XCTAssertFalse(events.contains("rest"), "no idle wait lasted restAfter: \(events)")
+        XCTAssertEqual(events.dropFirst().first, "rest", "the first round's rest before anything else: \(events)")
     }
 
     /// Drift rounds never overlap: the next interval starts when a round ends, however long it took.
